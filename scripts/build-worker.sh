@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Builds mediasoup-worker (the C++ SFU worker that RxMediasoup drives) and installs it into the
+# per-user cache where the library looks for it:
+#   ${RXMEDIASOUP_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/rxmediasoup}/mediasoup-worker/<version>/mediasoup-worker
+#
+# Sources: `npm pack mediasoup@<version>`. Meson subprojects come from an offline vendor folder when
+# one exists (MEDIASOUP_VENDOR_DIR, else ../shared/vendor/mediasoup-worker-<version> beside the repo);
+# otherwise meson downloads its wraps (machines with internet access).
+# The worker gets the one-line DTLS patch in scripts/patches (without it Debian's kTLS-enabled OpenSSL
+# makes the worker crash on a browser's first DTLS ClientHello).
+#
+# Idempotent (a cached binary returns in well under a second), safe to run concurrently (flock +
+# atomic rename), installs its apt packages when run as root and they are missing.
+#
+# Options: --force (rebuild even if cached), --lib (also build libmediasoup-worker.so), --print-path.
+set -euo pipefail
+
+VERSION="${MEDIASOUP_VERSION_TO_BUILD:-3.22.0}"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/.." && pwd)"
+cache_root="${RXMEDIASOUP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/rxmediasoup}"
+dest_dir="$cache_root/mediasoup-worker/$VERSION"
+dest="$dest_dir/mediasoup-worker"
+force=0; with_lib=0
+for arg in "$@"; do
+  case "$arg" in
+    --force) force=1 ;;
+    --lib) with_lib=1 ;;
+    --print-path) echo "$dest"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "build-worker: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+say() { printf '[build-worker %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+is_built() {
+  [ -x "$dest" ] && [ -f "$dest_dir/BUILD-INFO" ] && { [ "$with_lib" = 0 ] || [ -f "$dest_dir/libmediasoup-worker.so" ]; }
+}
+
+if [ "$force" = 0 ] && is_built; then
+  say "mediasoup-worker $VERSION is cached at $dest"
+  exit 0
+fi
+
+mkdir -p "$dest_dir"
+exec 9>"$dest_dir/.build.lock"
+if ! flock -n 9; then
+  say "another build of $VERSION is running; waiting for it"
+  flock 9
+fi
+if [ "$force" = 0 ] && is_built; then
+  say "mediasoup-worker $VERSION was built by a concurrent run: $dest"
+  exit 0
+fi
+
+# --- tools --------------------------------------------------------------------------------------
+need_pkgs=()
+for p in meson ninja-build pkg-config libssl-dev g++ python3 patch; do
+  dpkg -s "$p" >/dev/null 2>&1 || need_pkgs+=("$p")
+done
+if [ "${#need_pkgs[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing apt packages: ${need_pkgs[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+  else
+    say "missing packages: ${need_pkgs[*]} (install them, e.g. sudo apt-get install ${need_pkgs[*]})"
+    exit 1
+  fi
+fi
+command -v npm >/dev/null || { say "npm is required (to fetch mediasoup@$VERSION)"; exit 1; }
+
+# --- sources ------------------------------------------------------------------------------------
+work="$(mktemp -d "${TMPDIR:-/tmp}/rxmediasoup-worker-build.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+say "fetching mediasoup@$VERSION sources (npm pack)"
+(cd "$work" && npm pack --silent "mediasoup@$VERSION" >/dev/null)
+tar xzf "$work/mediasoup-$VERSION.tgz" -C "$work"
+src="$work/package/worker"
+
+say "applying DTLS BIO patch"
+(cd "$src" && patch -p1 --forward --quiet < "$here/patches/dtls-bio-callback-return.patch")
+
+vendor="${MEDIASOUP_VENDOR_DIR:-$repo/../shared/vendor/mediasoup-worker-$VERSION}"
+wrap_mode=default
+if [ -d "$vendor" ]; then
+  say "using offline subproject sources from $vendor"
+  (cd "$src/subprojects" && for f in "$vendor"/*.tar.gz; do tar xzf "$f"; done)
+  for d in "$vendor"/*/; do
+    case "$(basename "$d")" in patches) ;; *) cp -r "$d" "$src/subprojects/" ;; esac
+  done
+  chmod -R u+w "$src/subprojects"
+  wrap_mode=nodownload
+else
+  say "no vendor folder: meson will download the subprojects"
+fi
+
+# Debian 12 ships meson 1.0.1; the worker asks for >= 1.1.0 but builds with 1.0.1.
+sed -i "s/meson_version: '>= 1.1.0'/meson_version: '>= 1.0.0'/" "$src/meson.build"
+
+# --- build --------------------------------------------------------------------------------------
+build="$work/build"
+say "configuring (meson, wrap-mode=$wrap_mode)"
+(cd "$src" && meson setup --wrap-mode="$wrap_mode" -Dbuildtype=release -Db_ndebug=true "$build" >"$work/meson-setup.log" 2>&1) \
+  || { cat "$work/meson-setup.log" >&2; exit 1; }
+say "generating FlatBuffers headers"
+ninja -C "$build" fbs/FBS >/dev/null
+say "compiling mediasoup-worker (cold build: ~12 minutes on 2 cores)"
+if [ -t 2 ]; then ninja -C "$build" mediasoup-worker; else
+  # Non-interactive: print a progress line every 50 steps instead of ninja's one-line status.
+  ninja -C "$build" mediasoup-worker | awk 'NR % 50 == 1 { print "  " $1; fflush() } /FAILED|error:/ { print; fflush() }' >&2
+fi
+[ -x "$build/mediasoup-worker" ] || { say "build failed"; exit 1; }
+strip "$build/mediasoup-worker" 2>/dev/null || true
+
+if [ "$with_lib" = 1 ]; then
+  say "building libmediasoup-worker.a and linking libmediasoup-worker.so"
+  ninja -C "$build" libmediasoup-worker.a >/dev/null
+  g++ -shared -o "$build/libmediasoup-worker.so" -Wl,--whole-archive "$build/libmediasoup-worker.a" \
+      -Wl,--no-whole-archive -lssl -lcrypto -lpthread -ldl
+fi
+
+# --- install atomically -------------------------------------------------------------------------
+tmp="$dest.tmp.$$"
+cp "$build/mediasoup-worker" "$tmp" && chmod 755 "$tmp" && mv -f "$tmp" "$dest"
+if [ "$with_lib" = 1 ]; then
+  cp "$build/libmediasoup-worker.so" "$dest_dir/lib.tmp.$$" && mv -f "$dest_dir/lib.tmp.$$" "$dest_dir/libmediasoup-worker.so"
+fi
+printf 'version=%s\nbuilt=%s\nwrap_mode=%s\npatch=dtls-bio-callback-return\n' "$VERSION" "$(date -u +%FT%TZ)" "$wrap_mode" \
+  > "$dest_dir/BUILD-INFO.tmp.$$" && mv -f "$dest_dir/BUILD-INFO.tmp.$$" "$dest_dir/BUILD-INFO"
+say "installed $dest"

