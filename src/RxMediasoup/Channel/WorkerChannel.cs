@@ -1,0 +1,510 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading.Channels;
+using Google.FlatBuffers;
+using Microsoft.Extensions.Logging;
+using FbsBody = FBS.Message.Body;
+using FbsEvent = FBS.Notification.Event;
+using FbsMethod = FBS.Request.Method;
+
+namespace RxMediasoup.Channel;
+
+/// <summary>
+/// The request/response/notification channel to one worker over a stream socket. Each message is a
+/// 4-byte little-endian length followed by a FlatBuffers <c>FBS.Message.Message</c>.
+/// <list type="bullet">
+/// <item>One writer loop drains a <see cref="System.Threading.Channels.Channel{T}"/> and writes every queued
+/// message in one <c>send</c> (this cuts the worker's CPU per request several-fold).</item>
+/// <item>One reader loop parses frames, completes requests by id (the response is parsed on the loop, while
+/// it is in the receive buffer), dispatches notifications by handler id, and forwards worker logs.</item>
+/// <item>No lock is held while awaiting I/O. Close (explicit, EOF, socket error, protocol fault) fails every
+/// pending request at once with <see cref="WorkerClosedException"/>.</item>
+/// </list>
+/// </summary>
+internal sealed class WorkerChannel
+{
+    /// <summary>Largest message, size prefix included (mediasoup 3.22's limit).</summary>
+    public const int MessageMaxLength = 8_388_608;
+
+    /// <summary>Largest FlatBuffers payload of a message.</summary>
+    public const int PayloadMaxLength = MessageMaxLength - 4;
+
+    private const int MaxBatchBytes = 256 * 1024;
+
+    [ThreadStatic] private static FlatBufferBuilder? t_builder;
+
+    private readonly Socket _socket;
+    private readonly ILogger _logger;
+    private readonly ILogger _workerLogger;
+    private readonly int _pid;
+    private readonly long _timeoutMs;
+    private readonly Channel<Frame> _outgoing = System.Threading.Channels.Channel.CreateUnbounded<Frame>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
+    private readonly ConcurrentDictionary<uint, PendingRequest> _pending = new();
+    private readonly ConcurrentDictionary<string, INotificationSink> _handlers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, INotificationSink>.AlternateLookup<ReadOnlySpan<char>> _handlersBySpan;
+    private readonly TaskCompletionSource<Exception?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Timer? _timeoutTimer;
+    private Task _writerLoop = Task.CompletedTask;
+    private Task _readerLoop = Task.CompletedTask;
+    private int _nextId;
+    private int _isClosed;
+
+    private readonly record struct Frame(byte[] Buffer, int Length);
+
+    public WorkerChannel(Socket socket, int pid, ILoggerFactory loggerFactory, TimeSpan? requestTimeout)
+    {
+        _socket = socket;
+        _pid = pid;
+        _logger = loggerFactory.CreateLogger("RxMediasoup.Channel");
+        _workerLogger = loggerFactory.CreateLogger("RxMediasoup.Worker");
+        _timeoutMs = requestTimeout is { } t && t > TimeSpan.Zero ? (long)t.TotalMilliseconds : -1;
+        _handlersBySpan = _handlers.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>True once the channel is closed; no request or notification can be sent any more.</summary>
+    public bool IsClosed => Volatile.Read(ref _isClosed) != 0;
+
+    /// <summary>Completes when the channel closes, with the cause (null for an orderly close).</summary>
+    public Task<Exception?> Closed => _closed.Task;
+
+    /// <summary>Requests awaiting a response.</summary>
+    public int PendingCount => _pending.Count;
+
+    /// <summary>Registered notification handlers (a diagnostic: it returns to zero when every entity closed).</summary>
+    public int HandlerCount => _handlers.Count;
+
+    /// <summary>Starts the reader and writer loops. Register the first handlers before this.</summary>
+    public void Start()
+    {
+        _writerLoop = Task.Run(WriterLoopAsync);
+        _readerLoop = Task.Run(ReaderLoopAsync);
+        if (_timeoutMs > 0)
+        {
+            var period = TimeSpan.FromMilliseconds(Math.Clamp(_timeoutMs / 4, 10, 1000));
+            _timeoutTimer = new Timer(static s => ((WorkerChannel)s!).ExpireRequests(), this, period, period);
+        }
+    }
+
+    /// <summary>
+    /// Routes notifications for <paramref name="handlerId"/> to <paramref name="sink"/>. Register before the
+    /// request that creates the entity, so nothing the worker says before its response is lost.
+    /// </summary>
+    public void RegisterHandler(string handlerId, INotificationSink sink)
+    {
+        if (!_handlers.TryAdd(handlerId, sink))
+            throw new InvalidOperationException($"a notification handler is already registered for '{handlerId}'");
+    }
+
+    /// <summary>Stops routing notifications for <paramref name="handlerId"/>.</summary>
+    public void UnregisterHandler(string handlerId) => _handlers.TryRemove(handlerId, out _);
+
+    // ---------------------------------------------------------------------------------------------
+    // Requests
+    // ---------------------------------------------------------------------------------------------
+
+    /// <summary>Sends a request without a body.</summary>
+    public Task<TResult> RequestAsync<TResult>(FbsMethod method, string? handlerId, ResponseParser<TResult> parse,
+        CancellationToken cancellationToken = default)
+        => RequestAsync<object?, TResult>(method, handlerId, FBS.Request.Body.NONE, null, null, parse, cancellationToken);
+
+    /// <summary>
+    /// Sends a request and completes with the parsed response. Errors: the worker's <c>TypeError</c> →
+    /// <see cref="ArgumentException"/>, <c>NotFoundError</c> → <see cref="NotFoundException"/>, other errors →
+    /// <see cref="MediasoupException"/>; a closed channel → <see cref="WorkerClosedException"/>; no response in
+    /// the request timeout → <see cref="TimeoutException"/>; cancellation → <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public Task<TResult> RequestAsync<TState, TResult>(FbsMethod method, string? handlerId, FBS.Request.Body bodyType,
+        TState state, BodyWriter<TState>? writeBody, ResponseParser<TResult> parse, CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<TResult>(cancellationToken);
+        if (IsClosed) return Task.FromException<TResult>(ClosedError($"cannot send request [method:{method}]"));
+
+        uint id = NextId();
+        Frame frame;
+        try
+        {
+            var b = Builder();
+            var handlerOffset = b.CreateString(handlerId ?? string.Empty);
+            int bodyOffset = writeBody is null ? 0 : writeBody(b, state);
+            var request = FBS.Request.Request.CreateRequest(b, id, method, handlerOffset,
+                writeBody is null ? FBS.Request.Body.NONE : bodyType, bodyOffset);
+            var message = FBS.Message.Message.CreateMessage(b, FbsBody.Request, request.Value);
+            frame = Finish(b, message, () => $"request too big [method:{method}]");
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<TResult>(e);
+        }
+
+        long deadline = _timeoutMs > 0 ? Environment.TickCount64 + _timeoutMs : long.MaxValue;
+        var pending = new PendingRequest<TResult>(id, method, deadline, parse);
+        _pending[id] = pending;
+        if (cancellationToken.CanBeCanceled)
+        {
+            pending.Registration = cancellationToken.UnsafeRegister(static (s, ct) =>
+            {
+                var (channel, p) = ((WorkerChannel, PendingRequest))s!;
+                if (channel._pending.TryRemove(new KeyValuePair<uint, PendingRequest>(p.Id, p))) p.Cancel(ct);
+            }, (this, (PendingRequest)pending));
+        }
+
+        if (!_outgoing.Writer.TryWrite(frame) || IsClosed)
+        {
+            // Closed concurrently: whoever removes it fails it.
+            if (_pending.TryRemove(new KeyValuePair<uint, PendingRequest>(id, pending)))
+                pending.Fail(ClosedError($"cannot send request [method:{method}]"));
+            if (!_outgoing.Writer.TryWrite(default)) ArrayPool<byte>.Shared.Return(frame.Buffer);
+        }
+        return pending.Task;
+    }
+
+    /// <summary>Sends a notification (no response) without a body.</summary>
+    public void Notify(FbsEvent @event, string? handlerId)
+        => Notify<object?>(@event, handlerId, FBS.Notification.Body.NONE, null, null);
+
+    /// <summary>
+    /// Sends a notification: a message the worker does not answer (worker close, producer/data-producer
+    /// send, RTCP send). Throws <see cref="WorkerClosedException"/> once closed and
+    /// <see cref="ArgumentException"/> for a message over the size limit.
+    /// </summary>
+    public void Notify<TState>(FbsEvent @event, string? handlerId, FBS.Notification.Body bodyType, TState state,
+        BodyWriter<TState>? writeBody)
+    {
+        if (IsClosed) throw ClosedError($"cannot send notification [event:{@event}]");
+        var b = Builder();
+        var handlerOffset = b.CreateString(handlerId ?? string.Empty);
+        int bodyOffset = writeBody is null ? 0 : writeBody(b, state);
+        var notification = FBS.Notification.Notification.CreateNotification(b, handlerOffset, @event,
+            writeBody is null ? FBS.Notification.Body.NONE : bodyType, bodyOffset);
+        var message = FBS.Message.Message.CreateMessage(b, FbsBody.Notification, notification.Value);
+        var frame = Finish(b, message, () => $"notification too big [event:{@event}]");
+        if (!_outgoing.Writer.TryWrite(frame))
+        {
+            ArrayPool<byte>.Shared.Return(frame.Buffer);
+            throw ClosedError($"cannot send notification [event:{@event}]");
+        }
+    }
+
+    private uint NextId()
+    {
+        while (true)
+        {
+            uint id = (uint)Interlocked.Increment(ref _nextId);
+            if (id != 0) return id;
+        }
+    }
+
+    private static FlatBufferBuilder Builder()
+    {
+        var b = t_builder ??= new FlatBufferBuilder(1024);
+        b.Clear();
+        return b;
+    }
+
+    private static Frame Finish(FlatBufferBuilder b, Offset<FBS.Message.Message> message, Func<string> tooBig)
+    {
+        b.FinishSizePrefixed(message.Value);
+        var data = b.DataBuffer;
+        int start = data.Position;
+        int length = data.Length - start;
+        if (length > MessageMaxLength)
+        {
+            b.Clear();
+            throw new ArgumentException(
+                $"{tooBig()}: {length} bytes, the worker accepts at most {MessageMaxLength} bytes per message");
+        }
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        data.ToArraySegment(start, length).AsSpan().CopyTo(buffer);
+        return new Frame(buffer, length);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Loops
+    // ---------------------------------------------------------------------------------------------
+
+    private async Task WriterLoopAsync()
+    {
+        var reader = _outgoing.Reader;
+        var batch = new byte[MaxBatchBytes];
+        try
+        {
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                int used = 0;
+                while (used < MaxBatchBytes && reader.TryRead(out var frame))
+                {
+                    if (frame.Buffer is null) continue;
+                    if (used + frame.Length > batch.Length)
+                    {
+                        if (used > 0) await SendAllAsync(batch, used).ConfigureAwait(false);
+                        used = 0;
+                        if (frame.Length > batch.Length) Array.Resize(ref batch, frame.Length);
+                    }
+                    Buffer.BlockCopy(frame.Buffer, 0, batch, used, frame.Length);
+                    used += frame.Length;
+                    ArrayPool<byte>.Shared.Return(frame.Buffer);
+                }
+                if (used > 0) await SendAllAsync(batch, used).ConfigureAwait(false);
+                if (batch.Length > 4 * MaxBatchBytes) batch = new byte[MaxBatchBytes];
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        {
+            Close(new IOException($"writing to the worker channel failed: {e.Message}", e));
+        }
+        finally
+        {
+            while (reader.TryRead(out var frame))
+                if (frame.Buffer is not null) ArrayPool<byte>.Shared.Return(frame.Buffer);
+        }
+    }
+
+    private async ValueTask SendAllAsync(byte[] buffer, int length)
+    {
+        int sent = 0;
+        while (sent < length)
+        {
+            int n = await _socket.SendAsync(buffer.AsMemory(sent, length - sent), SocketFlags.None).ConfigureAwait(false);
+            if (n <= 0) throw new IOException("the worker channel accepted no data");
+            sent += n;
+        }
+    }
+
+    private async Task ReaderLoopAsync()
+    {
+        var buffer = new byte[64 * 1024];
+        var bb = new ByteBuffer(buffer);
+        int start = 0, end = 0;
+        Exception? cause = null;
+        try
+        {
+            while (true)
+            {
+                int n = await _socket.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    cause = new EndOfStreamException("the worker closed its channel");
+                    break;
+                }
+                end += n;
+                int need = 0;
+                while (end - start >= 4)
+                {
+                    int length = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(start, 4));
+                    if (length < 0 || length > PayloadMaxLength)
+                    {
+                        cause = new InvalidDataException(
+                            $"protocol fault: the worker announced a {(uint)length}-byte message, over the {PayloadMaxLength}-byte limit");
+                        return;
+                    }
+                    if (end - start - 4 < length)
+                    {
+                        need = 4 + length;
+                        break;
+                    }
+                    bb.Position = start + 4;
+                    Dispatch(bb);
+                    start += 4 + length;
+                }
+                if (start == end)
+                {
+                    start = end = 0;
+                }
+                else if (start > 0 && (need > buffer.Length - start || end == buffer.Length))
+                {
+                    Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
+                    end -= start;
+                    start = 0;
+                }
+                if (need > buffer.Length || end == buffer.Length)
+                {
+                    Array.Resize(ref buffer, Math.Max(need, Math.Min(buffer.Length * 2, MessageMaxLength)));
+                    bb = new ByteBuffer(buffer);
+                }
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        {
+            cause = e;
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "worker[pid:{Pid}] channel reader failed", _pid);
+            cause = e;
+        }
+        finally
+        {
+            Close(cause);
+        }
+    }
+
+    private void Dispatch(ByteBuffer bb)
+    {
+        try
+        {
+            var message = FBS.Message.Message.GetRootAsMessage(bb);
+            switch (message.DataType)
+            {
+                case FbsBody.Response:
+                    OnResponse(message.DataAsResponse());
+                    break;
+                case FbsBody.Notification:
+                    OnNotification(message.DataAsNotification());
+                    break;
+                case FbsBody.Log:
+                    OnLog(message.DataAsLog());
+                    break;
+                default:
+                    _logger.LogWarning("worker[pid:{Pid}] sent an unexpected message type {Type}", _pid, message.DataType);
+                    break;
+            }
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "worker[pid:{Pid}] sent an invalid message", _pid);
+        }
+    }
+
+    private void OnResponse(in FBS.Response.Response response)
+    {
+        if (!_pending.TryRemove(response.Id, out var pending))
+        {
+            // A cancelled or timed-out request, or a bug.
+            _logger.LogDebug("worker[pid:{Pid}] response matches no pending request [id:{Id}]", _pid, response.Id);
+            return;
+        }
+        pending.Registration.Dispose();
+        if (response.Accepted)
+        {
+            pending.Complete(response);
+            return;
+        }
+        string reason = response.Reason ?? "(no reason)";
+        string? error = response.Error;
+        _logger.LogDebug("worker[pid:{Pid}] request failed [method:{Method}, id:{Id}]: {Error} {Reason}", _pid, pending.Method, pending.Id, error, reason);
+        pending.Fail(error switch
+        {
+            "TypeError" => new ArgumentException(reason),
+            "NotFoundError" => new NotFoundException(reason),
+            _ => new MediasoupException(reason),
+        });
+    }
+
+    private void OnNotification(in FBS.Notification.Notification notification)
+    {
+        var id = notification.GetHandlerIdBytes();
+        INotificationSink? sink = null;
+        if (id is { Count: > 0 and <= 128 } bytes)
+        {
+            Span<char> chars = stackalloc char[128];
+            int n = Encoding.UTF8.GetChars(bytes.AsSpan(), chars);
+            _handlersBySpan.TryGetValue(chars[..n], out sink);
+        }
+        else if (notification.HandlerId is { } handlerId)
+        {
+            _handlers.TryGetValue(handlerId, out sink);
+        }
+        if (sink is null)
+        {
+            _logger.LogDebug("worker[pid:{Pid}] notification {Event} for unknown handler {HandlerId}", _pid, notification.Event, notification.HandlerId);
+            return;
+        }
+        try
+        {
+            sink.OnNotification(notification.Event, notification);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "worker[pid:{Pid}] handler of {Event} for {HandlerId} threw", _pid, notification.Event, notification.HandlerId);
+        }
+    }
+
+    private void OnLog(in FBS.Log.Log log)
+    {
+        string data = log.Data ?? string.Empty;
+        if (data.Length == 0) return;
+        var level = data[0] switch
+        {
+            'D' => LogLevel.Debug,
+            'W' => LogLevel.Warning,
+            'E' => LogLevel.Error,
+            'X' => LogLevel.Information,
+            _ => LogLevel.Debug,
+        };
+        if (_workerLogger.IsEnabled(level))
+            _workerLogger.Log(level, "worker[pid:{Pid}] {Message}", _pid, data.AsSpan(1).ToString());
+    }
+
+    private void ExpireRequests()
+    {
+        long now = Environment.TickCount64;
+        foreach (var pair in _pending)
+        {
+            if (pair.Value.Deadline > now) continue;
+            if (_pending.TryRemove(pair))
+            {
+                pair.Value.Registration.Dispose();
+                pair.Value.Fail(new TimeoutException(
+                    $"the worker did not answer in {_timeoutMs} ms [method:{pair.Value.Method}, id:{pair.Key}]"));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Close
+    // ---------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Closes the channel now: no more sends, every pending request fails with
+    /// <see cref="WorkerClosedException"/>, the socket is shut. Idempotent.
+    /// </summary>
+    public void Close(Exception? cause = null)
+    {
+        if (Interlocked.Exchange(ref _isClosed, 1) != 0) return;
+        _outgoing.Writer.TryComplete();
+        _timeoutTimer?.Dispose();
+        FailAllPending(cause);
+        try { _socket.Shutdown(SocketShutdown.Both); } catch (Exception) { }
+        _socket.Dispose();
+        _closed.TrySetResult(cause);
+    }
+
+    /// <summary>
+    /// Closes the channel after the messages already queued (e.g. WORKER_CLOSE) were written, waiting at most
+    /// <paramref name="flushTimeout"/> for them. Pending requests fail at once.
+    /// </summary>
+    public async Task CloseGracefullyAsync(TimeSpan flushTimeout)
+    {
+        if (IsClosed) return;
+        _outgoing.Writer.TryComplete();
+        FailAllPending(null);
+        try
+        {
+            await _writerLoop.WaitAsync(flushTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException) { }
+        Close();
+    }
+
+    private void FailAllPending(Exception? cause)
+    {
+        foreach (var pair in _pending)
+        {
+            if (_pending.TryRemove(pair))
+            {
+                pair.Value.Registration.Dispose();
+                pair.Value.Fail(ClosedError($"pending request aborted [method:{pair.Value.Method}, id:{pair.Key}]", cause));
+            }
+        }
+    }
+
+    private static WorkerClosedException ClosedError(string what, Exception? cause = null)
+        => new($"Channel closed, {what}", cause);
+
+    /// <summary>Waits for both loops to end (after <see cref="Close"/>).</summary>
+    public Task Completion => Task.WhenAll(_writerLoop, _readerLoop);
+}
