@@ -1,0 +1,101 @@
+namespace RxMediasoup;
+
+/// <summary>The answer H264 negotiation produced: the <c>profile-level-id</c> to set, or <see langword="null"/> to remove it.</summary>
+/// <param name="ProfileLevelId">The negotiated profile-level-id, or <see langword="null"/> when neither side has one.</param>
+internal readonly record struct H264Answer(string? ProfileLevelId);
+
+/// <summary>mediasoup's codec matching rules (<c>matchCodecs()</c> in its <c>ortc.js</c>).</summary>
+internal static class CodecMatching
+{
+    /// <summary>Whether the MIME type is an RTX one (<c>&lt;kind&gt;/rtx</c>, case-insensitive).</summary>
+    public static bool IsRtx(string? mimeType) =>
+        mimeType is { Length: > 4 } && mimeType.EndsWith("/rtx", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether the codec is an RTX one.</summary>
+    public static bool IsRtx(IRtpCodec codec) => IsRtx(codec.MimeType);
+
+    /// <summary>The <c>apt</c> (associated payload type) of an RTX codec, when it is an integral number.</summary>
+    public static int? Apt(IRtpCodec codec) =>
+        codec.Parameters.TryGetValue("apt", out var value) && value.TryGetInt32(out var apt) ? apt : null;
+
+    /// <summary>Whether two codecs match; see <see cref="Match(IRtpCodec, IRtpCodec, bool, out H264Answer?)"/>.</summary>
+    public static bool Match(IRtpCodec a, IRtpCodec b, bool strict) => Match(a, b, strict, out _);
+
+    /// <summary>
+    /// Whether codec <paramref name="a"/> matches codec <paramref name="b"/>: same MIME type (case-insensitive),
+    /// clock rate and channels; for multiopus the same <c>num_streams</c> and <c>coupled_streams</c>; when
+    /// <paramref name="strict"/>, for H264 the same <c>packetization-mode</c> and profile with a negotiable level,
+    /// and for VP9 the same <c>profile-id</c>.
+    /// </summary>
+    /// <param name="a">The codec being matched (for H264, the "local" side whose level is kept when asymmetry is allowed).</param>
+    /// <param name="b">The codec matched against.</param>
+    /// <param name="strict">Whether to apply the per-codec parameter checks.</param>
+    /// <param name="h264Answer">For a strict H264 match, the profile-level-id <paramref name="a"/> should carry.</param>
+    public static bool Match(IRtpCodec a, IRtpCodec b, bool strict, out H264Answer? h264Answer)
+    {
+        h264Answer = null;
+
+        if (!string.Equals(a.MimeType, b.MimeType, StringComparison.OrdinalIgnoreCase)
+            || a.ClockRate != b.ClockRate
+            || a.Channels != b.Channels)
+        {
+            return false;
+        }
+
+        switch (a.MimeType.ToLowerInvariant())
+        {
+            case "audio/multiopus":
+                if (!SameParameter(a, b, "num_streams") || !SameParameter(a, b, "coupled_streams"))
+                {
+                    return false;
+                }
+                break;
+
+            case "video/h264":
+                if (strict)
+                {
+                    if (OrZero(a, "packetization-mode") != OrZero(b, "packetization-mode"))
+                    {
+                        return false;
+                    }
+                    if (!H264ProfileLevelId.IsSameProfile(a.Parameters, b.Parameters))
+                    {
+                        return false;
+                    }
+
+                    string? selectedProfileLevelId;
+                    try
+                    {
+                        selectedProfileLevelId = H264ProfileLevelId.GenerateProfileLevelIdForAnswer(a.Parameters, b.Parameters);
+                    }
+                    catch (ArgumentException)
+                    {
+                        return false;
+                    }
+                    h264Answer = new H264Answer(selectedProfileLevelId);
+                }
+                break;
+
+            case "video/vp9":
+                if (strict && OrZero(a, "profile-id") != OrZero(b, "profile-id"))
+                {
+                    return false;
+                }
+                break;
+        }
+
+        return true;
+    }
+
+    // Strict equality of an optional parameter (absent equals absent only).
+    private static bool SameParameter(IRtpCodec a, IRtpCodec b, string key)
+    {
+        var aHas = a.Parameters.TryGetValue(key, out var aValue);
+        var bHas = b.Parameters.TryGetValue(key, out var bValue);
+        return aHas == bHas && (!aHas || aValue == bValue);
+    }
+
+    // mediasoup's `parameters[key] || 0`: an absent or falsy value counts as the number 0.
+    private static RtpParameterValue OrZero(IRtpCodec codec, string key) =>
+        codec.Parameters.TryGetValue(key, out var value) && value.IsTruthy ? value : RtpParameterValue.FromNumber(0);
+}
