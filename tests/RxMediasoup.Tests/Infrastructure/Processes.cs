@@ -1,0 +1,46 @@
+using RxMediasoup.Channel.Native;
+
+namespace RxMediasoup.Tests;
+
+/// <summary>Linux process facts read from /proc, and signals, for tests of process hygiene.</summary>
+public static class Processes
+{
+    /// <summary>True while the process exists and is not a zombie.</summary>
+    public static bool IsAlive(int pid)
+    {
+        var stat = Stat(pid);
+        return stat is not null && stat.Value.State != 'Z';
+    }
+
+    /// <summary>The process group id of <paramref name="pid"/>.</summary>
+    public static int ProcessGroup(int pid) => Stat(pid)?.Pgrp ?? throw new InvalidOperationException($"no process {pid}");
+
+    public static void Signal(int pid, int signal)
+    {
+        if (LibC.kill(pid, signal) != 0) throw new InvalidOperationException($"kill({pid}, {signal}) failed");
+    }
+
+    public static async Task<bool> WaitUntilGoneAsync(int pid, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < until)
+        {
+            if (!IsAlive(pid)) return true;
+            await Task.Delay(50);
+        }
+        return !IsAlive(pid);
+    }
+
+    private static (char State, int Pgrp)? Stat(int pid)
+    {
+        try
+        {
+            string text = File.ReadAllText($"/proc/{pid}/stat");
+            // pid (comm) state ppid pgrp ...; comm may contain spaces, so split after the last ')'.
+            var rest = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+            return (rest[0][0], int.Parse(rest[2]));
+        }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
+}
