@@ -34,6 +34,7 @@ public sealed class Worker : IAsyncDisposable
     private bool _isClosed;
     private bool _hasDied;
     private volatile bool _isSubprocessClosed;
+    private int _exitHandled;
 
     private Worker(WorkerProcess process, WorkerChannel channel, WorkerSettings settings, ILogger logger)
     {
@@ -228,6 +229,7 @@ public sealed class Worker : IAsyncDisposable
             _closed.EmitAndComplete(CloseReason.Explicit);
             await flushed.ConfigureAwait(false);
             await WaitForExitAsync().ConfigureAwait(false);
+            if (_process.Exited.IsCompleted) OnProcessExited(_process.Exited.Result);
         }
         catch (Exception e)
         {
@@ -270,6 +272,7 @@ public sealed class Worker : IAsyncDisposable
 
     private void OnProcessExited(ProcessExit exit)
     {
+        if (Interlocked.Exchange(ref _exitHandled, 1) != 0) return;
         bool died;
         lock (_gate)
         {
