@@ -1,0 +1,117 @@
+// The Node mediasoup side of scripts/bench-dump.sh: worker.dump() round trips with N requests in flight.
+//
+//   MEDIASOUP_WORKER_BIN=/path/to/mediasoup-worker node dump-bench.mjs dump --inflight 16 --count 100000 --warmup 5000
+//
+// Prints one JSON line; the same fields as tests/RxMediasoup.Benchmarks (the C# side), computed the same way:
+// - exactly N requests outstanding: N async loops, each awaiting one dump() at a time, until `count` completed;
+// - per-request latency (send to resolved promise) in a preallocated array; p50/p99 by nearest rank;
+// - CPU seconds (user+system) of this process and of the worker process over the measured window only,
+//   from /proc/<pid>/stat (utime+stime, clock ticks) before and after.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import * as mediasoup from 'mediasoup';
+
+function parseArgs(argv) {
+	const args = { workload: 'dump', inflight: 1, count: 100_000, warmup: 5_000 };
+	const rest = argv.slice(2);
+	if (rest.length > 0 && !rest[0].startsWith('--')) args.workload = rest.shift();
+	for (let i = 0; i < rest.length; i += 2) {
+		const key = rest[i];
+		const value = Number(rest[i + 1]);
+		if (!Number.isInteger(value) || value < 0) throw new Error(`${key} needs a non-negative integer`);
+		switch (key) {
+			case '--inflight': args.inflight = value; break;
+			case '--count': args.count = value; break;
+			case '--warmup': args.warmup = value; break;
+			default: throw new Error(`unknown option ${key}`);
+		}
+	}
+	if (args.workload !== 'dump') throw new Error(`unknown workload ${args.workload} (only: dump)`);
+	if (args.inflight < 1 || args.count < args.inflight) throw new Error('need 1 <= --inflight <= --count');
+	return args;
+}
+
+const clockTicks = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+/** utime+stime of a process in seconds, from /proc/<pid>/stat. */
+function cpuSeconds(pid) {
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	// The command name (field 2) may contain spaces: fields after it start after the last ')'.
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	// fields[0] is field 3 (state); utime is field 14, stime field 15.
+	return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+}
+
+/** Runs `count` dumps with `inflight` outstanding; records latencies (ms) if `latencies` is given. */
+async function run(worker, inflight, count, latencies) {
+	let next = 0;
+	async function loop() {
+		while (true) {
+			const i = next++;
+			if (i >= count) return;
+			const t0 = performance.now();
+			await worker.dump();
+			if (latencies) latencies[i] = performance.now() - t0;
+		}
+	}
+	const loops = [];
+	for (let k = 0; k < inflight; k++) loops.push(loop());
+	await Promise.all(loops);
+}
+
+function percentile(sorted, p) {
+	const rank = Math.max(1, Math.ceil(p * sorted.length));
+	return sorted[rank - 1];
+}
+
+async function main() {
+	const args = parseArgs(process.argv);
+	if (!process.env.MEDIASOUP_WORKER_BIN) throw new Error('set MEDIASOUP_WORKER_BIN to the worker binary');
+	const worker = await mediasoup.createWorker({ logLevel: 'warn' });
+	try {
+		if (args.warmup > 0) await run(worker, args.inflight, Math.max(args.warmup, args.inflight), null);
+		const latencies = new Float64Array(args.count);
+
+		const hostBefore = cpuSeconds(process.pid);
+		const workerBefore = cpuSeconds(worker.pid);
+		const t0 = performance.now();
+		await run(worker, args.inflight, args.count, latencies);
+		const elapsedMs = performance.now() - t0;
+		const hostCpu = cpuSeconds(process.pid) - hostBefore;
+		const workerCpu = cpuSeconds(worker.pid) - workerBefore;
+
+		latencies.sort();
+		const seconds = elapsedMs / 1000;
+		const result = {
+			lib: 'node',
+			workload: args.workload,
+			inflight: args.inflight,
+			count: args.count,
+			warmup: args.warmup,
+			seconds: round(seconds, 4),
+			rps: round(args.count / seconds, 1),
+			p50_us: round(percentile(latencies, 0.50) * 1000, 1),
+			p99_us: round(percentile(latencies, 0.99) * 1000, 1),
+			max_us: round(latencies[latencies.length - 1] * 1000, 1),
+			host_cpu_s: round(hostCpu, 2),
+			worker_cpu_s: round(workerCpu, 2),
+			host_pid: process.pid,
+			worker_pid: worker.pid,
+			runtime: `node ${process.version}`,
+		};
+		process.stdout.write(JSON.stringify(result) + '\n');
+	} finally {
+		worker.close();
+	}
+}
+
+function round(x, digits) {
+	const f = 10 ** digits;
+	return Math.round(x * f) / f;
+}
+
+main().catch((error) => {
+	process.stderr.write(`dump-bench: ${error.stack ?? error}\n`);
+	process.exit(1);
+});
