@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime;
+using System.Text.Json;
+using RxMediasoup;
+
+// The C# side of scripts/bench-dump.sh: worker.DumpAsync() round trips with N requests in flight.
+//
+//   dotnet RxMediasoup.Benchmarks.dll dump --inflight 16 --count 100000 --warmup 5000
+//
+// Prints one JSON line; the same fields as tests/benchmarks-node/dump-bench.mjs, computed the same way:
+// - exactly N requests outstanding: N async loops, each awaiting one DumpAsync at a time, until `count` completed;
+// - per-request latency (send to completed await) in a preallocated array; p50/p99 by nearest rank;
+// - CPU seconds (user+system) of this process and of the worker process over the measured window only,
+//   from /proc/<pid>/stat (utime+stime) before and after.
+return await Cli.RunAsync(args);
+
+internal static class Cli
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        Options options;
+        try
+        {
+            options = Options.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync($"bench: {e.Message}");
+            await Console.Error.WriteLineAsync("usage: RxMediasoup.Benchmarks dump [--inflight N] [--count N] [--warmup N]");
+            return 2;
+        }
+
+        var result = await DumpBenchmark.RunAsync(options);
+        Console.Out.WriteLine(JsonSerializer.Serialize(result, BenchJson.Default.DumpResult));
+        return 0;
+    }
+}
+
+internal sealed record Options(string Workload, int InFlight, int Count, int Warmup)
+{
+    public static Options Parse(string[] args)
+    {
+        var rest = new Queue<string>(args);
+        string workload = rest.Count > 0 && !rest.Peek().StartsWith("--", StringComparison.Ordinal) ? rest.Dequeue() : "dump";
+        int inFlight = 1, count = 100_000, warmup = 5_000;
+        while (rest.Count > 0)
+        {
+            string key = rest.Dequeue();
+            if (rest.Count == 0) throw new ArgumentException($"{key} needs a value");
+            if (!int.TryParse(rest.Dequeue(), NumberStyles.None, CultureInfo.InvariantCulture, out int value))
+                throw new ArgumentException($"{key} needs a non-negative integer");
+            switch (key)
+            {
+                case "--inflight": inFlight = value; break;
+                case "--count": count = value; break;
+                case "--warmup": warmup = value; break;
+                default: throw new ArgumentException($"unknown option {key}");
+            }
+        }
+        if (workload != "dump") throw new ArgumentException($"unknown workload {workload} (only: dump)");
+        if (inFlight < 1 || count < inFlight) throw new ArgumentException("need 1 <= --inflight <= --count");
+        return new Options(workload, inFlight, count, warmup);
+    }
+}
+
+internal sealed record DumpResult(
+    string Lib, string Workload, int Inflight, int Count, int Warmup,
+    double Seconds, double Rps, double P50Us, double P99Us, double MaxUs,
+    double HostCpuS, double WorkerCpuS, int HostPid, int WorkerPid, string Runtime);
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(
+    PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(DumpResult))]
+internal sealed partial class BenchJson : System.Text.Json.Serialization.JsonSerializerContext;
+
+internal static class DumpBenchmark
+{
+    public static async Task<DumpResult> RunAsync(Options options)
+    {
+        await using var worker = await Worker.CreateAsync(new WorkerSettings { LogLevel = WorkerLogLevel.Warn });
+
+        if (options.Warmup > 0)
+            await RunLoopsAsync(worker, options.InFlight, Math.Max(options.Warmup, options.InFlight), null);
+        var latencies = new long[options.Count];
+
+        // Settle the warm-up's garbage before the measured window, as far as it can be.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+
+        double hostBefore = ProcStat.CpuSeconds(Environment.ProcessId);
+        double workerBefore = ProcStat.CpuSeconds(worker.Pid);
+        long t0 = Stopwatch.GetTimestamp();
+        await RunLoopsAsync(worker, options.InFlight, options.Count, latencies);
+        long elapsed = Stopwatch.GetTimestamp() - t0;
+        double hostCpu = ProcStat.CpuSeconds(Environment.ProcessId) - hostBefore;
+        double workerCpu = ProcStat.CpuSeconds(worker.Pid) - workerBefore;
+
+        Array.Sort(latencies);
+        double seconds = (double)elapsed / Stopwatch.Frequency;
+        double Us(long ticks) => ticks * 1_000_000.0 / Stopwatch.Frequency;
+        return new DumpResult(
+            Lib: "rxmediasoup",
+            Workload: options.Workload,
+            Inflight: options.InFlight,
+            Count: options.Count,
+            Warmup: options.Warmup,
+            Seconds: Math.Round(seconds, 4),
+            Rps: Math.Round(options.Count / seconds, 1),
+            P50Us: Math.Round(Us(Percentile(latencies, 0.50)), 1),
+            P99Us: Math.Round(Us(Percentile(latencies, 0.99)), 1),
+            MaxUs: Math.Round(Us(latencies[^1]), 1),
+            HostCpuS: Math.Round(hostCpu, 2),
+            WorkerCpuS: Math.Round(workerCpu, 2),
+            HostPid: Environment.ProcessId,
+            WorkerPid: worker.Pid,
+            Runtime: $".NET {Environment.Version} {(GCSettings.IsServerGC ? "server" : "workstation")} GC");
+    }
+
+    /// <summary>Runs <paramref name="count"/> dumps with <paramref name="inFlight"/> outstanding.</summary>
+    private static Task RunLoopsAsync(Worker worker, int inFlight, int count, long[]? latencies)
+    {
+        var next = new StrongBox(-1);
+        var loops = new Task[inFlight];
+        for (int k = 0; k < inFlight; k++) loops[k] = Task.Run(() => LoopAsync(worker, count, latencies, next));
+        return Task.WhenAll(loops);
+    }
+
+    private static async Task LoopAsync(Worker worker, int count, long[]? latencies, StrongBox next)
+    {
+        while (true)
+        {
+            int i = Interlocked.Increment(ref next.Value);
+            if (i >= count) return;
+            long t0 = Stopwatch.GetTimestamp();
+            await worker.DumpAsync().ConfigureAwait(false);
+            if (latencies is not null) latencies[i] = Stopwatch.GetTimestamp() - t0;
+        }
+    }
+
+    private static long Percentile(long[] sorted, double p)
+    {
+        int rank = Math.Max(1, (int)Math.Ceiling(p * sorted.Length));
+        return sorted[rank - 1];
+    }
+
+    private sealed class StrongBox(int value)
+    {
+        public int Value = value;
+    }
+}
+
+internal static class ProcStat
+{
+    private static readonly double ClockTicks = ReadClockTicks();
+
+    /// <summary>utime+stime of a process in seconds, from /proc/&lt;pid&gt;/stat.</summary>
+    public static double CpuSeconds(int pid)
+    {
+        string stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+        // The command name (field 2) may contain spaces: the fields after it start after the last ')'.
+        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // fields[0] is field 3 (state); utime is field 14, stime field 15.
+        long ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return ticks / ClockTicks;
+    }
+
+    private static double ReadClockTicks()
+    {
+        try
+        {
+            using var getconf = Process.Start(new ProcessStartInfo("getconf", "CLK_TCK") { RedirectStandardOutput = true })!;
+            string output = getconf.StandardOutput.ReadToEnd();
+            getconf.WaitForExit();
+            return double.TryParse(output.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out double ticks) && ticks > 0
+                ? ticks
+                : 100;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return 100;
+        }
+    }
+}
