@@ -67,7 +67,7 @@ internal sealed record Options(string Workload, int InFlight, int Count, int War
 internal sealed record DumpResult(
     string Lib, string Workload, int Inflight, int Count, int Warmup,
     double Seconds, double Rps, double P50Us, double P99Us, double MaxUs,
-    double HostCpuS, double WorkerCpuS, int HostPid, int WorkerPid, string Runtime);
+    double HostCpuS, double WorkerCpuS, int HostPid, int WorkerPid, string WorkerBin, string Runtime);
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(
     PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower)]
@@ -79,6 +79,7 @@ internal static class DumpBenchmark
     public static async Task<DumpResult> RunAsync(Options options)
     {
         await using var worker = await Worker.CreateAsync(new WorkerSettings { LogLevel = WorkerLogLevel.Warn });
+        string workerBin = File.ResolveLinkTarget($"/proc/{worker.Pid.ToString(CultureInfo.InvariantCulture)}/exe", false)?.FullName ?? "?";
 
         if (options.Warmup > 0)
             await RunLoopsAsync(worker, options.InFlight, Math.Max(options.Warmup, options.InFlight), null);
@@ -114,6 +115,7 @@ internal static class DumpBenchmark
             WorkerCpuS: Math.Round(workerCpu, 2),
             HostPid: Environment.ProcessId,
             WorkerPid: worker.Pid,
+            WorkerBin: workerBin,
             Runtime: $".NET {Environment.Version} {(GCSettings.IsServerGC ? "server" : "workstation")} GC");
     }
 

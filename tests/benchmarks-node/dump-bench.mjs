@@ -8,7 +8,7 @@
 // - CPU seconds (user+system) of this process and of the worker process over the measured window only,
 //   from /proc/<pid>/stat (utime+stime, clock ticks) before and after.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import * as mediasoup from 'mediasoup';
 
@@ -70,6 +70,7 @@ async function main() {
 	if (!process.env.MEDIASOUP_WORKER_BIN) throw new Error('set MEDIASOUP_WORKER_BIN to the worker binary');
 	const worker = await mediasoup.createWorker({ logLevel: 'warn' });
 	try {
+		const workerBin = readlinkSync(`/proc/${worker.pid}/exe`);
 		if (args.warmup > 0) await run(worker, args.inflight, Math.max(args.warmup, args.inflight), null);
 		const latencies = new Float64Array(args.count);
 
@@ -98,6 +99,7 @@ async function main() {
 			worker_cpu_s: round(workerCpu, 2),
 			host_pid: process.pid,
 			worker_pid: worker.pid,
+			worker_bin: workerBin,
 			runtime: `node ${process.version}`,
 		};
 		process.stdout.write(JSON.stringify(result) + '\n');

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: RxMediasoup vs the Node mediasoup 3.22.0 reference, same mediasoup-worker binary.
+#
+# Workload: worker.dump() round trips with 1, 16 and 256 requests in flight (exactly N outstanding), COUNT
+# measured requests per point after WARMUP unmeasured ones, each run in a fresh process with a fresh worker.
+# Runs are interleaved — N1 C1 N16 C16 N256 C256, repeated ROUNDS times — so drift on the machine hits both.
+# Prints every run's raw figures, then a table of medians across rounds per point (requests/s, p50/p99
+# latency, CPU seconds of the host process and of the worker process) with the RxMediasoup/Node ratios and
+# the goals of issue 2 §8 (≥1.5× at 1 in flight, ≥2× at 16, ≥4× at 256; p99 no worse than Node).
+#
+# A benchmark, not a test: it is never part of `dotnet test` or CI. It exits 0 when every run completed,
+# whether or not the goals are met (the table says which are).
+#
+# Environment overrides (defaults in brackets):
+#   COUNT [100000]  measured requests per run     WARMUP [5000]  unmeasured requests first
+#   ROUNDS [3]      interleaved rounds            INFLIGHT ["1 16 256"]  points
+#   MEDIASOUP_WORKER_BIN  the worker binary (default: scripts/build-worker.sh's cached build; built if missing)
+#   BENCH_OUT [a temp dir]  where the raw JSON lines are kept (results.jsonl)
+# Quick smoke run: COUNT=20000 ROUNDS=1 bash scripts/bench-dump.sh
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/.." && pwd)"
+COUNT="${COUNT:-100000}"
+WARMUP="${WARMUP:-5000}"
+ROUNDS="${ROUNDS:-3}"
+INFLIGHT="${INFLIGHT:-1 16 256}"
+node_dir="$repo/tests/benchmarks-node"
+cs_proj="$repo/tests/RxMediasoup.Benchmarks/RxMediasoup.Benchmarks.csproj"
+cs_dll="$repo/tests/RxMediasoup.Benchmarks/bin/Release/net10.0/RxMediasoup.Benchmarks.dll"
+
+say() { printf '[bench-dump %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+for v in COUNT WARMUP ROUNDS; do
+  [[ "${!v}" =~ ^[0-9]+$ ]] || { echo "bench-dump: $v must be a non-negative integer" >&2; exit 2; }
+done
+command -v node >/dev/null || { echo "bench-dump: node is required (the reference side)" >&2; exit 2; }
+command -v dotnet >/dev/null || { echo "bench-dump: dotnet is required" >&2; exit 2; }
+
+# --- the worker binary both sides use -------------------------------------------------------------
+if [ -z "${MEDIASOUP_WORKER_BIN:-}" ]; then
+  bash "$here/build-worker.sh" >&2
+  MEDIASOUP_WORKER_BIN="$(bash "$here/build-worker.sh" --print-path)"
+fi
+[ -x "$MEDIASOUP_WORKER_BIN" ] || { echo "bench-dump: no worker binary at $MEDIASOUP_WORKER_BIN" >&2; exit 2; }
+export MEDIASOUP_WORKER_BIN
+
+# --- the Node reference -----------------------------------------------------------------------------
+if [ ! -f "$node_dir/node_modules/mediasoup/package.json" ]; then
+  say "installing the Node reference (mediasoup 3.22.0, --ignore-scripts: it uses our worker binary)"
+  (cd "$node_dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) >&2
+fi
+
+# --- the C# harness, Release ------------------------------------------------------------------------
+say "building tests/RxMediasoup.Benchmarks (Release)"
+dotnet build "$cs_proj" -c Release --nologo -v quiet -clp:ErrorsOnly >&2
+
+out="${BENCH_OUT:-$(mktemp -d -t bench-dump.XXXXXX)}"
+mkdir -p "$out"
+results="$out/results.jsonl"
+: >"$results"
+
+# Silence Node's engine warning noise but keep real errors visible.
+run_node() { (cd "$node_dir" && node dump-bench.mjs dump --inflight "$1" --count "$COUNT" --warmup "$WARMUP"); }
+run_cs() { DOTNET_CLI_TELEMETRY_OPTOUT=1 dotnet "$cs_dll" dump --inflight "$1" --count "$COUNT" --warmup "$WARMUP"; }
+
+started=$(date +%s)
+say "worker: $MEDIASOUP_WORKER_BIN"
+say "machine: $(nproc) CPU(s), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+say "COUNT=$COUNT WARMUP=$WARMUP ROUNDS=$ROUNDS INFLIGHT='$INFLIGHT'; raw results: $results"
+echo "# raw runs (one JSON line each)"
+for round in $(seq 1 "$ROUNDS"); do
+  for n in $INFLIGHT; do
+    for side in node cs; do
+      if [ "$side" = node ]; then line="$(run_node "$n")"; else line="$(run_cs "$n")"; fi
+      line="$(printf '%s\n' "$line" | grep '^{' | tail -1)"
+      [ -n "$line" ] || { echo "bench-dump: the $side run with $n in flight printed no result" >&2; exit 1; }
+      line="{\"round\":$round,${line#\{}"
+      printf '%s\n' "$line" >>"$results"
+      printf '%s\n' "$line"
+    done
+  done
+done
+elapsed=$(( $(date +%s) - started ))
+
+# --- the table: medians across rounds per point, ratios, goals -------------------------------------
+RESULTS="$results" ELAPSED="$elapsed" node --input-type=module <<'EOF'
+import { readFileSync } from 'node:fs';
+
+const runs = readFileSync(process.env.RESULTS, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const goals = { 1: 1.5, 16: 2, 256: 4 };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const points = [...new Set(runs.map((r) => r.inflight))].sort((a, b) => a - b);
+const stat = (lib, n, key) => median(runs.filter((r) => r.lib === lib && r.inflight === n).map((r) => r[key]));
+const fmt = (x, d = 0) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+const pad = (s, w) => String(s).padStart(w);
+
+const rounds = Math.max(...runs.map((r) => r.round));
+const bins = [...new Set(runs.map((r) => r.worker_bin))];
+const cols = [
+  ['in flight', 9], ['lib', 11], ['req/s', 9], ['p50 µs', 8], ['p99 µs', 9],
+  ['host CPU s', 10], ['worker CPU s', 12], ['host µs/req', 11], ['worker µs/req', 13],
+];
+console.log('');
+console.log(`# medians of ${rounds} round(s), ${fmt(runs[0].count)} requests per run (+${fmt(runs[0].warmup)} warm-up), worker ${bins.join(', ')}`);
+console.log(cols.map(([h, w]) => pad(h, w)).join('  '));
+const verdicts = [];
+for (const n of points) {
+  const row = {};
+  for (const lib of ['node', 'rxmediasoup']) {
+    const r = {
+      rps: stat(lib, n, 'rps'), p50: stat(lib, n, 'p50_us'), p99: stat(lib, n, 'p99_us'),
+      host: stat(lib, n, 'host_cpu_s'), worker: stat(lib, n, 'worker_cpu_s'), count: runs[0].count,
+    };
+    row[lib] = r;
+    console.log([
+      pad(n, 9), pad(lib, 11), pad(fmt(r.rps), 9), pad(fmt(r.p50, 1), 8), pad(fmt(r.p99, 1), 9),
+      pad(fmt(r.host, 2), 10), pad(fmt(r.worker, 2), 12),
+      pad(fmt((r.host * 1e6) / r.count, 1), 11), pad(fmt((r.worker * 1e6) / r.count, 1), 13),
+    ].join('  '));
+  }
+  const c = row.rxmediasoup, d = row.node;
+  const ratio = c.rps / d.rps;
+  console.log([
+    pad(n, 9), pad('Rx/Node', 11), pad(fmt(ratio, 2) + '×', 9), pad(fmt(c.p50 / d.p50, 2) + '×', 8),
+    pad(fmt(c.p99 / d.p99, 2) + '×', 9), pad(fmt(c.host / d.host, 2) + '×', 10), pad(fmt(c.worker / d.worker, 2) + '×', 12),
+  ].join('  '));
+  const goal = goals[n];
+  if (goal !== undefined) {
+    verdicts.push(`${pad(n, 3)} in flight: throughput ${fmt(ratio, 2)}× Node (goal ≥ ${goal}×) ${ratio >= goal ? 'MET' : 'NOT MET'}; ` +
+      `p99 ${fmt(c.p99, 1)} µs vs Node ${fmt(d.p99, 1)} µs (goal: no worse) ${c.p99 <= d.p99 ? 'MET' : 'NOT MET'}`);
+  }
+}
+console.log('');
+console.log('# goals (issue 2 §8)');
+for (const v of verdicts) console.log(v);
+console.log('');
+console.log(`# ${runs.length} runs in ${process.env.ELAPSED} s; host: ${runs.find((r) => r.lib === 'rxmediasoup')?.runtime} vs ${runs.find((r) => r.lib === 'node')?.runtime}`);
+EOF
+say "done in ${elapsed} s (raw results: $results)"
+exit 0
