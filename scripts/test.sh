@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs every RxMediasoup test against a real mediasoup-worker, from a fresh machine or a warm one:
+#   1. installs what the tests need when run as root and it is missing (apt: chromium; the worker build's
+#      own packages are installed by scripts/build-worker.sh),
+#   2. builds mediasoup-worker into the per-user cache (≈12 min the first time, a no-op afterwards),
+#   3. prepares the browser harness (npm ci + esbuild bundle),
+#   4. builds the solution (warnings are errors) and runs `dotnet test` on it,
+#   5. fails if any test failed, was skipped, or if no test ran; prints "N passed, N failed, N skipped".
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+say() { printf '[test] %s\n' "$*" >&2; }
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# --- machine prerequisites ---------------------------------------------------------------------
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing apt packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    say "missing: ${missing[*]} — install them (e.g. sudo apt-get install ${missing[*]})"; exit 1
+  fi
+fi
+
+# --- worker and browser harness -------------------------------------------------------------------
+if [ -z "${MEDIASOUP_WORKER_BIN:-}" ]; then bash scripts/build-worker.sh; fi
+bash tests/browser/setup.sh
+
+# --- build and test ----------------------------------------------------------------------------
+say "dotnet build"
+dotnet build RxMediasoup.sln -c Release -nologo -v q -clp:ErrorsOnly
+out="$(mktemp)"; trap 'rm -f "$out"' EXIT
+say "dotnet test"
+set +e
+dotnet test RxMediasoup.sln -c Release --no-build -nologo --blame-hang-timeout 5m "$@" 2>&1 | tee "$out"
+status=${PIPESTATUS[0]}
+set -e
+
+# One summary line per test assembly: "Passed!  - Failed: 0, Passed: 27, Skipped: 0, Total: 27, ..."
+read -r passed failed skipped total < <(grep -E '(Passed|Failed)! +- Failed: ' "$out" | sed -E \
+  's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+), Total: *([0-9]+).*/\2 \1 \3 \4/' |
+  awk '{p+=$1; f+=$2; s+=$3; t+=$4} END {printf "%d %d %d %d\n", p, f, s, t}')
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ]; then say "tests failed"; exit 1; fi
+if [ "$skipped" -ne 0 ]; then say "$skipped test(s) were skipped: every test must run"; exit 1; fi
+if [ "$total" -eq 0 ]; then say "no test ran"; exit 1; fi
