@@ -26,6 +26,22 @@ internal static class ProtocolHelpers
         return b.EndVector();
     }
 
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> StringArrays(int length, Func<int, FBS.Common.StringStringArray?> item)
+    {
+        var result = new Dictionary<string, IReadOnlyList<string>>(length, StringComparer.Ordinal);
+        for (int i = 0; i < length; i++)
+            if (item(i) is { } e) result[e.Key ?? string.Empty] = Strings(e.ValuesLength, e.Values);
+        return result;
+    }
+
+    public static IReadOnlyDictionary<string, string> StringPairs(int length, Func<int, FBS.Common.StringString?> item)
+    {
+        var result = new Dictionary<string, string>(length, StringComparer.Ordinal);
+        for (int i = 0; i < length; i++)
+            if (item(i) is { } e) result[e.Key ?? string.Empty] = e.Value ?? string.Empty;
+        return result;
+    }
+
     /// <summary>Reads a required table field, failing with a clear error when the worker omitted it.</summary>
     public static T Required<T>(T? value, string what) where T : struct
         => value ?? throw new InvalidDataException($"the worker's response lacks {what}");

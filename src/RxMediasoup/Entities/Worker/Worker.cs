@@ -46,6 +46,7 @@ public sealed class Worker : IAsyncDisposable
         _died = new LifecycleSignal<WorkerDeath>("Worker.Died", logger);
         _closed = new LifecycleSignal<CloseReason>("Worker.Closed", logger);
         _subprocessClosed = new LifecycleSignal<Unit>("Worker.SubprocessClosed", logger);
+        Routers = new EntityCollection<Router>(static r => r.Id, logger);
     }
 
     /// <summary>
@@ -158,6 +159,12 @@ public sealed class Worker : IAsyncDisposable
     /// </summary>
     public IObservable<Unit> SubprocessClosed => _subprocessClosed;
 
+    /// <summary>
+    /// The worker's routers as a live collection: <c>Routers.Items</c> is the snapshot, <c>Routers.Connect()</c>
+    /// the change-set stream (snapshot, then each router created or closed; completes when the worker closes).
+    /// </summary>
+    public EntityCollection<Router> Routers { get; }
+
     /// <summary>The channel, for the entities this worker hosts.</summary>
     internal WorkerChannel Channel => _channel;
 
@@ -186,6 +193,34 @@ public sealed class Worker : IAsyncDisposable
         settings.Validate();
         ThrowIfClosed();
         return WorkerProtocol.UpdateSettingsAsync(_channel, settings, cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates a router with the given media codecs. Its RTP capabilities are computed locally
+    /// (<see cref="Ortc.GenerateRouterRtpCapabilities"/>) before anything is sent to the worker.
+    /// </summary>
+    /// <exception cref="ArgumentException">Invalid options.</exception>
+    /// <exception cref="UnsupportedException">A media codec mediasoup does not support.</exception>
+    /// <exception cref="WorkerClosedException">The worker is closed.</exception>
+    public async Task<Router> CreateRouterAsync(RouterOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new RouterOptions();
+        ArgumentNullException.ThrowIfNull(options.MediaCodecs, nameof(options.MediaCodecs));
+        var rtpCapabilities = Ortc.GenerateRouterRtpCapabilities(options.MediaCodecs);
+        ThrowIfClosed();
+        cancellationToken.ThrowIfCancellationRequested();
+        string routerId = Guid.NewGuid().ToString();
+        await EntityCreation.AwaitCreatedAsync(
+            RouterProtocol.CreateAsync(_channel, routerId, CancellationToken.None),
+            () => RouterProtocol.CloseAsync(_channel, routerId, CancellationToken.None),
+            cancellationToken).ConfigureAwait(false);
+        var router = new Router(this, routerId, rtpCapabilities, options.AppData, _logger);
+        if (!Routers.Add(router))
+        {
+            router.OnWorkerClosed(HasDied ? CloseReason.WorkerDied : CloseReason.WorkerClosed);
+            throw new WorkerClosedException($"Worker closed while creating a router [pid:{Pid}]");
+        }
+        return router;
     }
 
     /// <summary>
@@ -224,6 +259,7 @@ public sealed class Worker : IAsyncDisposable
             {
                 // The channel broke already; the process is going away.
             }
+            CloseChildren(CloseReason.WorkerClosed);
             var flushed = _channel.CloseGracefullyAsync(FlushTimeout);
             _died.Complete();
             _closed.EmitAndComplete(CloseReason.Explicit);
@@ -294,10 +330,17 @@ public sealed class Worker : IAsyncDisposable
         var death = new WorkerDeath(Pid, exit.ExitCode, exit.Signal);
         _logger.LogError("worker process died unexpectedly {Death}", death);
         _channel.Close(new EndOfStreamException($"the worker process died {death}"));
+        CloseChildren(CloseReason.WorkerDied);
         _died.EmitAndComplete(death);
         _subprocessClosed.EmitAndComplete(Unit.Default);
         _closed.EmitAndComplete(CloseReason.WorkerDied);
         _closeCompletion.TrySetResult();
+    }
+
+    private void CloseChildren(CloseReason reason)
+    {
+        foreach (var router in Routers.Items) router.OnWorkerClosed(reason);
+        Routers.Complete();
     }
 
     private void ThrowIfClosed()

@@ -1,0 +1,38 @@
+using RxMediasoup.Channel;
+using static RxMediasoup.Protocol.ProtocolHelpers;
+using Method = FBS.Request.Method;
+
+namespace RxMediasoup.Protocol;
+
+/// <summary>Requests and responses of routers.</summary>
+internal static class RouterProtocol
+{
+    public static Task CreateAsync(WorkerChannel channel, string routerId, CancellationToken cancellationToken)
+        => channel.RequestAsync(Method.WORKER_CREATE_ROUTER, null, FBS.Request.Body.Worker_CreateRouterRequest, routerId,
+            static (b, id) => FBS.Worker.CreateRouterRequest.CreateCreateRouterRequest(b, b.CreateString(id)).Value,
+            Accepted, cancellationToken);
+
+    public static Task CloseAsync(WorkerChannel channel, string routerId, CancellationToken cancellationToken)
+        => channel.RequestAsync(Method.WORKER_CLOSE_ROUTER, null, FBS.Request.Body.Worker_CloseRouterRequest, routerId,
+            static (b, id) => FBS.Worker.CloseRouterRequest.CreateCloseRouterRequest(b, b.CreateString(id)).Value,
+            Accepted, cancellationToken);
+
+    public static Task<RouterDump> DumpAsync(WorkerChannel channel, string routerId, CancellationToken cancellationToken)
+        => channel.RequestAsync(Method.ROUTER_DUMP, routerId, ParseDump, cancellationToken);
+
+    private static readonly ResponseParser<RouterDump> ParseDump = static (in FBS.Response.Response response) =>
+    {
+        var d = response.BodyAsRouter_DumpResponse();
+        return new RouterDump
+        {
+            Id = d.Id ?? string.Empty,
+            TransportIds = Strings(d.TransportIdsLength, d.TransportIds),
+            RtpObserverIds = Strings(d.RtpObserverIdsLength, d.RtpObserverIds),
+            MapProducerIdConsumerIds = StringArrays(d.MapProducerIdConsumerIdsLength, i => d.MapProducerIdConsumerIds(i)),
+            MapConsumerIdProducerId = StringPairs(d.MapConsumerIdProducerIdLength, i => d.MapConsumerIdProducerId(i)),
+            MapProducerIdObserverIds = StringArrays(d.MapProducerIdObserverIdsLength, i => d.MapProducerIdObserverIds(i)),
+            MapDataProducerIdDataConsumerIds = StringArrays(d.MapDataProducerIdDataConsumerIdsLength, i => d.MapDataProducerIdDataConsumerIds(i)),
+            MapDataConsumerIdDataProducerId = StringPairs(d.MapDataConsumerIdDataProducerIdLength, i => d.MapDataConsumerIdDataProducerId(i)),
+        };
+    };
+}

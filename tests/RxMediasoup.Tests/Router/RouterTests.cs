@@ -1,0 +1,207 @@
+using System.Reactive.Linq;
+
+namespace RxMediasoup.Tests.Router;
+
+/// <summary>Port of mediasoup 3.22.0 node/lib/test/test-Router.js, against the real worker.</summary>
+public sealed class RouterTests : IAsyncLifetime
+{
+    private RxMediasoup.Worker _worker = null!;
+
+    internal static IReadOnlyList<RtpCodecCapability> MediaCodecs =>
+    [
+        new()
+        {
+            Kind = MediaKind.Audio, MimeType = "audio/opus", ClockRate = 48000, Channels = 2,
+            Parameters = new Dictionary<string, RtpParameterValue> { ["useinbandfec"] = 1, ["foo"] = "bar" },
+        },
+        new() { Kind = MediaKind.Video, MimeType = "video/VP8", ClockRate = 90000 },
+        new()
+        {
+            Kind = MediaKind.Video, MimeType = "video/H264", ClockRate = 90000,
+            Parameters = new Dictionary<string, RtpParameterValue>
+            {
+                ["level-asymmetry-allowed"] = 1, ["packetization-mode"] = 1, ["profile-level-id"] = "4d0032",
+            },
+            RtcpFeedback = [], // Will be ignored.
+        },
+    ];
+
+    private static IReadOnlyList<RtpCodecCapability> UnsupportedMediaCodecs =>
+    [
+        new() { Kind = MediaKind.Audio, MimeType = "audio/x-aiff", ClockRate = 8000, Channels = 1 },
+        new() { Kind = MediaKind.Video, MimeType = "video/3gpp", ClockRate = 90000 },
+    ];
+
+    public async Task InitializeAsync() => _worker = await RxMediasoup.Worker.CreateAsync();
+
+    public async Task DisposeAsync() => await _worker.CloseAsync();
+
+    [Fact]
+    [NodeCase("test-Router.js", "worker.createRouter() succeeds")]
+    public async Task CreateRouterSucceeds()
+    {
+        var changes = new List<IChangeSet<RxMediasoup.Router, string>>();
+        using var subscription = _worker.Routers.Connect().Subscribe(changes.Add);
+        var router = await _worker.CreateRouterAsync(new RouterOptions
+        {
+            MediaCodecs = MediaCodecs,
+            AppData = new Dictionary<string, object?> { ["foo"] = 123 },
+        });
+        // The snapshot (empty), then the new router.
+        Assert.Equal(2, changes.Count);
+        Assert.Empty(changes[0]);
+        Assert.Equal(ChangeReason.Add, Assert.Single(changes[1]).Reason);
+        Assert.Same(router, changes[1][0].Current);
+
+        Assert.True(Guid.TryParse(router.Id, out _));
+        Assert.False(router.IsClosed);
+        // 3 codecs + 2 RTX codecs.
+        Assert.Equal(5, router.RtpCapabilities.Codecs.Count);
+        Assert.NotEmpty(router.RtpCapabilities.HeaderExtensions);
+        Assert.Equal(new Dictionary<string, object?> { ["foo"] = 123 }, router.AppData);
+        router.AppData = new Dictionary<string, object?> { ["foo"] = 222, ["bar"] = "BBB" };
+
+        var workerDump = await _worker.DumpAsync();
+        Assert.Equal(_worker.Pid, workerDump.Pid);
+        Assert.Empty(workerDump.WebRtcServerIds);
+        Assert.Equal([router.Id], workerDump.RouterIds);
+        Assert.Equal([router.Id], workerDump.ChannelMessageHandlers.ChannelRequestHandlers);
+        Assert.Empty(workerDump.ChannelMessageHandlers.ChannelNotificationHandlers);
+
+        var dump = await router.DumpAsync();
+        Assert.Equal(router.Id, dump.Id);
+        Assert.Empty(dump.TransportIds);
+        Assert.Empty(dump.RtpObserverIds);
+        Assert.Empty(dump.MapProducerIdConsumerIds);
+        Assert.Empty(dump.MapConsumerIdProducerId);
+        Assert.Empty(dump.MapProducerIdObserverIds);
+        Assert.Empty(dump.MapDataProducerIdDataConsumerIds);
+        Assert.Empty(dump.MapDataConsumerIdDataProducerId);
+
+        Assert.Equal(1, _worker.Routers.Count);
+        await _worker.CloseAsync();
+        Assert.True(router.IsClosed);
+        Assert.Equal(0, _worker.Routers.Count);
+    }
+
+    [Fact]
+    [NodeCase("test-Router.js", "worker.createRouter() with invalid codecs rejects with UnsupportedError")]
+    public async Task CreateRouterWithInvalidCodecsRejectsWithUnsupported()
+    {
+        await Assert.ThrowsAsync<UnsupportedException>(() =>
+            _worker.CreateRouterAsync(new RouterOptions { MediaCodecs = UnsupportedMediaCodecs }));
+        Assert.Empty((await _worker.DumpAsync()).RouterIds);
+    }
+
+    [Fact]
+    [NodeCase("test-Router.js", "worker.createRouter() with wrong arguments rejects with TypeError")]
+    public async Task CreateRouterWithWrongArgumentsRejectsWithArgumentException()
+    {
+        // `mediaCodecs: {}` and `appData: 'NOT-AN-OBJECT'` cannot be written in C#; a null list can.
+        await Assert.ThrowsAnyAsync<ArgumentException>(() =>
+            _worker.CreateRouterAsync(new RouterOptions { MediaCodecs = null! }));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => _worker.CreateRouterAsync(new RouterOptions
+        {
+            MediaCodecs = [new RtpCodecCapability { Kind = MediaKind.Audio, MimeType = "opus-without-slash", ClockRate = 48000 }],
+        }));
+        Assert.Empty((await _worker.DumpAsync()).RouterIds);
+    }
+
+    [Fact]
+    [NodeCase("test-Router.js", "worker.createRouter() rejects with WorkerClosedError if Worker is closed")]
+    public async Task CreateRouterRejectsWithWorkerClosedIfWorkerIsClosed()
+    {
+        await _worker.CloseAsync();
+        await Assert.ThrowsAsync<WorkerClosedException>(() => _worker.CreateRouterAsync(new RouterOptions { MediaCodecs = MediaCodecs }));
+    }
+
+    [Fact]
+    [NodeCase("test-Router.js", "router.rtpCapabilities getter returns cloned RTP capabilities")]
+    public async Task RtpCapabilitiesCannotBeModifiedByTheApplication()
+    {
+        var router = await _worker.CreateRouterAsync(new RouterOptions { MediaCodecs = MediaCodecs });
+        var original = router.RtpCapabilities;
+        // Records are immutable: "modifying" yields a copy and leaves the router's capabilities as they were.
+        var modified = router.RtpCapabilities with { HeaderExtensions = [] };
+        Assert.Empty(modified.HeaderExtensions);
+        Assert.Equal(original, router.RtpCapabilities);
+        Assert.NotEmpty(router.RtpCapabilities.HeaderExtensions);
+    }
+
+    [Fact]
+    [NodeCase("test-Router.js", "router.updateMediaCodecs() succeeds")]
+    public async Task UpdateMediaCodecsSucceeds()
+    {
+        var router = await _worker.CreateRouterAsync(new RouterOptions { MediaCodecs = MediaCodecs });
+        Assert.Equal(5, router.RtpCapabilities.Codecs.Count);
+        Assert.NotEmpty(router.RtpCapabilities.HeaderExtensions);
+        router.UpdateMediaCodecs([]);
+        Assert.Empty(router.RtpCapabilities.Codecs);
+        Assert.NotEmpty(router.RtpCapabilities.HeaderExtensions);
+    }
+
+    [Fact]
+    [NodeCase("test-Router.js", "router.close() succeeds")]
+    public async Task CloseSucceeds()
+    {
+        var router = await _worker.CreateRouterAsync(new RouterOptions { MediaCodecs = MediaCodecs });
+        var reasons = new List<CloseReason>();
+        using var _ = router.Closed.Subscribe(reasons.Add);
+        await router.CloseAsync();
+        Assert.Equal([CloseReason.Explicit], reasons);
+        Assert.True(router.IsClosed);
+        await Assert.ThrowsAsync<NotFoundException>(() => router.DumpAsync());
+        Assert.Empty((await _worker.DumpAsync()).RouterIds);
+        Assert.Equal(0, _worker.Routers.Count);
+        await router.CloseAsync(); // idempotent
+        Assert.Equal([CloseReason.Explicit], reasons);
+    }
+
+    [Fact]
+    [NodeCase("test-Router.js", "Router emits \"workerclose\" if Worker is closed")]
+    public async Task RouterClosesWithWorkerClosedIfWorkerIsClosed()
+    {
+        var router = await _worker.CreateRouterAsync(new RouterOptions { MediaCodecs = MediaCodecs });
+        var closed = router.Closed.FirstAsyncOrTimeout(TimeSpan.FromSeconds(5));
+        await _worker.CloseAsync();
+        Assert.Equal(CloseReason.WorkerClosed, await closed);
+        Assert.True(router.IsClosed);
+        await Assert.ThrowsAsync<WorkerClosedException>(() => router.DumpAsync());
+    }
+
+    [Fact]
+    public async Task RoutersCloseWithWorkerDiedWhenTheWorkerDies()
+    {
+        var router = await _worker.CreateRouterAsync(new RouterOptions { MediaCodecs = MediaCodecs });
+        var routersCompleted = _worker.Routers.Connect().LastAsync().FirstAsyncOrTimeout(TimeSpan.FromSeconds(5));
+        var closed = router.Closed.FirstAsyncOrTimeout(TimeSpan.FromSeconds(5));
+        Processes.Signal(_worker.Pid, RxMediasoup.Channel.Native.LibC.SIGKILL);
+        Assert.Equal(CloseReason.WorkerDied, await closed);
+        await routersCompleted;
+        Assert.Equal(0, _worker.Routers.Count);
+        await Assert.ThrowsAsync<WorkerClosedException>(() => router.DumpAsync());
+    }
+
+    [Fact]
+    public async Task CancellingACreateAfterItWasSentLeavesNoRouterInTheWorker()
+    {
+        Processes.Signal(_worker.Pid, 19 /* SIGSTOP: the request is sent, the answer cannot come yet */);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        try
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+                _worker.CreateRouterAsync(new RouterOptions { MediaCodecs = MediaCodecs }, cts.Token));
+        }
+        finally
+        {
+            Processes.Signal(_worker.Pid, 18 /* SIGCONT */);
+        }
+        // The worker created the router after all; the library closed it.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        WorkerDump dump;
+        do dump = await _worker.DumpAsync();
+        while (dump.RouterIds.Count > 0 && DateTime.UtcNow < deadline);
+        Assert.Empty(dump.RouterIds);
+        Assert.Equal(0, _worker.Routers.Count);
+    }
+}
