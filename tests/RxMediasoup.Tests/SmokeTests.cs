@@ -1,7 +1,38 @@
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+
 namespace RxMediasoup.Tests;
 
+/// <summary>Port of the non-ORTC cases of mediasoup 3.22.0 node/lib/test/test-mediasoup.js.</summary>
 public class SmokeTests
 {
+    private static string RepoFile(string relative, [CallerFilePath] string here = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", relative));
+
     [Fact]
-    public void WorkerVersionIs3220() => Assert.Equal("3.22.0", MediasoupInfo.WorkerVersion);
+    [NodeCase("test-mediasoup.js", "mediasoup.version matches version field in package.json")]
+    public void VersionMatchesTheWorkerVersionTheBuildIsPinnedTo()
+    {
+        // The build pins the worker version in Directory.Build.props (the analogue of package.json).
+        string props = File.ReadAllText(RepoFile("Directory.Build.props"));
+        string pinned = Regex.Match(props, "<MediasoupVersion>([^<]+)</MediasoupVersion>").Groups[1].Value;
+        Assert.Equal(pinned, MediasoupInfo.WorkerVersion);
+        Assert.Equal("3.22.0", MediasoupInfo.WorkerVersion);
+        // And the cached worker build records the same version.
+        string info = Path.Combine(Path.GetDirectoryName(WorkerBinary.CachePath)!, "BUILD-INFO");
+        if (Environment.GetEnvironmentVariable(WorkerBinary.EnvironmentVariable) is not { Length: > 0 })
+            Assert.Contains($"version={MediasoupInfo.WorkerVersion}", File.ReadAllText(info));
+    }
+
+    [Fact]
+    [NodeCase("test-mediasoup.js", "mediasoup.setLoggerEventListeners() succeeds")]
+    public async Task LoggerFactoryReceivesTheLibrarysDebugLogs()
+    {
+        // Node's setLogEventListeners({ ondebug }) is WorkerSettings.LoggerFactory here.
+        var logs = new CapturingLoggerFactory();
+        var worker = await RxMediasoup.Worker.CreateAsync(new WorkerSettings { LoggerFactory = logs });
+        await worker.CloseAsync();
+        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Debug && e.Category.StartsWith("RxMediasoup", StringComparison.Ordinal));
+    }
 }
