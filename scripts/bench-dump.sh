@@ -16,6 +16,7 @@
 #   ROUNDS [3]      interleaved rounds            INFLIGHT ["1 16 256"]  points
 #   MEDIASOUP_WORKER_BIN  the worker binary (default: scripts/build-worker.sh's cached build; built if missing)
 #   BENCH_OUT [a temp dir]  where the raw JSON lines are kept (results.jsonl)
+#   SKIP_BUILD [0]  1: run the already built Release harness instead of building it first
 # Quick smoke run: COUNT=20000 ROUNDS=1 bash scripts/bench-dump.sh
 set -euo pipefail
 
@@ -52,8 +53,12 @@ if [ ! -f "$node_dir/node_modules/mediasoup/package.json" ]; then
 fi
 
 # --- the C# harness, Release ------------------------------------------------------------------------
-say "building tests/RxMediasoup.Benchmarks (Release)"
-dotnet build "$cs_proj" -c Release --nologo -v quiet -clp:ErrorsOnly >&2
+if [ "${SKIP_BUILD:-0}" = 1 ] && [ -f "$cs_dll" ]; then
+  say "SKIP_BUILD=1: using the existing $cs_dll"
+else
+  say "building tests/RxMediasoup.Benchmarks (Release)"
+  dotnet build "$cs_proj" -c Release --nologo -v quiet -clp:ErrorsOnly >&2
+fi
 
 out="${BENCH_OUT:-$(mktemp -d -t bench-dump.XXXXXX)}"
 mkdir -p "$out"
@@ -65,6 +70,7 @@ run_node() { (cd "$node_dir" && node dump-bench.mjs dump --inflight "$1" --count
 run_cs() { DOTNET_CLI_TELEMETRY_OPTOUT=1 dotnet "$cs_dll" dump --inflight "$1" --count "$COUNT" --warmup "$WARMUP"; }
 
 started=$(date +%s)
+stat_before="$(head -1 /proc/stat)"
 say "worker: $MEDIASOUP_WORKER_BIN"
 say "machine: $(nproc) CPU(s), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 say "COUNT=$COUNT WARMUP=$WARMUP ROUNDS=$ROUNDS INFLIGHT='$INFLIGHT'; raw results: $results"
@@ -72,19 +78,21 @@ echo "# raw runs (one JSON line each)"
 for round in $(seq 1 "$ROUNDS"); do
   for n in $INFLIGHT; do
     for side in node cs; do
+      load1="$(cut -d' ' -f1 /proc/loadavg)"
       if [ "$side" = node ]; then line="$(run_node "$n")"; else line="$(run_cs "$n")"; fi
       line="$(printf '%s\n' "$line" | grep '^{' | tail -1)"
       [ -n "$line" ] || { echo "bench-dump: the $side run with $n in flight printed no result" >&2; exit 1; }
-      line="{\"round\":$round,${line#\{}"
+      line="{\"round\":$round,\"load1_before\":$load1,${line#\{}"
       printf '%s\n' "$line" >>"$results"
       printf '%s\n' "$line"
     done
   done
 done
 elapsed=$(( $(date +%s) - started ))
+stat_after="$(head -1 /proc/stat)"
 
 # --- the table: medians across rounds per point, ratios, goals -------------------------------------
-RESULTS="$results" ELAPSED="$elapsed" node --input-type=module <<'EOF'
+RESULTS="$results" ELAPSED="$elapsed" STAT_BEFORE="$stat_before" STAT_AFTER="$stat_after" node --input-type=module <<'EOF'
 import { readFileSync } from 'node:fs';
 
 const runs = readFileSync(process.env.RESULTS, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -140,6 +148,15 @@ console.log('# goals (issue 2 §8)');
 for (const v of verdicts) console.log(v);
 console.log('');
 console.log(`# ${runs.length} runs in ${process.env.ELAPSED} s; host: ${runs.find((r) => r.lib === 'rxmediasoup')?.runtime} vs ${runs.find((r) => r.lib === 'node')?.runtime}`);
+// Machine-wide CPU over the whole run (/proc/stat): how busy both cores were and how much the hypervisor stole.
+const cpu = (line) => line.trim().split(/\s+/).slice(1).map(Number);
+const [b, a] = [cpu(process.env.STAT_BEFORE), cpu(process.env.STAT_AFTER)];
+const d = a.map((x, i) => x - b[i]);
+const total = d.reduce((x, y) => x + y, 0) || 1;
+const idle = d[3] + d[4];
+const loads = runs.map((r) => r.load1_before);
+console.log(`# machine: ${fmt(100 * (total - idle) / total, 1)}% busy over the run, steal ${fmt(100 * (d[7] ?? 0) / total, 1)}%, ` +
+  `1-min load before each run ${fmt(Math.min(...loads), 2)}–${fmt(Math.max(...loads), 2)} (2 cores shared by host, worker, OS and anything else running)`);
 EOF
 say "done in ${elapsed} s (raw results: $results)"
 exit 0
