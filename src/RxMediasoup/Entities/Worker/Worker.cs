@@ -47,6 +47,7 @@ public sealed class Worker : IAsyncDisposable
         _closed = new LifecycleSignal<CloseReason>("Worker.Closed", logger);
         _subprocessClosed = new LifecycleSignal<Unit>("Worker.SubprocessClosed", logger);
         Routers = new EntityCollection<Router>(static r => r.Id, logger);
+        WebRtcServers = new EntityCollection<WebRtcServer>(static s => s.Id, logger);
     }
 
     /// <summary>
@@ -165,6 +166,12 @@ public sealed class Worker : IAsyncDisposable
     /// </summary>
     public EntityCollection<Router> Routers { get; }
 
+    /// <summary>
+    /// The worker's WebRTC servers as a live collection: snapshot (<c>Items</c>), then each server created or closed
+    /// (<c>Connect()</c>); completes when the worker closes.
+    /// </summary>
+    public EntityCollection<WebRtcServer> WebRtcServers { get; }
+
     /// <summary>The channel, for the entities this worker hosts.</summary>
     internal WorkerChannel Channel => _channel;
 
@@ -221,6 +228,32 @@ public sealed class Worker : IAsyncDisposable
             throw new WorkerClosedException($"Worker closed while creating a router [pid:{Pid}]");
         }
         return router;
+    }
+
+    /// <summary>
+    /// Creates a WebRTC server: UDP/TCP sockets that many WebRTC transports can share.
+    /// </summary>
+    /// <exception cref="ArgumentException">Invalid options (checked before anything is sent, and by the worker).</exception>
+    /// <exception cref="WorkerClosedException">The worker is closed.</exception>
+    /// <exception cref="MediasoupException">The worker could not open the sockets (e.g. a port in use or an IP it cannot bind).</exception>
+    public async Task<WebRtcServer> CreateWebRtcServerAsync(WebRtcServerOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        ThrowIfClosed();
+        cancellationToken.ThrowIfCancellationRequested();
+        string serverId = Guid.NewGuid().ToString();
+        await EntityCreation.AwaitCreatedAsync(
+            WebRtcServerProtocol.CreateAsync(_channel, serverId, options.ListenInfos, CancellationToken.None),
+            () => WebRtcServerProtocol.CloseAsync(_channel, serverId, CancellationToken.None),
+            cancellationToken).ConfigureAwait(false);
+        var server = new WebRtcServer(this, serverId, options.AppData, _logger);
+        if (!WebRtcServers.Add(server))
+        {
+            server.OnWorkerClosed(HasDied ? CloseReason.WorkerDied : CloseReason.WorkerClosed);
+            throw new WorkerClosedException($"Worker closed while creating a WebRTC server [pid:{Pid}]");
+        }
+        return server;
     }
 
     /// <summary>
@@ -341,6 +374,8 @@ public sealed class Worker : IAsyncDisposable
     {
         foreach (var router in Routers.Items) router.OnWorkerClosed(reason);
         Routers.Complete();
+        foreach (var server in WebRtcServers.Items) server.OnWorkerClosed(reason);
+        WebRtcServers.Complete();
     }
 
     private void ThrowIfClosed()
