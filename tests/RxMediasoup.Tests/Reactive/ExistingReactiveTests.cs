@@ -1,0 +1,276 @@
+using System.Reactive.Concurrency;
+using System.Reactive;
+using System.Reactive.Linq;
+using Microsoft.Extensions.Logging;
+using Microsoft.Reactive.Testing;
+using RxMediasoup.Reactive;
+
+namespace RxMediasoup.Tests.Reactive;
+
+/// <summary>
+/// The library's delivery primitives: LifecycleSignal (Closed/Died), EntityCollection (live collections) and
+/// StatePublisher — replay, ordering, completion and isolation of subscribers that throw.
+/// </summary>
+public sealed class ExistingReactiveTests : ReactiveTest
+{
+    private sealed record Item(string Id);
+
+    // ---- LifecycleSignal ----------------------------------------------------------------------------------------
+
+    [Fact]
+    public void LifecycleSignalEmitsOnceCompletesAndReplaysToLateSubscribers()
+    {
+        var scheduler = new TestScheduler();
+        var signal = new LifecycleSignal<CloseReason>("Test.Closed");
+        var early = scheduler.CreateObserver<CloseReason>();
+        var late = scheduler.CreateObserver<CloseReason>();
+        scheduler.ScheduleAbsolute(100, () => signal.Subscribe(early));
+        scheduler.ScheduleAbsolute(200, () => Assert.True(signal.EmitAndComplete(CloseReason.WorkerDied)));
+        scheduler.ScheduleAbsolute(250, () => Assert.False(signal.EmitAndComplete(CloseReason.Explicit)));
+        scheduler.ScheduleAbsolute(300, () => signal.Subscribe(late));
+        scheduler.Start();
+
+        early.Messages.AssertEqual(OnNext(200, CloseReason.WorkerDied), OnCompleted<CloseReason>(200));
+        late.Messages.AssertEqual(OnNext(300, CloseReason.WorkerDied), OnCompleted<CloseReason>(300));
+        Assert.True(signal.IsCompleted);
+        Assert.Equal(0, signal.SubscriberCount);
+        Assert.False(signal.Complete());
+    }
+
+    [Fact]
+    public void LifecycleSignalCompleteWithoutValueAndUnsubscribe()
+    {
+        var signal = new LifecycleSignal<int>("Test.Died");
+        var kept = new List<Notification<int>>();
+        var left = new List<Notification<int>>();
+        signal.Materialize().Subscribe(kept.Add);
+        var subscription = signal.Materialize().Subscribe(left.Add);
+        Assert.Equal(2, signal.SubscriberCount);
+        subscription.Dispose();
+        subscription.Dispose();
+        Assert.Equal(1, signal.SubscriberCount);
+        Assert.True(signal.Complete());
+        Assert.Equal([Notification.CreateOnCompleted<int>()], kept);
+        Assert.Empty(left);
+        var late = new List<Notification<int>>();
+        signal.Materialize().Subscribe(late.Add);
+        Assert.Equal([Notification.CreateOnCompleted<int>()], late);
+    }
+
+    [Fact]
+    public void LifecycleSignalIsolatesASubscriberThatThrows()
+    {
+        var logs = new CapturingLoggerFactory();
+        var signal = new LifecycleSignal<CloseReason>("Test.Closed", logs.CreateLogger("test"));
+        var before = new List<CloseReason>();
+        var after = new List<CloseReason>();
+        bool afterCompleted = false;
+        signal.Subscribe(before.Add);
+        signal.Subscribe(_ => throw new InvalidOperationException("subscriber bug"));
+        signal.Subscribe(after.Add, () => afterCompleted = true);
+
+        Assert.True(signal.EmitAndComplete(CloseReason.Explicit));
+
+        Assert.Equal([CloseReason.Explicit], before);
+        Assert.Equal([CloseReason.Explicit], after);
+        Assert.True(afterCompleted);
+        Assert.Single(logs.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("Test.Closed"));
+        // A late subscriber that throws is isolated too.
+        signal.Subscribe(_ => throw new InvalidOperationException("late bug"));
+        Assert.Equal(2, logs.Entries.Count);
+    }
+
+    // ---- EntityCollection ---------------------------------------------------------------------------------------
+
+    private static EntityCollection<Item> Collection(ILogger? logger = null) => new(i => i.Id, logger);
+
+    [Fact]
+    public void ConnectEmitsTheSnapshotThenChangesThenCompletes()
+    {
+        var scheduler = new TestScheduler();
+        var collection = Collection();
+        var a = new Item("a");
+        var b = new Item("b");
+        collection.Add(a);
+        var observer = scheduler.CreateObserver<IChangeSet<Item, string>>();
+        scheduler.ScheduleAbsolute(100, () => collection.Connect().Subscribe(observer));
+        scheduler.ScheduleAbsolute(200, () => collection.Add(b));
+        scheduler.ScheduleAbsolute(300, () => collection.Remove(a));
+        scheduler.ScheduleAbsolute(400, () => collection.Complete());
+        scheduler.Start();
+
+        var changes = observer.Messages.Where(m => m.Value.Kind == NotificationKind.OnNext)
+            .Select(m => (m.Time, m.Value.Value.Select(c => (c.Reason, c.Key, c.Current)).ToArray())).ToArray();
+        Assert.Equal(3, changes.Length);
+        Assert.Equal([100L, 200, 300], changes.Select(c => c.Time));
+        Assert.Equal([(ChangeReason.Add, "a", a)], changes[0].Item2);
+        Assert.Equal([(ChangeReason.Add, "b", b)], changes[1].Item2);
+        Assert.Equal([(ChangeReason.Remove, "a", a)], changes[2].Item2);
+        Assert.Equal(OnCompleted<IChangeSet<Item, string>>(400), observer.Messages[^1]);
+        Assert.Equal(1, observer.Messages[0].Value.Value.Adds);
+        Assert.Equal(0, observer.Messages[0].Value.Value.Removes);
+        Assert.Equal(1, observer.Messages[2].Value.Value.Removes);
+        Assert.Equal([b], collection.Items);
+        Assert.Equal(1, collection.Count);
+        Assert.Same(b, collection.Lookup("b"));
+        Assert.Null(collection.Lookup("a"));
+        Assert.Equal(0, collection.SubscriberCount);
+    }
+
+    [Fact]
+    public void ConnectOnAnEmptyCollectionEmitsAnEmptySnapshot()
+    {
+        var collection = Collection();
+        var sets = new List<IChangeSet<Item, string>>();
+        using var subscription = collection.Connect().Subscribe(sets.Add);
+        Assert.Empty(Assert.Single(sets));
+        Assert.Equal(1, collection.SubscriberCount);
+        subscription.Dispose();
+        Assert.Equal(0, collection.SubscriberCount);
+    }
+
+    [Fact]
+    public void ConnectAfterCompletionEmitsTheSnapshotAndCompletes()
+    {
+        var collection = Collection();
+        collection.Add(new Item("a"));
+        collection.Complete();
+        collection.Complete();
+        Assert.False(collection.Add(new Item("b")));
+        var messages = collection.Connect().Materialize().ToList().Wait();
+        Assert.Equal([NotificationKind.OnNext, NotificationKind.OnCompleted], messages.Select(m => m.Kind));
+        Assert.Equal("a", Assert.Single(messages[0].Value!).Key);
+    }
+
+    [Fact]
+    public void RemoveIgnoresUnknownItemsAndStaleInstances()
+    {
+        var collection = Collection();
+        var a = new Item("a");
+        collection.Add(a);
+        var sets = new List<IChangeSet<Item, string>>();
+        using var subscription = collection.Connect().Subscribe(sets.Add);
+        Assert.False(collection.Remove(new Item("x")));
+        Assert.False(collection.Remove(a with { }));  // same key, another instance (records compare by value!)
+        Assert.True(collection.Remove(a));
+        Assert.Equal(2, sets.Count);
+    }
+
+    [Fact]
+    public void EntityCollectionIsolatesASubscriberThatThrows()
+    {
+        var logs = new CapturingLoggerFactory();
+        var collection = Collection(logs.CreateLogger("test"));
+        var calls = 0;
+        var good = new List<IChangeSet<Item, string>>();
+        collection.Connect().Subscribe(_ => { if (++calls > 1) throw new InvalidOperationException("subscriber bug"); });
+        collection.Connect().Subscribe(good.Add);
+        Assert.Equal(2, collection.SubscriberCount);
+
+        collection.Add(new Item("a"));
+        collection.Add(new Item("b"));
+
+        Assert.Equal(3, good.Count);             // the snapshot and both adds
+        Assert.Equal(2, calls);                  // removed after it threw
+        Assert.Equal(1, collection.SubscriberCount);
+        Assert.Single(logs.Entries, e => e.Level == LogLevel.Error);
+    }
+
+    [Fact]
+    public void EntityCollectionIsolatesASubscriberThatThrowsOnCompletion()
+    {
+        var logs = new CapturingLoggerFactory();
+        var collection = Collection(logs.CreateLogger("test"));
+        bool completed = false;
+        collection.Connect().Subscribe(_ => { }, () => throw new InvalidOperationException("subscriber bug"));
+        collection.Connect().Subscribe(_ => { }, () => completed = true);
+        collection.Complete();
+        Assert.True(completed);
+        Assert.Single(logs.Entries, e => e.Level == LogLevel.Error);
+    }
+
+    [Fact]
+    public void ASubscriberThatThrowsOnTheSnapshotIsNotIsolated()
+    {
+        // Documented finding: the snapshot is delivered inside Subscribe, and an exception there escapes to the
+        // caller of Subscribe instead of being logged like every later delivery. (The subscriber is not kept.)
+        var logs = new CapturingLoggerFactory();
+        var collection = Collection(logs.CreateLogger("test"));
+        var thrown = Record.Exception(() => collection.Connect().Subscribe(_ => throw new InvalidOperationException("snapshot bug")));
+        Assert.IsType<InvalidOperationException>(thrown);
+        Assert.Equal(0, collection.SubscriberCount);
+        Assert.Empty(logs.Entries);
+    }
+
+    // ---- StatePublisher -----------------------------------------------------------------------------------------
+
+    [Fact]
+    public void StatePublisherReplaysTheCurrentValueThenDistinctChanges()
+    {
+        var scheduler = new TestScheduler();
+        var state = new StatePublisher<string>("Test.State", replayLatest: true, distinct: StringComparer.Ordinal);
+        var early = scheduler.CreateObserver<string>();
+        var late = scheduler.CreateObserver<string>();
+        var afterEnd = scheduler.CreateObserver<string>();
+        scheduler.ScheduleAbsolute(100, () => state.Subscribe(early));
+        scheduler.ScheduleAbsolute(110, () => state.Publish("new"));
+        scheduler.ScheduleAbsolute(120, () => Assert.False(state.Publish("new")));
+        scheduler.ScheduleAbsolute(130, () => state.Publish("connected"));
+        scheduler.ScheduleAbsolute(200, () => state.Subscribe(late));
+        scheduler.ScheduleAbsolute(210, () => state.Publish("closed"));
+        scheduler.ScheduleAbsolute(300, () => state.Complete());
+        scheduler.ScheduleAbsolute(400, () => state.Subscribe(afterEnd));
+        scheduler.Start();
+
+        early.Messages.AssertEqual(OnNext(110, "new"), OnNext(130, "connected"), OnNext(210, "closed"), OnCompleted<string>(300));
+        late.Messages.AssertEqual(OnNext(200, "connected"), OnNext(210, "closed"), OnCompleted<string>(300));
+        afterEnd.Messages.AssertEqual(OnNext(400, "closed"), OnCompleted<string>(400));
+        Assert.True(state.TryGetValue(out var value));
+        Assert.Equal("closed", value);
+        Assert.True(state.IsTerminated);
+        Assert.False(state.Publish("again"));
+        Assert.False(state.Complete());
+    }
+
+    [Fact]
+    public void StatePublisherEventModeDoesNotReplayAndFailsLateSubscribers()
+    {
+        var events = new StatePublisher<int>("Test.Events");
+        var seen = new List<Notification<int>>();
+        events.Publish(1);
+        var subscription = events.Materialize().Subscribe(seen.Add);
+        events.Publish(2);
+        events.Publish(2);
+        Assert.Equal(1, events.SubscriberCount);
+        var error = new TimeoutException("x");
+        Assert.True(events.Fail(error));
+        Assert.False(events.Fail(error));
+        subscription.Dispose();
+        Assert.Equal([Notification.CreateOnNext(2), Notification.CreateOnNext(2), Notification.CreateOnError<int>(error)], seen);
+        var late = events.Materialize().ToList().Wait();
+        Assert.Equal([Notification.CreateOnError<int>(error)], late);
+        Assert.Equal(0, events.SubscriberCount);
+    }
+
+    [Fact]
+    public void StatePublisherIsolatesSubscribersThatThrow()
+    {
+        var logs = new CapturingLoggerFactory();
+        var state = new StatePublisher<int>("Test.State", logs.CreateLogger("test"), replayLatest: true);
+        var good = new List<int>();
+        state.Subscribe(v => { if (v == 2) throw new InvalidOperationException("bug"); });
+        state.Subscribe(good.Add, () => good.Add(-1));
+        state.Subscribe(_ => { }, () => throw new InvalidOperationException("completion bug"));
+        state.Publish(1);
+        state.Publish(2);
+        state.Publish(3);
+        Assert.Equal(2, state.SubscriberCount);
+        // A subscriber that throws on the replayed value is not kept.
+        var replayThrows = state.Subscribe(_ => throw new InvalidOperationException("replay bug"));
+        Assert.Equal(2, state.SubscriberCount);
+        replayThrows.Dispose();
+        state.Complete();
+        Assert.Equal([1, 2, 3, -1], good);
+        Assert.Equal(3, logs.Entries.Count(e => e.Level == LogLevel.Error));
+    }
+}
