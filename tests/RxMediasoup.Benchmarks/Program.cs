@@ -85,10 +85,6 @@ internal static class DumpBenchmark
             await RunLoopsAsync(worker, options.InFlight, Math.Max(options.Warmup, options.InFlight), null);
         var latencies = new long[options.Count];
 
-        // Settle the warm-up's garbage before the measured window, as far as it can be.
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-
         double hostBefore = ProcStat.CpuSeconds(Environment.ProcessId);
         double workerBefore = ProcStat.CpuSeconds(worker.Pid);
         long t0 = Stopwatch.GetTimestamp();
