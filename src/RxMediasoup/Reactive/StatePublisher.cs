@@ -6,39 +6,32 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace RxMediasoup.Reactive;
 
 /// <summary>
-/// A hot multicast source with the library's delivery rules: values reach subscribers synchronously and in
-/// order (delivery happens under the publisher's lock, so a value published on one thread never overtakes
-/// another); a subscriber that throws is isolated (logged and removed) and never breaks delivery to the others;
-/// a terminated publisher replays its end (and, in state mode, its last value) to late subscribers.
-/// </summary>
-/// <remarks>
-/// Two modes: an <em>event</em> publisher (<c>replayLatest: false</c>) is a plain <c>Subject</c> without the
-/// throw propagation; a <em>state</em> publisher (<c>replayLatest: true</c>) replays its current value on
-/// subscribe and, with a comparer, suppresses values equal to the current one (distinct changes):
+/// The multicast behind shared polls (<see cref="Polling.PollShared{T, TSignal}(object, string, Func{CancellationToken, Task{T}}, TimeSpan, IObservable{TSignal}, System.Reactive.Concurrency.IScheduler?)"/>):
+/// a hot subject with the library's delivery rules — values reach subscribers synchronously and in order
+/// (delivery happens under the publisher's lock, so a value published on one thread never overtakes another); a
+/// subscriber that throws is isolated (logged and removed) and never breaks delivery to the others; a terminated
+/// publisher replays its end to late subscribers. Unlike <see cref="StateStream{T}"/> (entity state and event
+/// streams, which never fail) it has no current value and can end with an error: a stats request that failed.
 /// <code>
-/// state:   publish a, a, b; subscriber S joins after b; publish b, c; complete
-/// S:       b-----c|
+/// publish:    a---b---c---#
+/// S1:         a---b---c---#
+/// S2 (joins after a):  b---c---#
+/// S3 (joins after #):          #
 /// </code>
-/// </remarks>
+/// </summary>
 internal sealed class StatePublisher<T> : IObservable<T>
 {
     private readonly object _gate = new();
     private readonly string _name;
     private readonly ILogger _logger;
-    private readonly bool _replayLatest;
-    private readonly IEqualityComparer<T>? _distinct;
     private ImmutableList<IObserver<T>> _observers = ImmutableList<IObserver<T>>.Empty;
-    private bool _hasValue;
-    private T _value = default!;
     private bool _terminated;
     private Exception? _error;
 
-    public StatePublisher(string name, ILogger? logger = null, bool replayLatest = false, IEqualityComparer<T>? distinct = null)
+    public StatePublisher(string name, ILogger? logger = null)
     {
         _name = name;
         _logger = logger ?? NullLogger.Instance;
-        _replayLatest = replayLatest;
-        _distinct = distinct;
     }
 
     /// <summary>Current subscriber count (a diagnostic for leak checks).</summary>
@@ -47,28 +40,12 @@ internal sealed class StatePublisher<T> : IObservable<T>
     /// <summary>True once completed or failed.</summary>
     public bool IsTerminated { get { lock (_gate) return _terminated; } }
 
-    /// <summary>The current value, when there is one (state mode keeps it; event mode keeps the last one too).</summary>
-    public bool TryGetValue(out T value)
-    {
-        lock (_gate)
-        {
-            value = _value;
-            return _hasValue;
-        }
-    }
-
-    /// <summary>
-    /// Publishes <paramref name="value"/>. Returns false when it was suppressed: the publisher terminated, or
-    /// (with a comparer) it equals the current value.
-    /// </summary>
+    /// <summary>Delivers <paramref name="value"/> to every subscriber; false once terminated.</summary>
     public bool Publish(T value)
     {
         lock (_gate)
         {
             if (_terminated) return false;
-            if (_distinct is not null && _hasValue && _distinct.Equals(_value, value)) return false;
-            _hasValue = true;
-            _value = value;
             foreach (var o in _observers)
             {
                 try
@@ -105,20 +82,8 @@ internal sealed class StatePublisher<T> : IObservable<T>
         {
             if (_terminated)
             {
-                Deliver(observer, _replayLatest && _hasValue, _value, _error);
+                Deliver(observer, _error);
                 return Disposable.Empty;
-            }
-            if (_replayLatest && _hasValue)
-            {
-                try
-                {
-                    observer.OnNext(_value);
-                }
-                catch (Exception e)
-                {
-                    _logger.LogError(e, "a subscriber of {Stream} threw; it was removed", _name);
-                    return Disposable.Empty;
-                }
             }
             _observers = _observers.Add(observer);
         }
@@ -134,22 +99,21 @@ internal sealed class StatePublisher<T> : IObservable<T>
             _error = error;
             var observers = _observers;
             _observers = ImmutableList<IObserver<T>>.Empty;
-            foreach (var o in observers) Deliver(o, false, default!, error);
+            foreach (var o in observers) Deliver(o, error);
             return true;
         }
     }
 
-    private void Deliver(IObserver<T> observer, bool hasValue, T value, Exception? error)
+    private void Deliver(IObserver<T> observer, Exception? error)
     {
         try
         {
-            if (hasValue) observer.OnNext(value);
             if (error is null) observer.OnCompleted();
             else observer.OnError(error);
         }
         catch (Exception e)
         {
-            _logger.LogError(e, "a subscriber of {Stream} threw; it was skipped", _name);
+            _logger.LogError(e, "a subscriber of {Stream} threw on termination", _name);
         }
     }
 

@@ -9,7 +9,7 @@ namespace RxMediasoup.Tests.Reactive;
 
 /// <summary>
 /// The library's delivery primitives: LifecycleSignal (Closed/Died), EntityCollection (live collections) and
-/// StatePublisher — replay, ordering, completion and isolation of subscribers that throw.
+/// StatePublisher (the shared polls' multicast) — replay, ordering, completion and isolation of subscribers that throw.
 /// </summary>
 public sealed class ExistingReactiveTests : ReactiveTest
 {
@@ -205,35 +205,7 @@ public sealed class ExistingReactiveTests : ReactiveTest
     // ---- StatePublisher -----------------------------------------------------------------------------------------
 
     [Fact]
-    public void StatePublisherReplaysTheCurrentValueThenDistinctChanges()
-    {
-        var scheduler = new TestScheduler();
-        var state = new StatePublisher<string>("Test.State", replayLatest: true, distinct: StringComparer.Ordinal);
-        var early = scheduler.CreateObserver<string>();
-        var late = scheduler.CreateObserver<string>();
-        var afterEnd = scheduler.CreateObserver<string>();
-        scheduler.ScheduleAbsolute(100, () => state.Subscribe(early));
-        scheduler.ScheduleAbsolute(110, () => state.Publish("new"));
-        scheduler.ScheduleAbsolute(120, () => Assert.False(state.Publish("new")));
-        scheduler.ScheduleAbsolute(130, () => state.Publish("connected"));
-        scheduler.ScheduleAbsolute(200, () => state.Subscribe(late));
-        scheduler.ScheduleAbsolute(210, () => state.Publish("closed"));
-        scheduler.ScheduleAbsolute(300, () => state.Complete());
-        scheduler.ScheduleAbsolute(400, () => state.Subscribe(afterEnd));
-        scheduler.Start();
-
-        early.Messages.AssertEqual(OnNext(110, "new"), OnNext(130, "connected"), OnNext(210, "closed"), OnCompleted<string>(300));
-        late.Messages.AssertEqual(OnNext(200, "connected"), OnNext(210, "closed"), OnCompleted<string>(300));
-        afterEnd.Messages.AssertEqual(OnNext(400, "closed"), OnCompleted<string>(400));
-        Assert.True(state.TryGetValue(out var value));
-        Assert.Equal("closed", value);
-        Assert.True(state.IsTerminated);
-        Assert.False(state.Publish("again"));
-        Assert.False(state.Complete());
-    }
-
-    [Fact]
-    public void StatePublisherEventModeDoesNotReplayAndFailsLateSubscribers()
+    public void StatePublisherDoesNotReplayValuesAndFailsLateSubscribers()
     {
         var events = new StatePublisher<int>("Test.Events");
         var seen = new List<Notification<int>>();
@@ -242,6 +214,7 @@ public sealed class ExistingReactiveTests : ReactiveTest
         events.Publish(2);
         events.Publish(2);
         Assert.Equal(1, events.SubscriberCount);
+        Assert.False(events.IsTerminated);
         var error = new TimeoutException("x");
         Assert.True(events.Fail(error));
         Assert.False(events.Fail(error));
@@ -250,27 +223,29 @@ public sealed class ExistingReactiveTests : ReactiveTest
         var late = events.Materialize().ToList().Wait();
         Assert.Equal([Notification.CreateOnError<int>(error)], late);
         Assert.Equal(0, events.SubscriberCount);
+        Assert.True(events.IsTerminated);
+        Assert.False(events.Publish(3));
+        Assert.False(events.Complete());
     }
 
     [Fact]
     public void StatePublisherIsolatesSubscribersThatThrow()
     {
         var logs = new CapturingLoggerFactory();
-        var state = new StatePublisher<int>("Test.State", logs.CreateLogger("test"), replayLatest: true);
+        var publisher = new StatePublisher<int>("Test.Poll", logs.CreateLogger("test"));
         var good = new List<int>();
-        state.Subscribe(v => { if (v == 2) throw new InvalidOperationException("bug"); });
-        state.Subscribe(good.Add, () => good.Add(-1));
-        state.Subscribe(_ => { }, () => throw new InvalidOperationException("completion bug"));
-        state.Publish(1);
-        state.Publish(2);
-        state.Publish(3);
-        Assert.Equal(2, state.SubscriberCount);
-        // A subscriber that throws on the replayed value is not kept.
-        var replayThrows = state.Subscribe(_ => throw new InvalidOperationException("replay bug"));
-        Assert.Equal(2, state.SubscriberCount);
-        replayThrows.Dispose();
-        state.Complete();
+        publisher.Subscribe(v => { if (v == 2) throw new InvalidOperationException("bug"); });
+        publisher.Subscribe(good.Add, () => good.Add(-1));
+        publisher.Subscribe(_ => { }, () => throw new InvalidOperationException("completion bug"));
+        publisher.Publish(1);
+        publisher.Publish(2);
+        publisher.Publish(3);
+        Assert.Equal(2, publisher.SubscriberCount);
+        publisher.Complete();
         Assert.Equal([1, 2, 3, -1], good);
+        Assert.Equal(2, logs.Entries.Count(e => e.Level == LogLevel.Error));
+        // A late subscriber that throws on the replayed end is isolated too.
+        publisher.Subscribe(_ => { }, () => throw new InvalidOperationException("late bug"));
         Assert.Equal(3, logs.Entries.Count(e => e.Level == LogLevel.Error));
     }
 }
