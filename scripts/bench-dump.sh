@@ -143,6 +143,11 @@ for (const n of points) {
       `p99 ${fmt(c.p99, 1)} µs vs Node ${fmt(d.p99, 1)} µs (goal: no worse) ${c.p99 <= d.p99 ? 'MET' : 'NOT MET'}`);
   }
 }
+const rx = runs.filter((r) => r.lib === 'rxmediasoup' && r.alloc_bytes_per_req !== undefined);
+if (rx.length) {
+  console.log(`# RxMediasoup managed allocations per request (median per point): ` + points.map((n) =>
+    `${n} in flight ${fmt(stat('rxmediasoup', n, 'alloc_bytes_per_req'))} B, ${fmt(stat('rxmediasoup', n, 'gc0'))} gen0 GC(s)/run`).join('; '));
+}
 console.log('');
 console.log('# goals (issue 2 §8)');
 for (const v of verdicts) console.log(v);
@@ -157,6 +162,12 @@ const idle = d[3] + d[4];
 const loads = runs.map((r) => r.load1_before);
 console.log(`# machine: ${fmt(100 * (total - idle) / total, 1)}% busy over the run, steal ${fmt(100 * (d[7] ?? 0) / total, 1)}%, ` +
   `1-min load before each run ${fmt(Math.min(...loads), 2)}–${fmt(Math.max(...loads), 2)} (2 cores shared by host, worker, OS and anything else running)`);
+// The benchmark itself keeps the 1-min load near 1.5–2.5 (host threads + worker); well above that, other work
+// competed for the 2 cores and the ratios say more about the scheduler than about the libraries.
+if (Math.max(...loads) > 3) {
+  console.log(`# WARNING: the 1-min load average reached ${fmt(Math.max(...loads), 2)} before a run: other processes competed for the ` +
+    `2 cores during this benchmark; rerun on a quiet machine before trusting the ratios.`);
+}
 EOF
 say "done in ${elapsed} s (raw results: $results)"
 exit 0

@@ -13,6 +13,7 @@ using RxMediasoup;
 // - per-request latency (send to completed await) in a preallocated array; p50/p99 by nearest rank;
 // - CPU seconds (user+system) of this process and of the worker process over the measured window only,
 //   from /proc/<pid>/stat (utime+stime) before and after.
+// C#-only diagnostics: bytes allocated per request and the gen0/gen2 collections in the measured window.
 return await Cli.RunAsync(args);
 
 internal static class Cli
@@ -67,7 +68,8 @@ internal sealed record Options(string Workload, int InFlight, int Count, int War
 internal sealed record DumpResult(
     string Lib, string Workload, int Inflight, int Count, int Warmup,
     double Seconds, double Rps, double P50Us, double P99Us, double MaxUs,
-    double HostCpuS, double WorkerCpuS, int HostPid, int WorkerPid, string WorkerBin, string Runtime);
+    double HostCpuS, double WorkerCpuS, int HostPid, int WorkerPid, string WorkerBin,
+    double AllocBytesPerReq, int Gc0, int Gc2, string Runtime);
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(
     PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower)]
@@ -87,9 +89,13 @@ internal static class DumpBenchmark
 
         double hostBefore = ProcStat.CpuSeconds(Environment.ProcessId);
         double workerBefore = ProcStat.CpuSeconds(worker.Pid);
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
+        int gen0Before = GC.CollectionCount(0), gen2Before = GC.CollectionCount(2);
         long t0 = Stopwatch.GetTimestamp();
         await RunLoopsAsync(worker, options.InFlight, options.Count, latencies);
         long elapsed = Stopwatch.GetTimestamp() - t0;
+        long allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
+        int gen0 = GC.CollectionCount(0) - gen0Before, gen2 = GC.CollectionCount(2) - gen2Before;
         double hostCpu = ProcStat.CpuSeconds(Environment.ProcessId) - hostBefore;
         double workerCpu = ProcStat.CpuSeconds(worker.Pid) - workerBefore;
 
@@ -112,6 +118,9 @@ internal static class DumpBenchmark
             HostPid: Environment.ProcessId,
             WorkerPid: worker.Pid,
             WorkerBin: workerBin,
+            AllocBytesPerReq: Math.Round((double)allocated / options.Count, 0),
+            Gc0: gen0,
+            Gc2: gen2,
             Runtime: $".NET {Environment.Version} {(GCSettings.IsServerGC ? "server" : "workstation")} GC");
     }
 
