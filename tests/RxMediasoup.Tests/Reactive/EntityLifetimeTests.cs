@@ -182,4 +182,15 @@ public sealed class EntityLifetimeTests : ReactiveTest
         Assert.Throws<ArgumentNullException>(() => EntityLifetime.Using<FakeEntity>(null!));
         Assert.Throws<ArgumentNullException>(() => EntityLifetime.Using<FakeEntity, CloseReason>(_ => null!, null!));
     }
+
+    [Fact]
+    public void ACancellationCallbackThatThrowsDoesNotEscapeDispose()
+    {
+        var subscription = EntityLifetime.Using<FakeEntity>(ct =>
+        {
+            ct.Register(() => throw new IOException("callback bug"));
+            return new TaskCompletionSource<FakeEntity>().Task;
+        }).Subscribe(_ => { });
+        subscription.Dispose();
+    }
 }

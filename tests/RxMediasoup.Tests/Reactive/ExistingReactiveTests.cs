@@ -110,6 +110,10 @@ public sealed class ExistingReactiveTests : ReactiveTest
         Assert.Equal(1, observer.Messages[0].Value.Value.Adds);
         Assert.Equal(0, observer.Messages[0].Value.Value.Removes);
         Assert.Equal(1, observer.Messages[2].Value.Value.Removes);
+        var set = observer.Messages[1].Value.Value;
+        Assert.Equal(1, set.Count);
+        Assert.Same(b, set[0].Current);
+        Assert.Single(((System.Collections.IEnumerable)set).Cast<object>());
         Assert.Equal([b], collection.Items);
         Assert.Equal(1, collection.Count);
         Assert.Same(b, collection.Lookup("b"));

@@ -329,6 +329,31 @@ public sealed class PollingTests : ReactiveTest
         Assert.Equal(0, Polling.SharedLoopCount(owner));
     }
 
+    [Fact]
+    public void ASubscriberThatThrowsOnCompletionIsLogged()
+    {
+        var logs = new CapturingLoggerFactory();
+        var scheduler = new TestScheduler();
+        Polling.Poll(_ => Task.FromResult(1), Period, Observable.Return(Unit.Default), scheduler, logs.CreateLogger("test"))
+            .Subscribe(_ => { }, () => throw new InvalidOperationException("completion bug"));
+        Assert.Single(logs.Entries, e => e.Message.Contains("completion"));
+    }
+
+    [Fact]
+    public void ACancellationCallbackThatThrowsIsLogged()
+    {
+        var logs = new CapturingLoggerFactory();
+        var scheduler = new TestScheduler();
+        var subscription = Polling.Poll(ct =>
+        {
+            ct.Register(() => throw new IOException("callback bug"));
+            return new TaskCompletionSource<int>().Task;
+        }, Period, Observable.Never<Unit>(), scheduler, logs.CreateLogger("test")).Subscribe(_ => { });
+        scheduler.AdvanceBy(1);
+        subscription.Dispose();
+        Assert.Single(logs.Entries, e => e.Message.Contains("cancellation"));
+    }
+
     /// <summary>A replaying close signal like an entity's Closed (the library's own LifecycleSignal).</summary>
     private sealed class LifecycleSignalSource
     {
