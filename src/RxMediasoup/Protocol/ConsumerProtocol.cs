@@ -113,7 +113,7 @@ internal static class ConsumerProtocol
     {
         var events = new FbsConsumer.TraceEventType[types.Count];
         for (int i = 0; i < events.Length; i++) events[i] = TraceEventTypeToFbs(types[i]);
-        var vector = FbsConsumer.EnableTraceEventRequest.CreateEventsVectorBlock(b, events);
+        var vector = FbsConsumer.EnableTraceEventRequest.CreateEventsVector(b, events);
         return FbsConsumer.EnableTraceEventRequest.CreateEnableTraceEventRequest(b, vector);
     }
 

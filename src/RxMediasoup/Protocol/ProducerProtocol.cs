@@ -88,7 +88,7 @@ internal static class ProducerProtocol
     {
         var events = new FbsProducer.TraceEventType[types.Count];
         for (int i = 0; i < events.Length; i++) events[i] = TraceEventTypeToFbs(types[i]);
-        var vector = FbsProducer.EnableTraceEventRequest.CreateEventsVectorBlock(b, events);
+        var vector = FbsProducer.EnableTraceEventRequest.CreateEventsVector(b, events);
         return FbsProducer.EnableTraceEventRequest.CreateEnableTraceEventRequest(b, vector);
     }
 
