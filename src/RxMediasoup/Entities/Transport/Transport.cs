@@ -226,6 +226,9 @@ public abstract partial class Transport : IAsyncDisposable
         throw new NotFoundException($"Transport closed [id:{Id}]");
     }
 
+    /// <summary>The notification sink registered for this transport (tests feed it notifications).</summary>
+    internal INotificationSink NotificationSink => _sink;
+
     /// <summary>Starts receiving the notifications buffered since the handler was registered.</summary>
     internal void AttachNotifications() => _sink.Attach(this);
 
