@@ -12,8 +12,10 @@ namespace RxMediasoup.Reactive;
 /// <item>State mode: a subscriber first gets the current value (also after completion), then each distinct
 /// change; <see cref="Complete"/> completes every subscriber.</item>
 /// <item>Event mode: no replay and no distinctness; a late subscriber after completion only gets OnCompleted.</item>
-/// <item>Values are delivered synchronously on the caller's thread (the channel's dispatch loop), in order; a
-/// subscriber that throws is logged and removed, never breaking delivery to the others. Never calls OnError.</item>
+/// <item>Values are delivered synchronously on the caller's thread (the channel's dispatch loop), in order, under
+/// the stream's lock (so concurrent publishers — the dispatch loop and a closing thread — never interleave, and
+/// nothing follows OnCompleted); a subscriber that throws is logged and removed, never breaking delivery to the
+/// others. Never calls OnError.</item>
 /// </list>
 /// </summary>
 internal sealed class StateStream<T> : IObservable<T>
@@ -60,7 +62,8 @@ internal sealed class StateStream<T> : IObservable<T>
     /// </summary>
     public bool OnNext(T value)
     {
-        ImmutableList<IObserver<T>> observers;
+        // Delivery happens under the gate: a value published on one thread never overtakes another, and nothing
+        // reaches a subscriber after its OnCompleted.
         lock (_gate)
         {
             if (_completed) return false;
@@ -69,40 +72,41 @@ internal sealed class StateStream<T> : IObservable<T>
                 if (_comparer.Equals(_value, value)) return false;
                 _value = value;
             }
-            observers = _observers;
-        }
-        foreach (var o in observers)
-        {
-            try
+            foreach (var o in _observers)
             {
-                o.OnNext(value);
+                // A subscriber may close the entity (or set a newer state) from its OnNext: stop delivering a
+                // value that is no longer current.
+                if (_completed || (_replay && !_comparer.Equals(_value, value))) break;
+                try
+                {
+                    o.OnNext(value);
+                }
+                catch (Exception e)
+                {
+                    _logger.LogError(e, "a subscriber of {Stream} threw; it was removed", _name);
+                    _observers = _observers.Remove(o);
+                }
             }
-            catch (Exception e)
-            {
-                _logger.LogError(e, "a subscriber of {Stream} threw; it was removed", _name);
-                lock (_gate) _observers = _observers.Remove(o);
-            }
+            return true;
         }
-        return true;
     }
 
     /// <summary>Completes every subscriber; later values are ignored. Returns false if already completed.</summary>
     public bool Complete()
     {
-        ImmutableList<IObserver<T>> observers;
         lock (_gate)
         {
             if (_completed) return false;
             _completed = true;
-            observers = _observers;
+            var observers = _observers;
             _observers = ImmutableList<IObserver<T>>.Empty;
+            foreach (var o in observers)
+            {
+                try { o.OnCompleted(); }
+                catch (Exception e) { _logger.LogError(e, "a subscriber of {Stream} threw on completion", _name); }
+            }
+            return true;
         }
-        foreach (var o in observers)
-        {
-            try { o.OnCompleted(); }
-            catch (Exception e) { _logger.LogError(e, "a subscriber of {Stream} threw on completion", _name); }
-        }
-        return true;
     }
 
     public IDisposable Subscribe(IObserver<T> observer)
