@@ -354,6 +354,24 @@ public sealed class PollingTests : ReactiveTest
         Assert.Single(logs.Entries, e => e.Message.Contains("cancellation"));
     }
 
+    [Fact]
+    public void SharedRetryStartsAFreshLoopInsteadOfJoiningTheFailedOne()
+    {
+        // Retry resubscribes from inside OnError, before the failed subscription is disposed: the failed loop
+        // must already have left the cache, or the retry would join it and get its error again.
+        var scheduler = new TestScheduler();
+        var owner = new object();
+        var error = new TimeoutException("slow worker");
+        var requests = new FakeRequests<int>(scheduler, i => i) { Error = i => i == 1 ? error : null };
+        var shared = Polling.PollShared(owner, "X", requests.Fetch, Period, Observable.Never<Unit>(), scheduler);
+
+        var res = scheduler.Start(() => shared.Retry(2), 100, 200, 300);
+
+        // error at 231; the retry's fresh loop requests "now" (232 on the TestScheduler)
+        res.Messages.AssertEqual(OnNext(201, 0), OnNext(232, 2), OnNext(262, 3), OnNext(292, 4));
+        Assert.Equal(0, Polling.SharedLoopCount(owner));
+    }
+
     /// <summary>A replaying close signal like an entity's Closed (the library's own LifecycleSignal).</summary>
     private sealed class LifecycleSignalSource
     {
