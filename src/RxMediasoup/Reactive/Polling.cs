@@ -29,6 +29,8 @@ namespace RxMediasoup;
 /// <c>closed</c> signal emits or ends, or when a request fails with <see cref="WorkerClosedException"/> or
 /// <see cref="NotFoundException"/> (the owner closed, or its worker did, while the request was in flight). Any
 /// other failure of a request is delivered as <c>OnError</c>.</para>
+/// <para>Delivery: a result is delivered synchronously on the thread that completed the request (for entity
+/// commands, the channel's dispatch loop); slow work belongs behind <c>ObserveOn</c>.</para>
 /// <para>Unsubscribing (or the end of the stream) cancels the request in flight (its token is cancelled) and
 /// the pending timer. A subscriber that throws from <c>OnNext</c> is isolated: the loop stops for it and the
 /// exception is logged.</para>
