@@ -349,8 +349,9 @@ internal static class RtpParametersProtocol
             encodings[i] = new RtpEncodingMapping
             {
                 Ssrc = e.Ssrc,
-                Rid = e.Rid,
-                ScalabilityMode = e.ScalabilityMode,
+                // The worker writes empty strings for an absent RID and scalability mode.
+                Rid = NullIfEmpty(e.Rid),
+                ScalabilityMode = NullIfEmpty(e.ScalabilityMode),
                 MappedSsrc = e.MappedSsrc,
             };
         }
