@@ -105,7 +105,7 @@ public sealed class DirectTransportTests : IAsyncLifetime
         // The worker answers nothing; the channel is still healthy.
         Assert.Equal(transport.Id, (await transport.DumpAsync()).Id);
 
-        // RTCP from the worker, simulated through the notification sink: each subscriber gets its own copy.
+        // RTCP from the worker, simulated through the notification sink: the payload is copied out of the receive buffer.
         var packets = new List<ReadOnlyMemory<byte>>();
         bool completed = false;
         using var _ = transport.Rtcp.Subscribe(packets.Add, () => completed = true);

@@ -21,22 +21,13 @@ public sealed class DirectTransport : Transport
 
     /// <summary>
     /// RTCP packets the worker sends to the application (hot: no replay); completes when the transport closes.
-    /// Each value is a fresh copy the subscriber owns and may keep.
+    /// Payload ownership: each packet is copied out of the channel's receive buffer into memory that is never reused,
+    /// so subscribers may keep it (all subscribers see the same read-only copy).
     /// <code>
     /// rtcp:       --p1---p2--p3---|      (closed)
     /// </code>
     /// </summary>
     public IObservable<ReadOnlyMemory<byte>> Rtcp => _rtcp;
-
-    /// <summary>Dumps the transport's internal state.</summary>
-    /// <exception cref="NotFoundException">The transport is closed.</exception>
-    /// <exception cref="WorkerClosedException">The worker is closed.</exception>
-    public new Task<TransportDump> DumpAsync(CancellationToken cancellationToken = default) => base.DumpAsync(cancellationToken);
-
-    /// <summary>Gets the transport's statistics (type <c>"direct-transport"</c>).</summary>
-    /// <exception cref="NotFoundException">The transport is closed.</exception>
-    /// <exception cref="WorkerClosedException">The worker is closed.</exception>
-    public new Task<TransportStats> GetStatsAsync(CancellationToken cancellationToken = default) => base.GetStatsAsync(cancellationToken);
 
     /// <summary>Does nothing: a direct transport has no remote endpoint (mediasoup's <c>connect()</c> is a no-op here too).</summary>
     /// <exception cref="NotFoundException">The transport is closed.</exception>

@@ -77,7 +77,8 @@ public sealed class WebRtcTransport : Transport
 
     /// <summary>
     /// The DTLS state: the current value on subscribe, then each change; <see cref="RxMediasoup.DtlsState.Closed"/>
-    /// and completion when the transport closes. DTLS only starts after <see cref="ConnectAsync"/>.
+    /// and completion when the transport closes. DTLS starts (connecting) once ICE is up — as server while the local
+    /// role is still auto — and can only reach connected after <see cref="ConnectAsync"/> gave it the remote fingerprint.
     /// <code>
     /// dtlsState:  new---connecting--connected----(closed|)
     /// </code>
