@@ -269,6 +269,106 @@ public sealed class ProtocolWorkerTests : IAsyncLifetime
         await DataProducerProtocol.CloseAsync(channel, transport.Id, dataProducerId, default);
     }
 
+    [Fact]
+    public async Task RtpThroughADirectTransportYieldsStatsDumpsTracesAndPackets()
+    {
+        var channel = _router.Channel;
+        var transport = await _router.CreateDirectTransportAsync();
+        var caps = _router.RtpCapabilities;
+        var parameters = new RtpParameters
+        {
+            Codecs = [new RtpCodecParameters { MimeType = "audio/opus", PayloadType = 100, ClockRate = 48000, Channels = 2 }],
+            Encodings = [new() { Ssrc = 1111 }],
+            Rtcp = new RtcpParameters { Cname = "audio-1" },
+        };
+        var mapping = Ortc.GetProducerRtpParametersMapping(parameters, caps, out var producerParameters);
+        var consumable = Ortc.GetConsumableRtpParameters(MediaKind.Audio, producerParameters, caps, mapping);
+        string producerId = Guid.NewGuid().ToString();
+        Assert.Equal(ProducerType.Simple, (await ProducerProtocol.ProduceAsync(channel, transport.Id,
+            new ProduceRequestData(producerId, MediaKind.Audio, producerParameters, mapping), default)).Type);
+        var producerEvents = new Sink();
+        channel.RegisterHandler(producerId, producerEvents);
+        await ProducerProtocol.EnableTraceEventAsync(channel, producerId, [ProducerTraceEventType.Rtp], default);
+
+        var consumerParameters = Ortc.GetConsumerRtpParameters(consumable, caps, pipe: false, enableRtx: false) with { Mid = "0" };
+        string consumerId = Guid.NewGuid().ToString();
+        await ConsumerProtocol.ConsumeAsync(channel, transport.Id, new ConsumeRequestData(
+            consumerId, producerId, MediaKind.Audio, consumerParameters, ConsumerType.Simple, consumable.Encodings), default);
+        var consumerEvents = new Sink();
+        channel.RegisterHandler(consumerId, consumerEvents);
+
+        for (int i = 0; i < 5; i++)
+        {
+            var packet = new byte[12 + 20];
+            packet[0] = 0x80;
+            packet[1] = 100;
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), (ushort)(1000 + i));
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), (uint)(960 * i));
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(8), 1111);
+            packet.AsSpan(12).Fill(0x42);
+            ProducerProtocol.Send(channel, producerId, packet);
+        }
+
+        var forwarded = await consumerEvents.Rtp.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.All(forwarded[^20..], b => Assert.Equal(0x42, b)); // the payload (the worker may add header extensions)
+        Assert.Equal(consumerParameters.Encodings[0].Ssrc, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(forwarded.AsSpan(8)));
+        Assert.Equal(consumerParameters.Codecs[0].PayloadType, forwarded[1] & 0x7f);
+
+        var trace = await producerEvents.ProducerTrace.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(ProducerTraceEventType.Rtp, trace.Type);
+        Assert.Equal(TraceDirection.In, trace.Direction);
+        Assert.True(trace.Timestamp > 0);
+        var info = Assert.IsType<RtpTraceInfo>(trace.Info);
+        Assert.False(info.IsRtx);
+        Assert.Equal(1111u, info.RtpPacket.Ssrc);
+        Assert.Equal(100, info.RtpPacket.PayloadType);
+        Assert.Equal(1000, info.RtpPacket.SequenceNumber);
+        Assert.Equal(32, info.RtpPacket.Size);
+        Assert.Equal(20, info.RtpPacket.PayloadSize);
+
+        var producerStats = Assert.Single(await ProducerProtocol.GetStatsAsync(channel, producerId, default));
+        Assert.Equal(RtpStreamStatsType.InboundRtp, producerStats.Type);
+        Assert.Equal(1111u, producerStats.Ssrc);
+        Assert.Equal(MediaKind.Audio, producerStats.Kind);
+        Assert.Equal("audio/opus", producerStats.MimeType);
+        Assert.Equal(5, producerStats.PacketCount);
+        Assert.Equal(5 * 32, producerStats.ByteCount);
+        Assert.Null(producerStats.Rid);
+        Assert.Null(producerStats.RtxSsrc);
+
+        var consumerStats = await ConsumerProtocol.GetStatsAsync(channel, consumerId, default);
+        Assert.Equal([RtpStreamStatsType.OutboundRtp, RtpStreamStatsType.InboundRtp], consumerStats.Select(s => s.Type));
+        Assert.Equal(consumerParameters.Encodings[0].Ssrc, consumerStats[0].Ssrc);
+        Assert.Equal(5, consumerStats[0].PacketCount);
+        Assert.Equal(1111u, consumerStats[1].Ssrc);
+
+        var producerStream = Assert.Single((await ProducerProtocol.DumpAsync(channel, producerId, default)).RtpStreams);
+        Assert.Equal(1111u, producerStream.Params.Ssrc);
+        Assert.Equal(100, producerStream.Params.PayloadType);
+        Assert.Equal("audio/opus", producerStream.Params.MimeType);
+        Assert.Equal(48000, producerStream.Params.ClockRate);
+        Assert.Equal("audio-1", producerStream.Params.Cname);
+        Assert.Null(producerStream.RtxStream);
+        var consumerStream = Assert.Single((await ConsumerProtocol.DumpAsync(channel, consumerId, default)).RtpStreams);
+        Assert.Equal(consumerParameters.Encodings[0].Ssrc, consumerStream.Params.Ssrc);
+
+        channel.UnregisterHandler(producerId);
+        channel.UnregisterHandler(consumerId);
+    }
+
+    private sealed class Sink : INotificationSink
+    {
+        public TaskCompletionSource<byte[]> Rtp { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource<ProducerTraceEvent> ProducerTrace { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void OnNotification(FBS.Notification.Event @event, in FBS.Notification.Notification notification)
+        {
+            if (@event == FBS.Notification.Event.CONSUMER_RTP) Rtp.TrySetResult(ConsumerProtocol.ParseRtpNotification(notification));
+            else if (@event == FBS.Notification.Event.PRODUCER_TRACE) ProducerTrace.TrySetResult(ProducerProtocol.ParseTraceNotification(notification));
+        }
+    }
+
     private static ListenInfo Udp() => new() { Protocol = TransportProtocol.Udp, Ip = "127.0.0.1" };
 
     private sealed class MessageSink : INotificationSink
