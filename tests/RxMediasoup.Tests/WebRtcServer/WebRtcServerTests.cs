@@ -342,4 +342,42 @@ public sealed class WebRtcServerTests : IAsyncLifetime
         Assert.Empty((await router.DumpAsync()).TransportIds);
         await AssertNoHandlersAsync(_worker);
     }
+
+    [Fact]
+    public async Task ServersAndTheirTransportsCloseWithWorkerDiedWhenTheWorkerDies()
+    {
+        var server = await _worker.CreateWebRtcServerAsync(new WebRtcServerOptions { ListenInfos = [Info(TransportProtocol.Udp)] });
+        var router = await _worker.CreateRouterAsync();
+        var transport = await router.CreateWebRtcTransportAsync(new WebRtcTransportOptions { WebRtcServer = server });
+        var serverClosed = server.Closed.FirstAsyncOrTimeout(TimeSpan.FromSeconds(5));
+        var transportClosed = transport.Closed.FirstAsyncOrTimeout(TimeSpan.FromSeconds(5));
+        Processes.Signal(_worker.Pid, RxMediasoup.Channel.Native.LibC.SIGKILL);
+        Assert.Equal(CloseReason.WorkerDied, await serverClosed);
+        Assert.Equal(CloseReason.WorkerDied, await transportClosed);
+        Assert.Equal(0, server.WebRtcTransports.Count);
+        Assert.Equal(0, _worker.WebRtcServers.Count);
+        await Assert.ThrowsAsync<WorkerClosedException>(() => server.DumpAsync());
+    }
+
+    [Fact]
+    public async Task CancellingACreateAfterItWasSentLeavesNoServerInTheWorker()
+    {
+        Processes.Signal(_worker.Pid, 19 /* SIGSTOP */);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        try
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _worker.CreateWebRtcServerAsync(
+                new WebRtcServerOptions { ListenInfos = [Info(TransportProtocol.Udp)] }, cts.Token));
+        }
+        finally
+        {
+            Processes.Signal(_worker.Pid, 18 /* SIGCONT */);
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        WorkerDump dump;
+        do dump = await _worker.DumpAsync();
+        while (dump.WebRtcServerIds.Count > 0 && DateTime.UtcNow < deadline);
+        Assert.Empty(dump.WebRtcServerIds);
+        Assert.Equal(0, _worker.WebRtcServers.Count);
+    }
 }
