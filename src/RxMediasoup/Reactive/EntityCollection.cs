@@ -114,7 +114,16 @@ public sealed class EntityCollection<TObject> where TObject : class
             lock (owner._gate)
             {
                 var snapshot = owner._items.Select(p => new Change<TObject, string>(ChangeReason.Add, p.Key, p.Value)).ToArray();
-                observer.OnNext(new ChangeSet<TObject, string>(snapshot));
+                try
+                {
+                    observer.OnNext(new ChangeSet<TObject, string>(snapshot));
+                }
+                catch (Exception e)
+                {
+                    // Isolated like every later delivery: logged, and the subscriber is not kept.
+                    owner._logger.LogError(e, "a subscriber of a live collection threw on the snapshot; it was not added");
+                    return System.Reactive.Disposables.Disposable.Empty;
+                }
                 if (owner._completed)
                 {
                     observer.OnCompleted();
