@@ -139,9 +139,16 @@ public sealed class DirectTransportTests : IAsyncLifetime
     public async Task ClosesWithRouterClosedIfRouterIsClosed()
     {
         var transport = await _router.CreateDirectTransportAsync();
+        var changes = new List<IChangeSet<Transport, string>>();
+        bool collectionCompleted = false;
+        using var _ = _router.Transports.Connect().Subscribe(changes.Add, () => collectionCompleted = true);
         var closed = transport.Closed.FirstAsyncOrTimeout(TimeSpan.FromSeconds(5));
         await _router.CloseAsync();
         Assert.Equal(CloseReason.RouterClosed, await closed);
+        // The router's live collection: the snapshot, the removal, then completion.
+        Assert.Equal(2, changes.Count);
+        Assert.Equal(ChangeReason.Remove, Assert.Single(changes[1]).Reason);
+        Assert.True(collectionCompleted);
         Assert.True(transport.IsClosed);
         await Assert.ThrowsAsync<NotFoundException>(() => transport.GetStatsAsync());
         Assert.Equal(0, _worker.Diagnostics.RegisteredHandlers);
