@@ -27,7 +27,10 @@ public sealed record WebRtcTransportOptions : SctpTransportOptions
     /// <summary>Initial available outgoing bitrate, in bps. Default 600000.</summary>
     public long InitialAvailableOutgoingBitrate { get; init; } = 600_000;
 
-    /// <summary>ICE consent timeout, in seconds (0 disables consent checks, else at least 3 per RFC 7675). Default 30.</summary>
+    /// <summary>
+    /// ICE consent timeout, in seconds (RFC 7675): without a binding request for this long, ICE becomes disconnected.
+    /// 0 disables consent checks; the worker clamps other values to 10–60. Default 30.
+    /// </summary>
     public int IceConsentTimeout { get; init; } = 30;
 
     internal void Validate()
