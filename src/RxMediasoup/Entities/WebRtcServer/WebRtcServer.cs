@@ -76,6 +76,8 @@ public sealed class WebRtcServer : IAsyncDisposable
         _worker.WebRtcServers.Remove(this);
         foreach (var transport in WebRtcTransports.Items) transport.OnListenServerClosed();
         WebRtcTransports.Complete();
+        // A transport handled concurrently, before Complete, closes too (no add succeeds after it).
+        foreach (var transport in WebRtcTransports.Items) transport.OnListenServerClosed();
         _closed.EmitAndComplete(CloseReason.Explicit);
         try
         {
