@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using RxMediasoup.Channel;
 using RxMediasoup.Protocol;
@@ -20,6 +21,7 @@ public sealed class Router : IAsyncDisposable
     private readonly Worker _worker;
     private readonly ILogger _logger;
     private readonly LifecycleSignal<CloseReason> _closed;
+    private readonly ConcurrentDictionary<string, Producer> _producers = new(StringComparer.Ordinal);
     private RtpCapabilities _rtpCapabilities;
     private int _isClosed;
 
@@ -121,6 +123,50 @@ public sealed class Router : IAsyncDisposable
     }
 
     private bool TryMarkClosed() => Interlocked.Exchange(ref _isClosed, 1) == 0;
+
+    // ---------------------------------------------------------------------------------------------
+    // Producers (every transport's, by id: what consume and CanConsume look up)
+    // ---------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Whether an endpoint with <paramref name="rtpCapabilities"/> can consume the producer <paramref name="producerId"/>
+    /// of this router. False (and logged) when there is no such producer or the capabilities are invalid, as mediasoup's
+    /// <c>router.canConsume()</c>.
+    /// </summary>
+    /// <param name="producerId">The id of a producer of this router.</param>
+    /// <param name="rtpCapabilities">The consuming endpoint's RTP capabilities.</param>
+    public bool CanConsume(string producerId, RtpCapabilities rtpCapabilities)
+    {
+        if (producerId is null || !_producers.TryGetValue(producerId, out var producer))
+        {
+            _logger.LogError("canConsume() | Producer with id \"{ProducerId}\" not found", producerId);
+            return false;
+        }
+        try
+        {
+            return Ortc.CanConsume(producer.ConsumableRtpParameters, rtpCapabilities);
+        }
+        catch (Exception e) when (e is ArgumentException or MediasoupException)
+        {
+            _logger.LogError(e, "canConsume() | unexpected error");
+            return false;
+        }
+    }
+
+    /// <summary>The live producer with <paramref name="producerId"/> in any transport of this router, or null.</summary>
+    internal Producer? GetProducer(string producerId) => _producers.GetValueOrDefault(producerId);
+
+    /// <summary>Registers a new producer; false if the router is closed.</summary>
+    internal bool AddProducer(Producer producer)
+    {
+        _producers[producer.Id] = producer;
+        if (!IsClosed) return true;
+        RemoveProducer(producer);
+        return false;
+    }
+
+    /// <summary>A producer closed.</summary>
+    internal void RemoveProducer(Producer producer) => _producers.TryRemove(new KeyValuePair<string, Producer>(producer.Id, producer));
 
     // ---------------------------------------------------------------------------------------------
     // Transports

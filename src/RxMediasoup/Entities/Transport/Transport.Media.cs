@@ -1,0 +1,230 @@
+using RxMediasoup.Protocol;
+
+namespace RxMediasoup;
+
+public abstract partial class Transport
+{
+    private readonly object _mediaGate = new();
+    private EntityCollection<Producer>? _producers;
+    private EntityCollection<Consumer>? _consumers;
+    private string? _cnameForProducers;
+    private int _nextMidForConsumers;
+
+    /// <summary>
+    /// The transport's producers as a live collection: <c>Producers.Items</c> is the snapshot, <c>Producers.Connect()</c>
+    /// the change-set stream (snapshot, then each producer created or closed; completes when the transport closes).
+    /// </summary>
+    public EntityCollection<Producer> Producers => LazyInitializer.EnsureInitialized(ref _producers, () => new EntityCollection<Producer>(static p => p.Id, Logger));
+
+    /// <summary>
+    /// The transport's consumers as a live collection: <c>Consumers.Items</c> is the snapshot, <c>Consumers.Connect()</c>
+    /// the change-set stream (snapshot, then each consumer created or closed; completes when the transport closes).
+    /// </summary>
+    public EntityCollection<Consumer> Consumers => LazyInitializer.EnsureInitialized(ref _consumers, () => new EntityCollection<Consumer>(static c => c.Id, Logger));
+
+    /// <summary>
+    /// Creates a producer: tells the router about media the endpoint sends (or, on a <see cref="DirectTransport"/>,
+    /// the application sends with <see cref="Producer.Send"/>). The RTP parameters are validated and mapped to the
+    /// router's codecs before anything is sent; the transport's CNAME replaces theirs (except on a
+    /// <see cref="PipeTransport"/>). If <paramref name="cancellationToken"/> is cancelled after the request was sent and
+    /// the worker still creates the producer, it is closed.
+    /// </summary>
+    /// <exception cref="ArgumentException">Invalid options or RTP parameters, or a producer with the same id exists.</exception>
+    /// <exception cref="UnsupportedException">A codec the router does not have.</exception>
+    /// <exception cref="NotFoundException">The transport is closed.</exception>
+    /// <exception cref="WorkerClosedException">The worker is closed.</exception>
+    /// <exception cref="MediasoupException">The worker rejected it (e.g. a MID or SSRC already in use).</exception>
+    public async Task<Producer> ProduceAsync(ProducerOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Id is { } id && Producers.Lookup(id) is not null)
+            throw new ArgumentException($"a Producer with same id \"{id}\" already exists", nameof(options));
+        if (!Enum.IsDefined(options.Kind))
+            throw new ArgumentOutOfRangeException(nameof(options), options.Kind, $"invalid kind \"{options.Kind}\"");
+        if (options.KeyFrameRequestDelay < 0)
+            throw new ArgumentOutOfRangeException(nameof(options), options.KeyFrameRequestDelay, "keyFrameRequestDelay must not be negative");
+        ArgumentNullException.ThrowIfNull(options.RtpParameters, "options.RtpParameters");
+
+        var rtpParameters = Ortc.ValidateAndNormalizeRtpParameters(options.RtpParameters);
+        if (rtpParameters.Encodings.Count == 0) rtpParameters = rtpParameters with { Encodings = [new RtpEncodingParameters()] };
+        // Not on pipe transports: there each producer keeps its CNAME.
+        if (this is not PipeTransport)
+        {
+            string cname;
+            lock (_mediaGate)
+            {
+                _cnameForProducers ??= rtpParameters.Rtcp.Cname ?? Guid.NewGuid().ToString()[..8];
+                cname = _cnameForProducers;
+            }
+            rtpParameters = rtpParameters with { Rtcp = rtpParameters.Rtcp with { Cname = cname } };
+        }
+        var routerRtpCapabilities = Router.RtpCapabilities;
+        var rtpMapping = Ortc.GetProducerRtpParametersMapping(rtpParameters, routerRtpCapabilities, out var negotiated);
+        var consumableRtpParameters = Ortc.GetConsumableRtpParameters(options.Kind, negotiated, routerRtpCapabilities, rtpMapping);
+
+        ThrowIfClosed();
+        cancellationToken.ThrowIfCancellationRequested();
+        string producerId = options.Id ?? Guid.NewGuid().ToString();
+        var sink = new EntityNotificationSink<Producer>(Producer.ParseNotification);
+        var data = new ProduceRequestData(producerId, options.Kind, negotiated, rtpMapping, options.Paused,
+            (uint)options.KeyFrameRequestDelay, options.EnableMediasoupPacketIdHeaderExtension);
+        Channel.RegisterHandler(producerId, sink);
+        ProduceResult result;
+        try
+        {
+            var created = ProducerProtocol.ProduceAsync(Channel, Id, data, CancellationToken.None);
+            await EntityCreation.AwaitCreatedAsync(created,
+                () => ProducerProtocol.CloseAsync(Channel, Id, producerId, CancellationToken.None), cancellationToken).ConfigureAwait(false);
+            result = await created.ConfigureAwait(false);
+        }
+        catch
+        {
+            Channel.UnregisterHandler(producerId);
+            throw;
+        }
+
+        var producer = new Producer(this, producerId, options.Kind, negotiated, result.Type, consumableRtpParameters, options.Paused,
+            sink, options.AppData, Logger);
+        if (!Producers.Add(producer) || !Router.AddProducer(producer))
+        {
+            // The transport (or its router/worker) closed while the producer was being created.
+            producer.OnTransportClosed(ChildCloseReason());
+            ThrowIfClosed();
+            throw new NotFoundException($"Transport closed while creating a producer [id:{Id}]");
+        }
+        sink.Attach(producer);
+        return producer;
+    }
+
+    /// <summary>
+    /// Creates a consumer of a producer of the same router, for an endpoint with <see cref="ConsumerOptions.RtpCapabilities"/>.
+    /// On a <see cref="PipeTransport"/> the consumer is a pipe consumer (all the producer's streams, the pipe transport's
+    /// RTX setting; capabilities, pause, MID and layers options are ignored), as mediasoup's <c>PipeTransport.consume</c>.
+    /// If <paramref name="cancellationToken"/> is cancelled after the request was sent and the worker still creates the
+    /// consumer, it is closed. Nothing the worker says about the consumer before its response is lost (e.g. a paused
+    /// producer's pause notification).
+    /// </summary>
+    /// <exception cref="ArgumentException">Invalid options (no producer id, an empty MID, invalid capabilities).</exception>
+    /// <exception cref="NotFoundException">No producer with that id in the router, or the transport is closed.</exception>
+    /// <exception cref="UnsupportedException">The capabilities cannot consume the producer.</exception>
+    /// <exception cref="WorkerClosedException">The worker is closed.</exception>
+    public async Task<Consumer> ConsumeAsync(ConsumerOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrEmpty(options.ProducerId))
+            throw new ArgumentException("missing producerId", nameof(options));
+
+        Producer? producer;
+        RtpParameters rtpParameters;
+        ConsumerType type;
+        ConsumeRequestData data;
+        string consumerId = Guid.NewGuid().ToString();
+        if (this is PipeTransport pipeTransport)
+        {
+            producer = Router.GetProducer(options.ProducerId)
+                ?? throw new NotFoundException($"Producer with id \"{options.ProducerId}\" not found");
+            rtpParameters = Ortc.GetPipeConsumerRtpParameters(producer.ConsumableRtpParameters, pipeTransport.Rtx);
+            type = ConsumerType.Pipe;
+            data = new ConsumeRequestData(consumerId, producer.Id, producer.Kind, rtpParameters, type,
+                producer.ConsumableRtpParameters.Encodings);
+        }
+        else
+        {
+            if (options.Mid is { Length: 0 })
+                throw new ArgumentException("if given, mid must be non empty string", nameof(options));
+            if (options.RtpCapabilities is null)
+                throw new ArgumentNullException(nameof(options), "missing rtpCapabilities");
+            if (options.PreferredLayers is { } l && (l.SpatialLayer is < 0 or > byte.MaxValue || l.TemporalLayer is < 0 or > byte.MaxValue))
+                throw new ArgumentOutOfRangeException(nameof(options), l, "preferredLayers must be between 0 and 255");
+            var rtpCapabilities = Ortc.ValidateAndNormalizeRtpCapabilities(options.RtpCapabilities);
+            producer = Router.GetProducer(options.ProducerId)
+                ?? throw new NotFoundException($"Producer with id \"{options.ProducerId}\" not found");
+            bool enableRtx = options.EnableRtx ?? producer.Kind == MediaKind.Video;
+            rtpParameters = Ortc.GetConsumerRtpParameters(producer.ConsumableRtpParameters, rtpCapabilities, options.Pipe, enableRtx);
+            if (!options.Pipe)
+            {
+                string mid;
+                if (options.Mid is { } given) mid = given;
+                else
+                {
+                    lock (_mediaGate)
+                    {
+                        mid = _nextMidForConsumers.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                        // mediasoup uses up to 8 bytes for the MID.
+                        if (++_nextMidForConsumers == 100000000)
+                        {
+                            Microsoft.Extensions.Logging.LoggerExtensions.LogError(Logger, "consume() | reaching max MID value {Mid}", _nextMidForConsumers);
+                            _nextMidForConsumers = 0;
+                        }
+                    }
+                }
+                rtpParameters = rtpParameters with { Mid = mid };
+            }
+            type = options.Pipe ? ConsumerType.Pipe : ToConsumerType(producer.Type);
+            data = new ConsumeRequestData(consumerId, producer.Id, producer.Kind, rtpParameters, type,
+                producer.ConsumableRtpParameters.Encodings, options.Paused, options.PreferredLayers, options.IgnoreDtx);
+        }
+
+        ThrowIfClosed();
+        cancellationToken.ThrowIfCancellationRequested();
+        var sink = new EntityNotificationSink<Consumer>(Consumer.ParseNotification);
+        Channel.RegisterHandler(consumerId, sink);
+        ConsumeResult result;
+        try
+        {
+            var created = ConsumerProtocol.ConsumeAsync(Channel, Id, data, CancellationToken.None);
+            await EntityCreation.AwaitCreatedAsync(created,
+                () => ConsumerProtocol.CloseAsync(Channel, Id, consumerId, CancellationToken.None), cancellationToken).ConfigureAwait(false);
+            result = await created.ConfigureAwait(false);
+        }
+        catch
+        {
+            Channel.UnregisterHandler(consumerId);
+            throw;
+        }
+
+        var consumer = new Consumer(this, producer, consumerId, rtpParameters, type, result, sink, options.AppData, Logger);
+        if (!Consumers.Add(consumer))
+        {
+            // The transport (or its router/worker) closed while the consumer was being created.
+            consumer.OnTransportClosed(ChildCloseReason());
+            ThrowIfClosed();
+            throw new NotFoundException($"Transport closed while creating a consumer [id:{Id}]");
+        }
+        if (!producer.AddConsumer(consumer)) consumer.OnProducerClosed();
+        sink.Attach(consumer);
+        return consumer;
+    }
+
+    /// <summary>A producer left (closed): drop it from <see cref="Producers"/>.</summary>
+    internal void RemoveProducer(Producer producer) => Producers.Remove(producer);
+
+    /// <summary>A consumer left (closed): drop it from <see cref="Consumers"/>.</summary>
+    internal void RemoveConsumer(Consumer consumer) => Consumers.Remove(consumer);
+
+    partial void CloseMediaChildren(CloseReason reason)
+    {
+        // Consumers first: those consuming a producer of this same transport close with the transport's reason,
+        // not with producer-closed.
+        foreach (var consumer in Consumers.Items) consumer.OnTransportClosed(reason);
+        Consumers.Complete();
+        foreach (var consumer in Consumers.Items) consumer.OnTransportClosed(reason);
+        foreach (var producer in Producers.Items) producer.OnTransportClosed(reason);
+        Producers.Complete();
+        foreach (var producer in Producers.Items) producer.OnTransportClosed(reason);
+    }
+
+    private CloseReason ChildCloseReason()
+    {
+        if (Channel.IsClosed) return CloseReason.WorkerClosed;
+        return _closeReason is CloseReason.WorkerClosed or CloseReason.WorkerDied ? _closeReason.Value : CloseReason.TransportClosed;
+    }
+
+    private static ConsumerType ToConsumerType(ProducerType type) => type switch
+    {
+        ProducerType.Simple => ConsumerType.Simple,
+        ProducerType.Simulcast => ConsumerType.Simulcast,
+        ProducerType.Svc => ConsumerType.Svc,
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "invalid producer type"),
+    };
+}
