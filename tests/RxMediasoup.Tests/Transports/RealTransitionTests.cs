@@ -1,8 +1,10 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Reactive.Linq;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using static RxMediasoup.Tests.Transports.TransportTestHelpers;
 
@@ -139,6 +141,97 @@ public sealed class RealTransitionTests : IAsyncLifetime
         Assert.Equal(2, tuples.Count);
         Assert.Equal(tuple, (await transport.DumpAsync()).Tuple);
         Assert.True((await transport.GetStatsAsync()).BytesReceived > 0);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task DtlsConnectsWithARealDtlsClientAndFailsOnAWrongFingerprint(bool rightFingerprint)
+    {
+        // openssl s_client is the DTLS client; a relay gives it the ICE-validated tuple, as a browser's would be.
+        var certFile = Path.Combine(AppContext.BaseDirectory, "data", "dtls-cert.pem");
+        var keyFile = Path.Combine(AppContext.BaseDirectory, "data", "dtls-key.pem");
+        var fingerprint = Convert.ToHexString(X509Certificate2.CreateFromPemFile(certFile, keyFile).GetCertHash(HashAlgorithmName.SHA256));
+        if (!rightFingerprint) fingerprint = new string(fingerprint.Reverse().ToArray());
+        fingerprint = string.Join(":", fingerprint.Chunk(2).Select(c => new string(c)));
+
+        var transport = await _router.CreateWebRtcTransportAsync(new WebRtcTransportOptions
+        {
+            ListenInfos = [new ListenInfo { Protocol = TransportProtocol.Udp, Ip = "127.0.0.1" }],
+        });
+        var dtlsStates = new List<DtlsState>();
+        using var _ = transport.DtlsState.Subscribe(dtlsStates.Add);
+        var finalState = transport.DtlsState.FirstAsync(s => s is DtlsState.Connected or DtlsState.Failed).FirstAsyncOrTimeout(TimeSpan.FromSeconds(10));
+
+        using var ice = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        using var relay = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var worker = new IPEndPoint(IPAddress.Loopback, transport.IceCandidates[0].Port);
+        var local = transport.IceParameters;
+        await ice.SendAsync(Stun.BindingRequest($"{local.UsernameFragment}:peer", local.Password, useCandidate: true), worker);
+        await ice.ReceiveAsync().WaitAsync(Timeout);
+        await transport.ConnectAsync(new DtlsParameters
+        {
+            Role = DtlsRole.Client,
+            Fingerprints = [new DtlsFingerprint { Algorithm = FingerprintAlgorithm.Sha256, Value = fingerprint }],
+        });
+
+        using var stop = new CancellationTokenSource();
+        IPEndPoint? client = null;
+        var toWorker = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var r = await relay.ReceiveAsync(stop.Token);
+                client = r.RemoteEndPoint;
+                await ice.SendAsync(r.Buffer, worker, stop.Token);
+            }
+        });
+        var toClient = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var r = await ice.ReceiveAsync(stop.Token);
+                if (client is { } c && r.Buffer.Length > 0 && r.Buffer[0] is >= 20 and <= 63) await relay.SendAsync(r.Buffer, c, stop.Token);
+            }
+        });
+        using var openssl = Process.Start(new ProcessStartInfo("openssl",
+        [
+            "s_client", "-dtls1_2", "-connect", $"127.0.0.1:{((IPEndPoint)relay.Client.LocalEndPoint!).Port}",
+            "-cert", certFile, "-key", keyFile, "-use_srtp", "SRTP_AES128_CM_SHA1_80", "-quiet",
+        ])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        try
+        {
+            var state = await finalState;
+            if (rightFingerprint)
+            {
+                Assert.Equal(DtlsState.Connected, state);
+                Assert.Equal([DtlsState.New, DtlsState.Connecting, DtlsState.Connected], dtlsStates);
+                var pem = transport.DtlsRemoteCert.Current();
+                Assert.NotNull(pem);
+                Assert.Contains("BEGIN CERTIFICATE", pem);
+                Assert.Equal(X509Certificate2.CreateFromPem(pem).Thumbprint, X509Certificate2.CreateFromPemFile(certFile, keyFile).Thumbprint);
+            }
+            else
+            {
+                Assert.Equal(DtlsState.Failed, state);
+                Assert.Equal([DtlsState.New, DtlsState.Connecting, DtlsState.Failed], dtlsStates);
+                Assert.Null(transport.DtlsRemoteCert.Current());
+            }
+            Assert.Equal(state, (await transport.GetStatsAsync()).DtlsState);
+        }
+        finally
+        {
+            try { openssl.Kill(); } catch (InvalidOperationException) { }
+            stop.Cancel();
+            ice.Dispose();
+            relay.Dispose();
+            await Task.WhenAll(toWorker, toClient).ContinueWith(_ => { });
+        }
     }
 
     /// <summary>STUN (RFC 5389) binding requests as an ICE controlling agent sends them (RFC 8445).</summary>
