@@ -92,7 +92,7 @@ elapsed=$(( $(date +%s) - started ))
 stat_after="$(head -1 /proc/stat)"
 
 # --- the table: medians across rounds per point, ratios, goals -------------------------------------
-RESULTS="$results" ELAPSED="$elapsed" STAT_BEFORE="$stat_before" STAT_AFTER="$stat_after" node --input-type=module <<'EOF'
+RESULTS="$results" ELAPSED="$elapsed" NCPU="$(nproc)" STAT_BEFORE="$stat_before" STAT_AFTER="$stat_after" node --input-type=module <<'EOF'
 import { readFileSync } from 'node:fs';
 
 const runs = readFileSync(process.env.RESULTS, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -106,12 +106,18 @@ const points = [...new Set(runs.map((r) => r.inflight))].sort((a, b) => a - b);
 const stat = (lib, n, key) => median(runs.filter((r) => r.lib === lib && r.inflight === n).map((r) => r[key]));
 const fmt = (x, d = 0) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 const pad = (s, w) => String(s).padStart(w);
+const ncpu = Number(process.env.NCPU) || 1;
+// CPU taken by other processes during a run's measured window, as a share of the whole machine.
+for (const r of runs) {
+  r.others_pct = r.machine_busy_s === undefined ? NaN
+    : Math.max(0, (100 * (r.machine_busy_s - r.host_cpu_s - r.worker_cpu_s)) / (r.seconds * ncpu));
+}
 
 const rounds = Math.max(...runs.map((r) => r.round));
 const bins = [...new Set(runs.map((r) => r.worker_bin))];
 const cols = [
   ['in flight', 9], ['lib', 11], ['req/s', 9], ['p50 µs', 8], ['p99 µs', 9],
-  ['host CPU s', 10], ['worker CPU s', 12], ['host µs/req', 11], ['worker µs/req', 13],
+  ['host CPU s', 10], ['worker CPU s', 12], ['host µs/req', 11], ['worker µs/req', 13], ['others %', 8],
 ];
 console.log('');
 console.log(`# medians of ${rounds} round(s), ${fmt(runs[0].count)} requests per run (+${fmt(runs[0].warmup)} warm-up), worker ${bins.join(', ')}`);
@@ -123,12 +129,14 @@ for (const n of points) {
     const r = {
       rps: stat(lib, n, 'rps'), p50: stat(lib, n, 'p50_us'), p99: stat(lib, n, 'p99_us'),
       host: stat(lib, n, 'host_cpu_s'), worker: stat(lib, n, 'worker_cpu_s'), count: runs[0].count,
+      others: stat(lib, n, 'others_pct'),
     };
     row[lib] = r;
     console.log([
       pad(n, 9), pad(lib, 11), pad(fmt(r.rps), 9), pad(fmt(r.p50, 1), 8), pad(fmt(r.p99, 1), 9),
       pad(fmt(r.host, 2), 10), pad(fmt(r.worker, 2), 12),
       pad(fmt((r.host * 1e6) / r.count, 1), 11), pad(fmt((r.worker * 1e6) / r.count, 1), 13),
+      pad(Number.isNaN(r.others) ? '?' : fmt(r.others, 1), 8),
     ].join('  '));
   }
   const c = row.rxmediasoup, d = row.node;
@@ -153,20 +161,23 @@ console.log('# goals (issue 2 §8)');
 for (const v of verdicts) console.log(v);
 console.log('');
 console.log(`# ${runs.length} runs in ${process.env.ELAPSED} s; host: ${runs.find((r) => r.lib === 'rxmediasoup')?.runtime} vs ${runs.find((r) => r.lib === 'node')?.runtime}`);
-// Machine-wide CPU over the whole run (/proc/stat): how busy both cores were and how much the hypervisor stole.
+// Machine-wide CPU over the whole run (/proc/stat): how busy the cores were and how much the hypervisor stole.
 const cpu = (line) => line.trim().split(/\s+/).slice(1).map(Number);
 const [b, a] = [cpu(process.env.STAT_BEFORE), cpu(process.env.STAT_AFTER)];
 const d = a.map((x, i) => x - b[i]);
 const total = d.reduce((x, y) => x + y, 0) || 1;
 const idle = d[3] + d[4];
 const loads = runs.map((r) => r.load1_before);
-console.log(`# machine: ${fmt(100 * (total - idle) / total, 1)}% busy over the run, steal ${fmt(100 * (d[7] ?? 0) / total, 1)}%, ` +
-  `1-min load before each run ${fmt(Math.min(...loads), 2)}–${fmt(Math.max(...loads), 2)} (2 cores shared by host, worker, OS and anything else running)`);
-// The benchmark itself keeps the 1-min load near 1.5–2.5 (host threads + worker); well above that, other work
-// competed for the 2 cores and the ratios say more about the scheduler than about the libraries.
-if (Math.max(...loads) > 3) {
-  console.log(`# WARNING: the 1-min load average reached ${fmt(Math.max(...loads), 2)} before a run: other processes competed for the ` +
-    `2 cores during this benchmark; rerun on a quiet machine before trusting the ratios.`);
+console.log(`# machine: ${ncpu} CPU(s) shared by the host process, the worker, the OS and anything else running; ` +
+  `${fmt(100 * (total - idle) / total, 1)}% busy over the whole benchmark, steal ${fmt(100 * (d[7] ?? 0) / total, 1)}%, ` +
+  `1-min load before each run ${fmt(Math.min(...loads), 2)}–${fmt(Math.max(...loads), 2)}`);
+console.log(`# others %: CPU used by other processes during a run's measured window, as a share of all ${ncpu} CPUs ` +
+  `(machine busy time from /proc/stat minus the host's and the worker's CPU time)`);
+const disturbed = runs.filter((r) => r.others_pct > 10);
+if (disturbed.length) {
+  console.log(`# WARNING: in ${disturbed.length} of ${runs.length} runs other processes used more than 10% of the machine ` +
+    `(up to ${fmt(Math.max(...disturbed.map((r) => r.others_pct)), 0)}%): the ratios say as much about the scheduler as about ` +
+    `the libraries; rerun on a quiet machine before trusting them.`);
 }
 EOF
 say "done in ${elapsed} s (raw results: $results)"

@@ -12,7 +12,9 @@ using RxMediasoup;
 // - exactly N requests outstanding: N async loops, each awaiting one DumpAsync at a time, until `count` completed;
 // - per-request latency (send to completed await) in a preallocated array; p50/p99 by nearest rank;
 // - CPU seconds (user+system) of this process and of the worker process over the measured window only,
-//   from /proc/<pid>/stat (utime+stime) before and after.
+//   from /proc/<pid>/stat (utime+stime) before and after;
+// - machine_busy_s: non-idle CPU seconds of the whole machine in that window (/proc/stat), so that the CPU
+//   taken by other processes (machine_busy_s - host_cpu_s - worker_cpu_s) shows how disturbed the run was.
 // C#-only diagnostics: bytes allocated per request and the gen0/gen2 collections in the measured window.
 return await Cli.RunAsync(args);
 
@@ -68,7 +70,7 @@ internal sealed record Options(string Workload, int InFlight, int Count, int War
 internal sealed record DumpResult(
     string Lib, string Workload, int Inflight, int Count, int Warmup,
     double Seconds, double Rps, double P50Us, double P99Us, double MaxUs,
-    double HostCpuS, double WorkerCpuS, int HostPid, int WorkerPid, string WorkerBin,
+    double HostCpuS, double WorkerCpuS, double MachineBusyS, int HostPid, int WorkerPid, string WorkerBin,
     double AllocBytesPerReq, int Gc0, int Gc2, string Runtime);
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(
@@ -87,6 +89,7 @@ internal static class DumpBenchmark
             await RunLoopsAsync(worker, options.InFlight, Math.Max(options.Warmup, options.InFlight), null);
         var latencies = new long[options.Count];
 
+        double machineBefore = ProcStat.MachineBusySeconds();
         double hostBefore = ProcStat.CpuSeconds(Environment.ProcessId);
         double workerBefore = ProcStat.CpuSeconds(worker.Pid);
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
@@ -98,6 +101,7 @@ internal static class DumpBenchmark
         int gen0 = GC.CollectionCount(0) - gen0Before, gen2 = GC.CollectionCount(2) - gen2Before;
         double hostCpu = ProcStat.CpuSeconds(Environment.ProcessId) - hostBefore;
         double workerCpu = ProcStat.CpuSeconds(worker.Pid) - workerBefore;
+        double machineBusy = ProcStat.MachineBusySeconds() - machineBefore;
 
         Array.Sort(latencies);
         double seconds = (double)elapsed / Stopwatch.Frequency;
@@ -115,6 +119,7 @@ internal static class DumpBenchmark
             MaxUs: Math.Round(Us(latencies[^1]), 1),
             HostCpuS: Math.Round(hostCpu, 2),
             WorkerCpuS: Math.Round(workerCpu, 2),
+            MachineBusyS: Math.Round(machineBusy, 2),
             HostPid: Environment.ProcessId,
             WorkerPid: worker.Pid,
             WorkerBin: workerBin,
@@ -170,6 +175,15 @@ internal static class ProcStat
         // fields[0] is field 3 (state); utime is field 14, stime field 15.
         long ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
         return ticks / ClockTicks;
+    }
+
+    /// <summary>Non-idle CPU seconds of the whole machine (all CPUs; steal counts as busy), from /proc/stat.</summary>
+    public static double MachineBusySeconds()
+    {
+        string first = File.ReadLines("/proc/stat").First();
+        long[] f = first.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(x => long.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+        return (f.Sum() - f[3] - f[4]) / ClockTicks; // minus idle and iowait
     }
 
     private static double ReadClockTicks()

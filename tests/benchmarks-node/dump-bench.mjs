@@ -6,7 +6,9 @@
 // - exactly N requests outstanding: N async loops, each awaiting one dump() at a time, until `count` completed;
 // - per-request latency (send to resolved promise) in a preallocated array; p50/p99 by nearest rank;
 // - CPU seconds (user+system) of this process and of the worker process over the measured window only,
-//   from /proc/<pid>/stat (utime+stime, clock ticks) before and after.
+//   from /proc/<pid>/stat (utime+stime, clock ticks) before and after;
+// - machine_busy_s: non-idle CPU seconds of the whole machine in that window (/proc/stat), so that the CPU
+//   taken by other processes (machine_busy_s - host_cpu_s - worker_cpu_s) shows how disturbed the run was.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -43,6 +45,13 @@ function cpuSeconds(pid) {
 	return (Number(fields[11]) + Number(fields[12])) / clockTicks;
 }
 
+/** Non-idle CPU seconds of the whole machine (all CPUs; steal counts as busy), from /proc/stat. */
+function machineBusySeconds() {
+	const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+	const total = f.reduce((a, b) => a + b, 0);
+	return (total - f[3] - f[4]) / clockTicks; // minus idle and iowait
+}
+
 /** Runs `count` dumps with `inflight` outstanding; records latencies (ms) if `latencies` is given. */
 async function run(worker, inflight, count, latencies) {
 	let next = 0;
@@ -74,6 +83,7 @@ async function main() {
 		if (args.warmup > 0) await run(worker, args.inflight, Math.max(args.warmup, args.inflight), null);
 		const latencies = new Float64Array(args.count);
 
+		const machineBefore = machineBusySeconds();
 		const hostBefore = cpuSeconds(process.pid);
 		const workerBefore = cpuSeconds(worker.pid);
 		const t0 = performance.now();
@@ -81,6 +91,7 @@ async function main() {
 		const elapsedMs = performance.now() - t0;
 		const hostCpu = cpuSeconds(process.pid) - hostBefore;
 		const workerCpu = cpuSeconds(worker.pid) - workerBefore;
+		const machineBusy = machineBusySeconds() - machineBefore;
 
 		latencies.sort();
 		const seconds = elapsedMs / 1000;
@@ -97,6 +108,7 @@ async function main() {
 			max_us: round(latencies[latencies.length - 1] * 1000, 1),
 			host_cpu_s: round(hostCpu, 2),
 			worker_cpu_s: round(workerCpu, 2),
+			machine_busy_s: round(machineBusy, 2),
 			host_pid: process.pid,
 			worker_pid: worker.pid,
 			worker_bin: workerBin,
