@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every RxMediasoup test against a real mediasoup-worker, from a fresh machine or a warm one:
-#   1. installs what the tests need when run as root and it is missing (apt: chromium; the worker build's
+#   1. installs what the tests need when run as root and it is missing (apt: chromium, ffmpeg; the worker build's
 #      own packages are installed by scripts/build-worker.sh),
 #   2. builds mediasoup-worker into the per-user cache (≈12 min the first time, a no-op afterwards),
 #   3. prepares the browser harness (npm ci + esbuild bundle),
@@ -17,6 +17,7 @@ missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
+command -v ffmpeg >/dev/null || missing+=(ffmpeg)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     say "installing apt packages: ${missing[*]}"
