@@ -304,6 +304,22 @@ public sealed class Router : IAsyncDisposable
         foreach (var transport in Transports.Items) transport.OnRouterClosed(reason);
     }
 
+    // ---------------------------------------------------------------------------------------------
+    // Data producers (registry of every transport's data producers, for consumeData)
+    // ---------------------------------------------------------------------------------------------
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DataProducer> _dataProducers = new();
+
+    /// <summary>A data producer of one of this router's transports, by id; null if none.</summary>
+    internal DataProducer? GetDataProducer(string id) => _dataProducers.GetValueOrDefault(id);
+
+    /// <summary>Registers a data producer created in one of this router's transports.</summary>
+    internal void AddDataProducer(DataProducer dataProducer) => _dataProducers[dataProducer.Id] = dataProducer;
+
+    /// <summary>Forgets a closed data producer.</summary>
+    internal void RemoveDataProducer(DataProducer dataProducer)
+        => _dataProducers.TryRemove(new KeyValuePair<string, DataProducer>(dataProducer.Id, dataProducer));
+
     private void ThrowIfClosed()
     {
         if (Channel.IsClosed) throw new WorkerClosedException($"Worker closed [router:{Id}]");
