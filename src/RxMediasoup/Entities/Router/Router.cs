@@ -16,7 +16,7 @@ namespace RxMediasoup;
 /// router throw <see cref="NotFoundException"/> (as the worker does), or <see cref="WorkerClosedException"/> when
 /// the worker is gone.
 /// </remarks>
-public sealed class Router : IAsyncDisposable
+public sealed partial class Router : IAsyncDisposable
 {
     private readonly Worker _worker;
     private readonly ILogger _logger;
