@@ -209,8 +209,9 @@ public sealed class Consumer : IAsyncDisposable
     public async Task PauseAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfClosed();
-        await ConsumerProtocol.PauseAsync(Channel, Id, cancellationToken).ConfigureAwait(false);
-        _paused.OnNext(true);
+        // The state changes on the dispatch loop as the answer arrives, so concurrent calls end in the last answer's state.
+        await Channel.RequestAsync(FBS.Request.Method.CONSUMER_PAUSE, Id, (in FBS.Response.Response _) => _paused.OnNext(true),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Resumes the consumer (media flows again unless the producer is paused).</summary>
@@ -219,8 +220,8 @@ public sealed class Consumer : IAsyncDisposable
     public async Task ResumeAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfClosed();
-        await ConsumerProtocol.ResumeAsync(Channel, Id, cancellationToken).ConfigureAwait(false);
-        _paused.OnNext(false);
+        await Channel.RequestAsync(FBS.Request.Method.CONSUMER_RESUME, Id, (in FBS.Response.Response _) => _paused.OnNext(false),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -239,8 +240,10 @@ public sealed class Consumer : IAsyncDisposable
         if (layers.TemporalLayer is < 0 or > byte.MaxValue)
             throw new ArgumentOutOfRangeException(nameof(layers), layers.TemporalLayer, "if given, temporalLayer must be a number between 0 and 255");
         ThrowIfClosed();
-        var preferred = await ConsumerProtocol.SetPreferredLayersAsync(Channel, Id, layers, cancellationToken).ConfigureAwait(false);
-        _preferredLayers.OnNext(preferred);
+        await Channel.RequestAsync(FBS.Request.Method.CONSUMER_SET_PREFERRED_LAYERS, Id, FBS.Request.Body.Consumer_SetPreferredLayersRequest,
+            layers, static (b, l) => ConsumerProtocol.WriteSetPreferredLayersRequest(b, l).Value,
+            (in FBS.Response.Response r) => _preferredLayers.OnNext(ConsumerProtocol.ParseSetPreferredLayersResponse(r)),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -258,8 +261,10 @@ public sealed class Consumer : IAsyncDisposable
         if (priority is < 0 or > byte.MaxValue)
             throw new ArgumentOutOfRangeException(nameof(priority), priority, "priority must be a positive number up to 255");
         ThrowIfClosed();
-        int result = await ConsumerProtocol.SetPriorityAsync(Channel, Id, priority, cancellationToken).ConfigureAwait(false);
-        Volatile.Write(ref _priority, result);
+        await Channel.RequestAsync(FBS.Request.Method.CONSUMER_SET_PRIORITY, Id, FBS.Request.Body.Consumer_SetPriorityRequest,
+            priority, static (b, p) => ConsumerProtocol.WriteSetPriorityRequest(b, p).Value,
+            (in FBS.Response.Response r) => { Volatile.Write(ref _priority, ConsumerProtocol.ParseSetPriorityResponse(r)); return true; },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Resets the priority to 1 (the default).</summary>

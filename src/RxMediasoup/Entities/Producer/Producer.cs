@@ -174,8 +174,9 @@ public sealed class Producer : IAsyncDisposable
     public async Task PauseAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfClosed();
-        await ProducerProtocol.PauseAsync(Channel, Id, cancellationToken).ConfigureAwait(false);
-        _paused.OnNext(true);
+        // The state changes on the dispatch loop as the answer arrives, so concurrent calls end in the last answer's state.
+        await Channel.RequestAsync(FBS.Request.Method.PRODUCER_PAUSE, Id, (in FBS.Response.Response _) => _paused.OnNext(true),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Resumes the producer.</summary>
@@ -184,8 +185,8 @@ public sealed class Producer : IAsyncDisposable
     public async Task ResumeAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfClosed();
-        await ProducerProtocol.ResumeAsync(Channel, Id, cancellationToken).ConfigureAwait(false);
-        _paused.OnNext(false);
+        await Channel.RequestAsync(FBS.Request.Method.PRODUCER_RESUME, Id, (in FBS.Response.Response _) => _paused.OnNext(false),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
