@@ -34,6 +34,7 @@ public sealed partial class Router : IAsyncDisposable
         _logger = logger;
         _closed = new LifecycleSignal<CloseReason>("Router.Closed", logger);
         Transports = new EntityCollection<Transport>(static t => t.Id, logger);
+        RtpObservers = new EntityCollection<RtpObserver>(static o => o.Id, logger);
     }
 
     /// <summary>The router's id (a UUID).</summary>
@@ -97,6 +98,7 @@ public sealed partial class Router : IAsyncDisposable
         if (!TryMarkClosed()) return;
         _worker.Routers.Remove(this);
         CloseTransports(CloseReason.RouterClosed);
+        CloseRtpObservers(CloseReason.RouterClosed);
         _closed.EmitAndComplete(CloseReason.Explicit);
         try
         {
@@ -119,6 +121,7 @@ public sealed partial class Router : IAsyncDisposable
         if (!TryMarkClosed()) return;
         _worker.Routers.Remove(this);
         CloseTransports(reason);
+        CloseRtpObservers(reason);
         _closed.EmitAndComplete(reason);
     }
 
