@@ -278,6 +278,23 @@ public sealed class WebRtcTransportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PollStatsEmitsTypedStatsUntilTheTransportCloses()
+    {
+        var transport = await CreateAsync();
+        var values = new List<WebRtcTransportStats>();
+        var completed = new TaskCompletionSource();
+        using var _ = transport.PollStats(TimeSpan.FromMilliseconds(20)).Subscribe(values.Add, e => completed.TrySetException(e), () => completed.TrySetResult());
+        var baseStats = await ((Transport)transport).PollStats(TimeSpan.FromMilliseconds(20)).Take(2).ToList().FirstAsyncOrTimeout(TimeSpan.FromSeconds(5));
+        Assert.All(baseStats, s => Assert.IsType<WebRtcTransportStats>(s));
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (values.Count < 2 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        Assert.True(values.Count >= 2);
+        Assert.All(values, s => Assert.Equal(transport.Id, s.TransportId));
+        await transport.CloseAsync();
+        await completed.Task.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     [NodeCase("test-WebRtcTransport.js", "webRtcTransport.connect() succeeds")]
     public async Task ConnectSucceeds()
     {

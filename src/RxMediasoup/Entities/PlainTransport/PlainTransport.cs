@@ -1,3 +1,4 @@
+using System.Reactive.Concurrency;
 using Microsoft.Extensions.Logging;
 using RxMediasoup.Protocol;
 using RxMediasoup.Reactive;
@@ -95,6 +96,21 @@ public sealed class PlainTransport : Transport
         ThrowIfClosed();
         return PlainTransportProtocol.GetStatsAsync(Channel, Id, cancellationToken);
     }
+
+    /// <summary>
+    /// The transport's stats (<see cref="GetStatsAsync"/>) every <paramref name="period"/>: the first request at subscribe, each next one
+    /// <paramref name="period"/> after the previous answer (requests never overlap). One shared loop per transport,
+    /// period and scheduler; it stops when the last subscriber leaves. Completes when the transport closes; a failed
+    /// request other than "closed" is an error. See <see cref="Polling"/>.
+    /// <code>
+    /// period 1 s:  s0--1s--s1--1s--s2--(closed|)
+    /// </code>
+    /// </summary>
+    /// <param name="period">The delay between an answer and the next request; positive.</param>
+    /// <param name="scheduler">The scheduler of the timers (virtual time in tests); the default scheduler when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not positive.</exception>
+    public new IObservable<PlainTransportStats> PollStats(TimeSpan period, IScheduler? scheduler = null)
+        => Polling.PollShared(this, "PlainTransport.Stats", GetStatsAsync, period, Closed, scheduler, Logger);
 
     /// <summary>
     /// Provides the remote endpoint's address and, with SRTP, its SRTP parameters. Without comedia,

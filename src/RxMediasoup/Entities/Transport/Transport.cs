@@ -1,3 +1,4 @@
+using System.Reactive.Concurrency;
 using Microsoft.Extensions.Logging;
 using RxMediasoup.Channel;
 using RxMediasoup.Protocol;
@@ -105,6 +106,22 @@ public abstract partial class Transport : IAsyncDisposable
         ThrowIfClosed();
         return GetStatsCoreAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// The transport's stats (<see cref="GetStatsAsync"/>; each transport type
+    /// polls its derived stats record with its own <c>PollStats</c>) every <paramref name="period"/>: the first request at subscribe, each next one
+    /// <paramref name="period"/> after the previous answer (requests never overlap). One shared loop per transport,
+    /// period and scheduler; it stops when the last subscriber leaves. Completes when the transport closes; a failed
+    /// request other than "closed" is an error. See <see cref="Polling"/>.
+    /// <code>
+    /// period 1 s:  s0--1s--s1--1s--s2--(closed|)
+    /// </code>
+    /// </summary>
+    /// <param name="period">The delay between an answer and the next request; positive.</param>
+    /// <param name="scheduler">The scheduler of the timers (virtual time in tests); the default scheduler when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not positive.</exception>
+    public IObservable<TransportStats> PollStats(TimeSpan period, IScheduler? scheduler = null)
+        => Polling.PollShared(this, "Transport.Stats", GetStatsAsync, period, _closed, scheduler, Logger);
 
     /// <summary>Sets the maximum incoming bitrate for media streams sent by the remote endpoint; 0 removes the limit.</summary>
     /// <param name="bitrate">Bits per second, 0–4294967295.</param>
