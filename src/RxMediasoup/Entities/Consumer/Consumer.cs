@@ -391,4 +391,15 @@ public sealed class Consumer : IAsyncDisposable
                 return null;
         }
     };
+
+    /// <summary>
+    /// The hot path once the consumer exists: an RTP packet goes straight to <see cref="Rtp"/>, with one allocation (the
+    /// packet's copy) per notification.
+    /// </summary>
+    internal static readonly EntityNotificationDispatcher<Consumer> DispatchNotification = static (Consumer c, Event @event, in FBS.Notification.Notification n) =>
+    {
+        if (@event != Event.CONSUMER_RTP) return false;
+        c._rtp.OnNext(ConsumerProtocol.ParseRtpNotification(n));
+        return true;
+    };
 }

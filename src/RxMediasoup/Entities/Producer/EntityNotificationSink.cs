@@ -7,11 +7,18 @@ namespace RxMediasoup;
 internal delegate Action<T>? EntityNotificationParser<T>(Event @event, in FBS.Notification.Notification notification);
 
 /// <summary>
+/// Delivers one notification directly to an existing entity, without the closure <see cref="EntityNotificationParser{T}"/>
+/// allocates (the hot path of RTP notifications); returns false to fall back to the parser.
+/// </summary>
+internal delegate bool EntityNotificationDispatcher<in T>(T target, Event @event, in FBS.Notification.Notification notification);
+
+/// <summary>
 /// The notification handler of a producer or consumer. It is registered on the channel BEFORE the create request
 /// is sent; whatever the worker says before the entity exists (e.g. CONSUMER_PRODUCER_PAUSE for a paused producer,
 /// sent before the consume response) is parsed and buffered, and replayed in order when the entity attaches.
 /// </summary>
-internal sealed class EntityNotificationSink<T>(EntityNotificationParser<T> parse) : INotificationSink where T : class
+internal sealed class EntityNotificationSink<T>(EntityNotificationParser<T> parse, EntityNotificationDispatcher<T>? dispatch = null)
+    : INotificationSink where T : class
 {
     private readonly object _gate = new();
     private T? _target;
@@ -51,6 +58,7 @@ internal sealed class EntityNotificationSink<T>(EntityNotificationParser<T> pars
                 }
             }
         }
+        if (dispatch is not null && dispatch(target, @event, notification)) return;
         parse(@event, notification)?.Invoke(target);
     }
 }

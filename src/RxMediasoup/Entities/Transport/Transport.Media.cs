@@ -167,7 +167,7 @@ public abstract partial class Transport
 
         ThrowIfClosed();
         cancellationToken.ThrowIfCancellationRequested();
-        var sink = new EntityNotificationSink<Consumer>(Consumer.ParseNotification);
+        var sink = new EntityNotificationSink<Consumer>(Consumer.ParseNotification, Consumer.DispatchNotification);
         Channel.RegisterHandler(consumerId, sink);
         ConsumeResult result;
         try
