@@ -295,6 +295,32 @@ public sealed class WebRtcTransportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UsingWebRtcTransportTiesTheTransportToTheSubscription()
+    {
+        var created = new TaskCompletionSource<WebRtcTransport>();
+        var states = new List<IceState>();
+        var session = _router.UsingWebRtcTransport(new WebRtcTransportOptions { ListenInfos = [Udp()] })
+            .Do(t => created.TrySetResult(t))
+            .SelectMany(t => t.IceState)
+            .Subscribe(states.Add);
+        var transport = await created.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal([transport.Id], (await _router.DumpAsync()).TransportIds);
+        Assert.Equal([IceState.New], states);
+        var closed = transport.Closed.FirstAsyncOrTimeout(TimeSpan.FromSeconds(5));
+        session.Dispose();
+        Assert.Equal(CloseReason.Explicit, await closed);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while ((await _router.DumpAsync()).TransportIds.Count > 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        Assert.Empty((await _router.DumpAsync()).TransportIds);
+        Assert.Equal(0, _worker.Diagnostics.RegisteredHandlers);
+
+        // A creation failure is the stream's error.
+        var error = await Assert.ThrowsAnyAsync<ArgumentException>(() =>
+            _router.UsingWebRtcTransport(new WebRtcTransportOptions()).FirstAsyncOrTimeout(TimeSpan.FromSeconds(5)));
+        Assert.Contains("listenInfos", error.Message);
+    }
+
+    [Fact]
     [NodeCase("test-WebRtcTransport.js", "webRtcTransport.connect() succeeds")]
     public async Task ConnectSucceeds()
     {

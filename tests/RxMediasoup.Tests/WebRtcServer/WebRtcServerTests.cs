@@ -380,4 +380,22 @@ public sealed class WebRtcServerTests : IAsyncLifetime
         Assert.Empty(dump.WebRtcServerIds);
         Assert.Equal(0, _worker.WebRtcServers.Count);
     }
+
+    [Fact]
+    public async Task UsingWebRtcServerClosesTheServerAndItsTransportsOnDispose()
+    {
+        var created = new TaskCompletionSource<RxMediasoup.WebRtcServer>();
+        var session = _worker.UsingWebRtcServer(new WebRtcServerOptions { ListenInfos = [Info(TransportProtocol.Udp)] })
+            .Subscribe(s => created.TrySetResult(s));
+        var server = await created.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        var router = await _worker.CreateRouterAsync();
+        var transport = await router.CreateWebRtcTransportAsync(new WebRtcTransportOptions { WebRtcServer = server });
+        var transportClosed = transport.Closed.FirstAsyncOrTimeout(TimeSpan.FromSeconds(5));
+        session.Dispose();
+        Assert.Equal(CloseReason.ListenServerClosed, await transportClosed);
+        Assert.True(server.IsClosed);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while ((await _worker.DumpAsync()).WebRtcServerIds.Count > 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        Assert.Empty((await _worker.DumpAsync()).WebRtcServerIds);
+    }
 }

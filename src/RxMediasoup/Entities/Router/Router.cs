@@ -263,6 +263,54 @@ public sealed partial class Router : IAsyncDisposable
     }
 
     /// <summary>
+    /// A WebRTC transport that exists while the subscription lives: created (<see cref="CreateWebRtcTransportAsync"/>)
+    /// on subscribe and emitted once; disposing the subscription closes it; the stream completes if the transport
+    /// closes by itself (router, worker or WebRTC server closed). A creation failure is the stream's error.
+    /// See <see cref="EntityLifetime"/>.
+    /// <code>
+    /// subscribe ... created:   ------t------          dispose: transport.CloseAsync()
+    /// router closed:           ------t----|
+    /// invalid options:         ---#
+    /// </code>
+    /// </summary>
+    /// <param name="options">The transport options.</param>
+    public IObservable<WebRtcTransport> UsingWebRtcTransport(WebRtcTransportOptions options)
+        => EntityLifetime.Using(ct => CreateWebRtcTransportAsync(options, ct), static t => t.Closed);
+
+    /// <summary>
+    /// A plain transport that exists while the subscription lives (see <see cref="UsingWebRtcTransport"/> and
+    /// <see cref="EntityLifetime"/>).
+    /// <code>
+    /// subscribe ... created:   ------t------          dispose: transport.CloseAsync()
+    /// </code>
+    /// </summary>
+    /// <param name="options">The transport options.</param>
+    public IObservable<PlainTransport> UsingPlainTransport(PlainTransportOptions options)
+        => EntityLifetime.Using(ct => CreatePlainTransportAsync(options, ct), static t => t.Closed);
+
+    /// <summary>
+    /// A pipe transport that exists while the subscription lives (see <see cref="UsingWebRtcTransport"/> and
+    /// <see cref="EntityLifetime"/>).
+    /// <code>
+    /// subscribe ... created:   ------t------          dispose: transport.CloseAsync()
+    /// </code>
+    /// </summary>
+    /// <param name="options">The transport options.</param>
+    public IObservable<PipeTransport> UsingPipeTransport(PipeTransportOptions options)
+        => EntityLifetime.Using(ct => CreatePipeTransportAsync(options, ct), static t => t.Closed);
+
+    /// <summary>
+    /// A direct transport that exists while the subscription lives (see <see cref="UsingWebRtcTransport"/> and
+    /// <see cref="EntityLifetime"/>).
+    /// <code>
+    /// subscribe ... created:   ------t------          dispose: transport.CloseAsync()
+    /// </code>
+    /// </summary>
+    /// <param name="options">The transport options; null for defaults.</param>
+    public IObservable<DirectTransport> UsingDirectTransport(DirectTransportOptions? options = null)
+        => EntityLifetime.Using(ct => CreateDirectTransportAsync(options, ct), static t => t.Closed);
+
+    /// <summary>
     /// Registers the transport's notification handler, then sends the create request (so nothing the worker says
     /// first is lost). On failure or cancellation the handler is removed; a transport the worker created after the
     /// caller cancelled is closed in the worker.

@@ -257,6 +257,20 @@ public sealed class Worker : IAsyncDisposable
     }
 
     /// <summary>
+    /// A WebRTC server that exists while the subscription lives: created (<see cref="CreateWebRtcServerAsync"/>) on
+    /// subscribe and emitted once; disposing the subscription closes it (its transports close with
+    /// <see cref="CloseReason.ListenServerClosed"/>); the stream completes if the worker closes or dies. A creation
+    /// failure is the stream's error. See <see cref="EntityLifetime"/>.
+    /// <code>
+    /// subscribe ... created:   ------s------          dispose: server.CloseAsync()
+    /// worker closed:           ------s----|
+    /// </code>
+    /// </summary>
+    /// <param name="options">The server options.</param>
+    public IObservable<WebRtcServer> UsingWebRtcServer(WebRtcServerOptions options)
+        => EntityLifetime.Using(ct => CreateWebRtcServerAsync(options, ct), static s => s.Closed);
+
+    /// <summary>
     /// Closes the worker: everything it hosts closes, pending commands fail with
     /// <see cref="WorkerClosedException"/>, <see cref="Closed"/> emits <see cref="CloseReason.Explicit"/>.
     /// Completes when the process has exited (it is killed if it does not exit within a few seconds).
