@@ -783,4 +783,40 @@ public sealed class ConsumerTests : IAsyncLifetime
         await recvTransport.CloseAsync();
         Assert.True(rtpCompleted);
     }
+
+    [Fact]
+    public async Task UsingConsumerClosesTheConsumerWhenTheSubscriptionEndsAndCompletesWhenTheProducerCloses()
+    {
+        var options = new ConsumerOptions { ProducerId = _audioProducer.Id, RtpCapabilities = ConsumerDeviceCapabilities };
+        var created = new TaskCompletionSource<Consumer>();
+        var subscription = _transport2.UsingConsumer(options).Subscribe(c => created.TrySetResult(c));
+        var consumer = await created.Task.WaitAsync(Timeout);
+        Assert.Same(consumer, _transport2.Consumers.Lookup(consumer.Id));
+        var closed = consumer.Closed.FirstAsyncOrTimeout(Timeout);
+        subscription.Dispose();
+        Assert.Equal(CloseReason.Explicit, await closed);
+
+        // The producer closing completes the stream (lifecycle is never an error).
+        var completed = new TaskCompletionSource();
+        using var second = _transport2.UsingConsumer(options).Subscribe(_ => { }, e => completed.TrySetException(e), () => completed.TrySetResult());
+        while (_transport2.Consumers.Count == 0) await Task.Delay(10);
+        await _audioProducer.CloseAsync();
+        await completed.Task.WaitAsync(Timeout);
+
+        // A creation failure is the stream's error.
+        var error = await Assert.ThrowsAsync<NotFoundException>(() => _transport2.UsingConsumer(options).FirstAsyncOrTimeout(Timeout));
+        Assert.Contains(_audioProducer.Id, error.Message);
+    }
+
+    [Fact]
+    public async Task UsingProducerClosesTheProducerWhenTheSubscriptionEnds()
+    {
+        var created = new TaskCompletionSource<Producer>();
+        var subscription = _transport2.UsingProducer(ConsumerAudioProducerOptions with { Id = null }).Subscribe(p => created.TrySetResult(p));
+        var producer = await created.Task.WaitAsync(Timeout);
+        var closed = producer.Closed.FirstAsyncOrTimeout(Timeout);
+        subscription.Dispose();
+        Assert.Equal(CloseReason.Explicit, await closed);
+        Assert.Empty(_transport2.Producers.Items);
+    }
 }

@@ -196,6 +196,34 @@ public abstract partial class Transport
         return consumer;
     }
 
+    /// <summary>
+    /// A producer that exists while the subscription lives: created (<see cref="ProduceAsync"/>) on subscribe and emitted
+    /// once; disposing the subscription closes it; the stream completes if the producer closes by itself (transport,
+    /// router or worker closed). A creation failure is the stream's error. See <see cref="EntityLifetime"/>.
+    /// <code>
+    /// subscribe ... created:   ------p------          dispose: producer.CloseAsync()
+    /// transport closed:        ------p----|
+    /// invalid options:         ---#
+    /// </code>
+    /// </summary>
+    /// <param name="options">The producer options.</param>
+    public IObservable<Producer> UsingProducer(ProducerOptions options)
+        => EntityLifetime.Using(ct => ProduceAsync(options, ct), static p => p.Closed);
+
+    /// <summary>
+    /// A consumer that exists while the subscription lives: created (<see cref="ConsumeAsync"/>) on subscribe and emitted
+    /// once; disposing the subscription closes it; the stream completes if the consumer closes by itself (producer,
+    /// transport, router or worker closed). A creation failure is the stream's error. See <see cref="EntityLifetime"/>.
+    /// <code>
+    /// subscribe ... created:   ------c------          dispose: consumer.CloseAsync()
+    /// producer closed:         ------c----|
+    /// unknown producer:        ---#
+    /// </code>
+    /// </summary>
+    /// <param name="options">The consumer options.</param>
+    public IObservable<Consumer> UsingConsumer(ConsumerOptions options)
+        => EntityLifetime.Using(ct => ConsumeAsync(options, ct), static c => c.Closed);
+
     /// <summary>A producer left (closed): drop it from <see cref="Producers"/>.</summary>
     internal void RemoveProducer(Producer producer) => Producers.Remove(producer);
 
