@@ -19,14 +19,14 @@ public sealed partial class Router
     /// <exception cref="ArgumentException">Invalid options (mediasoup's TypeError).</exception>
     /// <exception cref="NotFoundException">The router is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
-    public Task<ActiveSpeakerObserver> CreateActiveSpeakerObserverAsync(ActiveSpeakerObserverOptions? options = null,
+    public async Task<ActiveSpeakerObserver> CreateActiveSpeakerObserverAsync(ActiveSpeakerObserverOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         options ??= new ActiveSpeakerObserverOptions();
         options.Validate();
-        return CreateRtpObserverCoreAsync(ActiveSpeakerObserver.ParseNotification,
+        return await CreateRtpObserverCoreAsync(ActiveSpeakerObserver.ParseNotification,
             id => RtpObserverProtocol.CreateActiveSpeakerObserverAsync(Channel, Id, id, (ushort)options.Interval, CancellationToken.None),
-            (id, sink) => new ActiveSpeakerObserver(this, id, sink, options.AppData, _logger), cancellationToken);
+            (id, sink) => new ActiveSpeakerObserver(this, id, sink, options.AppData, _logger), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Creates an audio level observer (periodic volumes of the loudest producers added to it, and silence).</summary>
@@ -35,15 +35,15 @@ public sealed partial class Router
     /// <exception cref="ArgumentException">Invalid options (mediasoup's TypeError).</exception>
     /// <exception cref="NotFoundException">The router is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
-    public Task<AudioLevelObserver> CreateAudioLevelObserverAsync(AudioLevelObserverOptions? options = null,
+    public async Task<AudioLevelObserver> CreateAudioLevelObserverAsync(AudioLevelObserverOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         options ??= new AudioLevelObserverOptions();
         options.Validate();
-        return CreateRtpObserverCoreAsync(AudioLevelObserver.ParseNotification,
+        return await CreateRtpObserverCoreAsync(AudioLevelObserver.ParseNotification,
             id => RtpObserverProtocol.CreateAudioLevelObserverAsync(Channel, Id, id, (ushort)options.MaxEntries, (sbyte)options.Threshold,
                 (ushort)options.Interval, CancellationToken.None),
-            (id, sink) => new AudioLevelObserver(this, id, sink, options.AppData, _logger), cancellationToken);
+            (id, sink) => new AudioLevelObserver(this, id, sink, options.AppData, _logger), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -1,0 +1,145 @@
+using System.Reactive;
+using RxMediasoup.Tests.Transports;
+
+namespace RxMediasoup.Tests.RtpObservers;
+
+/// <summary>
+/// The RTP observers' streams against the real worker: ProducerAdded/ProducerRemoved, Paused, the router's RtpObservers
+/// collection, close cascades, cancellation and the handler/subscriber leak check.
+/// </summary>
+public sealed class RtpObserverStreamTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+    private RxMediasoup.Worker _worker = null!;
+    private RxMediasoup.Router _router = null!;
+
+    public async Task InitializeAsync()
+    {
+        _worker = await RxMediasoup.Worker.CreateAsync();
+        _router = await _worker.CreateRouterAsync(new RouterOptions { MediaCodecs = RtpObserverTestData.MediaCodecs });
+    }
+
+    public async Task DisposeAsync() => await _worker.CloseAsync();
+
+    [Fact]
+    public async Task AddAndRemoveProducerEmitAndReachTheWorker()
+    {
+        var transport = await _router.CreateDirectTransportAsync();
+        var producer = await transport.ProduceAsync(RtpObserverTestData.AudioProducer(11111111));
+        var observer = await _router.CreateAudioLevelObserverAsync();
+        var added = new List<RxMediasoup.Producer>();
+        var removed = new List<RxMediasoup.Producer>();
+        bool addedCompleted = false;
+        using var s1 = observer.ProducerAdded.Subscribe(added.Add, () => addedCompleted = true);
+        using var s2 = observer.ProducerRemoved.Subscribe(removed.Add);
+
+        await observer.AddProducerAsync(producer.Id);
+        Assert.Same(producer, Assert.Single(added));
+        Assert.Equal([observer.Id], (await _router.DumpAsync()).MapProducerIdObserverIds[producer.Id]);
+
+        await observer.RemoveProducerAsync(producer.Id);
+        Assert.Same(producer, Assert.Single(removed));
+        Assert.Empty((await _router.DumpAsync()).MapProducerIdObserverIds[producer.Id]);
+
+        await Assert.ThrowsAsync<NotFoundException>(() => observer.AddProducerAsync("no-such-producer"));
+        await Assert.ThrowsAsync<NotFoundException>(() => observer.RemoveProducerAsync("no-such-producer"));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => observer.AddProducerAsync(null!));
+
+        // A producer that closes leaves the observer in the worker; no ProducerRemoved (as in mediasoup).
+        await observer.AddProducerAsync(producer.Id);
+        await producer.CloseAsync();
+        Assert.Single(removed);
+        Assert.False((await _router.DumpAsync()).MapProducerIdObserverIds.ContainsKey(producer.Id));
+        Assert.False(observer.IsClosed);
+
+        await observer.CloseAsync();
+        Assert.True(addedCompleted);
+    }
+
+    [Fact]
+    public async Task PausedReplaysThenChangesAndCompletesOnClose()
+    {
+        var observer = await _router.CreateActiveSpeakerObserverAsync();
+        var values = new List<bool>();
+        bool completed = false;
+        using var subscription = observer.Paused.Subscribe(values.Add, () => completed = true);
+
+        await observer.PauseAsync();
+        await observer.PauseAsync(); // Distinct: no second "true".
+        await observer.ResumeAsync();
+        Assert.Equal([false, true, false], values);
+
+        await observer.CloseAsync();
+        Assert.True(completed);
+        Assert.Equal(CloseReason.Explicit, await observer.Closed.FirstAsyncOrTimeout(Timeout));
+    }
+
+    [Fact]
+    public async Task RouterCloseRemovesObserversCompletesTheCollectionAndEveryStream()
+    {
+        var speaker = await _router.CreateActiveSpeakerObserverAsync();
+        var level = await _router.CreateAudioLevelObserverAsync();
+        var changes = new List<IChangeSet<RtpObserver, string>>();
+        bool collectionCompleted = false;
+        using var c = _router.RtpObservers.Connect().Subscribe(changes.Add, () => collectionCompleted = true);
+        int completions = 0;
+        using var s1 = speaker.DominantSpeaker.Subscribe(_ => { }, () => completions++);
+        using var s2 = level.Volumes.Subscribe(_ => { }, () => completions++);
+        using var s3 = level.Silence.Subscribe(_ => { }, () => completions++);
+        using var s4 = level.ProducerRemoved.Subscribe(_ => { }, () => completions++);
+
+        Assert.Equal(2, Assert.Single(changes).Count); // The snapshot.
+        await _router.CloseAsync();
+
+        Assert.Equal(4, completions);
+        Assert.True(collectionCompleted);
+        Assert.Equal(0, _router.RtpObservers.Count);
+        Assert.Equal(CloseReason.RouterClosed, await speaker.Closed.FirstAsyncOrTimeout(Timeout));
+        Assert.Equal(CloseReason.RouterClosed, await level.Closed.FirstAsyncOrTimeout(Timeout));
+        await Assert.ThrowsAsync<NotFoundException>(() => _router.CreateAudioLevelObserverAsync());
+    }
+
+    [Fact]
+    public async Task CreateWithCancelledTokenLeavesNothing()
+    {
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _router.CreateActiveSpeakerObserverAsync(null, cts.Token));
+        Assert.Empty((await _router.DumpAsync()).RtpObserverIds);
+        Assert.Equal(0, _router.RtpObservers.Count);
+        await TransportTestHelpers.AssertNoHandlersAsync(_worker);
+    }
+
+    [Fact]
+    public async Task LeakCheckHandlersAndSubscribersBackToZero()
+    {
+        int before = _worker.Diagnostics.RegisteredHandlers;
+        var transport = await _router.CreateDirectTransportAsync();
+        var producer = await transport.ProduceAsync(RtpObserverTestData.AudioProducer(22222222));
+        var speaker = await _router.CreateActiveSpeakerObserverAsync();
+        var level = await _router.CreateAudioLevelObserverAsync();
+        await speaker.AddProducerAsync(producer.Id);
+        await level.AddProducerAsync(producer.Id);
+        Assert.Equal(before + 4, _worker.Diagnostics.RegisteredHandlers);
+
+        var subscriptions = new List<IDisposable>
+        {
+            speaker.DominantSpeaker.Subscribe(_ => { }), speaker.Paused.Subscribe(_ => { }), speaker.Closed.Subscribe(_ => { }),
+            speaker.ProducerAdded.Subscribe(_ => { }), speaker.ProducerRemoved.Subscribe(_ => { }),
+            level.Volumes.Subscribe(_ => { }), level.Silence.Subscribe((Unit _) => { }), level.Paused.Subscribe(_ => { }),
+            level.Closed.Subscribe(_ => { }), level.ProducerAdded.Subscribe(_ => { }),
+        };
+        Assert.Equal(5, speaker.SubscriberCount);
+        Assert.Equal(5, level.SubscriberCount);
+        foreach (var s in subscriptions) s.Dispose();
+        Assert.Equal(0, speaker.SubscriberCount);
+        Assert.Equal(0, level.SubscriberCount);
+
+        // One closed explicitly, the other by its router.
+        await speaker.CloseAsync();
+        Assert.Equal(before + 3, _worker.Diagnostics.RegisteredHandlers);
+        await _router.CloseAsync();
+        Assert.True(level.IsClosed);
+        await TransportTestHelpers.AssertNoHandlersAsync(_worker);
+    }
+}
