@@ -173,4 +173,32 @@ public sealed class ConsumerStreamTests : ReactiveTest, IAsyncLifetime
         closed.Messages.AssertEqual(OnNext(300, CloseReason.TransportClosed), OnCompleted<CloseReason>(300));
         consumerClosed.Messages.AssertEqual(OnNext(300, CloseReason.ProducerClosed), OnCompleted<CloseReason>(300));
     }
+
+    [Fact]
+    public void BufferedRtpDropsTheOldestPacketsWhenFullAndCompletesAfterTheQueue()
+    {
+        var scheduler = new TestScheduler();
+        var observer = scheduler.CreateObserver<int>();
+        var direct = scheduler.CreateObserver<int>();
+        void NotifyRtp(byte marker)
+        {
+            var b = new FlatBufferBuilder(64);
+            var data = FBS.Consumer.RtpNotification.CreateDataVectorBlock(b, [0x80, marker]);
+            WebRtcTransportTests.Notify(_consumer.NotificationSink, _consumer.Id, b, FBS.Notification.Event.CONSUMER_RTP,
+                FBS.Notification.Body.Consumer_RtpNotification, FBS.Consumer.RtpNotification.CreateRtpNotification(b, data).Value);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => _consumer.BufferedRtp(0));
+        scheduler.ScheduleAbsolute(100, () => _consumer.BufferedRtp(2, scheduler).Select(p => (int)p.Span[1]).Subscribe(observer));
+        scheduler.ScheduleAbsolute(100, () => _consumer.Rtp.Select(p => (int)p.Span[1]).Subscribe(direct));
+        // Four packets in one dispatch-loop turn: the queue keeps the newest two.
+        scheduler.ScheduleAbsolute(200, () => { for (byte i = 1; i <= 4; i++) NotifyRtp(i); });
+        scheduler.ScheduleAbsolute(300, () => NotifyRtp(5));
+        scheduler.ScheduleAbsolute(300, () => _consumer.OnTransportClosed(CloseReason.TransportClosed));
+        scheduler.Start();
+
+        direct.Messages.AssertEqual(OnNext(200, 1), OnNext(200, 2), OnNext(200, 3), OnNext(200, 4), OnNext(300, 5), OnCompleted<int>(300));
+        // Delivered off the dispatch loop: one scheduler step later (TestScheduler schedules "now" at the next tick).
+        observer.Messages.AssertEqual(OnNext(201, 3), OnNext(201, 4), OnNext(301, 5), OnCompleted<int>(301));
+        Assert.Equal(2, _consumer.DroppedRtpPackets);
+    }
 }

@@ -35,6 +35,7 @@ public sealed class Consumer : IAsyncDisposable
     private readonly StateStream<ConsumerLayers?> _layers;
     private readonly StateStream<ConsumerTraceEvent> _trace;
     private readonly StateStream<ReadOnlyMemory<byte>> _rtp;
+    private long _droppedRtpPackets;
     private int _priority = 1;
     private int _isClosed;
     private CloseReason? _closeReason;
@@ -159,6 +160,31 @@ public sealed class Consumer : IAsyncDisposable
     /// </code>
     /// </summary>
     public IObservable<ReadOnlyMemory<byte>> Rtp => _rtp;
+
+    /// <summary>
+    /// <see cref="Rtp"/> behind an opt-in bounded buffer, for a subscriber slower than the packet rate: each subscription
+    /// gets its own queue of at most <paramref name="capacity"/> packets, delivered on <paramref name="scheduler"/> (off the
+    /// channel's dispatch loop). When the queue is full the oldest packet is dropped (the freshest media wins) and counted
+    /// in <see cref="DroppedRtpPackets"/>. Completes, after the queued packets, when the consumer closes.
+    /// <code>
+    /// rtp:        -p1-p2-p3-p4--------|
+    /// capacity 2, slow subscriber:
+    /// buffered:   -p1--------p3--p4---|     p2 dropped
+    /// </code>
+    /// Payload ownership: as <see cref="Rtp"/> (each packet is its own copy, safe to keep and to queue).
+    /// </summary>
+    /// <param name="capacity">The most packets waiting per subscription; positive.</param>
+    /// <param name="scheduler">Where packets are delivered; <see cref="TaskPoolScheduler.Default"/> when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is not positive.</exception>
+    public IObservable<ReadOnlyMemory<byte>> BufferedRtp(int capacity, IScheduler? scheduler = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        return new BoundedObservable<ReadOnlyMemory<byte>>(_rtp, capacity, scheduler ?? TaskPoolScheduler.Default,
+            () => Interlocked.Increment(ref _droppedRtpPackets), _logger, "Consumer.BufferedRtp");
+    }
+
+    /// <summary>Packets dropped so far by full <see cref="BufferedRtp"/> queues (all subscriptions).</summary>
+    public long DroppedRtpPackets => Interlocked.Read(ref _droppedRtpPackets);
 
     /// <summary>The notification sink (tests feed it notifications).</summary>
     internal EntityNotificationSink<Consumer> NotificationSink => _sink;

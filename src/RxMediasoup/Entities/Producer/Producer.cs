@@ -68,7 +68,7 @@ public sealed class Producer : IAsyncDisposable
     /// <summary>The RTP parameters the producer was created with (normalized, with the transport's CNAME).</summary>
     public RtpParameters RtpParameters { get; }
 
-    /// <summary>Simple, simulcast or SVC (pipe for a producer created on a <see cref="PipeTransport"/> from a pipe consumer).</summary>
+    /// <summary>Simple (one stream), simulcast (several encodings) or SVC (one encoding with several layers).</summary>
     public ProducerType Type { get; }
 
     /// <summary>True once the producer is closed.</summary>
