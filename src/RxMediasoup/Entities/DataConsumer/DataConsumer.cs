@@ -298,7 +298,7 @@ public sealed class DataConsumer : IAsyncDisposable
 
     /// <summary>
     /// Closes the data consumer; <see cref="Closed"/> emits <see cref="CloseReason.Explicit"/>. Idempotent; completes when
-    /// the worker has processed the close (errors because the worker or transport is gone are ignored).
+    /// the worker has processed the close (its errors are ignored, as in mediasoup: the worker may already have closed it).
     /// </summary>
     public async Task CloseAsync()
     {
@@ -307,8 +307,10 @@ public sealed class DataConsumer : IAsyncDisposable
         {
             await DataConsumerProtocol.CloseAsync(Channel, _transport.Id, Id, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is WorkerClosedException or NotFoundException)
+        catch (MediasoupException)
         {
+            // Like mediasoup, which ignores the close request's result: the worker may already have closed it
+            // (its transport or data producer closed, or the worker is gone).
         }
     }
 
@@ -326,6 +328,9 @@ public sealed class DataConsumer : IAsyncDisposable
         if (subchannel is < 0 or > ushort.MaxValue)
             throw new ArgumentOutOfRangeException(name, subchannel, $"invalid subchannel {subchannel} (must be 0-65535)");
     }
+
+    /// <summary>The notification sink registered for this data consumer (tests feed it notifications).</summary>
+    internal INotificationSink NotificationSink => _sink;
 
     /// <summary>Starts receiving the notifications buffered since the handler was registered.</summary>
     internal void AttachNotifications() => _sink.Attach(this);

@@ -195,7 +195,7 @@ public sealed class DataProducer : IAsyncDisposable
     /// <summary>
     /// Closes the data producer (its data consumers close with <see cref="CloseReason.DataProducerClosed"/>);
     /// <see cref="Closed"/> emits <see cref="CloseReason.Explicit"/>. Idempotent; completes when the worker has processed
-    /// the close (errors because the worker or transport is gone are ignored).
+    /// the close (its errors are ignored, as in mediasoup: the worker may already have closed it).
     /// </summary>
     public async Task CloseAsync()
     {
@@ -204,8 +204,10 @@ public sealed class DataProducer : IAsyncDisposable
         {
             await DataProducerProtocol.CloseAsync(Channel, _transport.Id, Id, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is WorkerClosedException or NotFoundException)
+        catch (MediasoupException)
         {
+            // Like mediasoup, which ignores the close request's result: the worker may already have closed it
+            // (its transport or data producer closed, or the worker is gone).
         }
     }
 
