@@ -142,4 +142,46 @@ public sealed class RtpObserverStreamTests : IAsyncLifetime
         Assert.True(level.IsClosed);
         await TransportTestHelpers.AssertNoHandlersAsync(_worker);
     }
+    [Fact]
+    public async Task CancellingACreateAfterItWasSentLeavesNoObserverInTheWorker()
+    {
+        int before = _worker.Diagnostics.RegisteredHandlers;
+        Processes.Signal(_worker.Pid, 19 /* SIGSTOP */);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        try
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _router.CreateAudioLevelObserverAsync(null, cts.Token));
+        }
+        finally
+        {
+            Processes.Signal(_worker.Pid, 18 /* SIGCONT */);
+        }
+        // The worker created it once resumed; the library closed it there.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        RouterDump dump;
+        do dump = await _router.DumpAsync();
+        while (dump.RtpObserverIds.Count > 0 && DateTime.UtcNow < deadline);
+        Assert.Empty(dump.RtpObserverIds);
+        Assert.Equal(0, _router.RtpObservers.Count);
+        Assert.Equal(before, _worker.Diagnostics.RegisteredHandlers);
+    }
+
+    [Fact]
+    public async Task WorkerDeathClosesObserversWithWorkerDied()
+    {
+        var speaker = await _router.CreateActiveSpeakerObserverAsync();
+        var level = await _router.CreateAudioLevelObserverAsync();
+        var speakerClosed = speaker.Closed.FirstAsyncOrTimeout(Timeout);
+        var levelClosed = level.Closed.FirstAsyncOrTimeout(Timeout);
+        bool volumesCompleted = false;
+        using var s = level.Volumes.Subscribe(_ => { }, () => volumesCompleted = true);
+
+        System.Diagnostics.Process.GetProcessById(_worker.Pid).Kill();
+
+        Assert.Equal(CloseReason.WorkerDied, await speakerClosed);
+        Assert.Equal(CloseReason.WorkerDied, await levelClosed);
+        Assert.True(volumesCompleted);
+        await Assert.ThrowsAsync<WorkerClosedException>(() => speaker.PauseAsync());
+        await Assert.ThrowsAsync<WorkerClosedException>(() => level.ResumeAsync());
+    }
 }
