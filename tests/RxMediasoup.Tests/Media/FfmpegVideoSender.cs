@@ -310,8 +310,9 @@ internal sealed class RtcpReceiverEndpoint : IAsyncDisposable
             }
             try
             {
-                await _socket.SendToAsync(packet, SocketFlags.None, target, _stop.Token);
+                // Counted first: the worker may act on the report before this send's continuation runs.
                 Interlocked.Increment(ref _reports);
+                await _socket.SendToAsync(packet, SocketFlags.None, target, _stop.Token);
             }
             catch (Exception) when (_stop.IsCancellationRequested) { return; }
             catch (ObjectDisposedException) { return; }

@@ -117,6 +117,7 @@ public sealed class FfmpegVideoTests : IAsyncLifetime
         var consumerScores = new List<ConsumerScore>();
         using var scoreSubscription = consumer.Score.Skip(1).Subscribe(s => { lock (consumerScores) consumerScores.Add(s); });
 
+        string Seen() { lock (consumerScores) return string.Join(", ", consumerScores); }
         var scoredFromReports = consumer.Score.Skip(1).FirstAsync(s => s.Score > 0 && s.ProducerScore > 0).Timeout(Timeout).ToTask();
         await using var ffmpeg = FfmpegVideoSender.StartDirect(transport1.Tuple.Current().LocalPort, ssrc, PayloadType, PickPort(ProtocolType.Udp));
         try
@@ -138,16 +139,22 @@ public sealed class FfmpegVideoTests : IAsyncLifetime
             var pipeStats = await piped.PipeProducer.GetStatsAsync();
             Assert.Contains(pipeStats, s => s.PacketCount > 0);
 
-            // A consumer score notification once the receiver reports arrive and the producer has a score.
+            // A consumer score notification (not the initial value) once the stream has a score on both workers.
             var score = await scoredFromReports;
             Assert.True(score.Score > 0, $"consumer score {score.Score} (initial {initialScore})");
-            Assert.True(receiver.Reports > 0);
+            Assert.True(score.ProducerScore > 0);
 
-            // The score follows what the receiver reports: claiming heavy loss drives it down.
+            // The consumer's own score follows the receiver reports of its remote end: claiming heavy loss drives it
+            // down, reporting no loss again brings it back up.
             var dropped = consumer.Score.FirstAsync(s => s.Score < score.Score).Timeout(Timeout).ToTask();
             receiver.ReportedLossPercent = 60;
             var low = await dropped;
             Assert.True(low.Score < score.Score, $"consumer score {low.Score} after reported loss");
+            Assert.True(receiver.Reports > 0, $"reports {receiver.Reports}; scores {Seen()}");
+            var recovered = consumer.Score.FirstAsync(s => s.Score > low.Score).Timeout(Timeout).ToTask();
+            receiver.ReportedLossPercent = 0;
+            var high = await recovered;
+            Assert.True(high.Score > low.Score, $"consumer score {high.Score} after loss-free reports");
         }
         catch (Exception e) when (e is not Xunit.Sdk.XunitException)
         {
