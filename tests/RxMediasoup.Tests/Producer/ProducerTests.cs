@@ -515,4 +515,32 @@ public sealed class ProducerTests : IAsyncLifetime
         await Assert.ThrowsAsync<WorkerClosedException>(() => audio.DumpAsync());
         Assert.Equal(0, _worker.Diagnostics.RegisteredHandlers);
     }
+
+    [Fact]
+    public async Task CancelledProduceLeavesNothingBehind()
+    {
+        using var cts = new CancellationTokenSource();
+        var producing = _transport1.ProduceAsync(ProducerAudioOptions, cts.Token);
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => producing);
+        var until = DateTime.UtcNow.AddSeconds(5);
+        while ((await _transport1.DumpAsync()).ProducerIds.Count > 0 && DateTime.UtcNow < until) await Task.Delay(20);
+        Assert.Empty((await _transport1.DumpAsync()).ProducerIds);
+        Assert.Empty(_transport1.Producers.Items);
+        Assert.Equal(2, _worker.Diagnostics.RegisteredHandlers);
+        // The MID and SSRC are free again.
+        await _transport1.ProduceAsync(ProducerAudioOptions);
+    }
+
+    [Fact]
+    public async Task CommandsOnAClosedProducerReturnFaultedTasks()
+    {
+        var audio = await _transport1.ProduceAsync(ProducerAudioOptions);
+        await audio.CloseAsync();
+        var dump = audio.DumpAsync();
+        var stats = audio.GetStatsAsync();
+        var trace = audio.EnableTraceEventAsync([ProducerTraceEventType.Rtp]);
+        Assert.True(dump.IsFaulted && stats.IsFaulted && trace.IsFaulted);
+        await Assert.ThrowsAsync<NotFoundException>(() => trace);
+    }
 }

@@ -199,19 +199,19 @@ public sealed class Consumer : IAsyncDisposable
     /// <summary>Dumps the consumer's internal state.</summary>
     /// <exception cref="NotFoundException">The consumer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
-    public Task<ConsumerDump> DumpAsync(CancellationToken cancellationToken = default)
+    public async Task<ConsumerDump> DumpAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfClosed();
-        return ConsumerProtocol.DumpAsync(Channel, Id, cancellationToken);
+        return await ConsumerProtocol.DumpAsync(Channel, Id, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Gets the consumer's stream statistics: its outbound stream(s) first, then (if any) the producer's inbound one.</summary>
     /// <exception cref="NotFoundException">The consumer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
-    public Task<IReadOnlyList<RtpStreamStats>> GetStatsAsync(CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<RtpStreamStats>> GetStatsAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfClosed();
-        return ConsumerProtocol.GetStatsAsync(Channel, Id, cancellationToken);
+        return await ConsumerProtocol.GetStatsAsync(Channel, Id, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -301,10 +301,10 @@ public sealed class Consumer : IAsyncDisposable
     /// <summary>Asks the producer's endpoint for a key frame (video).</summary>
     /// <exception cref="NotFoundException">The consumer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
-    public Task RequestKeyFrameAsync(CancellationToken cancellationToken = default)
+    public async Task RequestKeyFrameAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfClosed();
-        return ConsumerProtocol.RequestKeyFrameAsync(Channel, Id, cancellationToken);
+        await ConsumerProtocol.RequestKeyFrameAsync(Channel, Id, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -313,14 +313,14 @@ public sealed class Consumer : IAsyncDisposable
     /// <exception cref="ArgumentOutOfRangeException">An undefined <see cref="ConsumerTraceEventType"/> value.</exception>
     /// <exception cref="NotFoundException">The consumer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
-    public Task EnableTraceEventAsync(IEnumerable<ConsumerTraceEventType>? types = null, CancellationToken cancellationToken = default)
+    public async Task EnableTraceEventAsync(IEnumerable<ConsumerTraceEventType>? types = null, CancellationToken cancellationToken = default)
     {
         var list = (types ?? []).Distinct().ToArray();
         foreach (var type in list)
             if (!Enum.IsDefined(type))
                 throw new ArgumentOutOfRangeException(nameof(types), type, $"invalid trace event type: {type}");
         ThrowIfClosed();
-        return ConsumerProtocol.EnableTraceEventAsync(Channel, Id, list, cancellationToken);
+        await ConsumerProtocol.EnableTraceEventAsync(Channel, Id, list, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -138,19 +138,19 @@ public sealed class Producer : IAsyncDisposable
     /// <summary>Dumps the producer's internal state.</summary>
     /// <exception cref="NotFoundException">The producer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
-    public Task<ProducerDump> DumpAsync(CancellationToken cancellationToken = default)
+    public async Task<ProducerDump> DumpAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfClosed();
-        return ProducerProtocol.DumpAsync(Channel, Id, cancellationToken);
+        return await ProducerProtocol.DumpAsync(Channel, Id, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Gets the statistics of the producer's RTP streams (inbound).</summary>
     /// <exception cref="NotFoundException">The producer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
-    public Task<IReadOnlyList<RtpStreamStats>> GetStatsAsync(CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<RtpStreamStats>> GetStatsAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfClosed();
-        return ProducerProtocol.GetStatsAsync(Channel, Id, cancellationToken);
+        return await ProducerProtocol.GetStatsAsync(Channel, Id, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -195,14 +195,14 @@ public sealed class Producer : IAsyncDisposable
     /// <exception cref="ArgumentOutOfRangeException">An undefined <see cref="ProducerTraceEventType"/> value.</exception>
     /// <exception cref="NotFoundException">The producer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
-    public Task EnableTraceEventAsync(IEnumerable<ProducerTraceEventType>? types = null, CancellationToken cancellationToken = default)
+    public async Task EnableTraceEventAsync(IEnumerable<ProducerTraceEventType>? types = null, CancellationToken cancellationToken = default)
     {
         var list = (types ?? []).Distinct().ToArray();
         foreach (var type in list)
             if (!Enum.IsDefined(type))
                 throw new ArgumentOutOfRangeException(nameof(types), type, $"invalid trace event type: {type}");
         ThrowIfClosed();
-        return ProducerProtocol.EnableTraceEventAsync(Channel, Id, list, cancellationToken);
+        await ProducerProtocol.EnableTraceEventAsync(Channel, Id, list, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
