@@ -33,7 +33,9 @@ public sealed class DataConsumer : IAsyncDisposable
     private readonly StateStream<long> _bufferedAmountLow;
     private readonly StateStream<Unit> _sctpSendBufferFull;
     private readonly int? _sctpStreamId;
+    private readonly ILogger _logger;
     private IReadOnlyList<int> _subchannels;
+    private long _droppedMessages;
     private readonly OrderedStateUpdates _pauseUpdates = new();
     private int _isClosed;
     private CloseReason? _closeReason;
@@ -43,6 +45,7 @@ public sealed class DataConsumer : IAsyncDisposable
     {
         _transport = transport;
         _sink = sink;
+        _logger = logger;
         Id = id;
         DataProducerId = data.DataProducerId;
         Type = data.Type;
@@ -126,6 +129,33 @@ public sealed class DataConsumer : IAsyncDisposable
     /// </code>
     /// </summary>
     public IObservable<DataMessage> Messages => _messages;
+
+    /// <summary>
+    /// <see cref="Messages"/> behind an opt-in bounded buffer, for a subscriber slower than the message rate: each
+    /// subscription gets its own queue of at most <paramref name="capacity"/> messages, delivered on
+    /// <paramref name="scheduler"/> (off the channel's dispatch loop). When the queue is full the OLDEST message is
+    /// dropped and counted in <see cref="DroppedMessages"/> — so this trades the data channel's reliability for bounded
+    /// memory; use <see cref="Messages"/> (with your own back-pressure) when every message matters. Completes, after the
+    /// queued messages, when the data consumer closes.
+    /// <code>
+    /// messages:   -m1-m2-m3-m4--------|
+    /// capacity 2, slow subscriber:
+    /// buffered:   -m1--------m3--m4---|     m2 dropped
+    /// </code>
+    /// Payload ownership: as <see cref="Messages"/> (each payload is its own array, safe to keep and to queue).
+    /// </summary>
+    /// <param name="capacity">The most messages waiting per subscription; positive.</param>
+    /// <param name="scheduler">Where messages are delivered; <see cref="TaskPoolScheduler.Default"/> when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is not positive.</exception>
+    public IObservable<DataMessage> BufferedMessages(int capacity, IScheduler? scheduler = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        return new BoundedObservable<DataMessage>(_messages, capacity, scheduler ?? TaskPoolScheduler.Default,
+            () => Interlocked.Increment(ref _droppedMessages), _logger, "DataConsumer.BufferedMessages");
+    }
+
+    /// <summary>Messages dropped so far by full <see cref="BufferedMessages"/> queues (all subscriptions).</summary>
+    public long DroppedMessages => Interlocked.Read(ref _droppedMessages);
 
     /// <summary>
     /// The worker's buffered-amount-low events: the buffered amount (bytes) when it dropped to

@@ -152,6 +152,35 @@ public abstract partial class Transport
         return dataConsumer;
     }
 
+    /// <summary>
+    /// A data producer that exists while the subscription lives: created (<see cref="ProduceDataAsync"/>) on subscribe
+    /// and emitted once; disposing the subscription closes it; the stream completes if the data producer closes by itself
+    /// (transport, router or worker closed). A creation failure is the stream's error. See <see cref="EntityLifetime"/>.
+    /// <code>
+    /// subscribe ... created:   ------d------          dispose: dataProducer.CloseAsync()
+    /// transport closed:        ------d----|
+    /// invalid options:         ---#
+    /// </code>
+    /// </summary>
+    /// <param name="options">The data producer options (null: defaults, for a direct transport).</param>
+    public IObservable<DataProducer> UsingDataProducer(DataProducerOptions? options = null)
+        => EntityLifetime.Using(ct => ProduceDataAsync(options, ct), static d => d.Closed);
+
+    /// <summary>
+    /// A data consumer that exists while the subscription lives: created (<see cref="ConsumeDataAsync"/>) on subscribe
+    /// and emitted once; disposing the subscription closes it; the stream completes if the data consumer closes by itself
+    /// (data producer, transport, router or worker closed). A creation failure is the stream's error. See
+    /// <see cref="EntityLifetime"/>.
+    /// <code>
+    /// subscribe ... created:   ------d------          dispose: dataConsumer.CloseAsync()
+    /// data producer closed:    ------d----|
+    /// unknown data producer:   ---#
+    /// </code>
+    /// </summary>
+    /// <param name="options">The data consumer options.</param>
+    public IObservable<DataConsumer> UsingDataConsumer(DataConsumerOptions options)
+        => EntityLifetime.Using(ct => ConsumeDataAsync(options, ct), static d => d.Closed);
+
     private static SctpStreamParameters ConsumerSctpStreamParameters(SctpStreamParameters? producer, int streamId, DataConsumerOptions options)
     {
         var p = producer is null
