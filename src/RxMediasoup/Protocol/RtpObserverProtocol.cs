@@ -50,24 +50,37 @@ internal static class RtpObserverProtocol
             static (b, id) => FBS.Router.CloseRtpObserverRequest.CreateCloseRtpObserverRequest(b, b.CreateString(id)).Value,
             Accepted, cancellationToken);
 
-    public static Task PauseAsync(WorkerChannel channel, string rtpObserverId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.RTPOBSERVER_PAUSE, rtpObserverId, Accepted, cancellationToken);
+    // Commands on the observer. Each applies its state change through onAccepted, run on the dispatch loop as the answer
+    // arrives (so concurrent commands end in the state of the last answer, as the worker's).
 
-    public static Task ResumeAsync(WorkerChannel channel, string rtpObserverId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.RTPOBSERVER_RESUME, rtpObserverId, Accepted, cancellationToken);
+    /// <summary>RTPOBSERVER_PAUSE; <paramref name="onAccepted"/> runs on the dispatch loop when the worker accepts it.</summary>
+    public static Task PauseAsync(WorkerChannel channel, string rtpObserverId, Action onAccepted, CancellationToken cancellationToken)
+        => channel.RequestAsync(Method.RTPOBSERVER_PAUSE, rtpObserverId, Apply(onAccepted), cancellationToken);
 
-    /// <summary>RTPOBSERVER_ADD_PRODUCER.</summary>
-    public static Task AddProducerAsync(WorkerChannel channel, string rtpObserverId, string producerId, CancellationToken cancellationToken)
+    /// <summary>RTPOBSERVER_RESUME; <paramref name="onAccepted"/> runs on the dispatch loop when the worker accepts it.</summary>
+    public static Task ResumeAsync(WorkerChannel channel, string rtpObserverId, Action onAccepted, CancellationToken cancellationToken)
+        => channel.RequestAsync(Method.RTPOBSERVER_RESUME, rtpObserverId, Apply(onAccepted), cancellationToken);
+
+    /// <summary>RTPOBSERVER_ADD_PRODUCER; <paramref name="onAccepted"/> runs on the dispatch loop when the worker accepts it.</summary>
+    public static Task AddProducerAsync(WorkerChannel channel, string rtpObserverId, string producerId, Action onAccepted,
+        CancellationToken cancellationToken)
         => channel.RequestAsync(Method.RTPOBSERVER_ADD_PRODUCER, rtpObserverId, FBS.Request.Body.RtpObserver_AddProducerRequest, producerId,
             static (b, id) => FBS.RtpObserver.AddProducerRequest.CreateAddProducerRequest(b, b.CreateString(id)).Value,
-            Accepted, cancellationToken);
+            Apply(onAccepted), cancellationToken);
 
-    /// <summary>RTPOBSERVER_REMOVE_PRODUCER.</summary>
-    public static Task RemoveProducerAsync(WorkerChannel channel, string rtpObserverId, string producerId, CancellationToken cancellationToken)
+    /// <summary>RTPOBSERVER_REMOVE_PRODUCER; <paramref name="onAccepted"/> runs on the dispatch loop when the worker accepts it.</summary>
+    public static Task RemoveProducerAsync(WorkerChannel channel, string rtpObserverId, string producerId, Action onAccepted,
+        CancellationToken cancellationToken)
         => channel.RequestAsync(Method.RTPOBSERVER_REMOVE_PRODUCER, rtpObserverId, FBS.Request.Body.RtpObserver_RemoveProducerRequest,
             producerId,
             static (b, id) => FBS.RtpObserver.RemoveProducerRequest.CreateRemoveProducerRequest(b, b.CreateString(id)).Value,
-            Accepted, cancellationToken);
+            Apply(onAccepted), cancellationToken);
+
+    private static ResponseParser<bool> Apply(Action onAccepted) => (in FBS.Response.Response _) =>
+    {
+        onAccepted();
+        return true;
+    };
 
     // ---------------------------------------------------------------------------------------------
     // Notifications

@@ -69,6 +69,11 @@ public sealed class RtpObserverStreamTests : IAsyncLifetime
         await observer.ResumeAsync();
         Assert.Equal([false, true, false], values);
 
+        // A burst of un-awaited commands: every state in worker order, ending in the last one's.
+        await Task.WhenAll(observer.PauseAsync(), observer.ResumeAsync(), observer.PauseAsync());
+        Assert.Equal([false, true, false, true, false, true], values);
+        Assert.True(observer.IsPaused);
+
         await observer.CloseAsync();
         Assert.True(completed);
         Assert.Equal(CloseReason.Explicit, await observer.Closed.FirstAsyncOrTimeout(Timeout));

@@ -84,7 +84,8 @@ public abstract class RtpObserver : IAsyncDisposable
 
     /// <summary>
     /// Whether the observer is paused: the current value on subscribe (false at creation), then each change (from
-    /// <see cref="PauseAsync"/> and <see cref="ResumeAsync"/>); completes when the observer closes.
+    /// <see cref="PauseAsync"/> and <see cref="ResumeAsync"/>, applied on the dispatch loop as the worker answers, so
+    /// concurrent calls end in the last answer's state); completes when the observer closes.
     /// <code>
     /// paused:     false---true-----false---|
     /// </code>
@@ -92,7 +93,7 @@ public abstract class RtpObserver : IAsyncDisposable
     public IObservable<bool> Paused => _paused;
 
     /// <summary>
-    /// Each producer added with <see cref="AddProducerAsync"/>, once the worker accepted it (mediasoup's observer
+    /// Each producer added with <see cref="AddProducerAsync"/>, as the worker's answer arrives (mediasoup's observer
     /// <c>addproducer</c>; hot: no replay); completes when the observer closes.
     /// <code>
     /// added:      ---p1------p2----|
@@ -101,7 +102,7 @@ public abstract class RtpObserver : IAsyncDisposable
     public IObservable<Producer> ProducerAdded => _producerAdded;
 
     /// <summary>
-    /// Each producer removed with <see cref="RemoveProducerAsync"/>, once the worker accepted it (mediasoup's observer
+    /// Each producer removed with <see cref="RemoveProducerAsync"/>, as the worker's answer arrives (mediasoup's observer
     /// <c>removeproducer</c>; hot: no replay); completes when the observer closes. A producer that closes is not
     /// reported here.
     /// <code>
@@ -127,8 +128,8 @@ public abstract class RtpObserver : IAsyncDisposable
     public async Task PauseAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfClosed();
-        await RtpObserverProtocol.PauseAsync(Channel, Id, cancellationToken).ConfigureAwait(false);
-        _paused.OnNext(true);
+        // The state changes on the dispatch loop as the answer arrives, so concurrent calls end in the last answer's state.
+        await RtpObserverProtocol.PauseAsync(Channel, Id, () => _paused.OnNext(true), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Resumes the observer.</summary>
@@ -137,8 +138,7 @@ public abstract class RtpObserver : IAsyncDisposable
     public async Task ResumeAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfClosed();
-        await RtpObserverProtocol.ResumeAsync(Channel, Id, cancellationToken).ConfigureAwait(false);
-        _paused.OnNext(false);
+        await RtpObserverProtocol.ResumeAsync(Channel, Id, () => _paused.OnNext(false), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -155,8 +155,8 @@ public abstract class RtpObserver : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(producerId);
         var producer = _router.GetProducer(producerId) ?? throw new NotFoundException($"Producer with id \"{producerId}\" not found");
         ThrowIfClosed();
-        await RtpObserverProtocol.AddProducerAsync(Channel, Id, producerId, cancellationToken).ConfigureAwait(false);
-        _producerAdded.OnNext(producer);
+        await RtpObserverProtocol.AddProducerAsync(Channel, Id, producerId, () => _producerAdded.OnNext(producer), cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>Stops observing a producer; <see cref="ProducerRemoved"/> emits it once the worker accepted it.</summary>
@@ -170,8 +170,8 @@ public abstract class RtpObserver : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(producerId);
         var producer = _router.GetProducer(producerId) ?? throw new NotFoundException($"Producer with id \"{producerId}\" not found");
         ThrowIfClosed();
-        await RtpObserverProtocol.RemoveProducerAsync(Channel, Id, producerId, cancellationToken).ConfigureAwait(false);
-        _producerRemoved.OnNext(producer);
+        await RtpObserverProtocol.RemoveProducerAsync(Channel, Id, producerId, () => _producerRemoved.OnNext(producer), cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>
