@@ -82,6 +82,24 @@ public sealed class DataStreamsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AMessageCostsOneAllocationItsPayloadCopy()
+    {
+        var dataConsumer = await _transport.ConsumeDataAsync(new DataConsumerOptions { DataProducerId = _dataProducer.Id });
+        long count = 0;
+        using var subscription = dataConsumer.Messages.Subscribe(_ => count++);
+        var sink = dataConsumer.NotificationSink;
+        var message = Message(53, new byte[16]);
+        for (int i = 0; i < 1000; i++) sink.OnNotification(Event.DATACONSUMER_MESSAGE, message);
+        const int n = 10_000;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < n; i++) sink.OnNotification(Event.DATACONSUMER_MESSAGE, message);
+        double perMessage = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)n;
+        Assert.Equal(11_000, count);
+        // A byte[16] is 40 bytes on 64-bit .NET: sink → parse → DataMessage (a struct) → subscriber allocates nothing else.
+        Assert.True(perMessage <= 40, $"{perMessage} bytes allocated per message");
+    }
+
+    [Fact]
     public async Task ThrowingSubscriberIsIsolated()
     {
         var dataConsumer = await _transport.ConsumeDataAsync(new DataConsumerOptions { DataProducerId = _dataProducer.Id });
