@@ -150,7 +150,14 @@ for (const n of points) {
   ].join('  '));
   const goal = goals[n];
   if (goal !== undefined) {
-    verdicts.push(`${pad(n, 3)} in flight: throughput ${fmt(ratio, 2)}× Node (goal ≥ ${goal}×) ${ratio >= goal ? 'MET' : 'NOT MET'}; ` +
+    // Each round's own ratio (its Node and RxMediasoup runs ran back to back): shows how much drift there was.
+    const perRound = [...new Set(runs.map((r) => r.round))].map((k) => {
+      const pick = (lib) => runs.find((r) => r.round === k && r.lib === lib && r.inflight === n);
+      const [x, y] = [pick('rxmediasoup'), pick('node')];
+      return x && y ? fmt(x.rps / y.rps, 2) : '?';
+    });
+    verdicts.push(`${pad(n, 3)} in flight: throughput ${fmt(ratio, 2)}× Node (goal ≥ ${goal}×) ${ratio >= goal ? 'MET' : 'NOT MET'} ` +
+      `[per round: ${perRound.join(', ')}]; ` +
       `p99 ${fmt(c.p99, 1)} µs vs Node ${fmt(d.p99, 1)} µs (goal: no worse) ${c.p99 <= d.p99 ? 'MET' : 'NOT MET'}`);
   }
 }
