@@ -16,6 +16,7 @@ using RxMediasoup;
 // - machine_busy_s: non-idle CPU seconds of the whole machine in that window (/proc/stat), so that the CPU
 //   taken by other processes (machine_busy_s - host_cpu_s - worker_cpu_s) shows how disturbed the run was.
 // C#-only diagnostics: bytes allocated per request and the gen0/gen2 collections in the measured window.
+if (args.Length > 0 && args[0] == "notifications") return await NotificationBenchmark.RunAsync(args[1..]);
 return await Cli.RunAsync(args);
 
 internal static class Cli
