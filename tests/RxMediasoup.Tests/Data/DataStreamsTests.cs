@@ -157,17 +157,18 @@ public sealed class DataStreamsTests : IAsyncLifetime
     [Fact]
     public async Task CancelledCreatesLeaveNothingBehind()
     {
-        using (var cts = new CancellationTokenSource())
+        // The worker may answer before the cancellation lands: then the create simply succeeded (and is closed here).
+        // Either way nothing may be left behind in the worker, the transport or the channel.
+        for (int i = 0; i < 20; i++)
         {
+            using var cts = new CancellationTokenSource();
             var consuming = _transport.ConsumeDataAsync(new DataConsumerOptions { DataProducerId = _dataProducer.Id }, cts.Token);
-            cts.Cancel();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
-        }
-        using (var cts = new CancellationTokenSource())
-        {
             var producing = _transport.ProduceDataAsync(new DataProducerOptions(), cts.Token);
             cts.Cancel();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => producing);
+            try { await (await consuming).CloseAsync(); }
+            catch (OperationCanceledException) { }
+            try { await (await producing).CloseAsync(); }
+            catch (OperationCanceledException) { }
         }
         var until = DateTime.UtcNow.AddSeconds(5);
         TransportDump dump;

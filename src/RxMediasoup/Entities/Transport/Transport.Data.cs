@@ -64,8 +64,16 @@ public abstract partial class Transport
         string dataProducerId = options.Id ?? Guid.NewGuid().ToString();
         var request = new ProduceDataRequestData(dataProducerId, type, sctpStreamParameters, options.Label, options.Protocol, options.Paused);
         var created = DataProducerProtocol.ProduceDataAsync(Channel, Id, request, CancellationToken.None);
-        await EntityCreation.AwaitCreatedAsync(created,
-            () => DataProducerProtocol.CloseAsync(Channel, Id, dataProducerId, CancellationToken.None), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await EntityCreation.AwaitCreatedAsync(created,
+                () => DataProducerProtocol.CloseAsync(Channel, Id, dataProducerId, CancellationToken.None), cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            CloseIfCreated(created, () => DataProducerProtocol.CloseAsync(Channel, Id, dataProducerId, CancellationToken.None));
+            throw;
+        }
         var dump = await created.ConfigureAwait(false);
         var dataProducer = new DataProducer(this, dataProducerId, dump, options.Paused, options.AppData, Logger);
         if (!DataProducers.Add(dataProducer))
@@ -128,15 +136,18 @@ public abstract partial class Transport
         DataConsumerDump dump;
         // Registered before the request: nothing the worker says about the data consumer first is lost.
         Channel.RegisterHandler(dataConsumerId, sink);
+        Task<DataConsumerDump>? created = null;
         try
         {
-            var created = DataConsumerProtocol.ConsumeDataAsync(Channel, Id, request, CancellationToken.None);
+            created = DataConsumerProtocol.ConsumeDataAsync(Channel, Id, request, CancellationToken.None);
             await EntityCreation.AwaitCreatedAsync(created,
                 () => DataConsumerProtocol.CloseAsync(Channel, Id, dataConsumerId, CancellationToken.None), cancellationToken).ConfigureAwait(false);
             dump = await created.ConfigureAwait(false);
         }
-        catch
+        catch (Exception e)
         {
+            if (e is OperationCanceledException && created is not null)
+                CloseIfCreated(created, () => DataConsumerProtocol.CloseAsync(Channel, Id, dataConsumerId, CancellationToken.None));
             Channel.UnregisterHandler(dataConsumerId);
             if (sctpStreamId is { } allocated) ReleaseSctpStreamId(allocated);
             throw;
@@ -180,6 +191,17 @@ public abstract partial class Transport
     /// <param name="options">The data consumer options.</param>
     public IObservable<DataConsumer> UsingDataConsumer(DataConsumerOptions options)
         => EntityLifetime.Using(ct => ConsumeDataAsync(options, ct), static d => d.Closed);
+
+    /// <summary>
+    /// The caller cancelled, but the create had already succeeded when <see cref="EntityCreation.AwaitCreatedAsync"/>
+    /// looked (its filter only handles a create still in flight): close it in the worker, so nothing leaks. A second
+    /// close of the same entity fails in the worker and is ignored.
+    /// </summary>
+    private static void CloseIfCreated(Task created, Func<Task> close)
+    {
+        if (!created.IsCompletedSuccessfully) return;
+        _ = close().ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+    }
 
     private static SctpStreamParameters ConsumerSctpStreamParameters(SctpStreamParameters? producer, int streamId, DataConsumerOptions options)
     {
