@@ -226,6 +226,13 @@ public sealed class DataStreamsTests : IAsyncLifetime
         Assert.Equal([CloseReason.Explicit], reasons);
         // Late subscribers get the reason replayed.
         Assert.Equal(CloseReason.Explicit, await dataConsumer.Closed.FirstAsync());
+        // Commands on a closed entity return faulted tasks (they never throw synchronously).
+        var dumping = dataConsumer.DumpAsync();
+        var pausing = dataConsumer.PauseAsync();
+        Assert.True(dumping.IsFaulted);
+        Assert.True(pausing.IsFaulted);
+        await Assert.ThrowsAsync<NotFoundException>(() => dumping);
+        await Assert.ThrowsAsync<NotFoundException>(() => pausing);
         await _dataProducer.DisposeAsync();
         await _dataProducer.DisposeAsync();
         Assert.True(_dataProducer.IsClosed);

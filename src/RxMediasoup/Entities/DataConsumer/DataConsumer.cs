@@ -197,8 +197,7 @@ public sealed class DataConsumer : IAsyncDisposable
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task<DataConsumerDump> DumpAsync(CancellationToken cancellationToken = default)
     {
-        ThrowIfClosed();
-        return DataConsumerProtocol.DumpAsync(Channel, Id, cancellationToken);
+        return WhenOpen(() => DataConsumerProtocol.DumpAsync(Channel, Id, cancellationToken));
     }
 
     /// <summary>Gets the data consumer's statistics (Node returns them as a one-element array; this returns the element).</summary>
@@ -206,8 +205,7 @@ public sealed class DataConsumer : IAsyncDisposable
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task<DataConsumerStats> GetStatsAsync(CancellationToken cancellationToken = default)
     {
-        ThrowIfClosed();
-        return DataConsumerProtocol.GetStatsAsync(Channel, Id, cancellationToken);
+        return WhenOpen(() => DataConsumerProtocol.GetStatsAsync(Channel, Id, cancellationToken));
     }
 
     /// <summary>
@@ -225,16 +223,14 @@ public sealed class DataConsumer : IAsyncDisposable
     /// <exception cref="NotFoundException">The data consumer is closed.</exception>
     public Task PauseAsync(CancellationToken cancellationToken = default)
     {
-        ThrowIfClosed();
-        return _pauseUpdates.RunAsync(() => DataConsumerProtocol.PauseAsync(Channel, Id, cancellationToken), () => _paused.OnNext(true));
+        return WhenOpen(() => _pauseUpdates.RunAsync(() => DataConsumerProtocol.PauseAsync(Channel, Id, cancellationToken), () => _paused.OnNext(true)));
     }
 
     /// <summary>Resumes the data consumer; <see cref="Paused"/> changes when the worker answered.</summary>
     /// <exception cref="NotFoundException">The data consumer is closed.</exception>
     public Task ResumeAsync(CancellationToken cancellationToken = default)
     {
-        ThrowIfClosed();
-        return _pauseUpdates.RunAsync(() => DataConsumerProtocol.ResumeAsync(Channel, Id, cancellationToken), () => _paused.OnNext(false));
+        return WhenOpen(() => _pauseUpdates.RunAsync(() => DataConsumerProtocol.ResumeAsync(Channel, Id, cancellationToken), () => _paused.OnNext(false)));
     }
 
     /// <summary>
@@ -244,8 +240,7 @@ public sealed class DataConsumer : IAsyncDisposable
     /// <exception cref="NotFoundException">The data consumer is closed.</exception>
     public Task<long> GetBufferedAmountAsync(CancellationToken cancellationToken = default)
     {
-        ThrowIfClosed();
-        return DataConsumerProtocol.GetBufferedAmountAsync(Channel, Id, cancellationToken);
+        return WhenOpen(() => DataConsumerProtocol.GetBufferedAmountAsync(Channel, Id, cancellationToken));
     }
 
     /// <summary>
@@ -274,8 +269,7 @@ public sealed class DataConsumer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(message);
         var (p, payload) = DataProducerProtocol.Payload(message, ppid);
-        ThrowIfClosed();
-        return DataConsumerProtocol.SendAsync(Channel, Id, p, payload, cancellationToken);
+        return WhenOpen(() => DataConsumerProtocol.SendAsync(Channel, Id, p, payload, cancellationToken));
     }
 
     /// <summary>
@@ -286,8 +280,7 @@ public sealed class DataConsumer : IAsyncDisposable
     public Task<long> SendAsync(ReadOnlyMemory<byte> message, uint? ppid = null, CancellationToken cancellationToken = default)
     {
         var (p, payload) = DataProducerProtocol.Payload(message, ppid);
-        ThrowIfClosed();
-        return DataConsumerProtocol.SendAsync(Channel, Id, p, payload, cancellationToken);
+        return WhenOpen(() => DataConsumerProtocol.SendAsync(Channel, Id, p, payload, cancellationToken));
     }
 
     /// <summary>
@@ -385,12 +378,22 @@ public sealed class DataConsumer : IAsyncDisposable
 
     private void ThrowIfClosed()
     {
-        if (Channel.IsClosed) throw new WorkerClosedException($"Worker closed [dataConsumer:{Id}]");
-        if (!IsClosed) return;
-        if (_closeReason is CloseReason.WorkerClosed or CloseReason.WorkerDied)
-            throw new WorkerClosedException($"Worker closed [dataConsumer:{Id}]");
-        throw new NotFoundException($"DataConsumer closed [id:{Id}]");
+        if (ClosedError() is { } error) throw error;
     }
+
+    /// <summary>The exception a command on this DataConsumer once closed fails with, or null while it is open.</summary>
+    private Exception? ClosedError()
+    {
+        if (Channel.IsClosed || (IsClosed && _closeReason is CloseReason.WorkerClosed or CloseReason.WorkerDied))
+            return new WorkerClosedException($"Worker closed [dataConsumer:{Id}]");
+        return IsClosed ? new NotFoundException($"DataConsumer closed [id:{Id}]") : null;
+    }
+
+    /// <summary>Runs a command, or returns a task faulted with <see cref="ClosedError"/> when closed (commands never throw synchronously).</summary>
+    private Task<T> WhenOpen<T>(Func<Task<T>> command) => ClosedError() is { } error ? Task.FromException<T>(error) : command();
+
+    /// <summary>Runs a command, or returns a task faulted with <see cref="ClosedError"/> when closed (commands never throw synchronously).</summary>
+    private Task WhenOpen(Func<Task> command) => ClosedError() is { } error ? Task.FromException(error) : command();
 
     // ---------------------------------------------------------------------------------------------
     // Notifications (called by DataConsumerNotificationSink on the dispatch loop)

@@ -97,8 +97,7 @@ public sealed class DataProducer : IAsyncDisposable
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task<DataProducerDump> DumpAsync(CancellationToken cancellationToken = default)
     {
-        ThrowIfClosed();
-        return DataProducerProtocol.DumpAsync(Channel, Id, cancellationToken);
+        return WhenOpen(() => DataProducerProtocol.DumpAsync(Channel, Id, cancellationToken));
     }
 
     /// <summary>Gets the data producer's statistics (Node returns them as a one-element array; this returns the element).</summary>
@@ -106,8 +105,7 @@ public sealed class DataProducer : IAsyncDisposable
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task<DataProducerStats> GetStatsAsync(CancellationToken cancellationToken = default)
     {
-        ThrowIfClosed();
-        return DataProducerProtocol.GetStatsAsync(Channel, Id, cancellationToken);
+        return WhenOpen(() => DataProducerProtocol.GetStatsAsync(Channel, Id, cancellationToken));
     }
 
     /// <summary>
@@ -128,16 +126,14 @@ public sealed class DataProducer : IAsyncDisposable
     /// <exception cref="NotFoundException">The data producer is closed.</exception>
     public Task PauseAsync(CancellationToken cancellationToken = default)
     {
-        ThrowIfClosed();
-        return _pauseUpdates.RunAsync(() => DataProducerProtocol.PauseAsync(Channel, Id, cancellationToken), () => _paused.OnNext(true));
+        return WhenOpen(() => _pauseUpdates.RunAsync(() => DataProducerProtocol.PauseAsync(Channel, Id, cancellationToken), () => _paused.OnNext(true)));
     }
 
     /// <summary>Resumes the data producer; <see cref="Paused"/> changes when the worker answered.</summary>
     /// <exception cref="NotFoundException">The data producer is closed.</exception>
     public Task ResumeAsync(CancellationToken cancellationToken = default)
     {
-        ThrowIfClosed();
-        return _pauseUpdates.RunAsync(() => DataProducerProtocol.ResumeAsync(Channel, Id, cancellationToken), () => _paused.OnNext(false));
+        return WhenOpen(() => _pauseUpdates.RunAsync(() => DataProducerProtocol.ResumeAsync(Channel, Id, cancellationToken), () => _paused.OnNext(false)));
     }
 
     /// <summary>
@@ -232,10 +228,20 @@ public sealed class DataProducer : IAsyncDisposable
 
     private void ThrowIfClosed()
     {
-        if (Channel.IsClosed) throw new WorkerClosedException($"Worker closed [dataProducer:{Id}]");
-        if (!IsClosed) return;
-        if (_closeReason is CloseReason.WorkerClosed or CloseReason.WorkerDied)
-            throw new WorkerClosedException($"Worker closed [dataProducer:{Id}]");
-        throw new NotFoundException($"DataProducer closed [id:{Id}]");
+        if (ClosedError() is { } error) throw error;
     }
+
+    /// <summary>The exception a command on this DataProducer once closed fails with, or null while it is open.</summary>
+    private Exception? ClosedError()
+    {
+        if (Channel.IsClosed || (IsClosed && _closeReason is CloseReason.WorkerClosed or CloseReason.WorkerDied))
+            return new WorkerClosedException($"Worker closed [dataProducer:{Id}]");
+        return IsClosed ? new NotFoundException($"DataProducer closed [id:{Id}]") : null;
+    }
+
+    /// <summary>Runs a command, or returns a task faulted with <see cref="ClosedError"/> when closed (commands never throw synchronously).</summary>
+    private Task<T> WhenOpen<T>(Func<Task<T>> command) => ClosedError() is { } error ? Task.FromException<T>(error) : command();
+
+    /// <summary>Runs a command, or returns a task faulted with <see cref="ClosedError"/> when closed (commands never throw synchronously).</summary>
+    private Task WhenOpen(Func<Task> command) => ClosedError() is { } error ? Task.FromException(error) : command();
 }
