@@ -299,10 +299,14 @@ public sealed class WebRtcTransportTests : IAsyncLifetime
     {
         var created = new TaskCompletionSource<WebRtcTransport>();
         var states = new List<IceState>();
+        // The transport is reported once its first (replayed) state arrived, so the assertion below cannot race it.
         var session = _router.UsingWebRtcTransport(new WebRtcTransportOptions { ListenInfos = [Udp()] })
-            .Do(t => created.TrySetResult(t))
-            .SelectMany(t => t.IceState)
-            .Subscribe(states.Add);
+            .SelectMany(t => t.IceState.Select(state => (Transport: t, State: state)))
+            .Subscribe(x =>
+            {
+                states.Add(x.State);
+                created.TrySetResult(x.Transport);
+            });
         var transport = await created.Task.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal([transport.Id], (await _router.DumpAsync()).TransportIds);
         Assert.Equal([IceState.New], states);
