@@ -14,8 +14,10 @@ internal static class EntityCreation
         {
             await created.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !created.IsCompleted)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            // The caller gave up; whether the create is still in flight or has just completed, the entity (if the
+            // worker created it) is closed there, since the caller will never get a handle on it.
             _ = created.ContinueWith(static (t, s) =>
             {
                 if (t.IsCompletedSuccessfully) _ = ((Func<Task>)s!)().ContinueWith(static c => _ = c.Exception, TaskScheduler.Default);
