@@ -300,44 +300,13 @@ internal static class BaseTransportProtocol
 
 /// <summary>
 /// Routes a transport's notifications (handler id: the transport id) to the <see cref="Transport"/> as model
-/// values. Registered before the create request is sent: whatever the worker says before the transport object
-/// exists is kept, in order, and delivered when it is attached.
+/// values, through an <see cref="EntityNotificationSink{T}"/>: registered before the create request is sent,
+/// whatever the worker says before the transport object exists is kept, in order, and delivered when it is attached.
 /// </summary>
-internal sealed class TransportNotificationSink : INotificationSink
+internal static class TransportNotifications
 {
-    private readonly object _gate = new();
-    private Transport? _target;
-    private List<Action<Transport>>? _early;
-
-    /// <summary>Starts delivering to <paramref name="transport"/>, first whatever arrived before.</summary>
-    public void Attach(Transport transport)
-    {
-        lock (_gate)
-        {
-            if (_early is { } early)
-                foreach (var a in early) a(transport);
-            _early = null;
-            Volatile.Write(ref _target, transport);
-        }
-    }
-
-    public void OnNotification(Event @event, in FBS.Notification.Notification notification)
-    {
-        var target = Volatile.Read(ref _target);
-        if (target is null)
-        {
-            lock (_gate)
-            {
-                target = _target;
-                if (target is null)
-                {
-                    if (Parse(@event, notification) is { } action) (_early ??= []).Add(action);
-                    return;
-                }
-            }
-        }
-        Parse(@event, notification)?.Invoke(target);
-    }
+    /// <summary>A new sink for one transport.</summary>
+    public static EntityNotificationSink<Transport> CreateSink() => new(Parse);
 
     private static Action<Transport>? Parse(Event @event, in FBS.Notification.Notification n)
     {

@@ -497,7 +497,7 @@ public sealed class WebRtcTransportTests : IAsyncLifetime
     public async Task NotificationsBeforeTheTransportExistsAreDeliveredInOrderWhenAttached()
     {
         var transport = await CreateAsync();
-        var sink = new RxMediasoup.Protocol.TransportNotificationSink();
+        var sink = RxMediasoup.Protocol.TransportNotifications.CreateSink();
         var b = new FlatBufferBuilder(256);
         Notify(sink, transport.Id, b, FBS.Notification.Event.WEBRTCTRANSPORT_ICE_STATE_CHANGE, FBS.Notification.Body.WebRtcTransport_IceStateChangeNotification,
             FBS.WebRtcTransport.IceStateChangeNotification.CreateIceStateChangeNotification(b, FBS.WebRtcTransport.IceState.CONNECTED).Value);

@@ -13,7 +13,7 @@ public sealed class DirectTransport : Transport
 {
     private readonly StateStream<ReadOnlyMemory<byte>> _rtcp;
 
-    internal DirectTransport(Router router, string id, TransportNotificationSink sink, IDictionary<string, object?>? appData, ILogger logger)
+    internal DirectTransport(Router router, string id, EntityNotificationSink<Transport> sink, IDictionary<string, object?>? appData, ILogger logger)
         : base(router, id, sink, appData, null, logger)
     {
         _rtcp = StateStream<ReadOnlyMemory<byte>>.Events("DirectTransport.Rtcp", logger);

@@ -15,7 +15,7 @@ public sealed class PipeTransport : Transport
     private readonly StateStream<TransportTuple> _tuple;
     private SrtpParameters? _srtpParameters;
 
-    internal PipeTransport(Router router, string id, TransportNotificationSink sink, PipeTransportDump data,
+    internal PipeTransport(Router router, string id, EntityNotificationSink<Transport> sink, PipeTransportDump data,
         IDictionary<string, object?>? appData, ILogger logger)
         : base(router, id, sink, appData, data.SctpState, logger)
     {

@@ -16,7 +16,7 @@ public sealed class PlainTransport : Transport
     private readonly StateStream<TransportTuple?> _rtcpTuple;
     private SrtpParameters? _srtpParameters;
 
-    internal PlainTransport(Router router, string id, TransportNotificationSink sink, PlainTransportDump data,
+    internal PlainTransport(Router router, string id, EntityNotificationSink<Transport> sink, PlainTransportDump data,
         IDictionary<string, object?>? appData, ILogger logger)
         : base(router, id, sink, appData, data.SctpState, logger)
     {

@@ -190,7 +190,7 @@ public sealed partial class Router : IAsyncDisposable
         ThrowIfClosed();
         cancellationToken.ThrowIfCancellationRequested();
         string transportId = Guid.NewGuid().ToString();
-        var sink = new TransportNotificationSink();
+        var sink = TransportNotifications.CreateSink();
         var data = await CreateTransportCoreAsync(transportId, sink,
             () => WebRtcTransportProtocol.CreateAsync(Channel, Id, transportId, options, CancellationToken.None), cancellationToken).ConfigureAwait(false);
         var transport = AddTransport(new WebRtcTransport(this, transportId, sink, data, options.WebRtcServer, options.AppData, _logger));
@@ -220,7 +220,7 @@ public sealed partial class Router : IAsyncDisposable
         ThrowIfClosed();
         cancellationToken.ThrowIfCancellationRequested();
         string transportId = Guid.NewGuid().ToString();
-        var sink = new TransportNotificationSink();
+        var sink = TransportNotifications.CreateSink();
         var data = await CreateTransportCoreAsync(transportId, sink,
             () => PlainTransportProtocol.CreateAsync(Channel, Id, transportId, options, rtcpMux, CancellationToken.None), cancellationToken).ConfigureAwait(false);
         return AddTransport(new PlainTransport(this, transportId, sink, data, options.AppData, _logger));
@@ -238,7 +238,7 @@ public sealed partial class Router : IAsyncDisposable
         ThrowIfClosed();
         cancellationToken.ThrowIfCancellationRequested();
         string transportId = Guid.NewGuid().ToString();
-        var sink = new TransportNotificationSink();
+        var sink = TransportNotifications.CreateSink();
         var data = await CreateTransportCoreAsync(transportId, sink,
             () => PipeTransportProtocol.CreateAsync(Channel, Id, transportId, options, CancellationToken.None), cancellationToken).ConfigureAwait(false);
         return AddTransport(new PipeTransport(this, transportId, sink, data, options.AppData, _logger));
@@ -255,7 +255,7 @@ public sealed partial class Router : IAsyncDisposable
         ThrowIfClosed();
         cancellationToken.ThrowIfCancellationRequested();
         string transportId = Guid.NewGuid().ToString();
-        var sink = new TransportNotificationSink();
+        var sink = TransportNotifications.CreateSink();
         await CreateTransportCoreAsync(transportId, sink,
             async () => { await DirectTransportProtocol.CreateAsync(Channel, Id, transportId, options, CancellationToken.None).ConfigureAwait(false); return true; },
             cancellationToken).ConfigureAwait(false);
@@ -315,7 +315,7 @@ public sealed partial class Router : IAsyncDisposable
     /// first is lost). On failure or cancellation the handler is removed; a transport the worker created after the
     /// caller cancelled is closed in the worker.
     /// </summary>
-    private async Task<TData> CreateTransportCoreAsync<TData>(string transportId, TransportNotificationSink sink, Func<Task<TData>> create,
+    private async Task<TData> CreateTransportCoreAsync<TData>(string transportId, EntityNotificationSink<Transport> sink, Func<Task<TData>> create,
         CancellationToken cancellationToken)
     {
         Channel.RegisterHandler(transportId, sink);

@@ -26,7 +26,7 @@ namespace RxMediasoup;
 public abstract partial class Transport : IAsyncDisposable
 {
     private readonly Router _router;
-    private readonly TransportNotificationSink _sink;
+    private readonly EntityNotificationSink<Transport> _sink;
     private readonly LifecycleSignal<CloseReason> _closed;
     private readonly StateStream<TransportTraceEvent> _trace;
     private int _isClosed;
@@ -38,7 +38,7 @@ public abstract partial class Transport : IAsyncDisposable
     /// <summary>The negotiated SCTP capabilities (null until negotiated); exposed by the transport types that have SCTP.</summary>
     private protected readonly StateStream<SctpNegotiatedCapabilities?> SctpNegotiatedCapabilitiesStream;
 
-    private protected Transport(Router router, string id, TransportNotificationSink sink, IDictionary<string, object?>? appData,
+    private protected Transport(Router router, string id, EntityNotificationSink<Transport> sink, IDictionary<string, object?>? appData,
         SctpState? sctpState, ILogger logger)
     {
         _router = router;
@@ -290,7 +290,7 @@ public abstract partial class Transport : IAsyncDisposable
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Notifications (called by TransportNotificationSink on the dispatch loop)
+    // Notifications (called by TransportNotifications on the dispatch loop)
     // ---------------------------------------------------------------------------------------------
 
     internal void OnTraceNotification(TransportTraceEvent trace) => _trace.OnNext(trace);

@@ -20,7 +20,7 @@ public sealed class WebRtcTransport : Transport
     private IceParameters _iceParameters;
     private DtlsParameters _dtlsParameters;
 
-    internal WebRtcTransport(Router router, string id, TransportNotificationSink sink, WebRtcTransportDump data,
+    internal WebRtcTransport(Router router, string id, EntityNotificationSink<Transport> sink, WebRtcTransportDump data,
         WebRtcServer? webRtcServer, IDictionary<string, object?>? appData, ILogger logger)
         : base(router, id, sink, appData, data.SctpState, logger)
     {
