@@ -19,6 +19,8 @@
 #   SKIP_BUILD [0]  1: run the already built Release harness instead of building it first
 #   BENCH_NICE [unset]  run both sides (and so their workers) under `nice -n BENCH_NICE`, e.g. -10 on a machine
 #                   busy with other work (needs root for negative values); the table's "others %" shows what is left
+#   BENCH_CPUS [unset]  run both sides and their workers on these CPUs only (`taskset -c`, e.g. 0): a check of how
+#                   much cross-CPU wake-ups (idle vCPUs, migrations) weigh on a run
 # Quick smoke run: COUNT=20000 ROUNDS=1 bash scripts/bench-dump.sh
 set -euo pipefail
 
@@ -69,6 +71,7 @@ results="$out/results.jsonl"
 
 nice_cmd=()
 if [ -n "${BENCH_NICE:-}" ]; then nice_cmd=(nice -n "$BENCH_NICE"); fi
+if [ -n "${BENCH_CPUS:-}" ]; then nice_cmd=(taskset -c "$BENCH_CPUS" "${nice_cmd[@]}"); fi
 run_node() { (cd "$node_dir" && "${nice_cmd[@]}" node dump-bench.mjs dump --inflight "$1" --count "$COUNT" --warmup "$WARMUP"); }
 run_cs() { DOTNET_CLI_TELEMETRY_OPTOUT=1 "${nice_cmd[@]}" dotnet "$cs_dll" dump --inflight "$1" --count "$COUNT" --warmup "$WARMUP"; }
 
@@ -76,7 +79,7 @@ started=$(date +%s)
 stat_before="$(head -1 /proc/stat)"
 say "worker: $MEDIASOUP_WORKER_BIN"
 say "machine: $(nproc) CPU(s), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), load $(cut -d' ' -f1-3 /proc/loadavg)"
-say "COUNT=$COUNT WARMUP=$WARMUP ROUNDS=$ROUNDS INFLIGHT='$INFLIGHT' BENCH_NICE='${BENCH_NICE:-}'; raw results: $results"
+say "COUNT=$COUNT WARMUP=$WARMUP ROUNDS=$ROUNDS INFLIGHT='$INFLIGHT' BENCH_NICE='${BENCH_NICE:-}' BENCH_CPUS='${BENCH_CPUS:-}'; raw results: $results"
 echo "# raw runs (one JSON line each)"
 for round in $(seq 1 "$ROUNDS"); do
   for n in $INFLIGHT; do
@@ -95,7 +98,7 @@ elapsed=$(( $(date +%s) - started ))
 stat_after="$(head -1 /proc/stat)"
 
 # --- the table: medians across rounds per point, ratios, goals -------------------------------------
-RESULTS="$results" ELAPSED="$elapsed" BENCH_NICE="${BENCH_NICE:-}" NCPU="$(nproc)" STAT_BEFORE="$stat_before" STAT_AFTER="$stat_after" node --input-type=module <<'EOF'
+RESULTS="$results" ELAPSED="$elapsed" BENCH_NICE="${BENCH_NICE:-}" BENCH_CPUS="${BENCH_CPUS:-}" NCPU="$(nproc)" STAT_BEFORE="$stat_before" STAT_AFTER="$stat_after" node --input-type=module <<'EOF'
 import { readFileSync } from 'node:fs';
 
 const runs = readFileSync(process.env.RESULTS, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -171,7 +174,8 @@ console.log('# goals (issue 2 §8)');
 for (const v of verdicts) console.log(v);
 console.log('');
 console.log(`# ${runs.length} runs in ${process.env.ELAPSED} s` +
-  `${process.env.BENCH_NICE ? ` under nice -n ${process.env.BENCH_NICE}` : ''}; host: ${runs.find((r) => r.lib === 'rxmediasoup')?.runtime} vs ${runs.find((r) => r.lib === 'node')?.runtime}`);
+  `${process.env.BENCH_NICE ? ` under nice -n ${process.env.BENCH_NICE}` : ''}` +
+  `${process.env.BENCH_CPUS ? ` on CPU(s) ${process.env.BENCH_CPUS} only` : ''}; host: ${runs.find((r) => r.lib === 'rxmediasoup')?.runtime} vs ${runs.find((r) => r.lib === 'node')?.runtime}`);
 // Machine-wide CPU over the whole run (/proc/stat): how busy the cores were and how much the hypervisor stole.
 const cpu = (line) => line.trim().split(/\s+/).slice(1).map(Number);
 const [b, a] = [cpu(process.env.STAT_BEFORE), cpu(process.env.STAT_AFTER)];
@@ -183,7 +187,7 @@ console.log(`# machine: ${ncpu} CPU(s) shared by the host process, the worker, t
   `${fmt(100 * (total - idle) / total, 1)}% busy over the whole benchmark, steal ${fmt(100 * (d[7] ?? 0) / total, 1)}%, ` +
   `1-min load before each run ${fmt(Math.min(...loads), 2)}–${fmt(Math.max(...loads), 2)}`);
 console.log(`# others %: CPU used by other processes during a run's measured window, as a share of all ${ncpu} CPUs ` +
-  `(machine busy time from /proc/stat minus the host's and the worker's CPU time)`);
+  `(machine busy time from /proc/stat minus the host's and the worker's CPU time; approximate, floored at 0)`);
 const disturbed = runs.filter((r) => r.others_pct > 10);
 if (disturbed.length) {
   console.log(`# WARNING: in ${disturbed.length} of ${runs.length} runs other processes used more than 10% of the machine ` +
