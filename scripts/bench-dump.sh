@@ -2,7 +2,7 @@
 # Side-by-side benchmark: RxMediasoup vs the Node mediasoup 3.22.0 reference, same mediasoup-worker binary.
 #
 # Workload: worker.dump() round trips with 1, 16 and 256 requests in flight (exactly N outstanding), COUNT
-# measured requests per point after WARMUP unmeasured ones, each run in a fresh process with a fresh worker.
+# measured requests per point after an unmeasured warm-up, each run in a fresh process with a fresh worker.
 # Runs are interleaved — N1 C1 N16 C16 N256 C256, repeated ROUNDS times — so drift on the machine hits both.
 # Prints every run's raw figures, then a table of medians across rounds per point (requests/s, p50/p99
 # latency, CPU seconds of the host process and of the worker process) with the RxMediasoup/Node ratios and
@@ -12,7 +12,8 @@
 # whether or not the goals are met (the table says which are).
 #
 # Environment overrides (defaults in brackets):
-#   COUNT [100000]  measured requests per run     WARMUP [5000]  unmeasured requests first
+#   COUNT [100000]  measured requests per run     WARMUP [5000]  unmeasured requests first, and for at least
+#   WARMUP_MS [2000] milliseconds (both JITs tier up over the first second or two of a run)
 #   ROUNDS [3]      interleaved rounds            INFLIGHT ["1 16 256"]  points
 #   MEDIASOUP_WORKER_BIN  the worker binary (default: scripts/build-worker.sh's cached build; built if missing)
 #   BENCH_OUT [a temp dir]  where the raw JSON lines are kept (results.jsonl)
@@ -28,6 +29,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 COUNT="${COUNT:-100000}"
 WARMUP="${WARMUP:-5000}"
+WARMUP_MS="${WARMUP_MS:-2000}"
 ROUNDS="${ROUNDS:-3}"
 INFLIGHT="${INFLIGHT:-1 16 256}"
 node_dir="$repo/tests/benchmarks-node"
@@ -36,7 +38,7 @@ cs_dll="$repo/tests/RxMediasoup.Benchmarks/bin/Release/net10.0/RxMediasoup.Bench
 
 say() { printf '[bench-dump %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
-for v in COUNT WARMUP ROUNDS; do
+for v in COUNT WARMUP WARMUP_MS ROUNDS; do
   [[ "${!v}" =~ ^[0-9]+$ ]] || { echo "bench-dump: $v must be a non-negative integer" >&2; exit 2; }
 done
 command -v node >/dev/null || { echo "bench-dump: node is required (the reference side)" >&2; exit 2; }
@@ -72,14 +74,14 @@ results="$out/results.jsonl"
 nice_cmd=()
 if [ -n "${BENCH_NICE:-}" ]; then nice_cmd=(nice -n "$BENCH_NICE"); fi
 if [ -n "${BENCH_CPUS:-}" ]; then nice_cmd=(taskset -c "$BENCH_CPUS" "${nice_cmd[@]}"); fi
-run_node() { (cd "$node_dir" && "${nice_cmd[@]}" node dump-bench.mjs dump --inflight "$1" --count "$COUNT" --warmup "$WARMUP"); }
-run_cs() { DOTNET_CLI_TELEMETRY_OPTOUT=1 "${nice_cmd[@]}" dotnet "$cs_dll" dump --inflight "$1" --count "$COUNT" --warmup "$WARMUP"; }
+run_node() { (cd "$node_dir" && "${nice_cmd[@]}" node dump-bench.mjs dump --inflight "$1" --count "$COUNT" --warmup "$WARMUP" --warmup-ms "$WARMUP_MS"); }
+run_cs() { DOTNET_CLI_TELEMETRY_OPTOUT=1 "${nice_cmd[@]}" dotnet "$cs_dll" dump --inflight "$1" --count "$COUNT" --warmup "$WARMUP" --warmup-ms "$WARMUP_MS"; }
 
 started=$(date +%s)
 stat_before="$(head -1 /proc/stat)"
 say "worker: $MEDIASOUP_WORKER_BIN"
 say "machine: $(nproc) CPU(s), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), load $(cut -d' ' -f1-3 /proc/loadavg)"
-say "COUNT=$COUNT WARMUP=$WARMUP ROUNDS=$ROUNDS INFLIGHT='$INFLIGHT' BENCH_NICE='${BENCH_NICE:-}' BENCH_CPUS='${BENCH_CPUS:-}'; raw results: $results"
+say "COUNT=$COUNT WARMUP=$WARMUP WARMUP_MS=$WARMUP_MS ROUNDS=$ROUNDS INFLIGHT='$INFLIGHT' BENCH_NICE='${BENCH_NICE:-}' BENCH_CPUS='${BENCH_CPUS:-}'; raw results: $results"
 echo "# raw runs (one JSON line each)"
 for round in $(seq 1 "$ROUNDS"); do
   for n in $INFLIGHT; do
@@ -126,7 +128,7 @@ const cols = [
   ['host CPU s', 10], ['worker CPU s', 12], ['host µs/req', 11], ['worker µs/req', 13], ['others %', 8],
 ];
 console.log('');
-console.log(`# medians of ${rounds} round(s), ${fmt(runs[0].count)} requests per run (+${fmt(runs[0].warmup)} warm-up), worker ${bins.join(', ')}`);
+console.log(`# medians of ${rounds} round(s), ${fmt(runs[0].count)} requests per run (after ≥ ${fmt(runs[0].warmup)} warm-up requests and ≥ ${fmt(runs[0].warmup_ms ?? 0)} ms), worker ${bins.join(', ')}`);
 console.log(cols.map(([h, w]) => pad(h, w)).join('  '));
 const verdicts = [];
 for (const n of points) {

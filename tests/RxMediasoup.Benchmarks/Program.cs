@@ -6,8 +6,11 @@ using RxMediasoup;
 
 // The C# side of scripts/bench-dump.sh: worker.DumpAsync() round trips with N requests in flight.
 //
-//   dotnet RxMediasoup.Benchmarks.dll dump --inflight 16 --count 100000 --warmup 5000
+//   dotnet RxMediasoup.Benchmarks.dll dump --inflight 16 --count 100000 --warmup 5000 [--warmup-ms 2000]
 //
+// Warm-up (unmeasured): at least --warmup requests and at least --warmup-ms milliseconds of them; both runtimes
+// tier their JIT up over the first second or two, and a request count alone warms the fast points (256 in
+// flight) for only a fraction of a second.
 // Prints one JSON line; the same fields as tests/benchmarks-node/dump-bench.mjs, computed the same way:
 // - exactly N requests outstanding: N async loops, each awaiting one DumpAsync at a time, until `count` completed;
 // - per-request latency (send to completed await) in a preallocated array; p50/p99 by nearest rank;
@@ -31,7 +34,7 @@ internal static class Cli
         catch (ArgumentException e)
         {
             await Console.Error.WriteLineAsync($"bench: {e.Message}");
-            await Console.Error.WriteLineAsync("usage: RxMediasoup.Benchmarks dump [--inflight N] [--count N] [--warmup N]");
+            await Console.Error.WriteLineAsync("usage: RxMediasoup.Benchmarks dump [--inflight N] [--count N] [--warmup N] [--warmup-ms N]");
             return 2;
         }
 
@@ -41,13 +44,13 @@ internal static class Cli
     }
 }
 
-internal sealed record Options(string Workload, int InFlight, int Count, int Warmup)
+internal sealed record Options(string Workload, int InFlight, int Count, int Warmup, int WarmupMs)
 {
     public static Options Parse(string[] args)
     {
         var rest = new Queue<string>(args);
         string workload = rest.Count > 0 && !rest.Peek().StartsWith("--", StringComparison.Ordinal) ? rest.Dequeue() : "dump";
-        int inFlight = 1, count = 100_000, warmup = 5_000;
+        int inFlight = 1, count = 100_000, warmup = 5_000, warmupMs = 0;
         while (rest.Count > 0)
         {
             string key = rest.Dequeue();
@@ -59,17 +62,18 @@ internal sealed record Options(string Workload, int InFlight, int Count, int War
                 case "--inflight": inFlight = value; break;
                 case "--count": count = value; break;
                 case "--warmup": warmup = value; break;
+                case "--warmup-ms": warmupMs = value; break;
                 default: throw new ArgumentException($"unknown option {key}");
             }
         }
         if (workload != "dump") throw new ArgumentException($"unknown workload {workload} (only: dump)");
         if (inFlight < 1 || count < inFlight) throw new ArgumentException("need 1 <= --inflight <= --count");
-        return new Options(workload, inFlight, count, warmup);
+        return new Options(workload, inFlight, count, warmup, warmupMs);
     }
 }
 
 internal sealed record DumpResult(
-    string Lib, string Workload, int Inflight, int Count, int Warmup,
+    string Lib, string Workload, int Inflight, int Count, int Warmup, int WarmupMs, int WarmupDone,
     double Seconds, double Rps, double P50Us, double P99Us, double MaxUs,
     double HostCpuS, double WorkerCpuS, double MachineBusyS, int HostPid, int WorkerPid, string WorkerBin,
     double AllocBytesPerReq, int Gc0, int Gc2, string Runtime);
@@ -86,8 +90,14 @@ internal static class DumpBenchmark
         await using var worker = await Worker.CreateAsync(new WorkerSettings { LogLevel = WorkerLogLevel.Warn });
         string workerBin = File.ResolveLinkTarget($"/proc/{worker.Pid.ToString(CultureInfo.InvariantCulture)}/exe", false)?.FullName ?? "?";
 
-        if (options.Warmup > 0)
-            await RunLoopsAsync(worker, options.InFlight, Math.Max(options.Warmup, options.InFlight), null);
+        int warmupDone = 0;
+        long warmupStart = Stopwatch.GetTimestamp();
+        while (warmupDone < options.Warmup || Stopwatch.GetElapsedTime(warmupStart).TotalMilliseconds < options.WarmupMs)
+        {
+            int chunk = Math.Max(options.InFlight, Math.Min(options.Warmup > 0 ? options.Warmup : 10_000, 10_000));
+            await RunLoopsAsync(worker, options.InFlight, chunk, null);
+            warmupDone += chunk;
+        }
         var latencies = new long[options.Count];
 
         double machineBefore = ProcStat.MachineBusySeconds();
@@ -113,6 +123,8 @@ internal static class DumpBenchmark
             Inflight: options.InFlight,
             Count: options.Count,
             Warmup: options.Warmup,
+            WarmupMs: options.WarmupMs,
+            WarmupDone: warmupDone,
             Seconds: Math.Round(seconds, 4),
             Rps: Math.Round(options.Count / seconds, 1),
             P50Us: Math.Round(Us(Percentile(latencies, 0.50)), 1),

@@ -1,6 +1,10 @@
 // The Node mediasoup side of scripts/bench-dump.sh: worker.dump() round trips with N requests in flight.
 //
-//   MEDIASOUP_WORKER_BIN=/path/to/mediasoup-worker node dump-bench.mjs dump --inflight 16 --count 100000 --warmup 5000
+//   MEDIASOUP_WORKER_BIN=/path/to/mediasoup-worker node dump-bench.mjs dump --inflight 16 --count 100000 --warmup 5000 [--warmup-ms 2000]
+//
+// Warm-up (unmeasured): at least --warmup requests and at least --warmup-ms milliseconds of them; both runtimes
+// tier their JIT up over the first second or two, and a request count alone warms the fast points (256 in
+// flight) for only a fraction of a second.
 //
 // Prints one JSON line; the same fields as tests/RxMediasoup.Benchmarks (the C# side), computed the same way:
 // - exactly N requests outstanding: N async loops, each awaiting one dump() at a time, until `count` completed;
@@ -15,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import * as mediasoup from 'mediasoup';
 
 function parseArgs(argv) {
-	const args = { workload: 'dump', inflight: 1, count: 100_000, warmup: 5_000 };
+	const args = { workload: 'dump', inflight: 1, count: 100_000, warmup: 5_000, warmupMs: 0 };
 	const rest = argv.slice(2);
 	if (rest.length > 0 && !rest[0].startsWith('--')) args.workload = rest.shift();
 	for (let i = 0; i < rest.length; i += 2) {
@@ -26,6 +30,7 @@ function parseArgs(argv) {
 			case '--inflight': args.inflight = value; break;
 			case '--count': args.count = value; break;
 			case '--warmup': args.warmup = value; break;
+			case '--warmup-ms': args.warmupMs = value; break;
 			default: throw new Error(`unknown option ${key}`);
 		}
 	}
@@ -80,7 +85,13 @@ async function main() {
 	const worker = await mediasoup.createWorker({ logLevel: 'warn' });
 	try {
 		const workerBin = readlinkSync(`/proc/${worker.pid}/exe`);
-		if (args.warmup > 0) await run(worker, args.inflight, Math.max(args.warmup, args.inflight), null);
+		let warmupDone = 0;
+		const warmupStart = performance.now();
+		while (warmupDone < args.warmup || performance.now() - warmupStart < args.warmupMs) {
+			const chunk = Math.max(args.inflight, Math.min(args.warmup > 0 ? args.warmup : 10_000, 10_000));
+			await run(worker, args.inflight, chunk, null);
+			warmupDone += chunk;
+		}
 		const latencies = new Float64Array(args.count);
 
 		const machineBefore = machineBusySeconds();
@@ -101,6 +112,8 @@ async function main() {
 			inflight: args.inflight,
 			count: args.count,
 			warmup: args.warmup,
+			warmup_ms: args.warmupMs,
+			warmup_done: warmupDone,
 			seconds: round(seconds, 4),
 			rps: round(args.count / seconds, 1),
 			p50_us: round(percentile(latencies, 0.50) * 1000, 1),
