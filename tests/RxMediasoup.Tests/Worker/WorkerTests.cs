@@ -198,12 +198,13 @@ public class WorkerTests
             Assert.Equal(LibC.SIGKILL, death.Signal);
         else // the worker handles SIGINT/SIGTERM by closing itself: an exit nobody asked for is still a death
             Assert.True(death.Signal == signal || death.ExitCode is not null, death.ToString());
+        // Died fired first (checked in its callback); Closed follows on the same thread right after it.
+        Assert.Equal(CloseReason.WorkerDied, await worker.Closed.FirstAsyncOrTimeout(TimeSpan.FromSeconds(5)));
         Assert.Equal(1, onDied);
         Assert.Equal(1, onClosed);
         Assert.True(worker.IsClosed);
         Assert.True(worker.IsSubprocessClosed);
         Assert.True(worker.HasDied);
-        Assert.Equal(CloseReason.WorkerDied, await worker.Closed.FirstAsync());
     }
 
     [Fact]
