@@ -58,11 +58,13 @@ internal static class ConsumerProtocol
         CancellationToken cancellationToken)
         => channel.RequestAsync(Method.CONSUMER_GET_STATS, consumerId, ParseStatsResponse, cancellationToken);
 
-    public static Task PauseAsync(WorkerChannel channel, string consumerId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.CONSUMER_PAUSE, consumerId, Accepted, cancellationToken);
+    /// <summary><paramref name="onAccepted"/> runs on the dispatch loop when the worker accepts, in answer order.</summary>
+    public static Task PauseAsync(WorkerChannel channel, string consumerId, CancellationToken cancellationToken, Action? onAccepted = null)
+        => channel.RequestAsync(Method.CONSUMER_PAUSE, consumerId, AcceptedThen(onAccepted), cancellationToken);
 
-    public static Task ResumeAsync(WorkerChannel channel, string consumerId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.CONSUMER_RESUME, consumerId, Accepted, cancellationToken);
+    /// <summary><paramref name="onAccepted"/> runs on the dispatch loop when the worker accepts, in answer order.</summary>
+    public static Task ResumeAsync(WorkerChannel channel, string consumerId, CancellationToken cancellationToken, Action? onAccepted = null)
+        => channel.RequestAsync(Method.CONSUMER_RESUME, consumerId, AcceptedThen(onAccepted), cancellationToken);
 
     /// <summary>CONSUMER_SET_PREFERRED_LAYERS; completes with the preferred layers the worker settled on (<see langword="null"/> for non-simulcast/SVC consumers).</summary>
     public static Task<ConsumerLayers?> SetPreferredLayersAsync(WorkerChannel channel, string consumerId, ConsumerLayers layers,

@@ -54,11 +54,13 @@ internal static class ProducerProtocol
         CancellationToken cancellationToken)
         => channel.RequestAsync(Method.PRODUCER_GET_STATS, producerId, ParseStatsResponse, cancellationToken);
 
-    public static Task PauseAsync(WorkerChannel channel, string producerId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.PRODUCER_PAUSE, producerId, Accepted, cancellationToken);
+    /// <summary><paramref name="onAccepted"/> runs on the dispatch loop when the worker accepts, in answer order.</summary>
+    public static Task PauseAsync(WorkerChannel channel, string producerId, CancellationToken cancellationToken, Action? onAccepted = null)
+        => channel.RequestAsync(Method.PRODUCER_PAUSE, producerId, AcceptedThen(onAccepted), cancellationToken);
 
-    public static Task ResumeAsync(WorkerChannel channel, string producerId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.PRODUCER_RESUME, producerId, Accepted, cancellationToken);
+    /// <summary><paramref name="onAccepted"/> runs on the dispatch loop when the worker accepts, in answer order.</summary>
+    public static Task ResumeAsync(WorkerChannel channel, string producerId, CancellationToken cancellationToken, Action? onAccepted = null)
+        => channel.RequestAsync(Method.PRODUCER_RESUME, producerId, AcceptedThen(onAccepted), cancellationToken);
 
     public static Task EnableTraceEventAsync(WorkerChannel channel, string producerId, IReadOnlyList<ProducerTraceEventType> types,
         CancellationToken cancellationToken)

@@ -9,6 +9,13 @@ internal static class ProtocolHelpers
     /// <summary>Parser for responses without a body (the request only needs to be accepted).</summary>
     public static readonly ResponseParser<bool> Accepted = static (in FBS.Response.Response _) => true;
 
+    /// <summary>
+    /// Like <see cref="Accepted"/>, and runs <paramref name="onAccepted"/> on the dispatch loop as the answer arrives,
+    /// so that state set by concurrent commands ends in the last answer's state.
+    /// </summary>
+    public static ResponseParser<bool> AcceptedThen(Action? onAccepted)
+        => onAccepted is null ? Accepted : (in FBS.Response.Response _) => { onAccepted(); return true; };
+
     public static string[] Strings(int length, Func<int, string?> item)
     {
         if (length == 0) return [];

@@ -236,8 +236,7 @@ public sealed class Consumer : IAsyncDisposable
     {
         ThrowIfClosed();
         // The state changes on the dispatch loop as the answer arrives, so concurrent calls end in the last answer's state.
-        await Channel.RequestAsync(FBS.Request.Method.CONSUMER_PAUSE, Id, (in FBS.Response.Response _) => _paused.OnNext(true),
-            cancellationToken).ConfigureAwait(false);
+        await ConsumerProtocol.PauseAsync(Channel, Id, cancellationToken, () => _paused.OnNext(true)).ConfigureAwait(false);
     }
 
     /// <summary>Resumes the consumer (media flows again unless the producer is paused).</summary>
@@ -246,8 +245,7 @@ public sealed class Consumer : IAsyncDisposable
     public async Task ResumeAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfClosed();
-        await Channel.RequestAsync(FBS.Request.Method.CONSUMER_RESUME, Id, (in FBS.Response.Response _) => _paused.OnNext(false),
-            cancellationToken).ConfigureAwait(false);
+        await ConsumerProtocol.ResumeAsync(Channel, Id, cancellationToken, () => _paused.OnNext(false)).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -175,8 +175,7 @@ public sealed class Producer : IAsyncDisposable
     {
         ThrowIfClosed();
         // The state changes on the dispatch loop as the answer arrives, so concurrent calls end in the last answer's state.
-        await Channel.RequestAsync(FBS.Request.Method.PRODUCER_PAUSE, Id, (in FBS.Response.Response _) => _paused.OnNext(true),
-            cancellationToken).ConfigureAwait(false);
+        await ProducerProtocol.PauseAsync(Channel, Id, cancellationToken, () => _paused.OnNext(true)).ConfigureAwait(false);
     }
 
     /// <summary>Resumes the producer.</summary>
@@ -185,8 +184,7 @@ public sealed class Producer : IAsyncDisposable
     public async Task ResumeAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfClosed();
-        await Channel.RequestAsync(FBS.Request.Method.PRODUCER_RESUME, Id, (in FBS.Response.Response _) => _paused.OnNext(false),
-            cancellationToken).ConfigureAwait(false);
+        await ProducerProtocol.ResumeAsync(Channel, Id, cancellationToken, () => _paused.OnNext(false)).ConfigureAwait(false);
     }
 
     /// <summary>
