@@ -63,7 +63,7 @@ internal static class NotificationBenchmark
             MediaCodecs = [new RtpCodecCapability { Kind = MediaKind.Audio, MimeType = "audio/opus", ClockRate = 48000, Channels = 2, PreferredPayloadType = 100 }],
         });
         var transport = await router.CreateDirectTransportAsync();
-        var producer = await transport.ProduceAsync(new ProducerOptions
+        var producer = (DirectProducer)await transport.ProduceAsync(new ProducerOptions
         {
             Kind = MediaKind.Audio,
             RtpParameters = new RtpParameters

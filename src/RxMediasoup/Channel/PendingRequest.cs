@@ -27,9 +27,14 @@ internal sealed class PendingRequest<TResult> : PendingRequest
 {
     private readonly TaskCompletionSource<TResult> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ResponseParser<TResult> _parse;
+    private readonly DeliveryQueue? _deliveries;
 
-    public PendingRequest(uint id, FBS.Request.Method method, long deadline, ResponseParser<TResult> parse)
-        : base(id, method, deadline) => _parse = parse;
+    public PendingRequest(uint id, FBS.Request.Method method, long deadline, ResponseParser<TResult> parse, DeliveryQueue? deliveries = null)
+        : base(id, method, deadline)
+    {
+        _parse = parse;
+        _deliveries = deliveries;
+    }
 
     public Task<TResult> Task => _tcs.Task;
 
@@ -45,7 +50,10 @@ internal sealed class PendingRequest<TResult> : PendingRequest
             _tcs.TrySetException(new MediasoupException($"invalid response to {Method} (id {Id}): {e.Message}", e));
             return;
         }
-        _tcs.TrySetResult(result);
+        // The state the parser applied (e.g. Paused) reaches subscribers before the awaiter resumes, unless a delivery
+        // is running — possibly a subscriber blocked on this very task: then the awaiter resumes now.
+        if (_deliveries is null || _deliveries.Count == 0) _tcs.TrySetResult(result);
+        else _deliveries.CompleteInOrder(static (tcs, r) => ((TaskCompletionSource<TResult>)tcs!).TrySetResult((TResult)r!), _tcs, result);
     }
 
     public override bool Fail(Exception error) => _tcs.TrySetException(error);

@@ -55,15 +55,23 @@ internal sealed class WorkerChannel
 
     private readonly record struct Frame(byte[] Buffer, int Length);
 
-    public WorkerChannel(Socket socket, int pid, ILoggerFactory loggerFactory, TimeSpan? requestTimeout)
+    public WorkerChannel(Socket socket, int pid, ILoggerFactory loggerFactory, TimeSpan? requestTimeout,
+        TimeSpan? deliveryWarningThreshold = null)
     {
         _socket = socket;
         _pid = pid;
         _logger = loggerFactory.CreateLogger("RxMediasoup.Channel");
+        Deliveries = new DeliveryQueue(loggerFactory.CreateLogger("RxMediasoup.Delivery"), deliveryWarningThreshold);
         _workerLogger = loggerFactory.CreateLogger("RxMediasoup.Worker");
         _timeoutMs = requestTimeout is { } t && t > TimeSpan.Zero ? (long)t.TotalMilliseconds : -1;
         _handlersBySpan = _handlers.GetAlternateLookup<ReadOnlySpan<char>>();
     }
+
+    /// <summary>
+    /// The worker's delivery queue: every notification is parsed on the reader and delivered through it, so a
+    /// subscriber that blocks never stops responses being read and completed.
+    /// </summary>
+    public DeliveryQueue Deliveries { get; }
 
     /// <summary>True once the channel is closed; no request or notification can be sent any more.</summary>
     public bool IsClosed => Volatile.Read(ref _isClosed) != 0;
@@ -89,6 +97,7 @@ internal sealed class WorkerChannel
         _readerLoop = readerDone.Task;
         new Thread(() =>
         {
+            DeliveryQueue.NeverDrainHere();
             try { ReaderLoop(); }
             finally { readerDone.TrySetResult(); }
         })
@@ -109,9 +118,12 @@ internal sealed class WorkerChannel
     /// </summary>
     public void RegisterHandler(string handlerId, INotificationSink sink)
     {
-        if (!_handlers.TryAdd(handlerId, sink))
+        if (!TryRegisterHandler(handlerId, sink))
             throw new InvalidOperationException($"a notification handler is already registered for '{handlerId}'");
     }
+
+    /// <summary>Like <see cref="RegisterHandler"/>; false when <paramref name="handlerId"/> is taken (an entity with that id exists).</summary>
+    public bool TryRegisterHandler(string handlerId, INotificationSink sink) => _handlers.TryAdd(handlerId, sink);
 
     /// <summary>Stops routing notifications for <paramref name="handlerId"/>.</summary>
     public void UnregisterHandler(string handlerId) => _handlers.TryRemove(handlerId, out _);
@@ -155,7 +167,7 @@ internal sealed class WorkerChannel
         }
 
         long deadline = _timeoutMs > 0 ? Environment.TickCount64 + _timeoutMs : long.MaxValue;
-        var pending = new PendingRequest<TResult>(id, method, deadline, parse);
+        var pending = new PendingRequest<TResult>(id, method, deadline, parse, Deliveries);
         _pending[id] = pending;
         if (cancellationToken.CanBeCanceled)
         {
@@ -488,6 +500,7 @@ internal sealed class WorkerChannel
         if (Interlocked.Exchange(ref _isClosed, 1) != 0) return;
         _outgoing.Writer.TryComplete();
         _timeoutTimer?.Dispose();
+        Deliveries.Dispose();
         FailAllPending(cause);
         try { _socket.Shutdown(SocketShutdown.Both); } catch (Exception) { }
         _socket.Dispose();

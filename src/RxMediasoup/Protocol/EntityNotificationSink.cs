@@ -3,7 +3,7 @@ using Event = FBS.Notification.Event;
 
 namespace RxMediasoup;
 
-/// <summary>Turns one notification into an action on the entity (parsed synchronously: the notification points into the receive buffer).</summary>
+/// <summary>LEGACY (being replaced by NotificationSink; delete once no entity uses it). Turns one notification into an action on the entity (parsed synchronously: the notification points into the receive buffer).</summary>
 internal delegate Action<T>? EntityNotificationParser<T>(Event @event, in FBS.Notification.Notification notification);
 
 /// <summary>

@@ -54,12 +54,12 @@ internal static class ProducerProtocol
         CancellationToken cancellationToken)
         => channel.RequestAsync(Method.PRODUCER_GET_STATS, producerId, ParseStatsResponse, cancellationToken);
 
-    /// <summary><paramref name="onAccepted"/> runs on the dispatch loop when the worker accepts, in answer order.</summary>
-    public static Task PauseAsync(WorkerChannel channel, string producerId, CancellationToken cancellationToken, Action? onAccepted = null)
+    /// <summary><paramref name="onAccepted"/> applies the state as the worker's answer is read, in answer order.</summary>
+    public static Task PauseAsync(WorkerChannel channel, string producerId, Action onAccepted, CancellationToken cancellationToken)
         => channel.RequestAsync(Method.PRODUCER_PAUSE, producerId, AcceptedThen(onAccepted), cancellationToken);
 
-    /// <summary><paramref name="onAccepted"/> runs on the dispatch loop when the worker accepts, in answer order.</summary>
-    public static Task ResumeAsync(WorkerChannel channel, string producerId, CancellationToken cancellationToken, Action? onAccepted = null)
+    /// <summary><paramref name="onAccepted"/> applies the state as the worker's answer is read, in answer order.</summary>
+    public static Task ResumeAsync(WorkerChannel channel, string producerId, Action onAccepted, CancellationToken cancellationToken)
         => channel.RequestAsync(Method.PRODUCER_RESUME, producerId, AcceptedThen(onAccepted), cancellationToken);
 
     public static Task EnableTraceEventAsync(WorkerChannel channel, string producerId, IReadOnlyList<ProducerTraceEventType> types,

@@ -750,7 +750,7 @@ public sealed class ConsumerTests : IAsyncLifetime
     {
         var sendTransport = await _router.CreateDirectTransportAsync();
         var recvTransport = await _router.CreateDirectTransportAsync();
-        var producer = await sendTransport.ProduceAsync(new ProducerOptions
+        var producer = (DirectProducer)await sendTransport.ProduceAsync(new ProducerOptions
         {
             Kind = MediaKind.Audio,
             RtpParameters = new RtpParameters

@@ -65,10 +65,10 @@ public class ProducerProtocolTests
     public async Task PauseAndResumeHaveNoBody()
     {
         using var peer = new ProtocolPeer();
-        var pause = ProducerProtocol.PauseAsync(peer.Channel, "producer-1", CancellationToken.None);
+        var pause = ProducerProtocol.PauseAsync(peer.Channel, "producer-1", () => { }, CancellationToken.None);
         Assert.Equal(FBS.Request.Body.NONE, (await peer.ExpectAsync(Method.PRODUCER_PAUSE, "producer-1")).Body.Type);
         await pause;
-        var resume = ProducerProtocol.ResumeAsync(peer.Channel, "producer-1", CancellationToken.None);
+        var resume = ProducerProtocol.ResumeAsync(peer.Channel, "producer-1", () => { }, CancellationToken.None);
         Assert.Equal(FBS.Request.Body.NONE, (await peer.ExpectAsync(Method.PRODUCER_RESUME, "producer-1")).Body.Type);
         await resume;
     }

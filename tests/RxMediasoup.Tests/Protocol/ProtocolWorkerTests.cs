@@ -99,12 +99,12 @@ public sealed class ProtocolWorkerTests : IAsyncLifetime
 
         await ProducerProtocol.EnableTraceEventAsync(channel, producerId,
             [ProducerTraceEventType.KeyFrame, ProducerTraceEventType.Sr, ProducerTraceEventType.Fir], default);
-        await ProducerProtocol.PauseAsync(channel, producerId, default);
+        await ProducerProtocol.PauseAsync(channel, producerId, () => { }, default);
         producerDump = await ProducerProtocol.DumpAsync(channel, producerId, default);
         Assert.True(producerDump.Paused);
         // The worker accepts "sr" but leaves it out of its dump (mediasoup 3.22.0's Producer::FillBuffer).
         Assert.Equal([ProducerTraceEventType.KeyFrame, ProducerTraceEventType.Fir], producerDump.TraceEventTypes);
-        await ProducerProtocol.ResumeAsync(channel, producerId, default);
+        await ProducerProtocol.ResumeAsync(channel, producerId, () => { }, default);
 
         var consumerParameters = Ortc.GetConsumerRtpParameters(consumable, caps, pipe: false, enableRtx: true) with { Mid = "0" };
         string consumerId = Guid.NewGuid().ToString();

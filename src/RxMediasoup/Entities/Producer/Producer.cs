@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Reactive.Concurrency;
-using Microsoft.Extensions.Logging;
 using RxMediasoup.Protocol;
 using RxMediasoup.Reactive;
-using Event = FBS.Notification.Event;
 
 namespace RxMediasoup;
 
@@ -15,49 +13,45 @@ namespace RxMediasoup;
 /// <remarks>
 /// <para>Closing: explicitly (<see cref="CloseReason.Explicit"/>), when its transport closes
 /// (<see cref="CloseReason.TransportClosed"/>), or when its worker closes or dies (<see cref="CloseReason.WorkerClosed"/>,
-/// <see cref="CloseReason.WorkerDied"/>). Whatever the cause, every stream of the producer completes and
-/// <see cref="Closed"/> emits the reason; its consumers close with <see cref="CloseReason.ProducerClosed"/> (mediasoup's
-/// <c>producerclose</c>) unless their own transport, router or worker is closing them.</para>
-/// <para>Commands on a closed producer throw <see cref="NotFoundException"/>, or <see cref="WorkerClosedException"/>
-/// when the worker is gone.</para>
-/// <para>Streams deliver synchronously on the channel's dispatch loop, in worker order: put slow work behind
-/// <c>ObserveOn</c>. A subscriber that throws is logged and removed.</para>
+/// <see cref="CloseReason.WorkerDied"/>). Its consumers then close with <see cref="CloseReason.ProducerClosed"/> (mediasoup's
+/// <c>producerclose</c>), after the producer's own <see cref="MediasoupEntity.Closed"/>, unless their own transport,
+/// router or worker is closing them. Lifecycle, command and delivery rules: <see cref="MediasoupEntity"/>.</para>
 /// </remarks>
-public sealed class Producer : IAsyncDisposable
+public class Producer : MediasoupEntity, INotificationTarget<ProducerNotification>
 {
     private static readonly IReadOnlyList<ProducerScore> NoScores = ValueList<ProducerScore>.Empty;
 
     private readonly Transport _transport;
-    private readonly EntityNotificationSink<Producer> _sink;
-    private readonly ILogger _logger;
-    private readonly LifecycleSignal<CloseReason> _closed;
-    private readonly StateStream<bool> _paused;
-    private readonly StateStream<IReadOnlyList<ProducerScore>> _score;
-    private readonly StateStream<ProducerVideoOrientation?> _videoOrientation;
-    private readonly StateStream<ProducerTraceEvent> _trace;
+    private readonly StreamSubject<bool> _paused;
+    private readonly StreamSubject<IReadOnlyList<ProducerScore>> _score;
+    private readonly StreamSubject<ProducerVideoOrientation?> _videoOrientation;
+    private readonly StreamSubject<ProducerTraceEvent> _trace;
     private readonly ConcurrentDictionary<string, Consumer> _consumers = new(StringComparer.Ordinal);
-    private int _isClosed;
-    private CloseReason? _closeReason;
 
-    internal Producer(Transport transport, string id, MediaKind kind, RtpParameters rtpParameters, ProducerType type,
-        RtpParameters consumableRtpParameters, bool paused, EntityNotificationSink<Producer> sink,
-        IDictionary<string, object?>? appData, ILogger logger)
+    private protected Producer(Transport transport, string id, MediaKind kind, RtpParameters rtpParameters, ProducerType type,
+        RtpParameters consumableRtpParameters, bool paused, NotificationSink<ProducerNotification> sink,
+        IDictionary<string, object?>? appData)
+        : base(nameof(Producer), id, transport.Channel, transport.Logger, appData)
     {
         _transport = transport;
-        _sink = sink;
-        _logger = logger;
+        NotificationSink = sink;
         Id = id;
         Kind = kind;
         RtpParameters = rtpParameters;
         Type = type;
         ConsumableRtpParameters = consumableRtpParameters;
-        AppData = appData ?? new Dictionary<string, object?>();
-        _closed = new LifecycleSignal<CloseReason>("Producer.Closed", logger);
-        _paused = new StateStream<bool>("Producer.Paused", paused, logger);
-        _score = new StateStream<IReadOnlyList<ProducerScore>>("Producer.Score", NoScores, logger);
-        _videoOrientation = new StateStream<ProducerVideoOrientation?>("Producer.VideoOrientation", null, logger);
-        _trace = StateStream<ProducerTraceEvent>.Events("Producer.Trace", logger);
+        _paused = State("Paused", paused);
+        _score = State("Score", NoScores);
+        _videoOrientation = State<ProducerVideoOrientation?>("VideoOrientation", null);
+        _trace = Events<ProducerTraceEvent>("Trace");
     }
+
+    /// <summary>Creates the producer object for a create the worker accepted (a <see cref="DirectProducer"/> on a direct transport).</summary>
+    internal static Producer Create(Transport transport, string id, MediaKind kind, RtpParameters rtpParameters, ProducerType type,
+        RtpParameters consumableRtpParameters, bool paused, NotificationSink<ProducerNotification> sink, IDictionary<string, object?>? appData)
+        => transport is DirectTransport
+            ? new DirectProducer(transport, id, kind, rtpParameters, type, consumableRtpParameters, paused, sink, appData)
+            : new Producer(transport, id, kind, rtpParameters, type, consumableRtpParameters, paused, sink, appData);
 
     /// <summary>The producer's id (a UUID unless <see cref="ProducerOptions.Id"/> gave one).</summary>
     public string Id { get; }
@@ -71,31 +65,17 @@ public sealed class Producer : IAsyncDisposable
     /// <summary>Simple (one stream), simulcast (several encodings) or SVC (one encoding with several layers).</summary>
     public ProducerType Type { get; }
 
-    /// <summary>True once the producer is closed.</summary>
-    public bool IsClosed => Volatile.Read(ref _isClosed) != 0;
-
-    /// <summary>Custom application data.</summary>
-    public IDictionary<string, object?> AppData { get; set; }
-
     /// <summary>The transport the producer belongs to.</summary>
     public Transport Transport => _transport;
 
     /// <summary>
-    /// Emits why the producer closed, once, then completes; replayed to late subscribers; never errors.
-    /// <code>
-    /// closed:     ----------(reason|)
-    /// </code>
-    /// </summary>
-    public IObservable<CloseReason> Closed => _closed;
-
-    /// <summary>
     /// Whether the producer is paused: the current value on subscribe, then each change (from <see cref="PauseAsync"/>
-    /// and <see cref="ResumeAsync"/>); completes when the producer closes.
+    /// and <see cref="ResumeAsync"/>); completes when the producer closes. <c>Paused.Value</c> is the current state.
     /// <code>
     /// paused:     false---true-----false---|
     /// </code>
     /// </summary>
-    public IObservable<bool> Paused => _paused;
+    public IObservableState<bool> Paused => _paused;
 
     /// <summary>
     /// The score of each of the producer's RTP streams (empty until the worker reports one): the current list on
@@ -104,7 +84,7 @@ public sealed class Producer : IAsyncDisposable
     /// score:      []-----[s0]----[s0']---|
     /// </code>
     /// </summary>
-    public IObservable<IReadOnlyList<ProducerScore>> Score => _score;
+    public IObservableState<IReadOnlyList<ProducerScore>> Score => _score;
 
     /// <summary>
     /// The video orientation signalled by the endpoint (the <c>urn:3gpp:video-orientation</c> header extension), null
@@ -113,7 +93,7 @@ public sealed class Producer : IAsyncDisposable
     /// orientation: null------o1------o2---|
     /// </code>
     /// </summary>
-    public IObservable<ProducerVideoOrientation?> VideoOrientation => _videoOrientation;
+    public IObservableState<ProducerVideoOrientation?> VideoOrientation => _videoOrientation;
 
     /// <summary>
     /// Trace events enabled with <see cref="EnableTraceEventAsync"/> (hot: no replay); completes when the producer closes.
@@ -127,37 +107,26 @@ public sealed class Producer : IAsyncDisposable
     internal RtpParameters ConsumableRtpParameters { get; }
 
     /// <summary>The notification sink (tests feed it notifications).</summary>
-    internal EntityNotificationSink<Producer> NotificationSink => _sink;
-
-    /// <summary>Total subscribers of this producer's streams (a diagnostic for leak checks).</summary>
-    internal int SubscriberCount => _closed.SubscriberCount + _paused.SubscriberCount + _score.SubscriberCount
-        + _videoOrientation.SubscriberCount + _trace.SubscriberCount;
-
-    private Channel.WorkerChannel Channel => _transport.Channel;
+    internal NotificationSink<ProducerNotification> NotificationSink { get; }
 
     /// <summary>Dumps the producer's internal state.</summary>
     /// <exception cref="NotFoundException">The producer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
-    public async Task<ProducerDump> DumpAsync(CancellationToken cancellationToken = default)
-    {
-        ThrowIfClosed();
-        return await ProducerProtocol.DumpAsync(Channel, Id, cancellationToken).ConfigureAwait(false);
-    }
+    public Task<ProducerDump> DumpAsync(CancellationToken cancellationToken = default)
+        => Command(() => ProducerProtocol.DumpAsync(Channel, Id, cancellationToken));
 
     /// <summary>Gets the statistics of the producer's RTP streams (inbound).</summary>
     /// <exception cref="NotFoundException">The producer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
-    public async Task<IReadOnlyList<RtpStreamStats>> GetStatsAsync(CancellationToken cancellationToken = default)
-    {
-        ThrowIfClosed();
-        return await ProducerProtocol.GetStatsAsync(Channel, Id, cancellationToken).ConfigureAwait(false);
-    }
+    public Task<IReadOnlyList<RtpStreamStats>> GetStatsAsync(CancellationToken cancellationToken = default)
+        => Command(() => ProducerProtocol.GetStatsAsync(Channel, Id, cancellationToken));
 
     /// <summary>
     /// The producer's stats (<see cref="GetStatsAsync"/>) every <paramref name="period"/>: the first request at
     /// subscribe, each next one <paramref name="period"/> after the previous answer (requests never overlap). One shared
     /// loop per producer, period and scheduler; it stops when the last subscriber leaves. Completes when the producer
-    /// closes; a failed request other than "closed" is an error. See <see cref="Polling"/>.
+    /// closes; a failed request other than "closed" is an error. With <see cref="StatsOperators.Stalled"/> this is the
+    /// liveness signal of the producer's media.
     /// <code>
     /// period 1 s:  s0--1s--s1--1s--s2--(closed|)
     /// </code>
@@ -166,26 +135,19 @@ public sealed class Producer : IAsyncDisposable
     /// <param name="scheduler">The scheduler of the timers (virtual time in tests); the default scheduler when null.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not positive.</exception>
     public IObservable<IReadOnlyList<RtpStreamStats>> PollStats(TimeSpan period, IScheduler? scheduler = null)
-        => Polling.PollShared(this, "Producer.Stats", GetStatsAsync, period, _closed, scheduler, _logger);
+        => Polling.PollShared(this, "Producer.Stats", GetStatsAsync, period, ClosedSignal, scheduler, Logger);
 
     /// <summary>Pauses the producer: the worker stops forwarding its media to consumers (they see <c>ProducerPaused</c>).</summary>
     /// <exception cref="NotFoundException">The producer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
-    public async Task PauseAsync(CancellationToken cancellationToken = default)
-    {
-        ThrowIfClosed();
-        // The state changes on the dispatch loop as the answer arrives, so concurrent calls end in the last answer's state.
-        await ProducerProtocol.PauseAsync(Channel, Id, cancellationToken, () => _paused.OnNext(true)).ConfigureAwait(false);
-    }
+    public Task PauseAsync(CancellationToken cancellationToken = default)
+        => Command(() => ProducerProtocol.PauseAsync(Channel, Id, () => _paused.OnNext(true), cancellationToken));
 
     /// <summary>Resumes the producer.</summary>
     /// <exception cref="NotFoundException">The producer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
-    public async Task ResumeAsync(CancellationToken cancellationToken = default)
-    {
-        ThrowIfClosed();
-        await ProducerProtocol.ResumeAsync(Channel, Id, cancellationToken, () => _paused.OnNext(false)).ConfigureAwait(false);
-    }
+    public Task ResumeAsync(CancellationToken cancellationToken = default)
+        => Command(() => ProducerProtocol.ResumeAsync(Channel, Id, () => _paused.OnNext(false), cancellationToken));
 
     /// <summary>
     /// Chooses which trace events <see cref="Trace"/> emits; null or empty disables them all. Duplicates are sent once.
@@ -193,56 +155,20 @@ public sealed class Producer : IAsyncDisposable
     /// <exception cref="ArgumentOutOfRangeException">An undefined <see cref="ProducerTraceEventType"/> value.</exception>
     /// <exception cref="NotFoundException">The producer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
-    public async Task EnableTraceEventAsync(IEnumerable<ProducerTraceEventType>? types = null, CancellationToken cancellationToken = default)
-    {
-        var list = (types ?? []).Distinct().ToArray();
-        foreach (var type in list)
-            if (!Enum.IsDefined(type))
-                throw new ArgumentOutOfRangeException(nameof(types), type, $"invalid trace event type: {type}");
-        ThrowIfClosed();
-        await ProducerProtocol.EnableTraceEventAsync(Channel, Id, list, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Sends an RTP packet into the router, as if it came from a remote endpoint (producers of a
-    /// <see cref="DirectTransport"/> only): a fire-and-forget notification (the worker does not answer). The bytes are
-    /// copied before this returns.
-    /// </summary>
-    /// <exception cref="ArgumentException">An empty packet.</exception>
-    /// <exception cref="UnsupportedException">The producer's transport is not a <see cref="DirectTransport"/>.</exception>
-    /// <exception cref="NotFoundException">The producer is closed.</exception>
-    /// <exception cref="WorkerClosedException">The worker is closed.</exception>
-    public void Send(ReadOnlyMemory<byte> rtpPacket)
-    {
-        if (rtpPacket.IsEmpty) throw new ArgumentException("rtpPacket must not be empty", nameof(rtpPacket));
-        if (_transport is not DirectTransport)
-            throw new UnsupportedException($"Send() is only for producers of a DirectTransport [producer:{Id}]");
-        ThrowIfClosed();
-        ProducerProtocol.Send(Channel, Id, rtpPacket);
-    }
-
-    /// <summary>
-    /// Closes the producer; <see cref="Closed"/> emits <see cref="CloseReason.Explicit"/> and its consumers close with
-    /// <see cref="CloseReason.ProducerClosed"/>. Idempotent; completes when the worker has processed the close (errors
-    /// because the worker or transport is gone are ignored).
-    /// </summary>
-    public async Task CloseAsync()
-    {
-        if (!CloseCore(CloseReason.Explicit)) return;
-        try
+    public Task EnableTraceEventAsync(IEnumerable<ProducerTraceEventType>? types = null, CancellationToken cancellationToken = default)
+        => Command(() =>
         {
-            await ProducerProtocol.CloseAsync(Channel, _transport.Id, Id, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is WorkerClosedException or NotFoundException)
-        {
-        }
-    }
-
-    /// <summary>Same as <see cref="CloseAsync"/>.</summary>
-    public ValueTask DisposeAsync() => new(CloseAsync());
+            var list = (types ?? []).Distinct().ToArray();
+            foreach (var type in list)
+                if (!Enum.IsDefined(type))
+                    throw new ArgumentOutOfRangeException(nameof(types), type, $"invalid trace event type: {type}");
+            return ProducerProtocol.EnableTraceEventAsync(Channel, Id, list, cancellationToken);
+        });
 
     /// <inheritdoc />
     public override string ToString() => $"Producer[id:{Id}]";
+
+    private protected override Task SendCloseAsync() => ProducerProtocol.CloseAsync(Channel, _transport.Id, Id, CancellationToken.None);
 
     /// <summary>The transport closed (or its router/worker did): close without telling the worker.</summary>
     internal void OnTransportClosed(CloseReason reason) => CloseCore(reason);
@@ -258,64 +184,29 @@ public sealed class Producer : IAsyncDisposable
 
     internal void RemoveConsumer(Consumer consumer) => _consumers.TryRemove(new KeyValuePair<string, Consumer>(consumer.Id, consumer));
 
-    /// <summary>Throws if closed: <see cref="WorkerClosedException"/> when the worker is gone, else <see cref="NotFoundException"/>.</summary>
-    internal void ThrowIfClosed()
+    private protected override void OnClosing(CloseReason reason)
     {
-        if (Channel.IsClosed) throw new WorkerClosedException($"Worker closed [producer:{Id}]");
-        if (!IsClosed) return;
-        if (_closeReason is CloseReason.WorkerClosed or CloseReason.WorkerDied)
-            throw new WorkerClosedException($"Worker closed [producer:{Id}]");
-        throw new NotFoundException($"Producer closed [id:{Id}]");
-    }
-
-    private bool CloseCore(CloseReason reason)
-    {
-        if (Interlocked.Exchange(ref _isClosed, 1) != 0) return false;
-        _closeReason = reason;
-        Channel.UnregisterHandler(Id);
         _transport.RemoveProducer(this);
         _transport.Router.RemoveProducer(this);
+    }
+
+    private protected override void CloseDependents(CloseReason reason)
+    {
         // The worker closes the consumers too (CONSUMER_PRODUCER_CLOSE); closing them here makes the cascade
         // synchronous. Not when their router or worker is closing everything: then their transports close them.
         bool cascade = reason is not (CloseReason.WorkerClosed or CloseReason.WorkerDied) && !_transport.Router.IsClosed;
         foreach (var consumer in _consumers.Values)
-        {
             if (cascade) consumer.OnProducerClosed();
-        }
         _consumers.Clear();
-        _paused.Complete();
-        _score.Complete();
-        _videoOrientation.Complete();
-        _trace.Complete();
-        _closed.EmitAndComplete(reason);
-        return true;
     }
 
-    // ---------------------------------------------------------------------------------------------
-    // Notifications (parsed on the dispatch loop)
-    // ---------------------------------------------------------------------------------------------
-
-    internal static readonly EntityNotificationParser<Producer> ParseNotification = static (Event @event, in FBS.Notification.Notification n) =>
+    void INotificationTarget<ProducerNotification>.OnNotification(ProducerNotification notification)
     {
-        switch (@event)
+        switch (notification)
         {
-            case Event.PRODUCER_SCORE:
-            {
-                var scores = ProducerProtocol.ParseScoreNotification(n);
-                return p => p._score.OnNext(scores);
-            }
-            case Event.PRODUCER_VIDEO_ORIENTATION_CHANGE:
-            {
-                var orientation = ProducerProtocol.ParseVideoOrientationNotification(n);
-                return p => p._videoOrientation.OnNext(orientation);
-            }
-            case Event.PRODUCER_TRACE:
-            {
-                var trace = ProducerProtocol.ParseTraceNotification(n);
-                return p => p._trace.OnNext(trace);
-            }
-            default:
-                return null;
+            case ProducerNotification.Score s: _score.OnNext(s.Scores); break;
+            case ProducerNotification.VideoOrientationChange v: _videoOrientation.OnNext(v.Orientation); break;
+            case ProducerNotification.Trace t: _trace.OnNext(t.Event); break;
         }
-    };
+    }
 }

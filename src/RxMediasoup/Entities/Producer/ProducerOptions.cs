@@ -24,6 +24,6 @@ public sealed record ProducerOptions
     /// <summary>Whether the worker adds mediasoup's packet-id RTP header extension to forwarded packets. Default false.</summary>
     public bool EnableMediasoupPacketIdHeaderExtension { get; init; }
 
-    /// <summary>Custom application data, available as <see cref="Producer.AppData"/>.</summary>
+    /// <summary>Custom application data, available as <see cref="MediasoupEntity.AppData"/>.</summary>
     public IDictionary<string, object?>? AppData { get; init; }
 }

@@ -24,7 +24,7 @@ public abstract partial class Transport
 
     /// <summary>
     /// Creates a producer: tells the router about media the endpoint sends (or, on a <see cref="DirectTransport"/>,
-    /// the application sends with <see cref="Producer.Send"/>). The RTP parameters are validated and mapped to the
+    /// the application sends with <see cref="DirectProducer.Send"/>). The RTP parameters are validated and mapped to the
     /// router's codecs before anything is sent; the transport's CNAME replaces theirs (except on a
     /// <see cref="PipeTransport"/>). If <paramref name="cancellationToken"/> is cancelled after the request was sent and
     /// the worker still creates the producer, it is closed.
@@ -65,35 +65,22 @@ public abstract partial class Transport
         ThrowIfClosed();
         cancellationToken.ThrowIfCancellationRequested();
         string producerId = options.Id ?? Guid.NewGuid().ToString();
-        var sink = new EntityNotificationSink<Producer>(Producer.ParseNotification);
+        var sink = new NotificationSink<ProducerNotification>(ProducerNotification.Parse, Channel.Deliveries, "Producer");
         var data = new ProduceRequestData(producerId, options.Kind, negotiated, rtpMapping, options.Paused,
             (uint)options.KeyFrameRequestDelay, options.EnableMediasoupPacketIdHeaderExtension);
-        Channel.RegisterHandler(producerId, sink);
-        ProduceResult result;
-        try
+        return await EntityCreation.CreateAsync(this, new EntityCreation.Steps<ProduceResult, Producer>
         {
-            var created = ProducerProtocol.ProduceAsync(Channel, Id, data, CancellationToken.None);
-            await EntityCreation.AwaitCreatedAsync(created,
-                () => ProducerProtocol.CloseAsync(Channel, Id, producerId, CancellationToken.None), cancellationToken).ConfigureAwait(false);
-            result = await created.ConfigureAwait(false);
-        }
-        catch
-        {
-            Channel.UnregisterHandler(producerId);
-            throw;
-        }
-
-        var producer = new Producer(this, producerId, options.Kind, negotiated, result.Type, consumableRtpParameters, options.Paused,
-            sink, options.AppData, Logger);
-        if (!Producers.Add(producer) || !Router.AddProducer(producer))
-        {
-            // The transport (or its router/worker) closed while the producer was being created.
-            producer.OnTransportClosed(ChildCloseReason());
-            ThrowIfClosed();
-            throw new NotFoundException($"Transport closed while creating a producer [id:{Id}]");
-        }
-        sink.Attach(producer);
-        return producer;
+            Kind = nameof(Producer),
+            Id = producerId,
+            Sink = sink,
+            Send = () => ProducerProtocol.ProduceAsync(Channel, Id, data, CancellationToken.None),
+            CloseInWorker = () => ProducerProtocol.CloseAsync(Channel, Id, producerId, CancellationToken.None),
+            Construct = result => Producer.Create(this, producerId, options.Kind, negotiated, result.Type, consumableRtpParameters,
+                options.Paused, sink, options.AppData),
+            Register = producer => Producers.Add(producer) && Router.AddProducer(producer),
+            Attach = sink.Attach,
+            ParentCloseReason = ChildCloseReason,
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -23,7 +23,7 @@ namespace RxMediasoup;
 /// <para>Streams deliver synchronously on the channel's dispatch loop, in worker order: put slow work behind
 /// <c>ObserveOn</c>. A subscriber that throws is logged and removed.</para>
 /// </remarks>
-public abstract partial class Transport : IAsyncDisposable
+public abstract partial class Transport : IAsyncDisposable, IEntityParent
 {
     private readonly Router _router;
     private readonly EntityNotificationSink<Transport> _sink;
@@ -82,6 +82,12 @@ public abstract partial class Transport : IAsyncDisposable
 
     /// <summary>The worker channel.</summary>
     internal WorkerChannel Channel => _router.Channel;
+
+    WorkerChannel IEntityParent.Channel => Channel;
+    void IEntityParent.ThrowIfClosed() => ThrowIfClosed();
+    string IEntityParent.EntityKind => GetType().Name;
+
+    string IEntityParent.EntityId => Id;
 
     /// <summary>The logger.</summary>
     internal ILogger Logger { get; }

@@ -70,7 +70,7 @@ public sealed class Worker : IAsyncDisposable
 
         var process = WorkerProcess.Spawn(binary, settings.ToArguments(),
             new Dictionary<string, string> { ["MEDIASOUP_VERSION"] = MediasoupInfo.WorkerVersion }, logger);
-        var channel = new WorkerChannel(process.ChannelSocket, process.Pid, loggerFactory, settings.RequestTimeout);
+        var channel = new WorkerChannel(process.ChannelSocket, process.Pid, loggerFactory, settings.RequestTimeout, settings.DeliveryWarningThreshold);
         var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         string pidHandler = process.Pid.ToString(CultureInfo.InvariantCulture);
         channel.RegisterHandler(pidHandler, WorkerProtocol.RunningSink(() => running.TrySetResult()));

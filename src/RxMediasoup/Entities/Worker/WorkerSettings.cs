@@ -57,6 +57,12 @@ public sealed record WorkerSettings
     /// </summary>
     public TimeSpan? RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A subscriber that holds the delivery of this worker's streams longer than this (a slow or blocking
+    /// <c>OnNext</c>) is logged as a warning naming the stream; null disables the watchdog. Default 1 s.
+    /// </summary>
+    public TimeSpan? DeliveryWarningThreshold { get; init; } = TimeSpan.FromSeconds(1);
+
     internal void Validate()
     {
         if (!Enum.IsDefined(LogLevel))
@@ -83,6 +89,8 @@ public sealed record WorkerSettings
             throw new ArgumentOutOfRangeException(nameof(StartupTimeout), StartupTimeout, "startupTimeout must be positive");
         if (RequestTimeout is { } t && t <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(RequestTimeout), t, "requestTimeout must be positive or null");
+        if (DeliveryWarningThreshold is { } w && w <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(DeliveryWarningThreshold), w, "deliveryWarningThreshold must be positive or null");
     }
 
     private static void ValidatePort(int? port, string name)

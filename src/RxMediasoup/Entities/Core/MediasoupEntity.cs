@@ -1,0 +1,229 @@
+using Microsoft.Extensions.Logging;
+using RxMediasoup.Channel;
+using RxMediasoup.Reactive;
+
+namespace RxMediasoup;
+
+/// <summary>
+/// What every mediasoup entity has: <see cref="AppData"/>, <see cref="IsClosed"/>, the <see cref="Closed"/> stream,
+/// <see cref="CloseAsync"/> / <see cref="DisposeAsync"/>, and one lifecycle and command policy.
+/// </summary>
+/// <remarks>
+/// <para><b>Closing</b>, whatever the cause (explicit, parent closed, producer closed, listen server closed, worker
+/// closed or died): <see cref="IsClosed"/> is true at once; the entity's own children close first (with the reason
+/// their parent gives them); then every stream of the entity completes and <see cref="Closed"/> emits the reason —
+/// the last thing the entity's streams deliver; then the entities that depend on it close (a producer's consumers
+/// on other transports, with <see cref="CloseReason.ProducerClosed"/>), as in mediasoup.</para>
+/// <para><b>Commands</b> (<c>…Async</c> methods) never throw synchronously: they return a faulted task. On a closed
+/// entity the error is <see cref="NotFoundException"/> ("&lt;Kind&gt; closed"), or <see cref="WorkerClosedException"/>
+/// once the worker is closed or dead — checked before anything else.</para>
+/// <para><b>Delivery</b>: an entity's streams are delivered through its worker's delivery queue: subscribers are called
+/// with no lock held, one at a time, in worker order; a command's resulting state is applied before later
+/// notifications of the entity and before the command's awaiter resumes; a subscriber that blocks (even on a
+/// command's task) delays later deliveries of that worker, never the reading of responses. A subscriber holding
+/// delivery longer than <see cref="WorkerSettings.DeliveryWarningThreshold"/> is logged.</para>
+/// </remarks>
+public abstract class MediasoupEntity : IAsyncDisposable, IEntityParent
+{
+    private readonly List<IStreamCompletion> _streams = [];
+    private readonly StreamSubject<CloseReason> _closed;
+    private int _isClosed;
+    private CloseReason? _closeReason;
+
+    private protected MediasoupEntity(string kind, string entityId, WorkerChannel channel, ILogger logger,
+        IDictionary<string, object?>? appData)
+    {
+        EntityKind = kind;
+        EntityId = entityId;
+        Channel = channel;
+        Logger = logger;
+        AppData = appData ?? new Dictionary<string, object?>();
+        _closed = StreamSubject<CloseReason>.Signal($"{kind}.Closed", channel.Deliveries, logger);
+    }
+
+    /// <summary>Custom application data.</summary>
+    public IDictionary<string, object?> AppData { get; set; }
+
+    /// <summary>True once the entity is closed (set at once, before its streams complete).</summary>
+    public bool IsClosed => Volatile.Read(ref _isClosed) != 0;
+
+    /// <summary>
+    /// Emits why the entity closed, once, then completes; replayed to late subscribers; never errors. It is the last
+    /// thing the entity's streams deliver.
+    /// <code>
+    /// closed:     ----------(reason|)
+    /// </code>
+    /// </summary>
+    public IObservable<CloseReason> Closed => _closed;
+
+    /// <summary>
+    /// Closes the entity and, in the worker, what it owns; <see cref="Closed"/> emits <see cref="CloseReason.Explicit"/>.
+    /// Idempotent; completes when the worker has processed the close (errors because the worker or the parent is
+    /// already gone are ignored).
+    /// </summary>
+    public async Task CloseAsync()
+    {
+        if (!CloseCore(CloseReason.Explicit)) return;
+        try
+        {
+            await SendCloseAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WorkerClosedException or NotFoundException)
+        {
+        }
+    }
+
+    /// <summary>Same as <see cref="CloseAsync"/>.</summary>
+    public ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return new(CloseAsync());
+    }
+
+    /// <summary>The entity kind in messages ("Producer", "WebRtcTransport"…).</summary>
+    internal string EntityKind { get; }
+
+    /// <summary>The id in messages and the channel's handler table (the pid for a worker).</summary>
+    internal string EntityId { get; }
+
+    /// <summary>The worker channel.</summary>
+    internal WorkerChannel Channel { get; }
+
+    /// <summary>The logger of the entity.</summary>
+    internal ILogger Logger { get; }
+
+    /// <summary>Why the entity closed; null while open.</summary>
+    internal CloseReason? ClosedBecause => Volatile.Read(ref _isClosed) != 0 ? _closeReason : null;
+
+    /// <summary>Total subscribers of the entity's streams (a diagnostic for leak checks).</summary>
+    internal int SubscriberCount
+    {
+        get
+        {
+            int n = _closed.SubscriberCount;
+            lock (_streams) foreach (var s in _streams) n += s.SubscriberCount;
+            return n;
+        }
+    }
+
+    /// <summary>The signal stream behind <see cref="Closed"/> (for shared polls that stop when the entity closes).</summary>
+    private protected IObservable<CloseReason> ClosedSignal => _closed;
+
+    /// <summary>
+    /// Closes the entity without telling the worker (it closed it, or a parent's close covers it). False if it was
+    /// already closed. See the class remarks for the order.
+    /// </summary>
+    internal bool CloseCore(CloseReason reason)
+    {
+        if (Interlocked.Exchange(ref _isClosed, 1) != 0) return false;
+        _closeReason = reason;
+        Channel.UnregisterHandler(EntityId);
+        Run(() => OnClosing(reason), "closing");
+        Run(() => CloseChildren(reason), "closing children");
+        IStreamCompletion[] streams;
+        lock (_streams) streams = [.. _streams];
+        foreach (var s in streams) s.Complete();
+        _closed.OnNext(reason);
+        Run(() => CloseDependents(reason), "closing dependents");
+        return true;
+    }
+
+    /// <summary>Detaches the entity from its parents' collections; runs first in <see cref="CloseCore"/>.</summary>
+    private protected virtual void OnClosing(CloseReason reason)
+    {
+    }
+
+    /// <summary>Closes what the entity owns (they report the reason this derives from <paramref name="reason"/>).</summary>
+    private protected virtual void CloseChildren(CloseReason reason)
+    {
+    }
+
+    /// <summary>Closes what depends on the entity after its own <see cref="Closed"/> (a producer's consumers).</summary>
+    private protected virtual void CloseDependents(CloseReason reason)
+    {
+    }
+
+    /// <summary>Tells the worker to close the entity (after <see cref="CloseCore"/>).</summary>
+    private protected abstract Task SendCloseAsync();
+
+    /// <summary>True when the worker is closed or dead (commands then fail with <see cref="WorkerClosedException"/>).</summary>
+    private protected virtual bool WorkerIsGone => Channel.IsClosed;
+
+    /// <summary>
+    /// The error a command gets now: <see cref="WorkerClosedException"/> when the worker is gone (or the entity closed
+    /// because of it), <see cref="NotFoundException"/> when the entity is closed, else null.
+    /// </summary>
+    internal Exception? ClosedError()
+    {
+        if (WorkerIsGone || (IsClosed && _closeReason is CloseReason.WorkerClosed or CloseReason.WorkerDied))
+            return new WorkerClosedException($"Worker closed [{EntityKind}:{EntityId}]");
+        return IsClosed ? new NotFoundException($"{EntityKind} closed [id:{EntityId}]") : null;
+    }
+
+    /// <summary>Throws <see cref="ClosedError"/> (for code already inside an async command).</summary>
+    internal void ThrowIfClosed()
+    {
+        if (ClosedError() is { } e) throw e;
+    }
+
+    /// <summary>Runs a command under the command policy: a faulted task, never a synchronous throw.</summary>
+    private protected Task Command(Func<Task> command)
+    {
+        if (ClosedError() is { } e) return Task.FromException(e);
+        try { return command(); }
+        catch (Exception ex) { return Task.FromException(ex); }
+    }
+
+    /// <summary>Runs a command under the command policy: a faulted task, never a synchronous throw.</summary>
+    private protected Task<T> Command<T>(Func<Task<T>> command)
+    {
+        if (ClosedError() is { } e) return Task.FromException<T>(e);
+        try { return command(); }
+        catch (Exception ex) { return Task.FromException<T>(ex); }
+    }
+
+    /// <summary>A state stream of this entity (completes when it closes).</summary>
+    private protected StreamSubject<T> State<T>(string name, T initial, IEqualityComparer<T>? comparer = null)
+        => Track(StreamSubject<T>.State($"{EntityKind}.{name}", initial, Channel.Deliveries, Logger, comparer));
+
+    /// <summary>A hot event stream of this entity (completes when it closes).</summary>
+    private protected StreamSubject<T> Events<T>(string name)
+        => Track(StreamSubject<T>.Events($"{EntityKind}.{name}", Channel.Deliveries, Logger));
+
+    /// <summary>Completes <paramref name="stream"/> with the entity (a live collection, a signal…).</summary>
+    private protected TStream Track<TStream>(TStream stream) where TStream : IStreamCompletion
+    {
+        lock (_streams) _streams.Add(stream);
+        return stream;
+    }
+
+    private void Run(Action step, string what)
+    {
+        try { step(); }
+        catch (Exception e) { Logger.LogError(e, "error while {What} {Entity}", what, this); }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{EntityKind}[id:{EntityId}]";
+
+    WorkerChannel IEntityParent.Channel => Channel;
+    string IEntityParent.EntityKind => EntityKind;
+    string IEntityParent.EntityId => EntityId;
+    void IEntityParent.ThrowIfClosed() => ThrowIfClosed();
+}
+
+/// <summary>What creating a child needs of its parent (<see cref="EntityCreation"/>).</summary>
+internal interface IEntityParent
+{
+    WorkerChannel Channel { get; }
+    string EntityKind { get; }
+    string EntityId { get; }
+    void ThrowIfClosed();
+}
+
+/// <summary>Something an entity completes when it closes.</summary>
+internal interface IStreamCompletion
+{
+    int SubscriberCount { get; }
+    bool Complete();
+}

@@ -1,0 +1,71 @@
+using RxMediasoup.Channel;
+using Event = FBS.Notification.Event;
+
+namespace RxMediasoup.Protocol;
+
+/// <summary>
+/// Parses one notification into the entity's typed notification record (one family per entity, e.g.
+/// <see cref="ProducerNotification"/>); null for an event the entity does not handle. Runs on the channel's reader
+/// while the notification is still in the receive buffer: it copies what it keeps.
+/// </summary>
+internal delegate TNotification? NotificationParser<TNotification>(Event @event, in FBS.Notification.Notification notification)
+    where TNotification : class;
+
+/// <summary>An entity that handles its typed notifications (called on the worker's <see cref="DeliveryQueue"/>, in worker order).</summary>
+internal interface INotificationTarget<in TNotification>
+{
+    void OnNotification(TNotification notification);
+}
+
+/// <summary>
+/// The one notification sink of every entity. It is registered on the channel BEFORE the create request is sent;
+/// each notification is parsed at once on the reader into a typed record and posted to the worker's delivery
+/// queue, so the reader never runs entity or subscriber code. Records that arrive before the entity exists (e.g.
+/// CONSUMER_PRODUCER_PAUSE for a paused producer, sent before the consume response) are kept and delivered first,
+/// in order, when the entity attaches.
+/// </summary>
+internal sealed class NotificationSink<TNotification>(NotificationParser<TNotification> parse, DeliveryQueue queue, string name)
+    : INotificationSink where TNotification : class
+{
+    private static readonly Action<object?, object?> Deliver =
+        static (target, notification) => ((INotificationTarget<TNotification>)target!).OnNotification((TNotification)notification!);
+
+    private readonly object _gate = new();
+    private INotificationTarget<TNotification>? _target;
+    private List<TNotification>? _early;
+
+    /// <summary>How many notifications arrived before the entity attached (a diagnostic for tests).</summary>
+    public int EarlyNotificationCount { get; private set; }
+
+    /// <summary>Starts delivering to <paramref name="target"/>, first whatever arrived before.</summary>
+    public void Attach(INotificationTarget<TNotification> target)
+    {
+        lock (_gate)
+        {
+            if (_early is { } early)
+                foreach (var n in early) queue.Post(Deliver, target, n, name);
+            _early = null;
+            Volatile.Write(ref _target, target);
+        }
+    }
+
+    public void OnNotification(Event @event, in FBS.Notification.Notification notification)
+    {
+        if (parse(@event, notification) is not { } parsed) return;
+        var target = Volatile.Read(ref _target);
+        if (target is null)
+        {
+            lock (_gate)
+            {
+                target = _target;
+                if (target is null)
+                {
+                    (_early ??= []).Add(parsed);
+                    EarlyNotificationCount++;
+                    return;
+                }
+            }
+        }
+        queue.Post(Deliver, target, parsed, name);
+    }
+}

@@ -1,0 +1,271 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using RxMediasoup.Channel;
+
+namespace RxMediasoup.Reactive;
+
+/// <summary>
+/// The one stream primitive behind every entity stream, in three modes:
+/// <list type="bullet">
+/// <item><see cref="State"/> (<c>Paused</c>, <c>Score</c>, <c>IceState</c>…): replays the current value on subscribe,
+/// then distinct changes; <see cref="Value"/> is synchronous.</item>
+/// <item><see cref="Events"/> (<c>Trace</c>, <c>Rtp</c>, <c>Message</c>…): hot, no replay, every value; may
+/// <see cref="Fail"/> (shared stats polls).</item>
+/// <item><see cref="Signal"/> (<c>Closed</c>, <c>Died</c>): at most one value then completion, both replayed to late
+/// subscribers.</item>
+/// </list>
+/// Rules shared by all modes: subscribers are called with no lock held, through a <see cref="DeliveryQueue"/> (the
+/// worker's, for entity streams), so deliveries are serial and in publish order: a publisher that finds a delivery
+/// in progress enqueues, and the delivering thread drains. A subscriber only gets values published after it
+/// subscribed (its replay comes first). A subscriber that throws is logged and removed. Nothing follows completion.
+/// Entity streams never fail.
+/// </summary>
+internal sealed class StreamSubject<T> : IObservableState<T>, IStreamCompletion
+{
+    private enum Mode { State, Events, Signal }
+
+    private readonly object _gate = new();
+    private readonly string _name;
+    private readonly Mode _mode;
+    private readonly DeliveryQueue _queue;
+    private readonly ILogger _logger;
+    private readonly IEqualityComparer<T> _comparer;
+    private Subscriber[] _subscribers = [];
+    private T _value;
+    private bool _hasValue;
+    private long _version;
+    private bool _terminated;
+    private Exception? _error;
+
+    private StreamSubject(string name, Mode mode, T initial, bool hasValue, DeliveryQueue? queue, ILogger? logger, IEqualityComparer<T>? comparer)
+    {
+        _name = name;
+        _mode = mode;
+        _value = initial;
+        _hasValue = hasValue;
+        _queue = queue ?? new DeliveryQueue(logger);
+        _logger = logger ?? NullLogger.Instance;
+        _comparer = comparer ?? EqualityComparer<T>.Default;
+    }
+
+    /// <summary>A state stream with an initial value.</summary>
+    public static StreamSubject<T> State(string name, T initial, DeliveryQueue? queue = null, ILogger? logger = null, IEqualityComparer<T>? comparer = null)
+        => new(name, Mode.State, initial, true, queue, logger, comparer);
+
+    /// <summary>A hot event stream.</summary>
+    public static StreamSubject<T> Events(string name, DeliveryQueue? queue = null, ILogger? logger = null)
+        => new(name, Mode.Events, default!, false, queue, logger, null);
+
+    /// <summary>A lifecycle signal: one value, then completion, replayed to late subscribers.</summary>
+    public static StreamSubject<T> Signal(string name, DeliveryQueue? queue = null, ILogger? logger = null)
+        => new(name, Mode.Signal, default!, false, queue, logger, null);
+
+    /// <summary>The stream's name (logged when a subscriber throws or holds delivery).</summary>
+    public string Name => _name;
+
+    /// <inheritdoc />
+    public T Value { get { lock (_gate) return _value; } }
+
+    /// <summary>True once completed or failed.</summary>
+    public bool IsCompleted { get { lock (_gate) return _terminated; } }
+
+    /// <summary>Current subscriber count (a diagnostic for leak checks).</summary>
+    public int SubscriberCount => Volatile.Read(ref _subscribers).Length;
+
+    /// <summary>
+    /// Publishes a value: state mode sets <see cref="Value"/> at once and delivers it if it differs; event mode
+    /// delivers every value; signal mode emits it and completes. False when ignored (completed, or not a change).
+    /// </summary>
+    public bool OnNext(T value)
+    {
+        long version;
+        lock (_gate)
+        {
+            if (_terminated) return false;
+            if (_mode == Mode.State && _comparer.Equals(_value, value)) return false;
+            version = ++_version;
+            if (_mode != Mode.Events)
+            {
+                _value = value;
+                _hasValue = true;
+            }
+            if (_mode == Mode.Signal) _terminated = true;
+        }
+        if (_mode == Mode.Events)
+        {
+            // The hot path (RTP, data messages): no allocation beyond boxing a value type. An event reaches whoever is
+            // subscribed when it is delivered.
+            _queue.Post(static (s, v) => ((StreamSubject<T>)s!).DeliverEvent((T)v!), this, value, _name);
+            return true;
+        }
+        _queue.Post(static (s, v) => ((StreamSubject<T>)s!).Deliver((Delivery)v!), this, new Delivery(version, value, Kind.Next), _name);
+        if (_mode == Mode.Signal)
+            _queue.Post(static (s, v) => ((StreamSubject<T>)s!).Deliver((Delivery)v!), this, new Delivery(version, default!, Kind.Completed), _name);
+        return true;
+    }
+
+    /// <summary>Completes every subscriber after the values already published; false if already terminated.</summary>
+    public bool Complete() => Terminate(null);
+
+    /// <summary>Fails every subscriber (event mode only: a stats poll whose request failed); false if already terminated.</summary>
+    public bool Fail(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        if (_mode != Mode.Events) throw new InvalidOperationException($"{_name} never fails");
+        return Terminate(error);
+    }
+
+    /// <inheritdoc />
+    public IDisposable Subscribe(IObserver<T> observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        Subscriber subscriber;
+        Replay pendingReplay;
+        lock (_gate)
+        {
+            bool replay = _mode == Mode.State || (_mode == Mode.Signal && _hasValue);
+            // With a replay pending the subscriber starts busy: values delivered before the replay ran wait behind it.
+            subscriber = new Subscriber(this, observer, _version, replayPending: replay || _terminated);
+            var replayValue = _value;
+            var terminated = _terminated;
+            var error = _error;
+            if (!terminated) _subscribers = [.. _subscribers, subscriber];
+            if (!replay && !terminated) return subscriber;
+            pendingReplay = new Replay(replay, replayValue, terminated, error);
+        }
+        // The replay runs here, synchronously (as a BehaviorSubject's does); a value delivered to this subscriber
+        // meanwhile waits in its own queue, so it never overtakes the replay nor overlaps it.
+        subscriber.Replay(pendingReplay);
+        return subscriber;
+    }
+
+    private bool Terminate(Exception? error)
+    {
+        long version;
+        lock (_gate)
+        {
+            if (_terminated) return false;
+            _terminated = true;
+            _error = error;
+            version = ++_version;
+        }
+        _queue.Post(static (s, v) => ((StreamSubject<T>)s!).Deliver((Delivery)v!), this,
+            new Delivery(version, default!, error is null ? Kind.Completed : Kind.Failed, error), _name);
+        return true;
+    }
+
+    private void Deliver(Delivery delivery)
+    {
+        var subscribers = Volatile.Read(ref _subscribers);
+        foreach (var s in subscribers)
+        {
+            if (s.StartVersion >= delivery.Version || s.IsDisposed) continue;
+            s.Deliver(delivery);
+        }
+        if (delivery.Kind != Kind.Next)
+        {
+            lock (_gate) _subscribers = [];
+        }
+    }
+
+    private void DeliverEvent(T value)
+    {
+        foreach (var s in Volatile.Read(ref _subscribers))
+            if (!s.IsDisposed) s.Deliver(Kind.Next, value, null);
+    }
+
+    private void Remove(Subscriber subscriber)
+    {
+        lock (_gate)
+        {
+            int i = Array.IndexOf(_subscribers, subscriber);
+            if (i < 0) return;
+            _subscribers = [.. _subscribers[..i], .. _subscribers[(i + 1)..]];
+        }
+    }
+
+    private enum Kind { Next, Completed, Failed }
+
+    private sealed record Delivery(long Version, T Value, Kind Kind, Exception? Error = null);
+
+    private sealed record Replay(bool HasValue, T Value, bool Terminated, Exception? Error);
+
+    private sealed class Subscriber(StreamSubject<T> owner, IObserver<T> observer, long startVersion, bool replayPending) : IDisposable
+    {
+        private readonly object _gate = new();
+        private Queue<(Kind Kind, T Value, Exception? Error)>? _waiting;
+        private bool _busy = replayPending;
+        private int _disposed;
+
+        public long StartVersion { get; } = startVersion;
+
+        public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+        /// <summary>Runs the replay (the subscriber is busy until then), then what arrived meanwhile.</summary>
+        public void Replay(Replay replay)
+        {
+            if (replay.HasValue && !IsDisposed) Call(Kind.Next, replay.Value, null);
+            if (replay.Terminated && !IsDisposed) Call(replay.Error is null ? Kind.Completed : Kind.Failed, default!, replay.Error);
+            DrainWaiting();
+        }
+
+        public void Deliver(Delivery d) => Deliver(d.Kind, d.Value, d.Error);
+
+        /// <summary>Calls the observer, one call at a time: a call arriving while another runs waits for it, in order.</summary>
+        public void Deliver(Kind kind, T value, Exception? error)
+        {
+            lock (_gate)
+            {
+                if (_busy)
+                {
+                    (_waiting ??= new()).Enqueue((kind, value, error));
+                    return;
+                }
+                _busy = true;
+            }
+            if (!IsDisposed) Call(kind, value, error);
+            DrainWaiting();
+        }
+
+        private void DrainWaiting()
+        {
+            while (true)
+            {
+                (Kind Kind, T Value, Exception? Error) next;
+                lock (_gate)
+                {
+                    if (_waiting is not { Count: > 0 } w)
+                    {
+                        _busy = false;
+                        return;
+                    }
+                    next = w.Dequeue();
+                }
+                if (!IsDisposed) Call(next.Kind, next.Value, next.Error);
+            }
+        }
+
+        private void Call(Kind kind, T value, Exception? error)
+        {
+            try
+            {
+                switch (kind)
+                {
+                    case Kind.Next: observer.OnNext(value); break;
+                    case Kind.Completed: observer.OnCompleted(); break;
+                    default: observer.OnError(error!); break;
+                }
+            }
+            catch (Exception e)
+            {
+                owner._logger.LogError(e, "a subscriber of {Stream} threw; it was removed", owner._name);
+                Dispose();
+            }
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0) owner.Remove(this);
+        }
+    }
+}
