@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 
-namespace RxMediasoup.Tests.Router;
+namespace RxMediasoup.Tests.Routers;
 
 /// <summary>Port of mediasoup 3.22.0 node/lib/test/test-Router.js, against the real worker.</summary>
 public sealed class RouterTests : IAsyncLifetime
