@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using RxMediasoup.Channel.Native;
-using RxMediasoup.Tests.Worker;
+using RxMediasoup.Tests.Workers;
 
 namespace RxMediasoup.Tests.Channel;
 

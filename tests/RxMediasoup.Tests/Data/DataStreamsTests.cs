@@ -1,6 +1,6 @@
 using System.Reactive.Linq;
 using RxMediasoup.Protocol;
-using RxMediasoup.Tests.ProtocolMapping;
+using RxMediasoup.Tests.Protocol;
 using Event = FBS.Notification.Event;
 using FbsDataConsumer = FBS.DataConsumer;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace RxMediasoup.Tests;
+namespace RxMediasoup.Tests.Infrastructure;
 
 /// <summary>An ILoggerFactory that records every log entry, for asserting what the library logs.</summary>
 public sealed class CapturingLoggerFactory : ILoggerFactory

@@ -1,4 +1,4 @@
-namespace RxMediasoup.Tests;
+namespace RxMediasoup.Tests.Infrastructure;
 
 /// <summary>
 /// Marks a test as the port of one case of mediasoup 3.22.0's Node test suite (<c>node/lib/test/*.js</c>).

@@ -1,7 +1,7 @@
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 
-namespace RxMediasoup.Tests;
+namespace RxMediasoup.Tests.Infrastructure;
 
 public static class ObservableTestExtensions
 {

@@ -1,6 +1,6 @@
 using RxMediasoup.Channel.Native;
 
-namespace RxMediasoup.Tests;
+namespace RxMediasoup.Tests.Infrastructure;
 
 /// <summary>Linux process facts read from /proc, and signals, for tests of process hygiene.</summary>
 public static class Processes

@@ -3,7 +3,7 @@ using Event = FBS.Notification.Event;
 using FbsConsumer = FBS.Consumer;
 using Method = FBS.Request.Method;
 
-namespace RxMediasoup.Tests.ProtocolMapping;
+namespace RxMediasoup.Tests.Protocol;
 
 /// <summary>TRANSPORT_CONSUME and the consumer's requests, responses and notifications.</summary>
 public class ConsumerProtocolTests

@@ -5,7 +5,7 @@ using FbsDataConsumer = FBS.DataConsumer;
 using FbsDataProducer = FBS.DataProducer;
 using Method = FBS.Request.Method;
 
-namespace RxMediasoup.Tests.ProtocolMapping;
+namespace RxMediasoup.Tests.Protocol;
 
 /// <summary>TRANSPORT_PRODUCE_DATA / TRANSPORT_CONSUME_DATA and the data producer's and data consumer's messages.</summary>
 public class DataProtocolTests

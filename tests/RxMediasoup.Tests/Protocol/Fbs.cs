@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using Google.FlatBuffers;
 using RxMediasoup.Tests.Channel;
 
-namespace RxMediasoup.Tests.ProtocolMapping;
+namespace RxMediasoup.Tests.Protocol;
 
 /// <summary>Builds and reads FlatBuffers for the protocol tests.</summary>
 internal static class Fbs

@@ -3,7 +3,7 @@ using Event = FBS.Notification.Event;
 using FbsProducer = FBS.Producer;
 using Method = FBS.Request.Method;
 
-namespace RxMediasoup.Tests.ProtocolMapping;
+namespace RxMediasoup.Tests.Protocol;
 
 /// <summary>TRANSPORT_PRODUCE and the producer's requests, responses and notifications.</summary>
 public class ProducerProtocolTests

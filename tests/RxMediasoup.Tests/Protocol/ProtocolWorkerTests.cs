@@ -1,7 +1,7 @@
 using RxMediasoup.Channel;
 using RxMediasoup.Protocol;
 
-namespace RxMediasoup.Tests.ProtocolMapping;
+namespace RxMediasoup.Tests.Protocol;
 
 /// <summary>
 /// The producer/consumer/data protocol functions against the real worker (no entities: the worker must accept every

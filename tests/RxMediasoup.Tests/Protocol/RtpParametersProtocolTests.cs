@@ -2,7 +2,7 @@ using Google.FlatBuffers;
 using RxMediasoup.Protocol;
 using FbsRtp = FBS.RtpParameters;
 
-namespace RxMediasoup.Tests.ProtocolMapping;
+namespace RxMediasoup.Tests.Protocol;
 
 /// <summary>RTP parameters model → FlatBuffers → model, and the exact FlatBuffers shapes mediasoup writes.</summary>
 public class RtpParametersProtocolTests

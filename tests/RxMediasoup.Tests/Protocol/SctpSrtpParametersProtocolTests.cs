@@ -1,6 +1,6 @@
 using RxMediasoup.Protocol;
 
-namespace RxMediasoup.Tests.ProtocolMapping;
+namespace RxMediasoup.Tests.Protocol;
 
 /// <summary>SCTP stream parameters, SCTP parameters and SRTP parameters ⇄ FlatBuffers.</summary>
 public class SctpSrtpParametersProtocolTests

@@ -1,6 +1,6 @@
 using FbsRtpStream = FBS.RtpStream;
 
-namespace RxMediasoup.Tests.ProtocolMapping;
+namespace RxMediasoup.Tests.Protocol;
 
 /// <summary>Worker-side (object API) RTP stream dumps, stats and packets, with the model each should parse into.</summary>
 internal static class StreamFixtures

@@ -40,7 +40,7 @@ public sealed class WorkerReactiveTests : IAsyncLifetime
         {
             while (!enough.Task.IsCompleted)
             {
-                var router = await _worker.CreateRouterAsync(new RouterOptions { MediaCodecs = Router.RouterTests.MediaCodecs });
+                var router = await _worker.CreateRouterAsync(new RouterOptions { MediaCodecs = Routers.RouterTests.MediaCodecs });
                 await router.DumpAsync();
                 await router.CloseAsync();
             }
@@ -81,7 +81,7 @@ public sealed class WorkerReactiveTests : IAsyncLifetime
     public async Task UsingRouterClosesTheRouterWhenTheSubscriptionIsDisposed()
     {
         var created = new TaskCompletionSource<RxMediasoup.Router>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var subscription = _worker.UsingRouter(new RouterOptions { MediaCodecs = Router.RouterTests.MediaCodecs })
+        var subscription = _worker.UsingRouter(new RouterOptions { MediaCodecs = Routers.RouterTests.MediaCodecs })
             .Subscribe(r => created.TrySetResult(r), e => created.TrySetException(e));
         var router = await created.Task.WaitAsync(Timeout);
         Assert.False(router.IsClosed);

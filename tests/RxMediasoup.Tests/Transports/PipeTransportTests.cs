@@ -17,8 +17,8 @@ public sealed class PipeTransportTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _worker = await RxMediasoup.Worker.CreateAsync();
-        _router1 = await _worker.CreateRouterAsync(new RouterOptions { MediaCodecs = Router.RouterTests.MediaCodecs });
-        _router2 = await _worker.CreateRouterAsync(new RouterOptions { MediaCodecs = Router.RouterTests.MediaCodecs });
+        _router1 = await _worker.CreateRouterAsync(new RouterOptions { MediaCodecs = Routers.RouterTests.MediaCodecs });
+        _router2 = await _worker.CreateRouterAsync(new RouterOptions { MediaCodecs = Routers.RouterTests.MediaCodecs });
     }
 
     public async Task DisposeAsync() => await _worker.CloseAsync();

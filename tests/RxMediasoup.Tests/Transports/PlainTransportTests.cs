@@ -14,7 +14,7 @@ public sealed class PlainTransportTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _worker = await RxMediasoup.Worker.CreateAsync();
-        _router = await _worker.CreateRouterAsync(new RouterOptions { MediaCodecs = Router.RouterTests.MediaCodecs });
+        _router = await _worker.CreateRouterAsync(new RouterOptions { MediaCodecs = Routers.RouterTests.MediaCodecs });
     }
 
     public async Task DisposeAsync() => await _worker.CloseAsync();

@@ -1,7 +1,7 @@
 using System.Reactive.Linq;
 using RxMediasoup.Channel.Native;
 
-namespace RxMediasoup.Tests.Worker;
+namespace RxMediasoup.Tests.Workers;
 
 /// <summary>Port of mediasoup 3.22.0 node/lib/test/test-Worker.js, against the real worker.</summary>
 public class WorkerTests
@@ -230,5 +230,5 @@ public class WorkerTests
         => worker.Channel.RequestAsync(FBS.Request.Method.WORKER_UPDATE_SETTINGS, null,
             FBS.Request.Body.Worker_UpdateSettingsRequest, logLevel,
             static (b, level) => FBS.Worker.UpdateSettingsRequest.CreateUpdateSettingsRequest(b, b.CreateString(level)).Value,
-            Protocol.ProtocolHelpers.Accepted);
+            RxMediasoup.Protocol.ProtocolHelpers.Accepted);
 }

@@ -1,6 +1,9 @@
 using System.Reactive.Linq;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
 
-namespace RxMediasoup.Tests.Router;
+namespace RxMediasoup.Tests.Routers;
 
 /// <summary>Port of mediasoup 3.22.0 node/lib/test/test-Router.js, against the real worker.</summary>
 public sealed class RouterTests : IAsyncLifetime
@@ -119,13 +122,73 @@ public sealed class RouterTests : IAsyncLifetime
     [NodeCase("test-Router.js", "router.rtpCapabilities getter returns cloned RTP capabilities")]
     public async Task RtpCapabilitiesCannotBeModifiedByTheApplication()
     {
-        var router = await _worker.CreateRouterAsync(new RouterOptions { MediaCodecs = MediaCodecs });
-        var original = router.RtpCapabilities;
-        // Records are immutable: "modifying" yields a copy and leaves the router's capabilities as they were.
-        var modified = router.RtpCapabilities with { HeaderExtensions = [] };
-        Assert.Empty(modified.HeaderExtensions);
-        Assert.Equal(original, router.RtpCapabilities);
-        Assert.NotEmpty(router.RtpCapabilities.HeaderExtensions);
+        // Node clones on every get so that a caller mutating the result cannot change the router. Here the result
+        // is shared, so the property is that nothing reachable from it can be mutated: not the records (init-only
+        // setters), not their lists and dictionaries (even cast to a mutable collection interface), and not the
+        // collections the application passed in RouterOptions (the router must have copied them).
+        var mediaCodecs = MediaCodecs.ToList();
+        var opusParameters = new Dictionary<string, RtpParameterValue>(mediaCodecs[0].Parameters);
+        mediaCodecs[0] = mediaCodecs[0] with { Parameters = opusParameters };
+        var router = await _worker.CreateRouterAsync(new RouterOptions { MediaCodecs = mediaCodecs });
+        string before = JsonSerializer.Serialize(router.RtpCapabilities, MediasoupJson.Options);
+
+        var mutated = new List<string>();
+        MutateEverythingReachable(router.RtpCapabilities, "rtpCapabilities", mutated);
+        opusParameters["useinbandfec"] = 0;
+        opusParameters["injected"] = "yes";
+        mediaCodecs.Clear();
+
+        // The walk did reach every collection (so the assertion below is not vacuous).
+        Assert.Contains("rtpCapabilities.Codecs", mutated);
+        Assert.Contains("rtpCapabilities.HeaderExtensions", mutated);
+        Assert.Contains("rtpCapabilities.Codecs[0].Parameters", mutated);
+        Assert.Contains("rtpCapabilities.Codecs[0].RtcpFeedback", mutated);
+        Assert.Equal(before, JsonSerializer.Serialize(router.RtpCapabilities, MediasoupJson.Options));
+    }
+
+    /// <summary>
+    /// Tries to change <paramref name="value"/> and everything reachable from it: clears every collection through
+    /// each mutable interface it implements (a NotSupportedException is the read-only answer) and asserts that every
+    /// settable property of a model record is init-only. Records the path of each collection it tried.
+    /// </summary>
+    private static void MutateEverythingReachable(object value, string path, List<string> mutated)
+    {
+        var type = value.GetType();
+        if (value is string || type.IsPrimitive || type.IsEnum || type.IsValueType) return;
+        if (value is System.Collections.IEnumerable enumerable)
+        {
+            var items = enumerable.Cast<object?>().ToList();
+            mutated.Add(path);
+            TryMutate(value);
+            for (int i = 0; i < items.Count; i++)
+                if (items[i] is { } item) MutateEverythingReachable(item, $"{path}[{i}]", mutated);
+            return;
+        }
+        if (type.Namespace != typeof(RtpCapabilities).Namespace) return;
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (property.GetIndexParameters().Length > 0) continue;
+            if (property.SetMethod is { } setter)
+                Assert.True(setter.ReturnParameter.GetRequiredCustomModifiers().Contains(typeof(IsExternalInit)),
+                    $"{type.Name}.{property.Name} has a public setter that is not init-only");
+            if (property.GetValue(value) is { } child) MutateEverythingReachable(child, $"{path}.{property.Name}", mutated);
+        }
+    }
+
+    private static void TryMutate(object collection)
+    {
+        void Attempt(Action action)
+        {
+            try { action(); }
+            catch (NotSupportedException) { }
+            catch (TargetInvocationException e) when (e.InnerException is NotSupportedException) { }
+        }
+
+        if (collection is System.Collections.IList list) Attempt(list.Clear);
+        if (collection is System.Collections.IDictionary dictionary) Attempt(dictionary.Clear);
+        foreach (var @interface in collection.GetType().GetInterfaces()
+                     .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ICollection<>)))
+            Attempt(() => @interface.GetMethod(nameof(ICollection<int>.Clear))!.Invoke(collection, null));
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using Google.FlatBuffers;
 using RxMediasoup.Tests.Transports;
 using static RxMediasoup.Tests.Media.MediaTestData;
 
-namespace RxMediasoup.Tests.Media;
+namespace RxMediasoup.Tests.Producers;
 
 /// <summary>Port of mediasoup 3.22.0 node/lib/test/test-Producer.js, against the real worker.</summary>
 public sealed class ProducerTests : IAsyncLifetime

@@ -1,9 +1,9 @@
 using System.Reactive.Linq;
 using Microsoft.Reactive.Testing;
 using RxMediasoup.Channel.Native;
-using RxMediasoup.Tests.Router;
+using RxMediasoup.Tests.Routers;
 
-namespace RxMediasoup.Tests.WorkerManager;
+namespace RxMediasoup.Tests.WorkerManagers;
 
 /// <summary>WorkerManager against real workers: placement, respawn with back-off (real and virtual time), close.</summary>
 public class WorkerManagerTests

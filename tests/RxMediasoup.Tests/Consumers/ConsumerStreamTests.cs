@@ -5,7 +5,7 @@ using Microsoft.Reactive.Testing;
 using RxMediasoup.Tests.Transports;
 using static RxMediasoup.Tests.Media.MediaTestData;
 
-namespace RxMediasoup.Tests.Media;
+namespace RxMediasoup.Tests.Consumers;
 
 /// <summary>
 /// Stream semantics of the production Producer and Consumer in virtual time: worker notifications are fed to their

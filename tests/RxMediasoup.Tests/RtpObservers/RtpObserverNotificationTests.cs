@@ -1,7 +1,7 @@
 using System.Reactive;
 using Microsoft.Extensions.Logging.Abstractions;
 using RxMediasoup.Reactive;
-using RxMediasoup.Tests.ProtocolMapping;
+using RxMediasoup.Tests.Protocol;
 using Event = FBS.Notification.Event;
 using NotificationBody = FBS.Notification.BodyUnion;
 

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using static RxMediasoup.Tests.Transports.TransportTestHelpers;
 
-namespace RxMediasoup.Tests.WebRtcServer;
+namespace RxMediasoup.Tests.WebRtcServers;
 
 /// <summary>Port of mediasoup 3.22.0 node/lib/test/test-WebRtcServer.js, against the real worker.</summary>
 public sealed class WebRtcServerTests : IAsyncLifetime
