@@ -58,24 +58,32 @@ internal static class ConsumerProtocol
         CancellationToken cancellationToken)
         => channel.RequestAsync(Method.CONSUMER_GET_STATS, consumerId, ParseStatsResponse, cancellationToken);
 
-    /// <summary><paramref name="onAccepted"/> runs on the dispatch loop when the worker accepts, in answer order.</summary>
-    public static Task PauseAsync(WorkerChannel channel, string consumerId, CancellationToken cancellationToken, Action? onAccepted = null)
+    /// <summary><paramref name="onAccepted"/> applies the state as the worker's answer is read, in answer order.</summary>
+    public static Task PauseAsync(WorkerChannel channel, string consumerId, Action onAccepted, CancellationToken cancellationToken)
         => channel.RequestAsync(Method.CONSUMER_PAUSE, consumerId, AcceptedThen(onAccepted), cancellationToken);
 
-    /// <summary><paramref name="onAccepted"/> runs on the dispatch loop when the worker accepts, in answer order.</summary>
-    public static Task ResumeAsync(WorkerChannel channel, string consumerId, CancellationToken cancellationToken, Action? onAccepted = null)
+    /// <summary><paramref name="onAccepted"/> applies the state as the worker's answer is read, in answer order.</summary>
+    public static Task ResumeAsync(WorkerChannel channel, string consumerId, Action onAccepted, CancellationToken cancellationToken)
         => channel.RequestAsync(Method.CONSUMER_RESUME, consumerId, AcceptedThen(onAccepted), cancellationToken);
 
-    /// <summary>CONSUMER_SET_PREFERRED_LAYERS; completes with the preferred layers the worker settled on (<see langword="null"/> for non-simulcast/SVC consumers).</summary>
+    /// <summary>
+    /// CONSUMER_SET_PREFERRED_LAYERS; completes with the preferred layers the worker settled on (<see langword="null"/>
+    /// for non-simulcast/SVC consumers), which <paramref name="onAccepted"/> applies as the answer is read.
+    /// </summary>
     public static Task<ConsumerLayers?> SetPreferredLayersAsync(WorkerChannel channel, string consumerId, ConsumerLayers layers,
-        CancellationToken cancellationToken)
+        Action<ConsumerLayers?>? onAccepted, CancellationToken cancellationToken)
         => channel.RequestAsync(Method.CONSUMER_SET_PREFERRED_LAYERS, consumerId, FBS.Request.Body.Consumer_SetPreferredLayersRequest,
-            layers, static (b, l) => WriteSetPreferredLayersRequest(b, l).Value, ParseSetPreferredLayersResponse, cancellationToken);
+            layers, static (b, l) => WriteSetPreferredLayersRequest(b, l).Value, Then(ParseSetPreferredLayersResponse, onAccepted),
+            cancellationToken);
 
-    /// <summary>CONSUMER_SET_PRIORITY; completes with the priority the worker settled on.</summary>
-    public static Task<int> SetPriorityAsync(WorkerChannel channel, string consumerId, int priority, CancellationToken cancellationToken)
+    /// <summary>
+    /// CONSUMER_SET_PRIORITY; completes with the priority the worker settled on, which <paramref name="onAccepted"/>
+    /// applies as the answer is read.
+    /// </summary>
+    public static Task<int> SetPriorityAsync(WorkerChannel channel, string consumerId, int priority, Action<int>? onAccepted,
+        CancellationToken cancellationToken)
         => channel.RequestAsync(Method.CONSUMER_SET_PRIORITY, consumerId, FBS.Request.Body.Consumer_SetPriorityRequest,
-            priority, static (b, p) => WriteSetPriorityRequest(b, p).Value, ParseSetPriorityResponse, cancellationToken);
+            priority, static (b, p) => WriteSetPriorityRequest(b, p).Value, Then(ParseSetPriorityResponse, onAccepted), cancellationToken);
 
     public static Task RequestKeyFrameAsync(WorkerChannel channel, string consumerId, CancellationToken cancellationToken)
         => channel.RequestAsync(Method.CONSUMER_REQUEST_KEY_FRAME, consumerId, Accepted, cancellationToken);
@@ -84,6 +92,15 @@ internal static class ConsumerProtocol
         CancellationToken cancellationToken)
         => channel.RequestAsync(Method.CONSUMER_ENABLE_TRACE_EVENT, consumerId, FBS.Request.Body.Consumer_EnableTraceEventRequest,
             types, static (b, t) => WriteEnableTraceEventRequest(b, t).Value, Accepted, cancellationToken);
+
+    /// <summary>As <see cref="ProtocolHelpers.AcceptedThen"/> for a response with a value: <paramref name="onAccepted"/> gets it.</summary>
+    private static ResponseParser<T> Then<T>(ResponseParser<T> parse, Action<T>? onAccepted)
+        => onAccepted is null ? parse : (in FBS.Response.Response r) =>
+        {
+            var value = parse(r);
+            onAccepted(value);
+            return value;
+        };
 
     // ---------------------------------------------------------------------------------------------
     // Bodies

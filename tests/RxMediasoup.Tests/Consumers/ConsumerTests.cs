@@ -86,7 +86,7 @@ public sealed class ConsumerTests : IAsyncLifetime
         Assert.Equal(ConsumerType.Simple, audio.Type);
         Assert.False(audio.Paused.Current());
         Assert.False(audio.ProducerPaused.Current());
-        Assert.Equal(1, audio.Priority);
+        Assert.Equal(1, audio.Priority.Value);
         Assert.Equal(Score(10, 0, 0), audio.Score.Current());
         Assert.Null(audio.PreferredLayers.Current());
         Assert.Null(audio.Layers.Current());
@@ -120,7 +120,7 @@ public sealed class ConsumerTests : IAsyncLifetime
         Assert.Equal(ConsumerType.Simulcast, video.Type);
         Assert.True(video.Paused.Current());
         Assert.True(video.ProducerPaused.Current());
-        Assert.Equal(1, video.Priority);
+        Assert.Equal(1, video.Priority.Value);
         Assert.Equal(Score(10, 0, 0, 0, 0, 0), video.Score.Current());
         Assert.Equal(new ConsumerLayers { SpatialLayer = 3, TemporalLayer = 0 }, video.PreferredLayers.Current());
         Assert.Null(video.Layers.Current());
@@ -140,7 +140,7 @@ public sealed class ConsumerTests : IAsyncLifetime
         Assert.Equal(ConsumerType.Pipe, pipe.Type);
         Assert.False(pipe.Paused.Current());
         Assert.True(pipe.ProducerPaused.Current());
-        Assert.Equal(1, pipe.Priority);
+        Assert.Equal(1, pipe.Priority.Value);
         Assert.Equal(Score(10, 10, 0, 0, 0, 0), pipe.Score.Current());
         Assert.Null(pipe.PreferredLayers.Current());
         Assert.Null(pipe.Layers.Current());
@@ -482,7 +482,7 @@ public sealed class ConsumerTests : IAsyncLifetime
     {
         var video = await ConsumeVideoAsync();
         await video.SetPriorityAsync(2);
-        Assert.Equal(2, video.Priority);
+        Assert.Equal(2, video.Priority.Value);
     }
 
     [Fact]
@@ -493,7 +493,7 @@ public sealed class ConsumerTests : IAsyncLifetime
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => video.SetPriorityAsync(-1));
         // 0: rejected by the worker with a TypeError.
         await Assert.ThrowsAsync<ArgumentException>(() => video.SetPriorityAsync(0));
-        Assert.Equal(1, video.Priority);
+        Assert.Equal(1, video.Priority.Value);
     }
 
     [Fact]
@@ -503,7 +503,7 @@ public sealed class ConsumerTests : IAsyncLifetime
         var video = await ConsumeVideoAsync();
         await video.SetPriorityAsync(5);
         await video.UnsetPriorityAsync();
-        Assert.Equal(1, video.Priority);
+        Assert.Equal(1, video.Priority.Value);
     }
 
     [Fact]
@@ -600,7 +600,8 @@ public sealed class ConsumerTests : IAsyncLifetime
         await Assert.ThrowsAsync<NotFoundException>(() => audio.GetStatsAsync());
         await Assert.ThrowsAsync<NotFoundException>(() => audio.PauseAsync());
         await Assert.ThrowsAsync<NotFoundException>(() => audio.ResumeAsync());
-        await Assert.ThrowsAsync<ArgumentNullException>(() => audio.SetPreferredLayersAsync(null!));
+        // The command policy checks "closed" before the arguments (Node validates them first).
+        await Assert.ThrowsAsync<NotFoundException>(() => audio.SetPreferredLayersAsync(null!));
         await Assert.ThrowsAsync<NotFoundException>(() => audio.SetPriorityAsync(2));
         await Assert.ThrowsAsync<NotFoundException>(() => audio.RequestKeyFrameAsync());
     }
@@ -707,6 +708,69 @@ public sealed class ConsumerTests : IAsyncLifetime
         Assert.Equal(CloseReason.WorkerDied, await closed);
         Assert.Equal(CloseReason.WorkerDied, await producerClosed);
         await Assert.ThrowsAsync<WorkerClosedException>(() => audio.DumpAsync());
+    }
+
+    [Fact]
+    public async Task CommandsOnAClosedConsumerReturnFaultedTasksAndNeverThrowSynchronously()
+    {
+        var video = await ConsumeVideoAsync();
+        await video.CloseAsync();
+        Func<Task>[] commands =
+        [
+            () => video.DumpAsync(), () => video.GetStatsAsync(), () => video.PauseAsync(), () => video.ResumeAsync(),
+            () => video.SetPreferredLayersAsync(new ConsumerLayers { SpatialLayer = 1 }), () => video.SetPreferredLayersAsync(null!),
+            () => video.SetPriorityAsync(2), () => video.SetPriorityAsync(-1), () => video.UnsetPriorityAsync(),
+            () => video.RequestKeyFrameAsync(), () => video.EnableTraceEventAsync([ConsumerTraceEventType.Pli]),
+            () => video.EnableTraceEventAsync([(ConsumerTraceEventType)123]),
+        ];
+        foreach (var command in commands)
+        {
+            var task = command(); // must not throw here
+            Assert.True(task.IsFaulted);
+            await Assert.ThrowsAsync<NotFoundException>(() => task);
+        }
+        // Invalid arguments on an open consumer are faulted tasks too.
+        var open = await ConsumeVideoAsync();
+        Assert.True(open.SetPriorityAsync(-1).IsFaulted);
+        Assert.True(open.SetPreferredLayersAsync(null!).IsFaulted);
+        Assert.True(open.EnableTraceEventAsync([(ConsumerTraceEventType)123]).IsFaulted);
+    }
+
+    [Fact]
+    public async Task ConsumeAfterTheWorkerDiedFailsWithWorkerClosedBeforeLookingTheProducerUp()
+    {
+        var pipe = await _router.CreatePipeTransportAsync(new PipeTransportOptions { ListenInfo = new ListenInfo { Ip = "127.0.0.1" } });
+        System.Diagnostics.Process.GetProcessById(_worker.Pid).Kill();
+        Assert.Equal(CloseReason.WorkerDied, await _worker.Closed.FirstAsyncOrTimeout(Timeout));
+        // An existing producer and an unknown one: either way the worker's death is the answer (not "not found").
+        await Assert.ThrowsAsync<WorkerClosedException>(() => ConsumeAudioAsync());
+        await Assert.ThrowsAsync<WorkerClosedException>(() => _transport2.ConsumeAsync(new ConsumerOptions
+        {
+            ProducerId = "no-such-producer", RtpCapabilities = ConsumerDeviceCapabilities,
+        }));
+        await Assert.ThrowsAsync<WorkerClosedException>(() => pipe.ConsumeAsync(new ConsumerOptions { ProducerId = "no-such-producer" }));
+    }
+
+    [Fact]
+    public async Task PriorityIsAStateThatReplaysItsValueAndFollowsSetAndUnset()
+    {
+        var video = await ConsumeVideoAsync();
+        var values = new List<int>();
+        bool completed = false;
+        using var sub = video.Priority.Subscribe(values.Add, () => completed = true);
+        Assert.Equal([1], values);
+        await video.SetPriorityAsync(3);
+        // Applied before the awaiter resumes.
+        Assert.Equal(3, video.Priority.Value);
+        Assert.Equal([1, 3], values);
+        Assert.Equal(3, video.Priority.Current()); // a late subscriber gets the current value
+        await video.SetPriorityAsync(3);
+        Assert.Equal([1, 3], values); // distinct changes only
+        await video.UnsetPriorityAsync();
+        Assert.Equal([1, 3, 1], values);
+        await video.CloseAsync();
+        Assert.True(completed);
+        Assert.Equal(1, video.Priority.Value);
     }
 
     [Fact]

@@ -111,7 +111,9 @@ public class ConsumerProtocolTests
     public async Task SetPreferredLayersReturnsWhatTheWorkerSettledOn()
     {
         using var peer = new ProtocolPeer();
-        var task = ConsumerProtocol.SetPreferredLayersAsync(peer.Channel, "consumer-1", new ConsumerLayers { SpatialLayer = 1 }, CancellationToken.None);
+        var applied = new List<ConsumerLayers?>();
+        var task = ConsumerProtocol.SetPreferredLayersAsync(peer.Channel, "consumer-1", new ConsumerLayers { SpatialLayer = 1 }, applied.Add,
+            CancellationToken.None);
         var request = await peer.ExpectAsync(Method.CONSUMER_SET_PREFERRED_LAYERS, "consumer-1",
             FBS.Response.BodyUnion.FromConsumer_SetPreferredLayersResponse(new FbsConsumer.SetPreferredLayersResponseT
             {
@@ -121,24 +123,29 @@ public class ConsumerProtocolTests
         Assert.Equal((byte)1, body.PreferredLayers.SpatialLayer);
         Assert.Null(body.PreferredLayers.TemporalLayer);
         Assert.Equal(new ConsumerLayers { SpatialLayer = 1, TemporalLayer = 2 }, await task);
+        // The answer's value is applied as the answer is read, before the awaiter resumes.
+        Assert.Equal([new ConsumerLayers { SpatialLayer = 1, TemporalLayer = 2 }], applied);
 
         // Simple consumers answer with no body.
         var simple = ConsumerProtocol.SetPreferredLayersAsync(peer.Channel, "consumer-2",
-            new ConsumerLayers { SpatialLayer = 0, TemporalLayer = 0 }, CancellationToken.None);
+            new ConsumerLayers { SpatialLayer = 0, TemporalLayer = 0 }, applied.Add, CancellationToken.None);
         var request2 = await peer.ExpectAsync(Method.CONSUMER_SET_PREFERRED_LAYERS, "consumer-2");
         Assert.Equal((byte?)0, request2.Body.AsConsumer_SetPreferredLayersRequest().PreferredLayers.TemporalLayer);
         Assert.Null(await simple);
+        Assert.Null(applied[1]);
     }
 
     [Fact]
     public async Task SetPriorityReturnsThePriority()
     {
         using var peer = new ProtocolPeer();
-        var task = ConsumerProtocol.SetPriorityAsync(peer.Channel, "consumer-1", 3, CancellationToken.None);
+        int applied = 0;
+        var task = ConsumerProtocol.SetPriorityAsync(peer.Channel, "consumer-1", 3, p => applied = p, CancellationToken.None);
         var request = await peer.ExpectAsync(Method.CONSUMER_SET_PRIORITY, "consumer-1",
             FBS.Response.BodyUnion.FromConsumer_SetPriorityResponse(new FbsConsumer.SetPriorityResponseT { Priority = 3 }));
         Assert.Equal((byte)3, request.Body.AsConsumer_SetPriorityRequest().Priority);
         Assert.Equal(3, await task);
+        Assert.Equal(3, applied);
     }
 
     [Fact]
@@ -147,8 +154,8 @@ public class ConsumerProtocolTests
         using var peer = new ProtocolPeer();
         (Func<Task> Send, Method Method)[] cases =
         [
-            (() => ConsumerProtocol.PauseAsync(peer.Channel, "c", CancellationToken.None), Method.CONSUMER_PAUSE),
-            (() => ConsumerProtocol.ResumeAsync(peer.Channel, "c", CancellationToken.None), Method.CONSUMER_RESUME),
+            (() => ConsumerProtocol.PauseAsync(peer.Channel, "c", () => { }, CancellationToken.None), Method.CONSUMER_PAUSE),
+            (() => ConsumerProtocol.ResumeAsync(peer.Channel, "c", () => { }, CancellationToken.None), Method.CONSUMER_RESUME),
             (() => ConsumerProtocol.RequestKeyFrameAsync(peer.Channel, "c", CancellationToken.None), Method.CONSUMER_REQUEST_KEY_FRAME),
         ];
         foreach (var (send, method) in cases)

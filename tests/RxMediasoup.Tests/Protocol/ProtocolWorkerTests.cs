@@ -136,14 +136,14 @@ public sealed class ProtocolWorkerTests : IAsyncLifetime
         Assert.Equal(1, consumerDump.PreferredTemporalLayer);
 
         Assert.Equal(new ConsumerLayers { SpatialLayer = 2, TemporalLayer = 0 },
-            await ConsumerProtocol.SetPreferredLayersAsync(channel, consumerId, new ConsumerLayers { SpatialLayer = 2, TemporalLayer = 0 }, default));
+            await ConsumerProtocol.SetPreferredLayersAsync(channel, consumerId, new ConsumerLayers { SpatialLayer = 2, TemporalLayer = 0 }, null, default));
         Assert.Equal(new ConsumerLayers { SpatialLayer = 0, TemporalLayer = 2 },
-            await ConsumerProtocol.SetPreferredLayersAsync(channel, consumerId, new ConsumerLayers { SpatialLayer = 0 }, default));
-        Assert.Equal(3, await ConsumerProtocol.SetPriorityAsync(channel, consumerId, 3, default));
+            await ConsumerProtocol.SetPreferredLayersAsync(channel, consumerId, new ConsumerLayers { SpatialLayer = 0 }, null, default));
+        Assert.Equal(3, await ConsumerProtocol.SetPriorityAsync(channel, consumerId, 3, null, default));
         await ConsumerProtocol.EnableTraceEventAsync(channel, consumerId, [ConsumerTraceEventType.Pli, ConsumerTraceEventType.Rtp], default);
-        await ConsumerProtocol.ResumeAsync(channel, consumerId, default);
+        await ConsumerProtocol.ResumeAsync(channel, consumerId, () => { }, default);
         await ConsumerProtocol.RequestKeyFrameAsync(channel, consumerId, default);
-        await ConsumerProtocol.PauseAsync(channel, consumerId, default);
+        await ConsumerProtocol.PauseAsync(channel, consumerId, () => { }, default);
         consumerDump = await ConsumerProtocol.DumpAsync(channel, consumerId, default);
         Assert.Equal([ConsumerTraceEventType.Rtp, ConsumerTraceEventType.Pli], consumerDump.TraceEventTypes); // in the worker's order
         Assert.Equal(3, consumerDump.Priority);

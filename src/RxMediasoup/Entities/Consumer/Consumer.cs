@@ -1,8 +1,7 @@
 using System.Reactive.Concurrency;
-using Microsoft.Extensions.Logging;
+using System.Reactive.Linq;
 using RxMediasoup.Protocol;
 using RxMediasoup.Reactive;
-using Event = FBS.Notification.Event;
 
 namespace RxMediasoup;
 
@@ -14,53 +13,42 @@ namespace RxMediasoup;
 /// <para>Closing: explicitly (<see cref="CloseReason.Explicit"/>), when the producer closes
 /// (<see cref="CloseReason.ProducerClosed"/>, mediasoup's <c>producerclose</c>), when its transport closes
 /// (<see cref="CloseReason.TransportClosed"/>), or when its worker closes or dies (<see cref="CloseReason.WorkerClosed"/>,
-/// <see cref="CloseReason.WorkerDied"/>). Whatever the cause, every stream of the consumer completes and
-/// <see cref="Closed"/> emits the reason.</para>
-/// <para>Commands on a closed consumer throw <see cref="NotFoundException"/>, or <see cref="WorkerClosedException"/>
-/// when the worker is gone.</para>
-/// <para>Streams deliver synchronously on the channel's dispatch loop, in worker order: put slow work behind
-/// <c>ObserveOn</c>. A subscriber that throws is logged and removed.</para>
+/// <see cref="CloseReason.WorkerDied"/>). Lifecycle, command and delivery rules: <see cref="MediasoupEntity"/>.
+/// Liveness of the media: <see cref="PollStats"/> with <see cref="StatsOperators.Stalled"/>, not <see cref="Score"/>.</para>
 /// </remarks>
-public sealed class Consumer : IAsyncDisposable
+public sealed class Consumer : MediasoupEntity, INotificationTarget<ConsumerNotification>
 {
     private readonly Transport _transport;
     private readonly Producer _producer;
-    private readonly EntityNotificationSink<Consumer> _sink;
-    private readonly ILogger _logger;
-    private readonly LifecycleSignal<CloseReason> _closed;
-    private readonly StateStream<bool> _paused;
-    private readonly StateStream<bool> _producerPaused;
-    private readonly StateStream<ConsumerScore> _score;
-    private readonly StateStream<ConsumerLayers?> _preferredLayers;
-    private readonly StateStream<ConsumerLayers?> _layers;
-    private readonly StateStream<ConsumerTraceEvent> _trace;
-    private readonly StateStream<ReadOnlyMemory<byte>> _rtp;
+    private readonly StreamSubject<bool> _paused, _producerPaused;
+    private readonly StreamSubject<ConsumerScore> _score;
+    private readonly StreamSubject<ConsumerLayers?> _preferredLayers, _layers;
+    private readonly StreamSubject<int> _priority;
+    private readonly StreamSubject<ConsumerTraceEvent> _trace;
+    private readonly StreamSubject<byte[]> _rtp; // the arrays the protocol copied packets into: no boxing per packet
     private long _droppedRtpPackets;
-    private int _priority = 1;
-    private int _isClosed;
-    private CloseReason? _closeReason;
 
     internal Consumer(Transport transport, Producer producer, string id, RtpParameters rtpParameters, ConsumerType type,
-        ConsumeResult status, EntityNotificationSink<Consumer> sink, IDictionary<string, object?>? appData, ILogger logger)
+        ConsumeResult status, NotificationSink<ConsumerNotification> sink, IDictionary<string, object?>? appData)
+        : base(nameof(Consumer), id, transport.Channel, transport.Logger, appData)
     {
         _transport = transport;
         _producer = producer;
-        _sink = sink;
-        _logger = logger;
+        NotificationSink = sink;
         Id = id;
         ProducerId = producer.Id;
         Kind = producer.Kind;
         RtpParameters = rtpParameters;
         Type = type;
-        AppData = appData ?? new Dictionary<string, object?>();
-        _closed = new LifecycleSignal<CloseReason>("Consumer.Closed", logger);
-        _paused = new StateStream<bool>("Consumer.Paused", status.Paused, logger);
-        _producerPaused = new StateStream<bool>("Consumer.ProducerPaused", status.ProducerPaused, logger);
-        _score = new StateStream<ConsumerScore>("Consumer.Score", status.Score, logger);
-        _preferredLayers = new StateStream<ConsumerLayers?>("Consumer.PreferredLayers", status.PreferredLayers, logger);
-        _layers = new StateStream<ConsumerLayers?>("Consumer.Layers", null, logger);
-        _trace = StateStream<ConsumerTraceEvent>.Events("Consumer.Trace", logger);
-        _rtp = StateStream<ReadOnlyMemory<byte>>.Events("Consumer.Rtp", logger);
+        _paused = State("Paused", status.Paused);
+        _producerPaused = State("ProducerPaused", status.ProducerPaused);
+        _score = State("Score", status.Score);
+        _preferredLayers = State("PreferredLayers", status.PreferredLayers);
+        _layers = State<ConsumerLayers?>("Layers", null);
+        _priority = State("Priority", 1);
+        _trace = Events<ConsumerTraceEvent>("Trace");
+        _rtp = Events<byte[]>("Rtp");
+        Rtp = _rtp.Select(static packet => (ReadOnlyMemory<byte>)packet);
     }
 
     /// <summary>The consumer's id (a UUID).</summary>
@@ -78,35 +66,18 @@ public sealed class Consumer : IAsyncDisposable
     /// <summary>Simple, simulcast, SVC (the producer's type) or pipe.</summary>
     public ConsumerType Type { get; }
 
-    /// <summary>True once the consumer is closed.</summary>
-    public bool IsClosed => Volatile.Read(ref _isClosed) != 0;
-
-    /// <summary>Custom application data.</summary>
-    public IDictionary<string, object?> AppData { get; set; }
-
     /// <summary>The transport the consumer belongs to.</summary>
     public Transport Transport => _transport;
-
-    /// <summary>The consumer's priority for the transport's outgoing bitrate (1, the default, to 255); see <see cref="SetPriorityAsync"/>.</summary>
-    public int Priority => Volatile.Read(ref _priority);
-
-    /// <summary>
-    /// Emits why the consumer closed, once, then completes; replayed to late subscribers; never errors.
-    /// <code>
-    /// closed:     ----------(reason|)
-    /// </code>
-    /// </summary>
-    public IObservable<CloseReason> Closed => _closed;
 
     /// <summary>
     /// Whether the consumer itself is paused (<see cref="PauseAsync"/>, <see cref="ResumeAsync"/>,
     /// <see cref="ConsumerOptions.Paused"/>): the current value on subscribe, then each change; completes on close.
-    /// Media flows only while both this and <see cref="ProducerPaused"/> are false.
+    /// Media flows only while both this and <see cref="ProducerPaused"/> are false. <c>Paused.Value</c> is the current state.
     /// <code>
     /// paused:     true-----false---|
     /// </code>
     /// </summary>
-    public IObservable<bool> Paused => _paused;
+    public IObservableState<bool> Paused => _paused;
 
     /// <summary>
     /// Whether the consumed producer is paused (mediasoup's <c>producerpause</c> / <c>producerresume</c>): the current
@@ -115,15 +86,17 @@ public sealed class Consumer : IAsyncDisposable
     /// producerPaused: false---true----false---|
     /// </code>
     /// </summary>
-    public IObservable<bool> ProducerPaused => _producerPaused;
+    public IObservableState<bool> ProducerPaused => _producerPaused;
 
     /// <summary>
     /// The consumer's score (and the producer's): the current value on subscribe, then each change; completes on close.
+    /// It starts at the worker's initial score, before any packet (<c>Score</c> 10, 0 per producer stream), so it is no
+    /// liveness signal: <see cref="PollStats"/> with <see cref="StatsOperators.Stalled"/> is.
     /// <code>
-    /// score:      s0------s1----s2---|
+    /// score:      s0------s1----s2---|      s0: the initial score (before any packet)
     /// </code>
     /// </summary>
-    public IObservable<ConsumerScore> Score => _score;
+    public IObservableState<ConsumerScore> Score => _score;
 
     /// <summary>
     /// The preferred layers (simulcast/SVC; null for other consumers or until known): the current value on subscribe,
@@ -132,7 +105,7 @@ public sealed class Consumer : IAsyncDisposable
     /// preferred:  {2,2}------{0,0}---|
     /// </code>
     /// </summary>
-    public IObservable<ConsumerLayers?> PreferredLayers => _preferredLayers;
+    public IObservableState<ConsumerLayers?> PreferredLayers => _preferredLayers;
 
     /// <summary>
     /// The layers currently sent (mediasoup's <c>currentLayers</c> / <c>layerschange</c>; null while none is sent):
@@ -141,7 +114,16 @@ public sealed class Consumer : IAsyncDisposable
     /// layers:     null---{0,2}---{2,2}---null---|
     /// </code>
     /// </summary>
-    public IObservable<ConsumerLayers?> Layers => _layers;
+    public IObservableState<ConsumerLayers?> Layers => _layers;
+
+    /// <summary>
+    /// The priority for the transport's outgoing bitrate (1, the default, to 255): the current value on subscribe, then
+    /// each value the worker settles on for <see cref="SetPriorityAsync"/> / <see cref="UnsetPriorityAsync"/>; completes on close.
+    /// <code>
+    /// priority:   1------3------1---|
+    /// </code>
+    /// </summary>
+    public IObservableState<int> Priority => _priority;
 
     /// <summary>
     /// Trace events enabled with <see cref="EnableTraceEventAsync"/> (hot: no replay); completes on close.
@@ -159,12 +141,12 @@ public sealed class Consumer : IAsyncDisposable
     /// rtp:        --p1-p2-p3--p4---|
     /// </code>
     /// </summary>
-    public IObservable<ReadOnlyMemory<byte>> Rtp => _rtp;
+    public IObservable<ReadOnlyMemory<byte>> Rtp { get; }
 
     /// <summary>
     /// <see cref="Rtp"/> behind an opt-in bounded buffer, for a subscriber slower than the packet rate: each subscription
     /// gets its own queue of at most <paramref name="capacity"/> packets, delivered on <paramref name="scheduler"/> (off the
-    /// channel's dispatch loop). When the queue is full the oldest packet is dropped (the freshest media wins) and counted
+    /// worker's delivery queue). When the queue is full the oldest packet is dropped (the freshest media wins) and counted
     /// in <see cref="DroppedRtpPackets"/>. Completes, after the queued packets, when the consumer closes.
     /// <code>
     /// rtp:        -p1-p2-p3-p4--------|
@@ -179,46 +161,34 @@ public sealed class Consumer : IAsyncDisposable
     public IObservable<ReadOnlyMemory<byte>> BufferedRtp(int capacity, IScheduler? scheduler = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
-        return new BoundedObservable<ReadOnlyMemory<byte>>(_rtp, capacity, scheduler ?? TaskPoolScheduler.Default,
-            () => Interlocked.Increment(ref _droppedRtpPackets), _logger, "Consumer.BufferedRtp");
+        return new BoundedObservable<ReadOnlyMemory<byte>>(Rtp, capacity, scheduler ?? TaskPoolScheduler.Default,
+            () => Interlocked.Increment(ref _droppedRtpPackets), Logger, "Consumer.BufferedRtp");
     }
 
     /// <summary>Packets dropped so far by full <see cref="BufferedRtp"/> queues (all subscriptions).</summary>
     public long DroppedRtpPackets => Interlocked.Read(ref _droppedRtpPackets);
 
     /// <summary>The notification sink (tests feed it notifications).</summary>
-    internal EntityNotificationSink<Consumer> NotificationSink => _sink;
-
-    /// <summary>Total subscribers of this consumer's streams (a diagnostic for leak checks).</summary>
-    internal int SubscriberCount => _closed.SubscriberCount + _paused.SubscriberCount + _producerPaused.SubscriberCount
-        + _score.SubscriberCount + _preferredLayers.SubscriberCount + _layers.SubscriberCount + _trace.SubscriberCount
-        + _rtp.SubscriberCount;
-
-    private Channel.WorkerChannel Channel => _transport.Channel;
+    internal NotificationSink<ConsumerNotification> NotificationSink { get; }
 
     /// <summary>Dumps the consumer's internal state.</summary>
     /// <exception cref="NotFoundException">The consumer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
-    public async Task<ConsumerDump> DumpAsync(CancellationToken cancellationToken = default)
-    {
-        ThrowIfClosed();
-        return await ConsumerProtocol.DumpAsync(Channel, Id, cancellationToken).ConfigureAwait(false);
-    }
+    public Task<ConsumerDump> DumpAsync(CancellationToken cancellationToken = default)
+        => Command(() => ConsumerProtocol.DumpAsync(Channel, Id, cancellationToken));
 
     /// <summary>Gets the consumer's stream statistics: its outbound stream(s) first, then (if any) the producer's inbound one.</summary>
     /// <exception cref="NotFoundException">The consumer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
-    public async Task<IReadOnlyList<RtpStreamStats>> GetStatsAsync(CancellationToken cancellationToken = default)
-    {
-        ThrowIfClosed();
-        return await ConsumerProtocol.GetStatsAsync(Channel, Id, cancellationToken).ConfigureAwait(false);
-    }
+    public Task<IReadOnlyList<RtpStreamStats>> GetStatsAsync(CancellationToken cancellationToken = default)
+        => Command(() => ConsumerProtocol.GetStatsAsync(Channel, Id, cancellationToken));
 
     /// <summary>
     /// The consumer's stats (<see cref="GetStatsAsync"/>) every <paramref name="period"/>: the first request at
     /// subscribe, each next one <paramref name="period"/> after the previous answer (requests never overlap). One shared
     /// loop per consumer, period and scheduler; it stops when the last subscriber leaves. Completes when the consumer
-    /// closes; a failed request other than "closed" is an error. See <see cref="Polling"/>.
+    /// closes; a failed request other than "closed" is an error. With <see cref="StatsOperators.Stalled"/> on the outbound
+    /// stream's packet count, this is the liveness signal of the consumer's media (<see cref="Score"/> is not).
     /// <code>
     /// period 1 s:  s0--1s--s1--1s--s2--(closed|)
     /// </code>
@@ -227,26 +197,19 @@ public sealed class Consumer : IAsyncDisposable
     /// <param name="scheduler">The scheduler of the timers (virtual time in tests); the default scheduler when null.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not positive.</exception>
     public IObservable<IReadOnlyList<RtpStreamStats>> PollStats(TimeSpan period, IScheduler? scheduler = null)
-        => Polling.PollShared(this, "Consumer.Stats", GetStatsAsync, period, _closed, scheduler, _logger);
+        => Polling.PollShared(this, "Consumer.Stats", GetStatsAsync, period, ClosedSignal, scheduler, Logger);
 
     /// <summary>Pauses the consumer: the worker stops sending it media.</summary>
     /// <exception cref="NotFoundException">The consumer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
-    public async Task PauseAsync(CancellationToken cancellationToken = default)
-    {
-        ThrowIfClosed();
-        // The state changes on the dispatch loop as the answer arrives, so concurrent calls end in the last answer's state.
-        await ConsumerProtocol.PauseAsync(Channel, Id, cancellationToken, () => _paused.OnNext(true)).ConfigureAwait(false);
-    }
+    public Task PauseAsync(CancellationToken cancellationToken = default)
+        => Command(() => ConsumerProtocol.PauseAsync(Channel, Id, () => _paused.OnNext(true), cancellationToken));
 
     /// <summary>Resumes the consumer (media flows again unless the producer is paused).</summary>
     /// <exception cref="NotFoundException">The consumer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
-    public async Task ResumeAsync(CancellationToken cancellationToken = default)
-    {
-        ThrowIfClosed();
-        await ConsumerProtocol.ResumeAsync(Channel, Id, cancellationToken, () => _paused.OnNext(false)).ConfigureAwait(false);
-    }
+    public Task ResumeAsync(CancellationToken cancellationToken = default)
+        => Command(() => ConsumerProtocol.ResumeAsync(Channel, Id, () => _paused.OnNext(false), cancellationToken));
 
     /// <summary>
     /// Sets the preferred spatial and temporal layers (simulcast and SVC consumers); the worker clamps them to what
@@ -256,19 +219,14 @@ public sealed class Consumer : IAsyncDisposable
     /// <exception cref="ArgumentOutOfRangeException">A layer outside 0–255.</exception>
     /// <exception cref="NotFoundException">The consumer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
-    public async Task SetPreferredLayersAsync(ConsumerLayers layers, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(layers);
-        if (layers.SpatialLayer is < 0 or > byte.MaxValue)
-            throw new ArgumentOutOfRangeException(nameof(layers), layers.SpatialLayer, "spatialLayer must be a number between 0 and 255");
-        if (layers.TemporalLayer is < 0 or > byte.MaxValue)
-            throw new ArgumentOutOfRangeException(nameof(layers), layers.TemporalLayer, "if given, temporalLayer must be a number between 0 and 255");
-        ThrowIfClosed();
-        await Channel.RequestAsync(FBS.Request.Method.CONSUMER_SET_PREFERRED_LAYERS, Id, FBS.Request.Body.Consumer_SetPreferredLayersRequest,
-            layers, static (b, l) => ConsumerProtocol.WriteSetPreferredLayersRequest(b, l).Value,
-            (in FBS.Response.Response r) => _preferredLayers.OnNext(ConsumerProtocol.ParseSetPreferredLayersResponse(r)),
-            cancellationToken).ConfigureAwait(false);
-    }
+    public Task SetPreferredLayersAsync(ConsumerLayers layers, CancellationToken cancellationToken = default)
+        => Command(() =>
+        {
+            ArgumentNullException.ThrowIfNull(layers);
+            if (layers is { SpatialLayer: < 0 or > byte.MaxValue } or { TemporalLayer: < 0 or > byte.MaxValue })
+                throw new ArgumentOutOfRangeException(nameof(layers), layers, "spatialLayer and temporalLayer must be between 0 and 255");
+            return ConsumerProtocol.SetPreferredLayersAsync(Channel, Id, layers, l => _preferredLayers.OnNext(l), cancellationToken);
+        });
 
     /// <summary>
     /// Sets the consumer's priority for the transport's outgoing bitrate (a higher priority gets bandwidth first);
@@ -280,30 +238,22 @@ public sealed class Consumer : IAsyncDisposable
     /// <exception cref="ArgumentException">0 (rejected by the worker).</exception>
     /// <exception cref="NotFoundException">The consumer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
-    public async Task SetPriorityAsync(int priority, CancellationToken cancellationToken = default)
-    {
-        if (priority is < 0 or > byte.MaxValue)
-            throw new ArgumentOutOfRangeException(nameof(priority), priority, "priority must be a positive number up to 255");
-        ThrowIfClosed();
-        await Channel.RequestAsync(FBS.Request.Method.CONSUMER_SET_PRIORITY, Id, FBS.Request.Body.Consumer_SetPriorityRequest,
-            priority, static (b, p) => ConsumerProtocol.WriteSetPriorityRequest(b, p).Value,
-            (in FBS.Response.Response r) => { Volatile.Write(ref _priority, ConsumerProtocol.ParseSetPriorityResponse(r)); return true; },
-            cancellationToken).ConfigureAwait(false);
-    }
+    public Task SetPriorityAsync(int priority, CancellationToken cancellationToken = default)
+        => Command(() =>
+        {
+            if (priority is < 0 or > byte.MaxValue)
+                throw new ArgumentOutOfRangeException(nameof(priority), priority, "priority must be a positive number up to 255");
+            return ConsumerProtocol.SetPriorityAsync(Channel, Id, priority, p => _priority.OnNext(p), cancellationToken);
+        });
 
-    /// <summary>Resets the priority to 1 (the default).</summary>
-    /// <exception cref="NotFoundException">The consumer is closed.</exception>
-    /// <exception cref="WorkerClosedException">The worker is closed.</exception>
+    /// <summary>Resets the priority to 1 (the default); exceptions as <see cref="SetPriorityAsync"/>.</summary>
     public Task UnsetPriorityAsync(CancellationToken cancellationToken = default) => SetPriorityAsync(1, cancellationToken);
 
     /// <summary>Asks the producer's endpoint for a key frame (video).</summary>
     /// <exception cref="NotFoundException">The consumer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
-    public async Task RequestKeyFrameAsync(CancellationToken cancellationToken = default)
-    {
-        ThrowIfClosed();
-        await ConsumerProtocol.RequestKeyFrameAsync(Channel, Id, cancellationToken).ConfigureAwait(false);
-    }
+    public Task RequestKeyFrameAsync(CancellationToken cancellationToken = default)
+        => Command(() => ConsumerProtocol.RequestKeyFrameAsync(Channel, Id, cancellationToken));
 
     /// <summary>
     /// Chooses which trace events <see cref="Trace"/> emits; null or empty disables them all. Duplicates are sent once.
@@ -311,37 +261,17 @@ public sealed class Consumer : IAsyncDisposable
     /// <exception cref="ArgumentOutOfRangeException">An undefined <see cref="ConsumerTraceEventType"/> value.</exception>
     /// <exception cref="NotFoundException">The consumer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
-    public async Task EnableTraceEventAsync(IEnumerable<ConsumerTraceEventType>? types = null, CancellationToken cancellationToken = default)
-    {
-        var list = (types ?? []).Distinct().ToArray();
-        foreach (var type in list)
-            if (!Enum.IsDefined(type))
-                throw new ArgumentOutOfRangeException(nameof(types), type, $"invalid trace event type: {type}");
-        ThrowIfClosed();
-        await ConsumerProtocol.EnableTraceEventAsync(Channel, Id, list, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Closes the consumer; <see cref="Closed"/> emits <see cref="CloseReason.Explicit"/>. Idempotent; completes when the
-    /// worker has processed the close (errors because the worker or transport is gone are ignored).
-    /// </summary>
-    public async Task CloseAsync()
-    {
-        if (!CloseCore(CloseReason.Explicit)) return;
-        try
+    public Task EnableTraceEventAsync(IEnumerable<ConsumerTraceEventType>? types = null, CancellationToken cancellationToken = default)
+        => Command(() =>
         {
-            await ConsumerProtocol.CloseAsync(Channel, _transport.Id, Id, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is WorkerClosedException or NotFoundException)
-        {
-        }
-    }
+            var list = (types ?? []).Distinct().ToArray();
+            foreach (var type in list)
+                if (!Enum.IsDefined(type))
+                    throw new ArgumentOutOfRangeException(nameof(types), type, $"invalid trace event type: {type}");
+            return ConsumerProtocol.EnableTraceEventAsync(Channel, Id, list, cancellationToken);
+        });
 
-    /// <summary>Same as <see cref="CloseAsync"/>.</summary>
-    public ValueTask DisposeAsync() => new(CloseAsync());
-
-    /// <inheritdoc />
-    public override string ToString() => $"Consumer[id:{Id}]";
+    private protected override Task SendCloseAsync() => ConsumerProtocol.CloseAsync(Channel, _transport.Id, Id, CancellationToken.None);
 
     /// <summary>The transport closed (or its router/worker did): close without telling the worker.</summary>
     internal void OnTransportClosed(CloseReason reason) => CloseCore(reason);
@@ -349,81 +279,22 @@ public sealed class Consumer : IAsyncDisposable
     /// <summary>The producer closed: close without telling the worker (it closed the consumer itself).</summary>
     internal void OnProducerClosed() => CloseCore(CloseReason.ProducerClosed);
 
-    /// <summary>Throws if closed: <see cref="WorkerClosedException"/> when the worker is gone, else <see cref="NotFoundException"/>.</summary>
-    internal void ThrowIfClosed()
+    private protected override void OnClosing(CloseReason reason)
     {
-        if (Channel.IsClosed) throw new WorkerClosedException($"Worker closed [consumer:{Id}]");
-        if (!IsClosed) return;
-        if (_closeReason is CloseReason.WorkerClosed or CloseReason.WorkerDied)
-            throw new WorkerClosedException($"Worker closed [consumer:{Id}]");
-        throw new NotFoundException($"Consumer closed [id:{Id}]");
-    }
-
-    private bool CloseCore(CloseReason reason)
-    {
-        if (Interlocked.Exchange(ref _isClosed, 1) != 0) return false;
-        _closeReason = reason;
-        Channel.UnregisterHandler(Id);
         _transport.RemoveConsumer(this);
         _producer.RemoveConsumer(this);
-        _paused.Complete();
-        _producerPaused.Complete();
-        _score.Complete();
-        _preferredLayers.Complete();
-        _layers.Complete();
-        _trace.Complete();
-        _rtp.Complete();
-        _closed.EmitAndComplete(reason);
-        return true;
     }
 
-    // ---------------------------------------------------------------------------------------------
-    // Notifications (parsed on the dispatch loop)
-    // ---------------------------------------------------------------------------------------------
-
-    internal static readonly EntityNotificationParser<Consumer> ParseNotification = static (Event @event, in FBS.Notification.Notification n) =>
+    void INotificationTarget<ConsumerNotification>.OnNotification(ConsumerNotification notification)
     {
-        switch (@event)
+        switch (notification)
         {
-            case Event.CONSUMER_PRODUCER_CLOSE:
-                return static c => c.OnProducerClosed();
-            case Event.CONSUMER_PRODUCER_PAUSE:
-                return static c => c._producerPaused.OnNext(true);
-            case Event.CONSUMER_PRODUCER_RESUME:
-                return static c => c._producerPaused.OnNext(false);
-            case Event.CONSUMER_SCORE:
-            {
-                var score = ConsumerProtocol.ParseScoreNotification(n);
-                return c => c._score.OnNext(score);
-            }
-            case Event.CONSUMER_LAYERS_CHANGE:
-            {
-                var layers = ConsumerProtocol.ParseLayersChangeNotification(n);
-                return c => c._layers.OnNext(layers);
-            }
-            case Event.CONSUMER_TRACE:
-            {
-                var trace = ConsumerProtocol.ParseTraceNotification(n);
-                return c => c._trace.OnNext(trace);
-            }
-            case Event.CONSUMER_RTP:
-            {
-                ReadOnlyMemory<byte> packet = ConsumerProtocol.ParseRtpNotification(n);
-                return c => c._rtp.OnNext(packet);
-            }
-            default:
-                return null;
+            case ConsumerNotification.Rtp r: _rtp.OnNext(r.Packet); break;
+            case ConsumerNotification.Score s: _score.OnNext(s.Value); break;
+            case ConsumerNotification.LayersChange l: _layers.OnNext(l.Layers); break;
+            case ConsumerNotification.ProducerPaused p: _producerPaused.OnNext(p.Paused); break;
+            case ConsumerNotification.ProducerClose: OnProducerClosed(); break;
+            case ConsumerNotification.Trace t: _trace.OnNext(t.Event); break;
         }
-    };
-
-    /// <summary>
-    /// The hot path once the consumer exists: an RTP packet goes straight to <see cref="Rtp"/>, with one allocation (the
-    /// packet's copy) per notification.
-    /// </summary>
-    internal static readonly EntityNotificationDispatcher<Consumer> DispatchNotification = static (Consumer c, Event @event, in FBS.Notification.Notification n) =>
-    {
-        if (@event != Event.CONSUMER_RTP) return false;
-        c._rtp.OnNext(ConsumerProtocol.ParseRtpNotification(n));
-        return true;
-    };
+    }
 }

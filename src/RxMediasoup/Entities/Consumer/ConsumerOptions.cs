@@ -36,6 +36,6 @@ public sealed record ConsumerOptions
     /// </summary>
     public bool Pipe { get; init; }
 
-    /// <summary>Custom application data, available as <see cref="Consumer.AppData"/>.</summary>
+    /// <summary>Custom application data, available as <see cref="MediasoupEntity.AppData"/>.</summary>
     public IDictionary<string, object?>? AppData { get; init; }
 }

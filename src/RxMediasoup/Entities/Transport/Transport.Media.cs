@@ -101,15 +101,14 @@ public abstract partial class Transport
         if (string.IsNullOrEmpty(options.ProducerId))
             throw new ArgumentException("missing producerId", nameof(options));
 
-        Producer? producer;
+        Producer producer;
         RtpParameters rtpParameters;
         ConsumerType type;
         ConsumeRequestData data;
         string consumerId = Guid.NewGuid().ToString();
         if (this is PipeTransport pipeTransport)
         {
-            producer = Router.GetProducer(options.ProducerId)
-                ?? throw new NotFoundException($"Producer with id \"{options.ProducerId}\" not found");
+            producer = LookUpProducer(options.ProducerId);
             rtpParameters = Ortc.GetPipeConsumerRtpParameters(producer.ConsumableRtpParameters, pipeTransport.Rtx);
             type = ConsumerType.Pipe;
             data = new ConsumeRequestData(consumerId, producer.Id, producer.Kind, rtpParameters, type,
@@ -124,8 +123,7 @@ public abstract partial class Transport
             if (options.PreferredLayers is { } l && (l.SpatialLayer is < 0 or > byte.MaxValue || l.TemporalLayer is < 0 or > byte.MaxValue))
                 throw new ArgumentOutOfRangeException(nameof(options), l, "preferredLayers must be between 0 and 255");
             var rtpCapabilities = Ortc.ValidateAndNormalizeRtpCapabilities(options.RtpCapabilities);
-            producer = Router.GetProducer(options.ProducerId)
-                ?? throw new NotFoundException($"Producer with id \"{options.ProducerId}\" not found");
+            producer = LookUpProducer(options.ProducerId);
             bool enableRtx = options.EnableRtx ?? producer.Kind == MediaKind.Video;
             rtpParameters = Ortc.GetConsumerRtpParameters(producer.ConsumableRtpParameters, rtpCapabilities, options.Pipe, enableRtx);
             if (!options.Pipe)
@@ -152,35 +150,32 @@ public abstract partial class Transport
                 producer.ConsumableRtpParameters.Encodings, options.Paused, options.PreferredLayers, options.IgnoreDtx);
         }
 
-        ThrowIfClosed();
-        cancellationToken.ThrowIfCancellationRequested();
-        var sink = new EntityNotificationSink<Consumer>(Consumer.ParseNotification, Consumer.DispatchNotification);
-        Channel.RegisterHandler(consumerId, sink);
-        ConsumeResult result;
-        try
+        var sink = new NotificationSink<ConsumerNotification>(ConsumerNotification.Parse, Channel.Deliveries, nameof(Consumer));
+        return await EntityCreation.CreateAsync(this, new EntityCreation.Steps<ConsumeResult, Consumer>
         {
-            var created = ConsumerProtocol.ConsumeAsync(Channel, Id, data, CancellationToken.None);
-            await EntityCreation.AwaitCreatedAsync(created,
-                () => ConsumerProtocol.CloseAsync(Channel, Id, consumerId, CancellationToken.None), cancellationToken).ConfigureAwait(false);
-            result = await created.ConfigureAwait(false);
-        }
-        catch
-        {
-            Channel.UnregisterHandler(consumerId);
-            throw;
-        }
+            Kind = nameof(Consumer),
+            Id = consumerId,
+            Sink = sink,
+            Send = () => ConsumerProtocol.ConsumeAsync(Channel, Id, data, CancellationToken.None),
+            CloseInWorker = () => ConsumerProtocol.CloseAsync(Channel, Id, consumerId, CancellationToken.None),
+            Construct = result => new Consumer(this, producer, consumerId, rtpParameters, type, result, sink, options.AppData),
+            Register = consumer =>
+            {
+                if (!Consumers.Add(consumer)) return false;
+                // The producer closed meanwhile: the consumer is returned closed, as the worker closed it too.
+                if (!producer.AddConsumer(consumer)) consumer.OnProducerClosed();
+                return true;
+            },
+            Attach = sink.Attach,
+            ParentCloseReason = ChildCloseReason,
+        }, cancellationToken).ConfigureAwait(false);
 
-        var consumer = new Consumer(this, producer, consumerId, rtpParameters, type, result, sink, options.AppData, Logger);
-        if (!Consumers.Add(consumer))
+        Producer LookUpProducer(string producerId)
         {
-            // The transport (or its router/worker) closed while the consumer was being created.
-            consumer.OnTransportClosed(ChildCloseReason());
+            // A dead worker or a closed transport is the answer before any lookup (not "producer not found").
             ThrowIfClosed();
-            throw new NotFoundException($"Transport closed while creating a consumer [id:{Id}]");
+            return Router.GetProducer(producerId) ?? throw new NotFoundException($"Producer with id \"{producerId}\" not found");
         }
-        if (!producer.AddConsumer(consumer)) consumer.OnProducerClosed();
-        sink.Attach(consumer);
-        return consumer;
     }
 
     /// <summary>
