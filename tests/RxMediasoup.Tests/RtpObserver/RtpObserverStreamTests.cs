@@ -249,4 +249,26 @@ public sealed class RtpObserverStreamTests : IAsyncLifetime
         Assert.False(observer.Paused.Value);
         Assert.Equal([false, true, false], seenInSubscriber);
     }
+
+    [Fact]
+    public async Task ClosedIsTheLastThingAnObserverDelivers()
+    {
+        var observer = await _router.CreateAudioLevelObserverAsync();
+        var events = new List<string>();
+        using var s1 = observer.Paused.Subscribe(_ => { }, () => events.Add("paused completed"));
+        using var s2 = observer.Volumes.Subscribe(_ => { }, () => events.Add("volumes completed"));
+        using var s3 = observer.ProducerAdded.Subscribe(_ => { }, () => events.Add("added completed"));
+        using var s4 = observer.Closed.Subscribe(r => events.Add($"closed:{r}"));
+        using var s5 = _router.RtpObservers.Connect().Subscribe(c =>
+        {
+            if (c.Any(x => x.Reason == ChangeReason.Remove)) events.Add("removed from router");
+        });
+
+        await _router.CloseAsync();
+        await observer.Closed.FirstAsyncOrTimeout(Timeout);
+
+        Assert.Equal("removed from router", events[0]);
+        Assert.Equal("closed:RouterClosed", events[^1]);
+        Assert.Equal(["added completed", "paused completed", "volumes completed"], events[1..^1].Order());
+    }
 }
