@@ -4,11 +4,6 @@ using Method = FBS.Request.Method;
 
 namespace RxMediasoup.Protocol;
 
-/// <summary>One entry of an AUDIOLEVELOBSERVER_VOLUMES notification, before the producer is looked up.</summary>
-/// <param name="ProducerId">The producer's id.</param>
-/// <param name="Volume">Its average volume in dBov (-127..0).</param>
-internal readonly record struct RawVolume(string ProducerId, int Volume);
-
 /// <summary>
 /// Requests and notifications of RTP observers (creation and close: the router is the handler; pause, resume and
 /// add/remove producer: the observer).
@@ -20,7 +15,7 @@ internal static class RtpObserverProtocol
     // ---------------------------------------------------------------------------------------------
 
     /// <summary>ROUTER_CREATE_ACTIVESPEAKEROBSERVER on <paramref name="routerId"/>.</summary>
-    public static Task CreateActiveSpeakerObserverAsync(WorkerChannel channel, string routerId, string rtpObserverId, ushort interval,
+    public static Task<bool> CreateActiveSpeakerObserverAsync(WorkerChannel channel, string routerId, string rtpObserverId, ushort interval,
         CancellationToken cancellationToken)
         => channel.RequestAsync(Method.ROUTER_CREATE_ACTIVESPEAKEROBSERVER, routerId, FBS.Request.Body.Router_CreateActiveSpeakerObserverRequest,
             (rtpObserverId, interval), static (b, s) =>
@@ -32,7 +27,7 @@ internal static class RtpObserverProtocol
             Accepted, cancellationToken);
 
     /// <summary>ROUTER_CREATE_AUDIOLEVELOBSERVER on <paramref name="routerId"/>.</summary>
-    public static Task CreateAudioLevelObserverAsync(WorkerChannel channel, string routerId, string rtpObserverId, ushort maxEntries,
+    public static Task<bool> CreateAudioLevelObserverAsync(WorkerChannel channel, string routerId, string rtpObserverId, ushort maxEntries,
         sbyte threshold, ushort interval, CancellationToken cancellationToken)
         => channel.RequestAsync(Method.ROUTER_CREATE_AUDIOLEVELOBSERVER, routerId, FBS.Request.Body.Router_CreateAudioLevelObserverRequest,
             (rtpObserverId, maxEntries, threshold, interval), static (b, s) =>
@@ -50,37 +45,31 @@ internal static class RtpObserverProtocol
             static (b, id) => FBS.Router.CloseRtpObserverRequest.CreateCloseRtpObserverRequest(b, b.CreateString(id)).Value,
             Accepted, cancellationToken);
 
-    // Commands on the observer. Each applies its state change through onAccepted, run on the dispatch loop as the answer
-    // arrives (so concurrent commands end in the state of the last answer, as the worker's).
+    // Commands on the observer. Each applies its state change through onAccepted (AcceptedThen), run as the answer is
+    // read: so concurrent commands end in the state of the last answer, as the worker's.
 
-    /// <summary>RTPOBSERVER_PAUSE; <paramref name="onAccepted"/> runs on the dispatch loop when the worker accepts it.</summary>
+    /// <summary>RTPOBSERVER_PAUSE; <paramref name="onAccepted"/> applies the state as the worker's answer is read.</summary>
     public static Task PauseAsync(WorkerChannel channel, string rtpObserverId, Action onAccepted, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.RTPOBSERVER_PAUSE, rtpObserverId, Apply(onAccepted), cancellationToken);
+        => channel.RequestAsync(Method.RTPOBSERVER_PAUSE, rtpObserverId, AcceptedThen(onAccepted), cancellationToken);
 
-    /// <summary>RTPOBSERVER_RESUME; <paramref name="onAccepted"/> runs on the dispatch loop when the worker accepts it.</summary>
+    /// <summary>RTPOBSERVER_RESUME; <paramref name="onAccepted"/> applies the state as the worker's answer is read.</summary>
     public static Task ResumeAsync(WorkerChannel channel, string rtpObserverId, Action onAccepted, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.RTPOBSERVER_RESUME, rtpObserverId, Apply(onAccepted), cancellationToken);
+        => channel.RequestAsync(Method.RTPOBSERVER_RESUME, rtpObserverId, AcceptedThen(onAccepted), cancellationToken);
 
-    /// <summary>RTPOBSERVER_ADD_PRODUCER; <paramref name="onAccepted"/> runs on the dispatch loop when the worker accepts it.</summary>
+    /// <summary>RTPOBSERVER_ADD_PRODUCER; <paramref name="onAccepted"/> applies the change as the worker's answer is read.</summary>
     public static Task AddProducerAsync(WorkerChannel channel, string rtpObserverId, string producerId, Action onAccepted,
         CancellationToken cancellationToken)
         => channel.RequestAsync(Method.RTPOBSERVER_ADD_PRODUCER, rtpObserverId, FBS.Request.Body.RtpObserver_AddProducerRequest, producerId,
             static (b, id) => FBS.RtpObserver.AddProducerRequest.CreateAddProducerRequest(b, b.CreateString(id)).Value,
-            Apply(onAccepted), cancellationToken);
+            AcceptedThen(onAccepted), cancellationToken);
 
-    /// <summary>RTPOBSERVER_REMOVE_PRODUCER; <paramref name="onAccepted"/> runs on the dispatch loop when the worker accepts it.</summary>
+    /// <summary>RTPOBSERVER_REMOVE_PRODUCER; <paramref name="onAccepted"/> applies the change as the worker's answer is read.</summary>
     public static Task RemoveProducerAsync(WorkerChannel channel, string rtpObserverId, string producerId, Action onAccepted,
         CancellationToken cancellationToken)
         => channel.RequestAsync(Method.RTPOBSERVER_REMOVE_PRODUCER, rtpObserverId, FBS.Request.Body.RtpObserver_RemoveProducerRequest,
             producerId,
             static (b, id) => FBS.RtpObserver.RemoveProducerRequest.CreateRemoveProducerRequest(b, b.CreateString(id)).Value,
-            Apply(onAccepted), cancellationToken);
-
-    private static ResponseParser<bool> Apply(Action onAccepted) => (in FBS.Response.Response _) =>
-    {
-        onAccepted();
-        return true;
-    };
+            AcceptedThen(onAccepted), cancellationToken);
 
     // ---------------------------------------------------------------------------------------------
     // Notifications
@@ -91,14 +80,14 @@ internal static class RtpObserverProtocol
         => notification.BodyAsActiveSpeakerObserver_DominantSpeakerNotification().ProducerId ?? string.Empty;
 
     /// <summary>AUDIOLEVELOBSERVER_VOLUMES: the loudest producers, loudest first.</summary>
-    public static RawVolume[] ParseVolumesNotification(in FBS.Notification.Notification notification)
+    public static RtpObserverNotification.ProducerVolume[] ParseVolumesNotification(in FBS.Notification.Notification notification)
     {
         var n = notification.BodyAsAudioLevelObserver_VolumesNotification();
-        var volumes = new RawVolume[n.VolumesLength];
+        var volumes = new RtpObserverNotification.ProducerVolume[n.VolumesLength];
         for (int i = 0; i < volumes.Length; i++)
         {
             var v = Required(n.Volumes(i), "volumes[i]");
-            volumes[i] = new RawVolume(v.ProducerId ?? string.Empty, v.Volume_);
+            volumes[i] = new RtpObserverNotification.ProducerVolume(v.ProducerId ?? string.Empty, v.Volume_);
         }
         return volumes;
     }

@@ -32,7 +32,7 @@ public sealed class ActiveSpeakerObserverTests : IAsyncLifetime
         Assert.True(Guid.TryParse(observer.Id, out _));
         Assert.False(observer.IsClosed);
         Assert.Equal(RtpObserverType.ActiveSpeaker, observer.Type);
-        Assert.False(observer.IsPaused);
+        Assert.False(observer.Paused.Value);
         Assert.Empty(observer.AppData);
         Assert.Equal([observer.Id], (await _router.DumpAsync()).RtpObserverIds);
     }
@@ -56,10 +56,10 @@ public sealed class ActiveSpeakerObserverTests : IAsyncLifetime
     {
         var observer = await _router.CreateActiveSpeakerObserverAsync();
         await observer.PauseAsync();
-        Assert.True(observer.IsPaused);
+        Assert.True(observer.Paused.Value);
         Assert.True(observer.Paused.Current());
         await observer.ResumeAsync();
-        Assert.False(observer.IsPaused);
+        Assert.False(observer.Paused.Value);
         Assert.False(observer.Paused.Current());
     }
 

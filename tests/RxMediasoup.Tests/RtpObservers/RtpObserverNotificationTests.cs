@@ -1,5 +1,6 @@
 using System.Reactive;
 using Microsoft.Extensions.Logging.Abstractions;
+using RxMediasoup.Protocol;
 using RxMediasoup.Reactive;
 using RxMediasoup.Tests.Protocol;
 using Event = FBS.Notification.Event;
@@ -34,14 +35,14 @@ public sealed class RtpObserverNotificationTests : IAsyncLifetime
             NotificationBody.FromActiveSpeakerObserver_DominantSpeakerNotification(
                 new FBS.ActiveSpeakerObserver.DominantSpeakerNotificationT { ProducerId = producerId })));
 
-    private static void Volumes(EntityNotificationSink<RxMediasoup.RtpObserver> sink, params (string Id, sbyte Volume)[] volumes)
+    private static void Volumes(NotificationSink<RtpObserverNotification> sink, params (string Id, sbyte Volume)[] volumes)
         => sink.OnNotification(Event.AUDIOLEVELOBSERVER_VOLUMES, Fbs.Notification(Event.AUDIOLEVELOBSERVER_VOLUMES,
             NotificationBody.FromAudioLevelObserver_VolumesNotification(new FBS.AudioLevelObserver.VolumesNotificationT
             {
                 Volumes = volumes.Select(v => new FBS.AudioLevelObserver.VolumeT { ProducerId = v.Id, Volume_ = v.Volume }).ToList(),
             })));
 
-    private static void Silence(EntityNotificationSink<RxMediasoup.RtpObserver> sink)
+    private static void Silence(NotificationSink<RtpObserverNotification> sink)
         => sink.OnNotification(Event.AUDIOLEVELOBSERVER_SILENCE, Fbs.Notification(Event.AUDIOLEVELOBSERVER_SILENCE, null));
 
     [Fact]
@@ -97,7 +98,7 @@ public sealed class RtpObserverNotificationTests : IAsyncLifetime
     [Fact]
     public async Task NotificationsBeforeAttachAreDeliveredInOrderOnAttach()
     {
-        var sink = new EntityNotificationSink<RxMediasoup.RtpObserver>(AudioLevelObserver.ParseNotification);
+        var sink = new NotificationSink<RtpObserverNotification>(RtpObserverNotification.Parse, _router.Channel.Deliveries, "test");
         var observer = new AudioLevelObserver(_router, Guid.NewGuid().ToString(), sink, null, NullLogger.Instance);
         var events = new List<string>();
         using var s1 = observer.Volumes.Subscribe(v => events.Add($"volumes:{v[0].Volume}"));
@@ -108,7 +109,7 @@ public sealed class RtpObserverNotificationTests : IAsyncLifetime
         Assert.Empty(events);
         Assert.Equal(2, sink.EarlyNotificationCount);
 
-        observer.AttachNotifications();
+        sink.Attach(observer);
         Assert.Equal(["volumes:-33", "silence"], events);
         // Never created in the worker: close it locally.
         observer.OnRouterClosed(CloseReason.RouterClosed);

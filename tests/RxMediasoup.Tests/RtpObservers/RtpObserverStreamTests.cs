@@ -72,7 +72,7 @@ public sealed class RtpObserverStreamTests : IAsyncLifetime
         // A burst of un-awaited commands: every state in worker order, ending in the last one's.
         await Task.WhenAll(observer.PauseAsync(), observer.ResumeAsync(), observer.PauseAsync());
         Assert.Equal([false, true, false, true, false, true], values);
-        Assert.True(observer.IsPaused);
+        Assert.True(observer.Paused.Value);
 
         await observer.CloseAsync();
         Assert.True(completed);
@@ -188,5 +188,87 @@ public sealed class RtpObserverStreamTests : IAsyncLifetime
         Assert.True(volumesCompleted);
         await Assert.ThrowsAsync<WorkerClosedException>(() => speaker.PauseAsync());
         await Assert.ThrowsAsync<WorkerClosedException>(() => level.ResumeAsync());
+    }
+
+    [Fact]
+    public async Task AddAndRemoveProducerAfterWorkerDeathFailWithWorkerClosedBeforeTheProducerLookup()
+    {
+        var transport = await _router.CreateDirectTransportAsync();
+        var producer = await transport.ProduceAsync(RtpObserverTestData.AudioProducer(44444444));
+        var observer = await _router.CreateAudioLevelObserverAsync();
+        await observer.AddProducerAsync(producer.Id);
+        var closed = observer.Closed.FirstAsyncOrTimeout(Timeout);
+
+        System.Diagnostics.Process.GetProcessById(_worker.Pid).Kill();
+        Assert.Equal(CloseReason.WorkerDied, await closed);
+
+        // The producer is gone from the router too: the closed check comes first, so the error is the worker's.
+        await Assert.ThrowsAsync<WorkerClosedException>(() => observer.AddProducerAsync(producer.Id));
+        await Assert.ThrowsAsync<WorkerClosedException>(() => observer.RemoveProducerAsync(producer.Id));
+        await Assert.ThrowsAsync<WorkerClosedException>(() => observer.AddProducerAsync("no-such-producer"));
+        await Assert.ThrowsAsync<WorkerClosedException>(() => observer.AddProducerAsync(null!));
+    }
+
+    [Fact]
+    public async Task CommandsOnAClosedObserverReturnFaultedTasksWithoutThrowing()
+    {
+        var transport = await _router.CreateDirectTransportAsync();
+        var producer = await transport.ProduceAsync(RtpObserverTestData.AudioProducer(55555555));
+        var observer = await _router.CreateActiveSpeakerObserverAsync();
+        await observer.PauseAsync();
+        Assert.True(observer.Paused.Value);
+        await observer.CloseAsync();
+
+        // None of these throws synchronously: each returns a faulted task with the one "closed" error.
+        Task[] commands =
+        [
+            observer.PauseAsync(), observer.ResumeAsync(), observer.AddProducerAsync(producer.Id),
+            observer.RemoveProducerAsync(producer.Id), observer.AddProducerAsync("no-such-producer"), observer.AddProducerAsync(null!),
+        ];
+        foreach (var command in commands)
+        {
+            Assert.True(command.IsFaulted);
+            var e = await Assert.ThrowsAsync<NotFoundException>(() => command);
+            Assert.Equal($"ActiveSpeakerObserver closed [id:{observer.Id}]", e.Message);
+        }
+        Assert.True(observer.Paused.Value); // The last state stays readable after close.
+    }
+
+    [Fact]
+    public async Task PausedValueIsTheStateTheCommandProducedWhenItsAwaiterResumes()
+    {
+        var observer = await _router.CreateAudioLevelObserverAsync();
+        Assert.False(observer.Paused.Value);
+        var seenInSubscriber = new List<bool>();
+        using var s = observer.Paused.Subscribe(v => seenInSubscriber.Add(observer.Paused.Value));
+
+        await observer.PauseAsync();
+        Assert.True(observer.Paused.Value);
+        Assert.Equal([false, true], seenInSubscriber); // Delivered before the awaiter resumed.
+        await observer.ResumeAsync();
+        Assert.False(observer.Paused.Value);
+        Assert.Equal([false, true, false], seenInSubscriber);
+    }
+
+    [Fact]
+    public async Task ClosedIsTheLastThingAnObserverDelivers()
+    {
+        var observer = await _router.CreateAudioLevelObserverAsync();
+        var events = new List<string>();
+        using var s1 = observer.Paused.Subscribe(_ => { }, () => events.Add("paused completed"));
+        using var s2 = observer.Volumes.Subscribe(_ => { }, () => events.Add("volumes completed"));
+        using var s3 = observer.ProducerAdded.Subscribe(_ => { }, () => events.Add("added completed"));
+        using var s4 = observer.Closed.Subscribe(r => events.Add($"closed:{r}"));
+        using var s5 = _router.RtpObservers.Connect().Subscribe(c =>
+        {
+            if (c.Any(x => x.Reason == ChangeReason.Remove)) events.Add("removed from router");
+        });
+
+        await _router.CloseAsync();
+        await observer.Closed.FirstAsyncOrTimeout(Timeout);
+
+        Assert.Equal("removed from router", events[0]);
+        Assert.Equal("closed:RouterClosed", events[^1]);
+        Assert.Equal(["added completed", "paused completed", "volumes completed"], events[1..^1].Order());
     }
 }

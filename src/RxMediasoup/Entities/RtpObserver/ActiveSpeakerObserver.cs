@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using RxMediasoup.Protocol;
 using RxMediasoup.Reactive;
-using Event = FBS.Notification.Event;
 
 namespace RxMediasoup;
 
@@ -22,13 +21,13 @@ public sealed record ActiveSpeakerObserverDominantSpeaker
 /// </summary>
 public sealed class ActiveSpeakerObserver : RtpObserver
 {
-    private readonly StateStream<ActiveSpeakerObserverDominantSpeaker> _dominantSpeaker;
+    private readonly StreamSubject<ActiveSpeakerObserverDominantSpeaker> _dominantSpeaker;
 
-    internal ActiveSpeakerObserver(Router router, string id, EntityNotificationSink<RtpObserver> sink, IDictionary<string, object?>? appData,
-        ILogger logger)
-        : base(router, id, sink, appData, logger)
+    internal ActiveSpeakerObserver(Router router, string id, NotificationSink<RtpObserverNotification> sink,
+        IDictionary<string, object?>? appData, ILogger logger)
+        : base(nameof(ActiveSpeakerObserver), router, id, sink, appData, logger)
     {
-        _dominantSpeaker = StateStream<ActiveSpeakerObserverDominantSpeaker>.Events("ActiveSpeakerObserver.DominantSpeaker", logger);
+        _dominantSpeaker = Events<ActiveSpeakerObserverDominantSpeaker>("DominantSpeaker");
     }
 
     /// <inheritdoc />
@@ -43,20 +42,9 @@ public sealed class ActiveSpeakerObserver : RtpObserver
     /// </summary>
     public IObservable<ActiveSpeakerObserverDominantSpeaker> DominantSpeaker => _dominantSpeaker;
 
-    internal override int SubscriberCount => base.SubscriberCount + _dominantSpeaker.SubscriberCount;
-
-    private protected override void CompleteStreams() => _dominantSpeaker.Complete();
-
-    private void OnDominantSpeaker(string producerId)
+    private protected override void OnNotification(RtpObserverNotification notification)
     {
-        if (GetProducer(producerId) is { } producer)
+        if (notification is RtpObserverNotification.DominantSpeaker d && GetProducer(d.ProducerId) is { } producer)
             _dominantSpeaker.OnNext(new ActiveSpeakerObserverDominantSpeaker { Producer = producer });
     }
-
-    internal static readonly EntityNotificationParser<RtpObserver> ParseNotification = static (Event @event, in FBS.Notification.Notification n) =>
-    {
-        if (@event != Event.ACTIVESPEAKEROBSERVER_DOMINANT_SPEAKER) return null;
-        string producerId = RtpObserverProtocol.ParseDominantSpeakerNotification(n);
-        return o => ((ActiveSpeakerObserver)o).OnDominantSpeaker(producerId);
-    };
 }

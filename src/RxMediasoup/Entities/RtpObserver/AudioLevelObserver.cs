@@ -2,7 +2,6 @@ using System.Reactive;
 using Microsoft.Extensions.Logging;
 using RxMediasoup.Protocol;
 using RxMediasoup.Reactive;
-using Event = FBS.Notification.Event;
 
 namespace RxMediasoup;
 
@@ -23,15 +22,15 @@ public sealed record AudioLevelObserverVolume
 /// </summary>
 public sealed class AudioLevelObserver : RtpObserver
 {
-    private readonly StateStream<IReadOnlyList<AudioLevelObserverVolume>> _volumes;
-    private readonly StateStream<Unit> _silence;
+    private readonly StreamSubject<IReadOnlyList<AudioLevelObserverVolume>> _volumes;
+    private readonly StreamSubject<Unit> _silence;
 
-    internal AudioLevelObserver(Router router, string id, EntityNotificationSink<RtpObserver> sink, IDictionary<string, object?>? appData,
-        ILogger logger)
-        : base(router, id, sink, appData, logger)
+    internal AudioLevelObserver(Router router, string id, NotificationSink<RtpObserverNotification> sink,
+        IDictionary<string, object?>? appData, ILogger logger)
+        : base(nameof(AudioLevelObserver), router, id, sink, appData, logger)
     {
-        _volumes = StateStream<IReadOnlyList<AudioLevelObserverVolume>>.Events("AudioLevelObserver.Volumes", logger);
-        _silence = StateStream<Unit>.Events("AudioLevelObserver.Silence", logger);
+        _volumes = Events<IReadOnlyList<AudioLevelObserverVolume>>("Volumes");
+        _silence = Events<Unit>("Silence");
     }
 
     /// <inheritdoc />
@@ -54,36 +53,20 @@ public sealed class AudioLevelObserver : RtpObserver
     /// </summary>
     public IObservable<Unit> Silence => _silence;
 
-    internal override int SubscriberCount => base.SubscriberCount + _volumes.SubscriberCount + _silence.SubscriberCount;
-
-    private protected override void CompleteStreams()
+    private protected override void OnNotification(RtpObserverNotification notification)
     {
-        _volumes.Complete();
-        _silence.Complete();
-    }
-
-    private void OnVolumes(RawVolume[] raw)
-    {
-        var volumes = new List<AudioLevelObserverVolume>(raw.Length);
-        foreach (var v in raw)
-            if (GetProducer(v.ProducerId) is { } producer)
-                volumes.Add(new AudioLevelObserverVolume { Producer = producer, Volume = v.Volume });
-        if (volumes.Count > 0) _volumes.OnNext(ValueList<AudioLevelObserverVolume>.Create(volumes.ToArray()));
-    }
-
-    internal static readonly EntityNotificationParser<RtpObserver> ParseNotification = static (Event @event, in FBS.Notification.Notification n) =>
-    {
-        switch (@event)
+        switch (notification)
         {
-            case Event.AUDIOLEVELOBSERVER_VOLUMES:
-            {
-                var raw = RtpObserverProtocol.ParseVolumesNotification(n);
-                return o => ((AudioLevelObserver)o).OnVolumes(raw);
-            }
-            case Event.AUDIOLEVELOBSERVER_SILENCE:
-                return static o => ((AudioLevelObserver)o)._silence.OnNext(Unit.Default);
-            default:
-                return null;
+            case RtpObserverNotification.Volumes v:
+                var volumes = new List<AudioLevelObserverVolume>(v.Entries.Count);
+                foreach (var entry in v.Entries)
+                    if (GetProducer(entry.ProducerId) is { } producer)
+                        volumes.Add(new AudioLevelObserverVolume { Producer = producer, Volume = entry.Volume });
+                if (volumes.Count > 0) _volumes.OnNext(ValueList<AudioLevelObserverVolume>.Create(volumes.ToArray()));
+                break;
+            case RtpObserverNotification.Silence:
+                _silence.OnNext(Unit.Default);
+                break;
         }
-    };
+    }
 }

@@ -1,10 +1,11 @@
+using RxMediasoup.Channel;
 using RxMediasoup.Protocol;
 using RxMediasoup.Reactive;
 
 namespace RxMediasoup;
 
 // The router's RTP observers (mediasoup's createActiveSpeakerObserver / createAudioLevelObserver).
-public sealed partial class Router
+public sealed partial class Router : IEntityParent
 {
     /// <summary>
     /// The router's RTP observers as a live collection: <c>RtpObservers.Items</c> is the snapshot,
@@ -24,7 +25,7 @@ public sealed partial class Router
     {
         options ??= new ActiveSpeakerObserverOptions();
         options.Validate();
-        return await CreateRtpObserverCoreAsync(ActiveSpeakerObserver.ParseNotification,
+        return await CreateRtpObserverAsync(nameof(ActiveSpeakerObserver),
             id => RtpObserverProtocol.CreateActiveSpeakerObserverAsync(Channel, Id, id, (ushort)options.Interval, CancellationToken.None),
             (id, sink) => new ActiveSpeakerObserver(this, id, sink, options.AppData, _logger), cancellationToken).ConfigureAwait(false);
     }
@@ -40,48 +41,32 @@ public sealed partial class Router
     {
         options ??= new AudioLevelObserverOptions();
         options.Validate();
-        return await CreateRtpObserverCoreAsync(AudioLevelObserver.ParseNotification,
+        return await CreateRtpObserverAsync(nameof(AudioLevelObserver),
             id => RtpObserverProtocol.CreateAudioLevelObserverAsync(Channel, Id, id, (ushort)options.MaxEntries, (sbyte)options.Threshold,
                 (ushort)options.Interval, CancellationToken.None),
             (id, sink) => new AudioLevelObserver(this, id, sink, options.AppData, _logger), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Registers the observer's notification handler, then sends the create request (so nothing the worker says first is
-    /// lost). On failure or cancellation the handler is removed; an observer the worker created after the caller
-    /// cancelled is closed in the worker.
-    /// </summary>
-    private async Task<T> CreateRtpObserverCoreAsync<T>(EntityNotificationParser<RtpObserver> parse, Func<string, Task> create,
-        Func<string, EntityNotificationSink<RtpObserver>, T> construct, CancellationToken cancellationToken) where T : RtpObserver
+    /// <summary>Creates an observer through <see cref="EntityCreation"/> (the observer's sink is registered first).</summary>
+    private Task<T> CreateRtpObserverAsync<T>(string kind, Func<string, Task<bool>> create,
+        Func<string, NotificationSink<RtpObserverNotification>, T> construct, CancellationToken cancellationToken) where T : RtpObserver
     {
-        ThrowIfClosed();
-        cancellationToken.ThrowIfCancellationRequested();
         string rtpObserverId = Guid.NewGuid().ToString();
-        var sink = new EntityNotificationSink<RtpObserver>(parse);
-        Channel.RegisterHandler(rtpObserverId, sink);
-        try
+        var sink = new NotificationSink<RtpObserverNotification>(RtpObserverNotification.Parse, Channel.Deliveries, kind);
+        return EntityCreation.CreateAsync(this, new EntityCreation.Steps<bool, T>
         {
-            var created = create(rtpObserverId);
-            await EntityCreation.AwaitCreatedAsync(created,
-                () => RtpObserverProtocol.CloseAsync(Channel, Id, rtpObserverId, CancellationToken.None), cancellationToken).ConfigureAwait(false);
-            await created.ConfigureAwait(false);
-        }
-        catch
-        {
-            Channel.UnregisterHandler(rtpObserverId);
-            throw;
-        }
-        var observer = construct(rtpObserverId, sink);
-        if (!RtpObservers.Add(observer))
-        {
-            // The router closed (or its worker closed/died) while the observer was being created.
-            bool workerGone = Channel.IsClosed || _worker.IsClosed;
-            observer.OnRouterClosed(workerGone ? (_worker.HasDied ? CloseReason.WorkerDied : CloseReason.WorkerClosed) : CloseReason.RouterClosed);
-            if (workerGone) throw new WorkerClosedException($"Worker closed while creating an RTP observer [router:{Id}]");
-            throw new NotFoundException($"Router closed while creating an RTP observer [id:{Id}]");
-        }
-        observer.AttachNotifications();
-        return observer;
+            Kind = kind,
+            Id = rtpObserverId,
+            Sink = sink,
+            Send = () => create(rtpObserverId),
+            CloseInWorker = () => RtpObserverProtocol.CloseAsync(Channel, Id, rtpObserverId, CancellationToken.None),
+            Construct = _ => construct(rtpObserverId, sink),
+            Register = RtpObservers.Add,
+            Attach = sink.Attach,
+            ParentCloseReason = () => Channel.IsClosed || _worker.IsClosed
+                ? (_worker.HasDied ? CloseReason.WorkerDied : CloseReason.WorkerClosed)
+                : CloseReason.RouterClosed,
+        }, cancellationToken);
     }
 
     /// <summary>The router closed (or its worker did): close every observer, then complete the collection.</summary>
@@ -92,4 +77,10 @@ public sealed partial class Router
         // An observer added concurrently, before Complete, is closed too (no add succeeds after it).
         foreach (var observer in RtpObservers.Items) observer.OnRouterClosed(reason);
     }
+
+    // TEMPORARY (until Router derives from MediasoupEntity, which implements it): what EntityCreation needs of a parent.
+    WorkerChannel IEntityParent.Channel => Channel;
+    string IEntityParent.EntityKind => nameof(Router);
+    string IEntityParent.EntityId => Id;
+    void IEntityParent.ThrowIfClosed() => ThrowIfClosed();
 }
