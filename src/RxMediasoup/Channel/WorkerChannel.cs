@@ -446,12 +446,7 @@ internal sealed class WorkerChannel
         string reason = response.Reason ?? "(no reason)";
         string? error = response.Error;
         _logger.LogDebug("worker[pid:{Pid}] request failed [method:{Method}, id:{Id}]: {Error} {Reason}", _pid, pending.Method, pending.Id, error, reason);
-        pending.Fail(error switch
-        {
-            "TypeError" => new ArgumentException(reason),
-            "NotFoundError" => new NotFoundException(reason),
-            _ => new MediasoupException(reason),
-        });
+        pending.Fail(WorkerErrors.FromResponse(error, reason));
     }
 
     private void OnNotification(in FBS.Notification.Notification notification)
