@@ -34,6 +34,12 @@ internal sealed class WorkerChannel
 
     private const int MaxBatchBytes = 256 * 1024;
 
+    /// <summary>Largest builder a thread keeps between messages: a bigger one (grown by a big message) is dropped.</summary>
+    private const int MaxRetainedBuilderBytes = 64 * 1024;
+
+    /// <summary>Largest frame taken from (and returned to) the shared pool; bigger ones are plain arrays left to the GC.</summary>
+    private const int MaxPooledFrameBytes = 1024 * 1024;
+
     [ThreadStatic] private static FlatBufferBuilder? t_builder;
 
     private readonly Socket _socket;
@@ -163,6 +169,7 @@ internal sealed class WorkerChannel
         }
         catch (Exception e)
         {
+            ReleaseBuilder();
             return Task.FromException<TResult>(e);
         }
 
@@ -183,7 +190,7 @@ internal sealed class WorkerChannel
             // Closed concurrently: whoever removes it fails it.
             if (_pending.TryRemove(new KeyValuePair<uint, PendingRequest>(id, pending)))
                 pending.Fail(ClosedError($"cannot send request [method:{method}]"));
-            if (!_outgoing.Writer.TryWrite(default)) ArrayPool<byte>.Shared.Return(frame.Buffer);
+            if (!_outgoing.Writer.TryWrite(default)) ReturnFrame(frame.Buffer);
         }
         return pending.Task;
     }
@@ -201,16 +208,25 @@ internal sealed class WorkerChannel
         BodyWriter<TState>? writeBody)
     {
         if (IsClosed) throw ClosedError($"cannot send notification [event:{@event}]");
-        var b = Builder();
-        var handlerOffset = b.CreateString(handlerId ?? string.Empty);
-        int bodyOffset = writeBody is null ? 0 : writeBody(b, state);
-        var notification = FBS.Notification.Notification.CreateNotification(b, handlerOffset, @event,
-            writeBody is null ? FBS.Notification.Body.NONE : bodyType, bodyOffset);
-        var message = FBS.Message.Message.CreateMessage(b, FbsBody.Notification, notification.Value);
-        var frame = Finish(b, message, () => $"notification too big [event:{@event}]");
+        Frame frame;
+        try
+        {
+            var b = Builder();
+            var handlerOffset = b.CreateString(handlerId ?? string.Empty);
+            int bodyOffset = writeBody is null ? 0 : writeBody(b, state);
+            var notification = FBS.Notification.Notification.CreateNotification(b, handlerOffset, @event,
+                writeBody is null ? FBS.Notification.Body.NONE : bodyType, bodyOffset);
+            var message = FBS.Message.Message.CreateMessage(b, FbsBody.Notification, notification.Value);
+            frame = Finish(b, message, () => $"notification too big [event:{@event}]");
+        }
+        catch
+        {
+            ReleaseBuilder();
+            throw;
+        }
         if (!_outgoing.Writer.TryWrite(frame))
         {
-            ArrayPool<byte>.Shared.Return(frame.Buffer);
+            ReturnFrame(frame.Buffer);
             throw ClosedError($"cannot send notification [event:{@event}]");
         }
     }
@@ -231,6 +247,15 @@ internal sealed class WorkerChannel
         return b;
     }
 
+    /// <summary>
+    /// Drops this thread's builder if a big message grew it past <see cref="MaxRetainedBuilderBytes"/> (a builder
+    /// only grows): the next message starts a new small one. Called after every message, sent or failed.
+    /// </summary>
+    private static void ReleaseBuilder()
+    {
+        if (t_builder is { } b && b.DataBuffer.Length > MaxRetainedBuilderBytes) t_builder = null;
+    }
+
     private static Frame Finish(FlatBufferBuilder b, Offset<FBS.Message.Message> message, Func<string> tooBig)
     {
         b.FinishSizePrefixed(message.Value);
@@ -243,9 +268,17 @@ internal sealed class WorkerChannel
             throw new ArgumentException(
                 $"{tooBig()}: {length} bytes, the worker accepts at most {MessageMaxLength} bytes per message");
         }
-        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        // A big frame is a plain array: the shared pool would keep it (and its power-of-two bucket) for good.
+        var buffer = length > MaxPooledFrameBytes ? new byte[length] : ArrayPool<byte>.Shared.Rent(length);
         data.ToArraySegment(start, length).AsSpan().CopyTo(buffer);
+        ReleaseBuilder();
         return new Frame(buffer, length);
+    }
+
+    /// <summary>Gives a frame's buffer back: to the shared pool if it came from there (see <see cref="Finish"/>).</summary>
+    private static void ReturnFrame(byte[] buffer)
+    {
+        if (buffer.Length <= MaxPooledFrameBytes) ArrayPool<byte>.Shared.Return(buffer);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -264,18 +297,24 @@ internal sealed class WorkerChannel
                 while (used < MaxBatchBytes && reader.TryRead(out var frame))
                 {
                     if (frame.Buffer is null) continue;
-                    if (used + frame.Length > batch.Length)
+                    // A frame bigger than the room left goes out in batch-sized pieces: the batch never grows, so no
+                    // big buffer outlives its message (nor stays referenced by the socket's cached send arguments).
+                    for (int offset = 0; offset < frame.Length;)
                     {
-                        if (used > 0) await SendAllAsync(batch, used).ConfigureAwait(false);
-                        used = 0;
-                        if (frame.Length > batch.Length) Array.Resize(ref batch, frame.Length);
+                        if (used == batch.Length)
+                        {
+                            await SendAllAsync(batch, used).ConfigureAwait(false);
+                            used = 0;
+                        }
+                        int n = Math.Min(batch.Length - used, frame.Length - offset);
+                        Buffer.BlockCopy(frame.Buffer, offset, batch, used, n);
+                        used += n;
+                        offset += n;
                     }
-                    Buffer.BlockCopy(frame.Buffer, 0, batch, used, frame.Length);
-                    used += frame.Length;
-                    ArrayPool<byte>.Shared.Return(frame.Buffer);
+                    ReturnFrame(frame.Buffer);
+                    frame = default; // it lives across an await, so the loop's state machine would keep the last one
                 }
                 if (used > 0) await SendAllAsync(batch, used).ConfigureAwait(false);
-                if (batch.Length > 4 * MaxBatchBytes) batch = new byte[MaxBatchBytes];
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
@@ -285,7 +324,7 @@ internal sealed class WorkerChannel
         finally
         {
             while (reader.TryRead(out var frame))
-                if (frame.Buffer is not null) ArrayPool<byte>.Shared.Return(frame.Buffer);
+                if (frame.Buffer is not null) ReturnFrame(frame.Buffer);
         }
     }
 
@@ -419,12 +458,7 @@ internal sealed class WorkerChannel
         string reason = response.Reason ?? "(no reason)";
         string? error = response.Error;
         _logger.LogDebug("worker[pid:{Pid}] request failed [method:{Method}, id:{Id}]: {Error} {Reason}", _pid, pending.Method, pending.Id, error, reason);
-        pending.Fail(error switch
-        {
-            "TypeError" => new ArgumentException(reason),
-            "NotFoundError" => new NotFoundException(reason),
-            _ => new MediasoupException(reason),
-        });
+        pending.Fail(WorkerErrors.FromResponse(error, reason));
     }
 
     private void OnNotification(in FBS.Notification.Notification notification)

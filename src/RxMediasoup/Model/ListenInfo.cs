@@ -61,6 +61,10 @@ public sealed record ListenInfo
     {
         if (string.IsNullOrWhiteSpace(Ip))
             throw new ArgumentException($"{field}.ip is required", field);
+        if (Ip.Contains('\0'))
+            throw new ArgumentException($"{field}.ip must not contain a NUL character", field);
+        if (AnnouncedAddress?.Contains('\0') == true)
+            throw new ArgumentException($"{field}.announcedAddress must not contain a NUL character", field);
         if (!Enum.IsDefined(Protocol))
             throw new ArgumentOutOfRangeException(field, Protocol, $"{field}.protocol is invalid");
         if (Port is { } port && port is < 0 or > 65535)

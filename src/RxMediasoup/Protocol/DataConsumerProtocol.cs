@@ -33,6 +33,24 @@ internal readonly record struct DataConsumerMessage(uint Ppid, byte[] Data);
 /// <summary>Requests, notifications and responses of data consumers (handler: the transport for consume/close, else the data consumer).</summary>
 internal static class DataConsumerProtocol
 {
+    /// <summary>
+    /// Checks subchannels before anything is sent (each 0–65535, else <see cref="ArgumentOutOfRangeException"/>
+    /// naming <paramref name="field"/>) and drops duplicates; null is none.
+    /// </summary>
+    public static int[] NormalizeSubchannels(IEnumerable<int>? subchannels, string field)
+    {
+        if (subchannels is null) return [];
+        var result = new List<int>();
+        var seen = new HashSet<int>();
+        foreach (int s in subchannels)
+        {
+            if (s is < 0 or > ushort.MaxValue)
+                throw new ArgumentOutOfRangeException(field, s, $"invalid subchannel {s} in {field} (must be 0-65535)");
+            if (seen.Add(s)) result.Add(s);
+        }
+        return [.. result];
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Requests
     // ---------------------------------------------------------------------------------------------

@@ -185,6 +185,15 @@ internal static class BaseTransportProtocol
             throw new ArgumentOutOfRangeException(field, p.CryptoSuite, $"invalid {field}.cryptoSuite: {p.CryptoSuite}");
         if (string.IsNullOrEmpty(p.KeyBase64))
             throw new ArgumentException($"missing {field}.keyBase64", field);
+        if (!IsBase64(p.KeyBase64))
+            throw new ArgumentException(
+                $"invalid {field}.keyBase64 (SrtpParameters.KeyBase64): not valid Base64", field);
+    }
+
+    private static bool IsBase64(string value)
+    {
+        var bytes = value.Length <= 1024 ? stackalloc byte[value.Length] : new byte[value.Length];
+        return Convert.TryFromBase64String(value, bytes, out _);
     }
 
     public static TransportDump ParseBaseDump(FBS.Transport.Dump d)

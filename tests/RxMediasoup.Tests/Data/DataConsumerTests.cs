@@ -43,8 +43,9 @@ public sealed class DataConsumerTests : IAsyncLifetime
         {
             DataProducerId = _sctpDataProducer.Id,
             MaxPacketLifeTime = 4000,
-            // Valid values are 0...65535 so others and duplicated ones are discarded.
-            Subchannels = [0, 1, 1, 1, 2, 65535, 65536, 65537, 100],
+            // Duplicated values are discarded (out-of-range ones throw here, see ConsumeDataWithAnOutOfRangeSubchannelThrows;
+            // Node's test also passes 65536 and 65537, which its uint16 encoding wraps to 0 and 1).
+            Subchannels = [0, 1, 1, 1, 2, 65535, 100],
             AppData = new Dictionary<string, object?> { ["baz"] = "LOL" },
         });
 
@@ -93,7 +94,7 @@ public sealed class DataConsumerTests : IAsyncLifetime
         {
             DataProducerId = _sctpDataProducer.Id,
             Ordered = true,
-            Subchannels = [0, 1, 1, 1, 2, 65535, 65536, 65537, 100],
+            Subchannels = [0, 1, 1, 1, 2, 65535, 100],
             AppData = new Dictionary<string, object?> { ["baz"] = "LOL" },
         });
         var dump = await dataConsumer.DumpAsync();
@@ -129,9 +130,42 @@ public sealed class DataConsumerTests : IAsyncLifetime
     public async Task SetSubchannelsSucceeds()
     {
         var dataConsumer = await _transport2.ConsumeDataAsync(new DataConsumerOptions { DataProducerId = _sctpDataProducer.Id });
-        await dataConsumer.SetSubchannelsAsync([999, 999, 998, 65536]);
-        // Node truncates 65536 to a uint16 (0); here out-of-range values are discarded.
+        await dataConsumer.SetSubchannelsAsync([999, 999, 998]);
+        // Node's test also passes 65536, which its uint16 encoding wraps to 0; here it throws (see below).
         Assert.Equal([998, 999], dataConsumer.Subchannels.Order());
+    }
+
+    [Theory]
+    [InlineData(65536)]
+    [InlineData(-1)]
+    public async Task SetSubchannelsWithAnOutOfRangeSubchannelThrowsAndSendsNothing(int bad)
+    {
+        var dataConsumer = await _transport2.ConsumeDataAsync(new DataConsumerOptions
+        {
+            DataProducerId = _sctpDataProducer.Id, Subchannels = [7],
+        });
+        var e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => dataConsumer.SetSubchannelsAsync([999, bad]));
+        Assert.Equal("subchannels", e.ParamName);
+        // Nothing reached the worker: it still has the subchannels it was created with.
+        Assert.Equal([7], (await dataConsumer.DumpAsync()).Subchannels);
+        Assert.Equal([7], dataConsumer.Subchannels);
+    }
+
+    [Theory]
+    [InlineData(65536)]
+    [InlineData(-1)]
+    public async Task ConsumeDataWithAnOutOfRangeSubchannelThrowsAndSendsNothing(int bad)
+    {
+        var e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _transport2.ConsumeDataAsync(new DataConsumerOptions
+        {
+            DataProducerId = _sctpDataProducer.Id, Subchannels = [1, bad],
+        }));
+        Assert.Equal("options.Subchannels", e.ParamName);
+        Assert.Empty(_transport2.DataConsumers.Items);
+        Assert.Empty((await _transport2.DumpAsync()).DataConsumerIds);
+        // The SCTP stream id it would have taken is still free: the next data consumer gets the first one.
+        var next = await _transport2.ConsumeDataAsync(new DataConsumerOptions { DataProducerId = _sctpDataProducer.Id });
+        Assert.Equal(0, next.SctpStreamParameters!.StreamId);
     }
 
     [Fact]

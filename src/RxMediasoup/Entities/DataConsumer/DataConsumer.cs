@@ -285,13 +285,14 @@ public sealed class DataConsumer : IAsyncDisposable
 
     /// <summary>
     /// Replaces the subchannels it is subscribed to; <see cref="Subchannels"/> then holds what the worker reports.
-    /// Values outside 0–65535 and duplicates are discarded.
+    /// Duplicates are discarded.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A subchannel outside 0–65535.</exception>
     /// <exception cref="NotFoundException">The data consumer is closed.</exception>
     public async Task SetSubchannelsAsync(IEnumerable<int> subchannels, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subchannels);
-        var valid = NormalizeSubchannels(subchannels);
+        var valid = NormalizeSubchannels(subchannels, nameof(subchannels));
         ThrowIfClosed();
         var result = await DataConsumerProtocol.SetSubchannelsAsync(Channel, Id, valid, cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _subchannels, result);
@@ -343,8 +344,8 @@ public sealed class DataConsumer : IAsyncDisposable
     /// <inheritdoc />
     public override string ToString() => $"DataConsumer[id:{Id}]";
 
-    internal static int[] NormalizeSubchannels(IEnumerable<int>? subchannels)
-        => subchannels is null ? [] : subchannels.Where(static s => s is >= 0 and <= ushort.MaxValue).Distinct().ToArray();
+    internal static int[] NormalizeSubchannels(IEnumerable<int>? subchannels, string field)
+        => DataConsumerProtocol.NormalizeSubchannels(subchannels, field);
 
     private static void CheckSubchannel(int subchannel, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(subchannel))] string? name = null)
     {

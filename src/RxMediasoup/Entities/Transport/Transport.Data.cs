@@ -95,7 +95,7 @@ public abstract partial class Transport
     /// <see cref="DataConsumerOptions.MaxRetransmits"/>; on a <see cref="DirectTransport"/> its messages are delivered
     /// to <see cref="DataConsumer.Messages"/>.
     /// </summary>
-    /// <exception cref="ArgumentException">Invalid options (e.g. a missing data producer id).</exception>
+    /// <exception cref="ArgumentException">Invalid options (e.g. a missing data producer id, a subchannel outside 0–65535).</exception>
     /// <exception cref="NotFoundException">No such data producer in the router, or the transport is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     /// <exception cref="MediasoupException">The worker rejected it (e.g. a transport without SCTP) or no SCTP stream id is free.</exception>
@@ -108,6 +108,7 @@ public abstract partial class Transport
             throw new ArgumentOutOfRangeException("options.MaxPacketLifeTime", options.MaxPacketLifeTime, "maxPacketLifeTime must be 0-65535");
         if (options.MaxRetransmits is < 0 or > ushort.MaxValue)
             throw new ArgumentOutOfRangeException("options.MaxRetransmits", options.MaxRetransmits, "maxRetransmits must be 0-65535");
+        var subchannels = DataConsumer.NormalizeSubchannels(options.Subchannels, "options.Subchannels");
         ThrowIfClosed();
         var dataProducer = Router.GetDataProducer(options.DataProducerId)
             ?? throw new NotFoundException($"DataProducer with id \"{options.DataProducerId}\" not found");
@@ -132,7 +133,7 @@ public abstract partial class Transport
         string dataConsumerId = Guid.NewGuid().ToString();
         var sink = new DataConsumerNotificationSink();
         var request = new ConsumeDataRequestData(dataConsumerId, dataProducer.Id, type, sctpStreamParameters, dataProducer.Label,
-            dataProducer.Protocol, options.Paused, DataConsumer.NormalizeSubchannels(options.Subchannels));
+            dataProducer.Protocol, options.Paused, subchannels);
         DataConsumerDump dump;
         // Registered before the request: nothing the worker says about the data consumer first is lost.
         Channel.RegisterHandler(dataConsumerId, sink);
