@@ -195,8 +195,8 @@ public sealed partial class Router
     private async Task CreatePipeTransportPairAsync(Router target, PipeTransportOptions options, TaskCompletionSource<PipeTransportPair> creation)
     {
         var pairTask = creation.Task;
-        Task<PipeTransport> localTask = Task.FromException<PipeTransport>(new InvalidOperationException("not created"));
-        Task<PipeTransport> remoteTask = localTask;
+        // No faulted seed task here: nothing would observe it (an UnobservedTaskException per pipe pair).
+        Task<PipeTransport>? localTask = null, remoteTask = null;
         try
         {
             localTask = CreatePipeTransportAsync(options);
@@ -234,8 +234,8 @@ public sealed partial class Router
         {
             _logger.LogError(e, "pipeToRouter() | error creating PipeTransport pair");
             ForgetPipeTransportPair(target, pairTask);
-            if (localTask.IsCompletedSuccessfully) FireAndForget(localTask.Result.CloseAsync(), "closing the local pipe transport");
-            if (remoteTask.IsCompletedSuccessfully) FireAndForget(remoteTask.Result.CloseAsync(), "closing the remote pipe transport");
+            if (localTask is { IsCompletedSuccessfully: true }) FireAndForget(localTask.Result.CloseAsync(), "closing the local pipe transport");
+            if (remoteTask is { IsCompletedSuccessfully: true }) FireAndForget(remoteTask.Result.CloseAsync(), "closing the remote pipe transport");
             creation.SetException(e);
         }
     }
