@@ -142,6 +142,8 @@ public sealed partial class Worker
     /// </summary>
     private void OnProcessExited(ProcessExit exit)
     {
+        // After a close, whichever of CloseAsync and the exit monitor comes second still sees the flag set.
+        if (IsClosed) _isSubprocessClosed = true;
         if (Interlocked.Exchange(ref _exitHandled, 1) != 0) return;
         _process.Dispose();
         if (IsClosed)
