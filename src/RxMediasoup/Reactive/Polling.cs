@@ -60,7 +60,7 @@ public static class Polling
     /// </summary>
     /// <param name="fetch">The request; it receives a token cancelled when the subscription ends.</param>
     /// <param name="period">The delay between a result and the next request; positive.</param>
-    /// <param name="closed">The owner's close signal (e.g. <see cref="Worker.Closed"/>); a replayed signal that
+    /// <param name="closed">The owner's close signal (e.g. <see cref="MediasoupEntity.Closed"/>); a replayed signal that
     /// already fired completes the stream at once, without a request.</param>
     /// <param name="scheduler">The scheduler of the timers; <see cref="DefaultScheduler"/> when null.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not positive.</exception>

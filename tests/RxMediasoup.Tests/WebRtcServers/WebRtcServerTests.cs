@@ -398,4 +398,22 @@ public sealed class WebRtcServerTests : IAsyncLifetime
         while ((await _worker.DumpAsync()).WebRtcServerIds.Count > 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
         Assert.Empty((await _worker.DumpAsync()).WebRtcServerIds);
     }
+
+    [Fact]
+    public async Task ATransportOnAClosedWebRtcServerFailsWithTheClosedError()
+    {
+        var server = await _worker.CreateWebRtcServerAsync(new WebRtcServerOptions
+        {
+            ListenInfos = [new ListenInfo { Protocol = TransportProtocol.Udp, Ip = "127.0.0.1" }],
+        });
+        var router = await _worker.CreateRouterAsync();
+        await server.CloseAsync();
+
+        // The same error as any command on a closed entity, not the worker's "wrong webRtcServerId".
+        var e = await Assert.ThrowsAsync<NotFoundException>(() =>
+            router.CreateWebRtcTransportAsync(new WebRtcTransportOptions { WebRtcServer = server }));
+        Assert.Contains("WebRtcServer closed", e.Message);
+        Assert.Empty(router.Transports.Items);
+        Assert.Equal(0, _worker.Diagnostics.RegisteredHandlers);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
 using Microsoft.Reactive.Testing;
 using RxMediasoup.Channel.Native;
 using RxMediasoup.Tests.Routers;
@@ -143,5 +144,26 @@ public class WorkerManagerTests
         {
             NumWorkers = 1, WorkerSettings = new WorkerSettings { WorkerBin = "/nonexistent/mediasoup-worker" },
         }));
+    }
+
+    [Fact]
+    public async Task ClosedEmitsOnceAfterTheWorkersClosedAndTheStreamsCompleted()
+    {
+        var manager = await RxMediasoup.WorkerManager.CreateAsync(Options(workers: 1));
+        var worker = Assert.Single(manager.Workers.Items);
+        var events = new List<string>();
+        using var s1 = manager.Respawns.Subscribe(_ => { }, () => events.Add("respawns completed"));
+        using var s2 = manager.Closed.Subscribe(r => events.Add($"closed:{r}"), () => events.Add("closed completed"));
+        Assert.False(manager.IsClosed);
+
+        await manager.CloseAsync();
+        await manager.CloseAsync();
+        await manager.DisposeAsync();
+
+        Assert.True(manager.IsClosed);
+        Assert.True(worker.IsClosed);
+        Assert.Equal(["respawns completed", "closed:Explicit", "closed completed"], events);
+        // Replayed to a late subscriber.
+        Assert.Equal(CloseReason.Explicit, await manager.Closed.FirstAsync().ToTask().WaitAsync(TimeSpan.FromSeconds(5)));
     }
 }

@@ -11,28 +11,25 @@ namespace RxMediasoup;
 /// Create one with <see cref="Worker.CreateRouterAsync"/>.
 /// </summary>
 /// <remarks>
-/// Closing: explicitly (<see cref="CloseReason.Explicit"/>), or when its worker closes
-/// (<see cref="CloseReason.WorkerClosed"/>) or dies (<see cref="CloseReason.WorkerDied"/>). Commands on a closed
-/// router throw <see cref="NotFoundException"/> (as the worker does), or <see cref="WorkerClosedException"/> when
-/// the worker is gone.
+/// Closing: explicitly (<see cref="CloseReason.Explicit"/>; its transports and RTP observers close with
+/// <see cref="CloseReason.RouterClosed"/>), or when its worker closes (<see cref="CloseReason.WorkerClosed"/>) or dies
+/// (<see cref="CloseReason.WorkerDied"/>; its transports and observers close with the same reason). Lifecycle, command
+/// and delivery rules: <see cref="MediasoupEntity"/>.
 /// </remarks>
-public sealed partial class Router : IAsyncDisposable
+public sealed partial class Router : MediasoupEntity
 {
     private readonly Worker _worker;
     private readonly ILogger _logger;
-    private readonly LifecycleSignal<CloseReason> _closed;
     private readonly ConcurrentDictionary<string, Producer> _producers = new(StringComparer.Ordinal);
     private RtpCapabilities _rtpCapabilities;
-    private int _isClosed;
 
     internal Router(Worker worker, string id, RtpCapabilities rtpCapabilities, IDictionary<string, object?>? appData, ILogger logger)
+        : base(nameof(Router), id, worker.Channel, logger, appData)
     {
         _worker = worker;
         Id = id;
         _rtpCapabilities = rtpCapabilities;
-        AppData = appData ?? new Dictionary<string, object?>();
         _logger = logger;
-        _closed = new LifecycleSignal<CloseReason>("Router.Closed", logger);
         Transports = new EntityCollection<Transport>(static t => t.Id, logger);
         RtpObservers = new EntityCollection<RtpObserver>(static o => o.Id, logger);
     }
@@ -40,25 +37,11 @@ public sealed partial class Router : IAsyncDisposable
     /// <summary>The router's id (a UUID).</summary>
     public string Id { get; }
 
-    /// <summary>True once the router is closed.</summary>
-    public bool IsClosed => Volatile.Read(ref _isClosed) != 0;
-
     /// <summary>
     /// The router's RTP capabilities: what mediasoup-client's <c>device.load({ routerRtpCapabilities })</c> needs.
     /// An immutable record: nothing a caller does to it changes the router's.
     /// </summary>
     public RtpCapabilities RtpCapabilities => Volatile.Read(ref _rtpCapabilities);
-
-    /// <summary>Custom application data.</summary>
-    public IDictionary<string, object?> AppData { get; set; }
-
-    /// <summary>
-    /// Emits why the router closed, once, then completes; replayed to late subscribers; never errors.
-    /// <code>
-    /// closed:     ----------(reason|)
-    /// </code>
-    /// </summary>
-    public IObservable<CloseReason> Closed => _closed;
 
     /// <summary>
     /// The router's transports as a live collection: <c>Transports.Items</c> is the snapshot, <c>Transports.Connect()</c>
@@ -66,16 +49,11 @@ public sealed partial class Router : IAsyncDisposable
     /// </summary>
     public EntityCollection<Transport> Transports { get; }
 
-    internal WorkerChannel Channel => _worker.Channel;
-
     /// <summary>Dumps the router's internal state.</summary>
     /// <exception cref="NotFoundException">The router is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task<RouterDump> DumpAsync(CancellationToken cancellationToken = default)
-    {
-        ThrowIfClosed();
-        return RouterProtocol.DumpAsync(Channel, Id, cancellationToken);
-    }
+        => Command(() => RouterProtocol.DumpAsync(Channel, Id, cancellationToken));
 
     /// <summary>
     /// Replaces the router's media codecs, regenerating <see cref="RtpCapabilities"/> (mediasoup 3.22's
@@ -89,43 +67,22 @@ public sealed partial class Router : IAsyncDisposable
         Volatile.Write(ref _rtpCapabilities, Ortc.GenerateRouterRtpCapabilities(mediaCodecs));
     }
 
-    /// <summary>
-    /// Closes the router and everything in it; <see cref="Closed"/> emits <see cref="CloseReason.Explicit"/>.
-    /// Idempotent; completes when the worker has processed the close (errors because the worker is gone are ignored).
-    /// </summary>
-    public async Task CloseAsync()
-    {
-        if (!TryMarkClosed()) return;
-        _worker.Routers.Remove(this);
-        CloseTransports(CloseReason.RouterClosed);
-        CloseRtpObservers(CloseReason.RouterClosed);
-        _closed.EmitAndComplete(CloseReason.Explicit);
-        try
-        {
-            await RouterProtocol.CloseAsync(Channel, Id, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is WorkerClosedException or NotFoundException)
-        {
-        }
-    }
-
-    /// <summary>Same as <see cref="CloseAsync"/>.</summary>
-    public ValueTask DisposeAsync() => new(CloseAsync());
-
     /// <inheritdoc />
     public override string ToString() => $"Router[id:{Id}]";
 
-    /// <summary>The worker closed or died: close without telling the worker.</summary>
-    internal void OnWorkerClosed(CloseReason reason)
-    {
-        if (!TryMarkClosed()) return;
-        _worker.Routers.Remove(this);
-        CloseTransports(reason);
-        CloseRtpObservers(reason);
-        _closed.EmitAndComplete(reason);
-    }
+    private protected override Task SendCloseAsync() => RouterProtocol.CloseAsync(Channel, Id, CancellationToken.None);
 
-    private bool TryMarkClosed() => Interlocked.Exchange(ref _isClosed, 1) == 0;
+    /// <summary>Once its worker is closing, the router is gone for every command (even if it was closed before).</summary>
+    private protected override bool WorkerIsGone => _worker.IsClosed || Channel.IsClosed;
+
+    private protected override void OnClosing(CloseReason reason) => _worker.Routers.Remove(this);
+
+    private protected override void CloseChildren(CloseReason reason)
+    {
+        var childReason = reason is CloseReason.WorkerClosed or CloseReason.WorkerDied ? reason : CloseReason.RouterClosed;
+        CloseTransports(childReason);
+        CloseRtpObservers(childReason);
+    }
 
     // ---------------------------------------------------------------------------------------------
     // Producers (every transport's, by id: what consume and CanConsume look up)
@@ -156,8 +113,16 @@ public sealed partial class Router : IAsyncDisposable
         }
     }
 
-    /// <summary>The live producer with <paramref name="producerId"/> in any transport of this router, or null.</summary>
-    internal Producer? GetProducer(string producerId) => _producers.GetValueOrDefault(producerId);
+    /// <summary>
+    /// The live producer with <paramref name="producerId"/> in any transport of this router (what
+    /// <see cref="Transport.ConsumeAsync"/> and <see cref="PipeToRouterAsync"/> look up), or null: none, or it closed.
+    /// </summary>
+    /// <param name="producerId">The producer's id.</param>
+    public Producer? GetProducer(string producerId)
+    {
+        ArgumentNullException.ThrowIfNull(producerId);
+        return _producers.GetValueOrDefault(producerId);
+    }
 
     /// <summary>Registers a new producer; false if the router is closed.</summary>
     internal bool AddProducer(Producer producer)
@@ -361,8 +326,16 @@ public sealed partial class Router : IAsyncDisposable
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DataProducer> _dataProducers = new();
 
-    /// <summary>A data producer of one of this router's transports, by id; null if none.</summary>
-    internal DataProducer? GetDataProducer(string id) => _dataProducers.GetValueOrDefault(id);
+    /// <summary>
+    /// The live data producer with <paramref name="dataProducerId"/> in any transport of this router (what
+    /// <see cref="Transport.ConsumeDataAsync"/> and <see cref="PipeToRouterAsync"/> look up), or null: none, or it closed.
+    /// </summary>
+    /// <param name="dataProducerId">The data producer's id.</param>
+    public DataProducer? GetDataProducer(string dataProducerId)
+    {
+        ArgumentNullException.ThrowIfNull(dataProducerId);
+        return _dataProducers.GetValueOrDefault(dataProducerId);
+    }
 
     /// <summary>Registers a data producer created in one of this router's transports.</summary>
     internal void AddDataProducer(DataProducer dataProducer) => _dataProducers[dataProducer.Id] = dataProducer;
@@ -370,10 +343,4 @@ public sealed partial class Router : IAsyncDisposable
     /// <summary>Forgets a closed data producer.</summary>
     internal void RemoveDataProducer(DataProducer dataProducer)
         => _dataProducers.TryRemove(new KeyValuePair<string, DataProducer>(dataProducer.Id, dataProducer));
-
-    private void ThrowIfClosed()
-    {
-        if (Channel.IsClosed) throw new WorkerClosedException($"Worker closed [router:{Id}]");
-        if (IsClosed) throw new NotFoundException($"Router closed [id:{Id}]");
-    }
 }

@@ -9,6 +9,6 @@ public sealed record RouterOptions
     /// </summary>
     public IReadOnlyList<RtpCodecCapability> MediaCodecs { get; init; } = [];
 
-    /// <summary>Custom application data, available as <see cref="Router.AppData"/>.</summary>
+    /// <summary>Custom application data, available as <see cref="MediasoupEntity.AppData"/>.</summary>
     public IDictionary<string, object?>? AppData { get; init; }
 }

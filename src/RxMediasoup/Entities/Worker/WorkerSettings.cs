@@ -42,7 +42,7 @@ public sealed record WorkerSettings
     /// </summary>
     public string? WorkerBin { get; init; }
 
-    /// <summary>Custom application data, available as <see cref="Worker.AppData"/>.</summary>
+    /// <summary>Custom application data, available as <see cref="MediasoupEntity.AppData"/>.</summary>
     public IDictionary<string, object?>? AppData { get; init; }
 
     /// <summary>Where the worker's logs, stdout/stderr and the channel's diagnostics go. Default: nowhere.</summary>

@@ -1,9 +1,9 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
-using System.Reactive.Linq;
-using System.Reactive.Subjects;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using RxMediasoup.Channel;
+using RxMediasoup.Reactive;
 
 namespace RxMediasoup;
 
@@ -12,12 +12,19 @@ namespace RxMediasoup;
 /// workers that die (exponential back-off, see <see cref="WorkerRespawnPolicy"/>), and closes everything when
 /// disposed.
 /// </summary>
+/// <remarks>
+/// It has the lifecycle members of every entity (<see cref="IsClosed"/>, <see cref="Closed"/>, <see cref="CloseAsync"/>,
+/// <see cref="DisposeAsync"/>) but no worker channel of its own, so it is not a <see cref="MediasoupEntity"/>. Its
+/// streams are delivered in order, with no lock held, and complete when it closes; <see cref="Closed"/> is the last
+/// thing they deliver.
+/// </remarks>
 public sealed class WorkerManager : IAsyncDisposable
 {
     private readonly WorkerManagerOptions _options;
     private readonly IScheduler _scheduler;
     private readonly ILogger _logger;
-    private readonly Subject<WorkerRespawn> _respawns = new();
+    private readonly StreamSubject<WorkerRespawn> _respawns;
+    private readonly StreamSubject<CloseReason> _closed;
     private readonly CompositeDisposable _subscriptions = new();
     private readonly Dictionary<int, TimeSpan> _lastCpu = new();
     private readonly Queue<DateTimeOffset> _recentDeaths = new();
@@ -30,6 +37,9 @@ public sealed class WorkerManager : IAsyncDisposable
         _options = options;
         _scheduler = options.Scheduler ?? DefaultScheduler.Instance;
         _logger = options.WorkerSettings.LoggerFactory?.CreateLogger("RxMediasoup.WorkerManager") ?? NullLogger.Instance;
+        var deliveries = new DeliveryQueue(_logger);
+        _respawns = StreamSubject<WorkerRespawn>.Events("WorkerManager.Respawns", deliveries, _logger);
+        _closed = StreamSubject<CloseReason>.Signal("WorkerManager.Closed", deliveries, _logger);
         Workers = new EntityCollection<Worker>(static w => w.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), _logger);
     }
 
@@ -69,7 +79,19 @@ public sealed class WorkerManager : IAsyncDisposable
     /// respawns:  -----(x,w2)--------(y,w3)--|   (delay 1 s, then 2 s: y died within the failure window)
     /// </code>
     /// </summary>
-    public IObservable<WorkerRespawn> Respawns => _respawns.AsObservable();
+    public IObservable<WorkerRespawn> Respawns => _respawns;
+
+    /// <summary>
+    /// Emits <see cref="CloseReason.Explicit"/> once the manager closed (its workers closed, <see cref="Respawns"/> and
+    /// the <see cref="Workers"/> stream completed), then completes; replayed to late subscribers; never errors.
+    /// <code>
+    /// closed:     ----------(Explicit|)
+    /// </code>
+    /// </summary>
+    public IObservable<CloseReason> Closed => _closed;
+
+    /// <summary>Subscribers of the manager's own streams (a diagnostic for leak checks; workers have <see cref="Worker.Diagnostics"/>).</summary>
+    internal int SubscriberCount => _respawns.SubscriberCount + _closed.SubscriberCount + Workers.SubscriberCount;
 
     /// <summary>
     /// The least-loaded live worker according to <see cref="WorkerManagerOptions.LoadMetric"/>.
@@ -105,7 +127,10 @@ public sealed class WorkerManager : IAsyncDisposable
         }
     }
 
-    /// <summary>Closes every worker (and so everything they host) and stops respawning. Idempotent.</summary>
+    /// <summary>
+    /// Closes every worker (and so everything they host) and stops respawning; then <see cref="Closed"/> emits
+    /// <see cref="CloseReason.Explicit"/>. Idempotent; completes when the workers' processes have exited.
+    /// </summary>
     public async Task CloseAsync()
     {
         if (Interlocked.Exchange(ref _isClosed, 1) != 0) return;
@@ -114,7 +139,8 @@ public sealed class WorkerManager : IAsyncDisposable
         await Task.WhenAll(workers.Select(w => w.CloseAsync())).ConfigureAwait(false);
         foreach (var w in workers) Workers.Remove(w);
         Workers.Complete();
-        _respawns.OnCompleted();
+        _respawns.Complete();
+        _closed.OnNext(CloseReason.Explicit);
     }
 
     /// <summary>Same as <see cref="CloseAsync"/>.</summary>
@@ -189,27 +215,25 @@ public sealed class WorkerManager : IAsyncDisposable
 
     private async Task RespawnAsync(WorkerDeath death, TimeSpan delay)
     {
+        if (IsClosed) return;
+        Worker replacement;
+        try
         {
-            if (IsClosed) return;
-            Worker replacement;
-            try
-            {
-                replacement = await Worker.CreateAsync(_options.WorkerSettings).ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                _logger.LogError(e, "could not replace worker {Death}", death);
-                if (!IsClosed) _respawns.OnNext(new WorkerRespawn(death, delay, null, e));
-                return;
-            }
-            if (IsClosed)
-            {
-                await replacement.CloseAsync().ConfigureAwait(false);
-                return;
-            }
-            Adopt(replacement);
-            _logger.LogInformation("worker {Death} replaced by pid {Pid} after {Delay}", death, replacement.Pid, delay);
-            _respawns.OnNext(new WorkerRespawn(death, delay, replacement, null));
+            replacement = await Worker.CreateAsync(_options.WorkerSettings).ConfigureAwait(false);
         }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "could not replace worker {Death}", death);
+            if (!IsClosed) _respawns.OnNext(new WorkerRespawn(death, delay, null, e));
+            return;
+        }
+        if (IsClosed)
+        {
+            await replacement.CloseAsync().ConfigureAwait(false);
+            return;
+        }
+        Adopt(replacement);
+        _logger.LogInformation("worker {Death} replaced by pid {Pid} after {Delay}", death, replacement.Pid, delay);
+        _respawns.OnNext(new WorkerRespawn(death, delay, replacement, null));
     }
 }
