@@ -43,8 +43,9 @@ public sealed class DataConsumerTests : IAsyncLifetime
         {
             DataProducerId = _sctpDataProducer.Id,
             MaxPacketLifeTime = 4000,
-            // Valid values are 0...65535 so others and duplicated ones are discarded.
-            Subchannels = [0, 1, 1, 1, 2, 65535, 65536, 65537, 100],
+            // Valid values are 0...65535 (others are the caller's error, see SubchannelsOutsideTheRangeAreRejected);
+            // duplicated ones are discarded.
+            Subchannels = [0, 1, 1, 1, 2, 65535, 100],
             AppData = new Dictionary<string, object?> { ["baz"] = "LOL" },
         });
 
@@ -60,7 +61,7 @@ public sealed class DataConsumerTests : IAsyncLifetime
         Assert.Null(dataConsumer.SctpStreamParameters.MaxRetransmits);
         Assert.Equal("foo", dataConsumer.Label);
         Assert.Equal("bar", dataConsumer.Protocol);
-        Assert.False(dataConsumer.IsPaused);
+        Assert.False(dataConsumer.Paused.Value);
         Assert.Equal([0, 1, 2, 100, 65535], dataConsumer.Subchannels.Order());
         Assert.Equal(new Dictionary<string, object?> { ["baz"] = "LOL" }, dataConsumer.AppData);
 
@@ -93,7 +94,7 @@ public sealed class DataConsumerTests : IAsyncLifetime
         {
             DataProducerId = _sctpDataProducer.Id,
             Ordered = true,
-            Subchannels = [0, 1, 1, 1, 2, 65535, 65536, 65537, 100],
+            Subchannels = [0, 1, 1, 1, 2, 65535, 100],
             AppData = new Dictionary<string, object?> { ["baz"] = "LOL" },
         });
         var dump = await dataConsumer.DumpAsync();
@@ -129,9 +130,26 @@ public sealed class DataConsumerTests : IAsyncLifetime
     public async Task SetSubchannelsSucceeds()
     {
         var dataConsumer = await _transport2.ConsumeDataAsync(new DataConsumerOptions { DataProducerId = _sctpDataProducer.Id });
-        await dataConsumer.SetSubchannelsAsync([999, 999, 998, 65536]);
-        // Node truncates 65536 to a uint16 (0); here out-of-range values are discarded.
+        await dataConsumer.SetSubchannelsAsync([999, 999, 998]);
         Assert.Equal([998, 999], dataConsumer.Subchannels.Order());
+    }
+
+    [Fact]
+    public async Task SubchannelsOutsideTheRangeAreRejected()
+    {
+        // Node truncates 65536 to a uint16 (0); here a subchannel outside 0-65535 is the caller's error, everywhere.
+        var e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _transport2.ConsumeDataAsync(new DataConsumerOptions
+        {
+            DataProducerId = _sctpDataProducer.Id,
+            Subchannels = [1, 65536],
+        }));
+        Assert.Equal("options.Subchannels", e.ParamName);
+        Assert.Empty(_transport2.DataConsumers.Items);
+        var dataConsumer = await _transport2.ConsumeDataAsync(new DataConsumerOptions { DataProducerId = _sctpDataProducer.Id, Subchannels = [3] });
+        Assert.Equal("subchannels", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => dataConsumer.SetSubchannelsAsync([1, -1]))).ParamName);
+        Assert.Equal("subchannel", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => dataConsumer.AddSubchannelAsync(65536))).ParamName);
+        Assert.Equal("subchannel", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => dataConsumer.RemoveSubchannelAsync(-1))).ParamName);
+        Assert.Equal([3], dataConsumer.Subchannels);
     }
 
     [Fact]
@@ -172,7 +190,7 @@ public sealed class DataConsumerTests : IAsyncLifetime
         Assert.Null(dataConsumer.SctpStreamParameters.MaxRetransmits);
         Assert.Equal("", dataConsumer.Label);
         Assert.Equal("", dataConsumer.Protocol);
-        Assert.False(dataConsumer.IsPaused);
+        Assert.False(dataConsumer.Paused.Value);
         Assert.Empty(dataConsumer.Subchannels);
         Assert.Empty(dataConsumer.AppData);
 
@@ -228,7 +246,7 @@ public sealed class DataConsumerTests : IAsyncLifetime
         Assert.Null(dataConsumer.SctpStreamParameters);
         Assert.Equal("foo", dataConsumer.Label);
         Assert.Equal("bar", dataConsumer.Protocol);
-        Assert.True(dataConsumer.IsPaused);
+        Assert.True(dataConsumer.Paused.Value);
         Assert.Equal(new Dictionary<string, object?> { ["hehe"] = "HEHE" }, dataConsumer.AppData);
 
         var transportDump = await _directTransport.DumpAsync();
@@ -286,10 +304,10 @@ public sealed class DataConsumerTests : IAsyncLifetime
         using var subscription = dataConsumer.Paused.Subscribe(values.Add);
 
         await dataConsumer.PauseAsync();
-        Assert.True(dataConsumer.IsPaused);
+        Assert.True(dataConsumer.Paused.Value);
         Assert.True((await dataConsumer.DumpAsync()).Paused);
         await dataConsumer.ResumeAsync();
-        Assert.False(dataConsumer.IsPaused);
+        Assert.False(dataConsumer.Paused.Value);
         Assert.False((await dataConsumer.DumpAsync()).Paused);
 
         await Task.WhenAll(
@@ -311,8 +329,8 @@ public sealed class DataConsumerTests : IAsyncLifetime
         // The data consumer learns it from the worker's notifications.
         Assert.False(await resumed);
         Assert.Equal(["pause", "resume"], events);
-        Assert.False(dataConsumer.IsPaused);
-        Assert.False(dataConsumer.IsDataProducerPaused);
+        Assert.False(dataConsumer.Paused.Value);
+        Assert.False(dataConsumer.DataProducerPaused.Value);
     }
 
     [Fact]
