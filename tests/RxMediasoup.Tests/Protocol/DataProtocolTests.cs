@@ -276,4 +276,29 @@ public class DataProtocolTests
             new FbsDataConsumer.BufferedAmountLowNotificationT { BufferedAmount = 12 }));
         Assert.Equal(12, DataConsumerProtocol.ParseBufferedAmountLowNotification(low));
     }
+
+    [Fact]
+    public void DataConsumerNotificationsParseIntoOneRecordFamily()
+    {
+        var parse = DataConsumerNotification.Parse;
+        var message = Fbs.Notification(Event.DATACONSUMER_MESSAGE, FBS.Notification.BodyUnion.FromDataConsumer_MessageNotification(
+            new FbsDataConsumer.MessageNotificationT { Ppid = 53, Data = [1, 2] }));
+        var m = Assert.IsType<DataConsumerNotification.Message>(parse(Event.DATACONSUMER_MESSAGE, message));
+        Assert.Equal(53u, m.Value.Ppid);
+        Assert.Equal(new byte[] { 1, 2 }, m.Value.Payload);
+        var low = Fbs.Notification(Event.DATACONSUMER_BUFFERED_AMOUNT_LOW, FBS.Notification.BodyUnion.FromDataConsumer_BufferedAmountLowNotification(
+            new FbsDataConsumer.BufferedAmountLowNotificationT { BufferedAmount = 9 }));
+        Assert.Equal(new DataConsumerNotification.BufferedAmountLow(9), parse(Event.DATACONSUMER_BUFFERED_AMOUNT_LOW, low));
+        FBS.Notification.Notification Bodiless(Event e) => Fbs.Notification(e, null);
+        // Bodiless notifications cost nothing: one shared record each.
+        Assert.Same(DataConsumerNotification.SctpSendBufferFull.Instance,
+            parse(Event.DATACONSUMER_SCTP_SENDBUFFER_FULL, Bodiless(Event.DATACONSUMER_SCTP_SENDBUFFER_FULL)));
+        Assert.Same(DataConsumerNotification.DataProducerPaused.True,
+            parse(Event.DATACONSUMER_DATAPRODUCER_PAUSE, Bodiless(Event.DATACONSUMER_DATAPRODUCER_PAUSE)));
+        Assert.Same(DataConsumerNotification.DataProducerPaused.False,
+            parse(Event.DATACONSUMER_DATAPRODUCER_RESUME, Bodiless(Event.DATACONSUMER_DATAPRODUCER_RESUME)));
+        Assert.Same(DataConsumerNotification.DataProducerClose.Instance,
+            parse(Event.DATACONSUMER_DATAPRODUCER_CLOSE, Bodiless(Event.DATACONSUMER_DATAPRODUCER_CLOSE)));
+        Assert.Null(parse(Event.PRODUCER_SCORE, Bodiless(Event.PRODUCER_SCORE)));
+    }
 }

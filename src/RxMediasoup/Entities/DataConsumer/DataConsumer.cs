@@ -53,7 +53,6 @@ public sealed class DataConsumer : MediasoupEntity, INotificationTarget<DataCons
         _messages = Events<DataConsumerNotification.Message>("Messages");
         _bufferedAmountLow = Events<long>("BufferedAmountLow");
         _sctpSendBufferFull = Events<Unit>("SctpSendBufferFull");
-        // The message record carries the public struct: no allocation per delivery beyond the record itself.
         _messageValues = _messages.Select(static m => m.Value);
     }
 
@@ -139,8 +138,7 @@ public sealed class DataConsumer : MediasoupEntity, INotificationTarget<DataCons
     public long DroppedMessages => Interlocked.Read(ref _droppedMessages);
 
     /// <summary>
-    /// The worker's buffered-amount-low events: the buffered amount (bytes) when it dropped to
-    /// <see cref="SetBufferedAmountLowThresholdAsync"/>'s threshold. Hot (no replay); completes on close.
+    /// The buffered amount (bytes) each time it dropped to <see cref="BufferedAmountLowThreshold"/>; hot; completes on close.
     /// <code>
     /// low:        -----a-------b---|
     /// </code>
@@ -148,8 +146,7 @@ public sealed class DataConsumer : MediasoupEntity, INotificationTarget<DataCons
     public IObservable<long> BufferedAmountLow => _bufferedAmountLow;
 
     /// <summary>
-    /// The worker's SCTP send-buffer-full events (a message was dropped because the SCTP send buffer is full). Hot
-    /// (no replay); completes on close.
+    /// Each time a message was dropped because the SCTP send buffer is full; hot; completes on close.
     /// <code>
     /// full:       ---x------x---|
     /// </code>
@@ -197,10 +194,7 @@ public sealed class DataConsumer : MediasoupEntity, INotificationTarget<DataCons
     public Task ResumeAsync(CancellationToken cancellationToken = default)
         => Command(() => DataConsumerProtocol.ResumeAsync(Channel, Id, () => _paused.OnNext(false), cancellationToken));
 
-    /// <summary>
-    /// The number of bytes queued in the SCTP send buffer for this data consumer. The worker rejects it for a direct
-    /// data consumer (<see cref="ArgumentException"/>, the worker's TypeError "invalid DataConsumer type").
-    /// </summary>
+    /// <summary>The bytes queued in its SCTP send buffer (the worker rejects it for a direct data consumer: <see cref="ArgumentException"/>).</summary>
     /// <exception cref="NotFoundException">The data consumer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task<long> GetBufferedAmountAsync(CancellationToken cancellationToken = default)
@@ -224,33 +218,24 @@ public sealed class DataConsumer : MediasoupEntity, INotificationTarget<DataCons
         });
 
     /// <summary>
-    /// Sends a text message straight to this data consumer's remote endpoint (SCTP only; the worker rejects it for a
-    /// direct data consumer with <see cref="ArgumentException"/>, mediasoup's TypeError). PPID: 51, or 56 with a
-    /// single-space payload when empty; an explicit <paramref name="ppid"/> wins. Completes with the buffered amount.
+    /// Sends a text message straight to this data consumer's remote endpoint (SCTP only; the worker rejects it for a direct
+    /// data consumer: <see cref="ArgumentException"/>). PPID: 51, or 56 with a single-space payload when empty; an explicit
+    /// <paramref name="ppid"/> wins. Completes with the buffered amount.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="message"/> is null.</exception>
     /// <exception cref="NotFoundException">The data consumer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task<long> SendAsync(string message, uint? ppid = null, CancellationToken cancellationToken = default)
-        => Command(() =>
-        {
-            ArgumentNullException.ThrowIfNull(message);
-            var (p, payload) = DataProducerProtocol.Payload(message, ppid);
-            return DataConsumerProtocol.SendAsync(Channel, Id, p, payload, cancellationToken);
-        });
+        => Command(() => SendCore(DataProducerProtocol.Payload(message ?? throw new ArgumentNullException(nameof(message)), ppid), cancellationToken));
 
-    /// <summary>
-    /// Sends a binary message straight to this data consumer's remote endpoint (SCTP only). PPID: 53, or 57 with a
-    /// single zero byte when empty; an explicit <paramref name="ppid"/> wins. Completes with the buffered amount.
-    /// </summary>
+    /// <summary>As <see cref="SendAsync(string, uint?, CancellationToken)"/> with bytes: PPID 53, or 57 with a single zero byte when empty.</summary>
     /// <exception cref="NotFoundException">The data consumer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task<long> SendAsync(ReadOnlyMemory<byte> message, uint? ppid = null, CancellationToken cancellationToken = default)
-        => Command(() =>
-        {
-            var (p, payload) = DataProducerProtocol.Payload(message, ppid);
-            return DataConsumerProtocol.SendAsync(Channel, Id, p, payload, cancellationToken);
-        });
+        => Command(() => SendCore(DataProducerProtocol.Payload(message, ppid), cancellationToken));
+
+    private Task<long> SendCore((uint Ppid, ReadOnlyMemory<byte> Payload) message, CancellationToken cancellationToken)
+        => DataConsumerProtocol.SendAsync(Channel, Id, message.Ppid, message.Payload, cancellationToken);
 
     /// <summary>
     /// Replaces the subchannels it is subscribed to (duplicates are sent once); <see cref="Subchannels"/> then holds what
@@ -260,12 +245,9 @@ public sealed class DataConsumer : MediasoupEntity, INotificationTarget<DataCons
     /// <exception cref="NotFoundException">The data consumer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task SetSubchannelsAsync(IEnumerable<int> subchannels, CancellationToken cancellationToken = default)
-        => Command(() =>
-        {
-            ArgumentNullException.ThrowIfNull(subchannels);
-            var valid = SubchannelRule.CheckAll(subchannels, nameof(subchannels));
-            return DataConsumerProtocol.SetSubchannelsAsync(Channel, Id, valid, SetSubchannels, cancellationToken);
-        });
+        => Command(() => DataConsumerProtocol.SetSubchannelsAsync(Channel, Id,
+            SubchannelRule.CheckAll(subchannels ?? throw new ArgumentNullException(nameof(subchannels)), nameof(subchannels)),
+            SetSubchannels, cancellationToken));
 
     /// <summary>Subscribes to one more subchannel; <see cref="Subchannels"/> then holds what the worker reports.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="subchannel"/> outside 0–65535.</exception>

@@ -116,11 +116,8 @@ public sealed class DataProducer : MediasoupEntity
     /// <exception cref="NotFoundException">The data producer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public void Send(string message, uint? ppid = null, IReadOnlyList<int>? subchannels = null, int? requiredSubchannel = null)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        var (p, payload) = DataProducerProtocol.Payload(message, ppid);
-        SendCore(p, payload, subchannels, requiredSubchannel);
-    }
+        => SendCore(DataProducerProtocol.Payload(message ?? throw new ArgumentNullException(nameof(message)), ppid), subchannels,
+            requiredSubchannel);
 
     /// <summary>
     /// Sends a binary message as if the remote endpoint had sent it (an outbound notification: no answer). PPID: 53
@@ -135,18 +132,15 @@ public sealed class DataProducer : MediasoupEntity
     /// <exception cref="NotFoundException">The data producer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public void Send(ReadOnlyMemory<byte> message, uint? ppid = null, IReadOnlyList<int>? subchannels = null, int? requiredSubchannel = null)
-    {
-        var (p, payload) = DataProducerProtocol.Payload(message, ppid);
-        SendCore(p, payload, subchannels, requiredSubchannel);
-    }
+        => SendCore(DataProducerProtocol.Payload(message, ppid), subchannels, requiredSubchannel);
 
-    private void SendCore(uint ppid, ReadOnlyMemory<byte> payload, IReadOnlyList<int>? subchannels, int? requiredSubchannel)
+    private void SendCore((uint Ppid, ReadOnlyMemory<byte> Payload) message, IReadOnlyList<int>? subchannels, int? requiredSubchannel)
     {
         if (subchannels is not null)
             for (int i = 0; i < subchannels.Count; i++) SubchannelRule.Check(subchannels[i], nameof(subchannels));
         if (requiredSubchannel is { } required) SubchannelRule.Check(required, nameof(requiredSubchannel));
         ThrowIfClosed();
-        DataProducerProtocol.Send(Channel, Id, new DataProducerSendData(ppid, payload, subchannels, requiredSubchannel));
+        DataProducerProtocol.Send(Channel, Id, new DataProducerSendData(message.Ppid, message.Payload, subchannels, requiredSubchannel));
     }
 
     /// <inheritdoc />
