@@ -25,32 +25,9 @@ internal sealed record ConsumeDataRequestData(
     bool Paused = false,
     IReadOnlyList<int>? Subchannels = null);
 
-/// <summary>A message the worker delivers to a data consumer of a direct transport (DATACONSUMER_MESSAGE).</summary>
-/// <param name="Ppid">The SCTP payload protocol id.</param>
-/// <param name="Data">The message.</param>
-internal readonly record struct DataConsumerMessage(uint Ppid, byte[] Data);
-
 /// <summary>Requests, notifications and responses of data consumers (handler: the transport for consume/close, else the data consumer).</summary>
 internal static class DataConsumerProtocol
 {
-    /// <summary>
-    /// Checks subchannels before anything is sent (each 0–65535, else <see cref="ArgumentOutOfRangeException"/>
-    /// naming <paramref name="field"/>) and drops duplicates; null is none.
-    /// </summary>
-    public static int[] NormalizeSubchannels(IEnumerable<int>? subchannels, string field)
-    {
-        if (subchannels is null) return [];
-        var result = new List<int>();
-        var seen = new HashSet<int>();
-        foreach (int s in subchannels)
-        {
-            if (s is < 0 or > ushort.MaxValue)
-                throw new ArgumentOutOfRangeException(field, s, $"invalid subchannel {s} in {field} (must be 0-65535)");
-            if (seen.Add(s)) result.Add(s);
-        }
-        return [.. result];
-    }
-
     // ---------------------------------------------------------------------------------------------
     // Requests
     // ---------------------------------------------------------------------------------------------
@@ -74,21 +51,24 @@ internal static class DataConsumerProtocol
     public static Task<DataConsumerStats> GetStatsAsync(WorkerChannel channel, string dataConsumerId, CancellationToken cancellationToken)
         => channel.RequestAsync(Method.DATACONSUMER_GET_STATS, dataConsumerId, ParseStatsResponse, cancellationToken);
 
-    public static Task PauseAsync(WorkerChannel channel, string dataConsumerId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.DATACONSUMER_PAUSE, dataConsumerId, Accepted, cancellationToken);
+    /// <summary><paramref name="onAccepted"/> applies the state as the worker's answer is read, in answer order.</summary>
+    public static Task PauseAsync(WorkerChannel channel, string dataConsumerId, Action? onAccepted, CancellationToken cancellationToken)
+        => channel.RequestAsync(Method.DATACONSUMER_PAUSE, dataConsumerId, AcceptedThen(onAccepted), cancellationToken);
 
-    public static Task ResumeAsync(WorkerChannel channel, string dataConsumerId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.DATACONSUMER_RESUME, dataConsumerId, Accepted, cancellationToken);
+    /// <summary><paramref name="onAccepted"/> applies the state as the worker's answer is read, in answer order.</summary>
+    public static Task ResumeAsync(WorkerChannel channel, string dataConsumerId, Action? onAccepted, CancellationToken cancellationToken)
+        => channel.RequestAsync(Method.DATACONSUMER_RESUME, dataConsumerId, AcceptedThen(onAccepted), cancellationToken);
 
     public static Task<long> GetBufferedAmountAsync(WorkerChannel channel, string dataConsumerId, CancellationToken cancellationToken)
         => channel.RequestAsync(Method.DATACONSUMER_GET_BUFFERED_AMOUNT, dataConsumerId, ParseBufferedAmountResponse, cancellationToken);
 
-    public static Task SetBufferedAmountLowThresholdAsync(WorkerChannel channel, string dataConsumerId, uint threshold,
+    /// <summary><paramref name="onAccepted"/> applies the threshold as the worker's answer is read.</summary>
+    public static Task SetBufferedAmountLowThresholdAsync(WorkerChannel channel, string dataConsumerId, uint threshold, Action? onAccepted,
         CancellationToken cancellationToken)
         => channel.RequestAsync(Method.DATACONSUMER_SET_BUFFERED_AMOUNT_LOW_THRESHOLD, dataConsumerId,
             FBS.Request.Body.DataConsumer_SetBufferedAmountLowThresholdRequest, threshold,
             static (b, t) => FbsDataConsumer.SetBufferedAmountLowThresholdRequest.CreateSetBufferedAmountLowThresholdRequest(b, t).Value,
-            Accepted, cancellationToken);
+            AcceptedThen(onAccepted), cancellationToken);
 
     /// <summary>
     /// DATACONSUMER_SEND: a message straight to this data consumer (use <see cref="DataProducerProtocol.Payload(string, uint?)"/>
@@ -99,27 +79,40 @@ internal static class DataConsumerProtocol
         => channel.RequestAsync(Method.DATACONSUMER_SEND, dataConsumerId, FBS.Request.Body.DataConsumer_SendRequest, (ppid, data),
             static (b, s) => WriteSendRequest(b, s.ppid, s.data).Value, ParseSendResponse, cancellationToken);
 
-    /// <summary>DATACONSUMER_SET_SUBCHANNELS; completes with the subchannels now subscribed.</summary>
+    /// <summary>
+    /// DATACONSUMER_SET_SUBCHANNELS; completes with the subchannels now subscribed, which <paramref name="onAccepted"/>
+    /// applies as the worker's answer is read.
+    /// </summary>
     public static Task<IReadOnlyList<int>> SetSubchannelsAsync(WorkerChannel channel, string dataConsumerId, IReadOnlyList<int> subchannels,
-        CancellationToken cancellationToken)
+        Action<IReadOnlyList<int>>? onAccepted, CancellationToken cancellationToken)
         => channel.RequestAsync(Method.DATACONSUMER_SET_SUBCHANNELS, dataConsumerId, FBS.Request.Body.DataConsumer_SetSubchannelsRequest,
-            subchannels, static (b, s) => WriteSetSubchannelsRequest(b, s).Value, ParseSetSubchannelsResponse, cancellationToken);
+            subchannels, static (b, s) => WriteSetSubchannelsRequest(b, s).Value, Then(ParseSetSubchannelsResponse, onAccepted),
+            cancellationToken);
 
-    /// <summary>DATACONSUMER_ADD_SUBCHANNEL; completes with the subchannels now subscribed.</summary>
+    /// <summary>DATACONSUMER_ADD_SUBCHANNEL; as <see cref="SetSubchannelsAsync"/>.</summary>
     public static Task<IReadOnlyList<int>> AddSubchannelAsync(WorkerChannel channel, string dataConsumerId, int subchannel,
-        CancellationToken cancellationToken)
+        Action<IReadOnlyList<int>>? onAccepted, CancellationToken cancellationToken)
         => channel.RequestAsync(Method.DATACONSUMER_ADD_SUBCHANNEL, dataConsumerId, FBS.Request.Body.DataConsumer_AddSubchannelRequest,
             subchannel,
             static (b, s) => FbsDataConsumer.AddSubchannelRequest.CreateAddSubchannelRequest(b, checked((ushort)s)).Value,
-            ParseAddSubchannelResponse, cancellationToken);
+            Then(ParseAddSubchannelResponse, onAccepted), cancellationToken);
 
-    /// <summary>DATACONSUMER_REMOVE_SUBCHANNEL; completes with the subchannels now subscribed.</summary>
+    /// <summary>DATACONSUMER_REMOVE_SUBCHANNEL; as <see cref="SetSubchannelsAsync"/>.</summary>
     public static Task<IReadOnlyList<int>> RemoveSubchannelAsync(WorkerChannel channel, string dataConsumerId, int subchannel,
-        CancellationToken cancellationToken)
+        Action<IReadOnlyList<int>>? onAccepted, CancellationToken cancellationToken)
         => channel.RequestAsync(Method.DATACONSUMER_REMOVE_SUBCHANNEL, dataConsumerId, FBS.Request.Body.DataConsumer_RemoveSubchannelRequest,
             subchannel,
             static (b, s) => FbsDataConsumer.RemoveSubchannelRequest.CreateRemoveSubchannelRequest(b, checked((ushort)s)).Value,
-            ParseRemoveSubchannelResponse, cancellationToken);
+            Then(ParseRemoveSubchannelResponse, onAccepted), cancellationToken);
+
+    /// <summary>A parser that also hands the parsed result to <paramref name="onAccepted"/> (as <see cref="AcceptedThen"/>).</summary>
+    private static ResponseParser<T> Then<T>(ResponseParser<T> parse, Action<T>? onAccepted)
+        => onAccepted is null ? parse : (in FBS.Response.Response response) =>
+        {
+            var result = parse(response);
+            onAccepted(result);
+            return result;
+        };
 
     // ---------------------------------------------------------------------------------------------
     // Bodies
@@ -236,11 +229,11 @@ internal static class DataConsumerProtocol
     // DATACONSUMER_SCTP_SENDBUFFER_FULL and DATACONSUMER_DATAPRODUCER_PAUSE/RESUME/CLOSE ones have no body)
     // ---------------------------------------------------------------------------------------------
 
-    /// <summary>DATACONSUMER_MESSAGE.</summary>
-    public static DataConsumerMessage ParseMessageNotification(in FBS.Notification.Notification notification)
+    /// <summary>DATACONSUMER_MESSAGE: the message, its payload copied out of the receive buffer.</summary>
+    public static DataConsumerNotification.Message ParseMessageNotification(in FBS.Notification.Notification notification)
     {
         var n = notification.BodyAsDataConsumer_MessageNotification();
-        return new DataConsumerMessage(n.Ppid, n.GetDataArray() ?? []);
+        return new DataConsumerNotification.Message(new DataMessage(n.Ppid, n.GetDataArray() ?? []));
     }
 
     /// <summary>DATACONSUMER_BUFFERED_AMOUNT_LOW: the buffered amount.</summary>

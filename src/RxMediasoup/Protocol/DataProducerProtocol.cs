@@ -71,11 +71,13 @@ internal static class DataProducerProtocol
     public static Task<DataProducerStats> GetStatsAsync(WorkerChannel channel, string dataProducerId, CancellationToken cancellationToken)
         => channel.RequestAsync(Method.DATAPRODUCER_GET_STATS, dataProducerId, ParseStatsResponse, cancellationToken);
 
-    public static Task PauseAsync(WorkerChannel channel, string dataProducerId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.DATAPRODUCER_PAUSE, dataProducerId, Accepted, cancellationToken);
+    /// <summary><paramref name="onAccepted"/> applies the state as the worker's answer is read, in answer order.</summary>
+    public static Task PauseAsync(WorkerChannel channel, string dataProducerId, Action? onAccepted, CancellationToken cancellationToken)
+        => channel.RequestAsync(Method.DATAPRODUCER_PAUSE, dataProducerId, AcceptedThen(onAccepted), cancellationToken);
 
-    public static Task ResumeAsync(WorkerChannel channel, string dataProducerId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.DATAPRODUCER_RESUME, dataProducerId, Accepted, cancellationToken);
+    /// <summary><paramref name="onAccepted"/> applies the state as the worker's answer is read, in answer order.</summary>
+    public static Task ResumeAsync(WorkerChannel channel, string dataProducerId, Action? onAccepted, CancellationToken cancellationToken)
+        => channel.RequestAsync(Method.DATAPRODUCER_RESUME, dataProducerId, AcceptedThen(onAccepted), cancellationToken);
 
     /// <summary>DATAPRODUCER_SEND (a notification; no answer).</summary>
     public static void Send(WorkerChannel channel, string dataProducerId, DataProducerSendData data)

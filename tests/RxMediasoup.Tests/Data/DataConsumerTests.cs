@@ -43,8 +43,8 @@ public sealed class DataConsumerTests : IAsyncLifetime
         {
             DataProducerId = _sctpDataProducer.Id,
             MaxPacketLifeTime = 4000,
-            // Duplicated values are discarded (out-of-range ones throw here, see ConsumeDataWithAnOutOfRangeSubchannelThrows;
-            // Node's test also passes 65536 and 65537, which its uint16 encoding wraps to 0 and 1).
+            // Valid values are 0...65535 (others are the caller's error, see SubchannelsOutsideTheRangeAreRejected);
+            // duplicated ones are discarded.
             Subchannels = [0, 1, 1, 1, 2, 65535, 100],
             AppData = new Dictionary<string, object?> { ["baz"] = "LOL" },
         });
@@ -61,7 +61,7 @@ public sealed class DataConsumerTests : IAsyncLifetime
         Assert.Null(dataConsumer.SctpStreamParameters.MaxRetransmits);
         Assert.Equal("foo", dataConsumer.Label);
         Assert.Equal("bar", dataConsumer.Protocol);
-        Assert.False(dataConsumer.IsPaused);
+        Assert.False(dataConsumer.Paused.Value);
         Assert.Equal([0, 1, 2, 100, 65535], dataConsumer.Subchannels.Order());
         Assert.Equal(new Dictionary<string, object?> { ["baz"] = "LOL" }, dataConsumer.AppData);
 
@@ -131,41 +131,25 @@ public sealed class DataConsumerTests : IAsyncLifetime
     {
         var dataConsumer = await _transport2.ConsumeDataAsync(new DataConsumerOptions { DataProducerId = _sctpDataProducer.Id });
         await dataConsumer.SetSubchannelsAsync([999, 999, 998]);
-        // Node's test also passes 65536, which its uint16 encoding wraps to 0; here it throws (see below).
         Assert.Equal([998, 999], dataConsumer.Subchannels.Order());
     }
 
-    [Theory]
-    [InlineData(65536)]
-    [InlineData(-1)]
-    public async Task SetSubchannelsWithAnOutOfRangeSubchannelThrowsAndSendsNothing(int bad)
+    [Fact]
+    public async Task SubchannelsOutsideTheRangeAreRejected()
     {
-        var dataConsumer = await _transport2.ConsumeDataAsync(new DataConsumerOptions
-        {
-            DataProducerId = _sctpDataProducer.Id, Subchannels = [7],
-        });
-        var e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => dataConsumer.SetSubchannelsAsync([999, bad]));
-        Assert.Equal("subchannels", e.ParamName);
-        // Nothing reached the worker: it still has the subchannels it was created with.
-        Assert.Equal([7], (await dataConsumer.DumpAsync()).Subchannels);
-        Assert.Equal([7], dataConsumer.Subchannels);
-    }
-
-    [Theory]
-    [InlineData(65536)]
-    [InlineData(-1)]
-    public async Task ConsumeDataWithAnOutOfRangeSubchannelThrowsAndSendsNothing(int bad)
-    {
+        // Node truncates 65536 to a uint16 (0); here a subchannel outside 0-65535 is the caller's error, everywhere.
         var e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _transport2.ConsumeDataAsync(new DataConsumerOptions
         {
-            DataProducerId = _sctpDataProducer.Id, Subchannels = [1, bad],
+            DataProducerId = _sctpDataProducer.Id,
+            Subchannels = [1, 65536],
         }));
         Assert.Equal("options.Subchannels", e.ParamName);
         Assert.Empty(_transport2.DataConsumers.Items);
-        Assert.Empty((await _transport2.DumpAsync()).DataConsumerIds);
-        // The SCTP stream id it would have taken is still free: the next data consumer gets the first one.
-        var next = await _transport2.ConsumeDataAsync(new DataConsumerOptions { DataProducerId = _sctpDataProducer.Id });
-        Assert.Equal(0, next.SctpStreamParameters!.StreamId);
+        var dataConsumer = await _transport2.ConsumeDataAsync(new DataConsumerOptions { DataProducerId = _sctpDataProducer.Id, Subchannels = [3] });
+        Assert.Equal("subchannels", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => dataConsumer.SetSubchannelsAsync([1, -1]))).ParamName);
+        Assert.Equal("subchannel", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => dataConsumer.AddSubchannelAsync(65536))).ParamName);
+        Assert.Equal("subchannel", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => dataConsumer.RemoveSubchannelAsync(-1))).ParamName);
+        Assert.Equal([3], dataConsumer.Subchannels);
     }
 
     [Fact]
@@ -206,7 +190,7 @@ public sealed class DataConsumerTests : IAsyncLifetime
         Assert.Null(dataConsumer.SctpStreamParameters.MaxRetransmits);
         Assert.Equal("", dataConsumer.Label);
         Assert.Equal("", dataConsumer.Protocol);
-        Assert.False(dataConsumer.IsPaused);
+        Assert.False(dataConsumer.Paused.Value);
         Assert.Empty(dataConsumer.Subchannels);
         Assert.Empty(dataConsumer.AppData);
 
@@ -262,7 +246,7 @@ public sealed class DataConsumerTests : IAsyncLifetime
         Assert.Null(dataConsumer.SctpStreamParameters);
         Assert.Equal("foo", dataConsumer.Label);
         Assert.Equal("bar", dataConsumer.Protocol);
-        Assert.True(dataConsumer.IsPaused);
+        Assert.True(dataConsumer.Paused.Value);
         Assert.Equal(new Dictionary<string, object?> { ["hehe"] = "HEHE" }, dataConsumer.AppData);
 
         var transportDump = await _directTransport.DumpAsync();
@@ -320,10 +304,10 @@ public sealed class DataConsumerTests : IAsyncLifetime
         using var subscription = dataConsumer.Paused.Subscribe(values.Add);
 
         await dataConsumer.PauseAsync();
-        Assert.True(dataConsumer.IsPaused);
+        Assert.True(dataConsumer.Paused.Value);
         Assert.True((await dataConsumer.DumpAsync()).Paused);
         await dataConsumer.ResumeAsync();
-        Assert.False(dataConsumer.IsPaused);
+        Assert.False(dataConsumer.Paused.Value);
         Assert.False((await dataConsumer.DumpAsync()).Paused);
 
         await Task.WhenAll(
@@ -345,8 +329,8 @@ public sealed class DataConsumerTests : IAsyncLifetime
         // The data consumer learns it from the worker's notifications.
         Assert.False(await resumed);
         Assert.Equal(["pause", "resume"], events);
-        Assert.False(dataConsumer.IsPaused);
-        Assert.False(dataConsumer.IsDataProducerPaused);
+        Assert.False(dataConsumer.Paused.Value);
+        Assert.False(dataConsumer.DataProducerPaused.Value);
     }
 
     [Fact]
@@ -412,5 +396,38 @@ public sealed class DataConsumerTests : IAsyncLifetime
         var dump = await _router.DumpAsync();
         Assert.Empty(dump.MapDataProducerIdDataConsumerIds[_sctpDataProducer.Id]);
         Assert.Empty(dump.MapDataConsumerIdDataProducerId);
+    }
+
+    [Theory]
+    [InlineData(65536)]
+    [InlineData(-1)]
+    public async Task SetSubchannelsWithAnOutOfRangeSubchannelThrowsAndSendsNothing(int bad)
+    {
+        var dataConsumer = await _transport2.ConsumeDataAsync(new DataConsumerOptions
+        {
+            DataProducerId = _sctpDataProducer.Id, Subchannels = [7],
+        });
+        var e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => dataConsumer.SetSubchannelsAsync([999, bad]));
+        Assert.Equal("subchannels", e.ParamName);
+        // Nothing reached the worker: it still has the subchannels it was created with.
+        Assert.Equal([7], (await dataConsumer.DumpAsync()).Subchannels);
+        Assert.Equal([7], dataConsumer.Subchannels);
+    }
+
+    [Theory]
+    [InlineData(65536)]
+    [InlineData(-1)]
+    public async Task ConsumeDataWithAnOutOfRangeSubchannelThrowsAndSendsNothing(int bad)
+    {
+        var e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _transport2.ConsumeDataAsync(new DataConsumerOptions
+        {
+            DataProducerId = _sctpDataProducer.Id, Subchannels = [1, bad],
+        }));
+        Assert.Equal("options.Subchannels", e.ParamName);
+        Assert.Empty(_transport2.DataConsumers.Items);
+        Assert.Empty((await _transport2.DumpAsync()).DataConsumerIds);
+        // The SCTP stream id it would have taken is still free: the next data consumer gets the first one.
+        var next = await _transport2.ConsumeDataAsync(new DataConsumerOptions { DataProducerId = _sctpDataProducer.Id });
+        Assert.Equal(0, next.SctpStreamParameters!.StreamId);
     }
 }

@@ -63,7 +63,7 @@ public sealed class DataProducerTests : IAsyncLifetime
         Assert.Null(dataProducer1.SctpStreamParameters.MaxRetransmits);
         Assert.Equal("foo", dataProducer1.Label);
         Assert.Equal("bar", dataProducer1.Protocol);
-        Assert.False(dataProducer1.IsPaused);
+        Assert.False(dataProducer1.Paused.Value);
         Assert.Equal(new Dictionary<string, object?> { ["foo"] = 1, ["bar"] = "2" }, dataProducer1.AppData);
 
         var dump = await _router.DumpAsync();
@@ -91,7 +91,7 @@ public sealed class DataProducerTests : IAsyncLifetime
         Assert.Equal(3, dataProducer2.SctpStreamParameters.MaxRetransmits);
         Assert.Equal("foo", dataProducer2.Label);
         Assert.Equal("bar", dataProducer2.Protocol);
-        Assert.True(dataProducer2.IsPaused);
+        Assert.True(dataProducer2.Paused.Value);
         Assert.True(await dataProducer2.Paused.FirstAsync());
         Assert.Equal(new Dictionary<string, object?> { ["foo"] = 1, ["bar"] = "2" }, dataProducer2.AppData);
 
@@ -203,10 +203,10 @@ public sealed class DataProducerTests : IAsyncLifetime
         using var subscription = dataProducer1.Paused.Subscribe(values.Add);
 
         await dataProducer1.PauseAsync();
-        Assert.True(dataProducer1.IsPaused);
+        Assert.True(dataProducer1.Paused.Value);
         Assert.True((await dataProducer1.DumpAsync()).Paused);
         await dataProducer1.ResumeAsync();
-        Assert.False(dataProducer1.IsPaused);
+        Assert.False(dataProducer1.Paused.Value);
         Assert.False((await dataProducer1.DumpAsync()).Paused);
 
         // Even without awaiting each pause()/resume(), every change of state is emitted.
@@ -229,7 +229,7 @@ public sealed class DataProducerTests : IAsyncLifetime
         using var subscription = dataProducer1.Paused.Skip(1).Subscribe(p => events.Add(p ? "pause" : "resume"));
         await Task.WhenAll(dataProducer1.PauseAsync(), dataProducer1.ResumeAsync());
         Assert.Equal(["pause", "resume"], events);
-        Assert.False(dataProducer1.IsPaused);
+        Assert.False(dataProducer1.Paused.Value);
     }
 
     [Fact]

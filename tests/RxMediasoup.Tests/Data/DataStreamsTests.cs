@@ -95,8 +95,10 @@ public sealed class DataStreamsTests : IAsyncLifetime
         for (int i = 0; i < n; i++) sink.OnNotification(Event.DATACONSUMER_MESSAGE, message);
         double perMessage = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)n;
         Assert.Equal(11_000, count);
-        // A byte[16] is 40 bytes on 64-bit .NET: sink → parse → DataMessage (a struct) → subscriber allocates nothing else.
-        Assert.True(perMessage <= 40, $"{perMessage} bytes allocated per message");
+        // A byte[16] is 40 bytes on 64-bit .NET, and the one notification record that carries it 32: the sink posts that
+        // record to the delivery queue as is, the data consumer's stream carries it (a reference: no boxing) and hands
+        // subscribers its DataMessage (a struct). Nothing else is allocated.
+        Assert.True(perMessage <= 72, $"{perMessage} bytes allocated per message");
     }
 
     [Fact]
@@ -120,7 +122,7 @@ public sealed class DataStreamsTests : IAsyncLifetime
     public async Task EarlyNotificationsAreDeliveredWhenTheDataConsumerAttaches()
     {
         // A sink as ConsumeDataAsync registers it before the request: the worker speaks before the object exists.
-        var sink = new DataConsumerNotificationSink();
+        var sink = new NotificationSink<DataConsumerNotification>(DataConsumerNotification.Parse, _worker.Channel.Deliveries, "DataConsumer");
         sink.OnNotification(Event.DATACONSUMER_DATAPRODUCER_PAUSE, Bodiless(Event.DATACONSUMER_DATAPRODUCER_PAUSE));
         sink.OnNotification(Event.DATACONSUMER_MESSAGE, Message(53, [1, 2]));
         var dump = new DataConsumerDump
@@ -131,11 +133,11 @@ public sealed class DataStreamsTests : IAsyncLifetime
             Label = "l",
             Protocol = "p",
         };
-        var dataConsumer = new DataConsumer(_transport, dump.Id, sink, dump, null, null, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var dataConsumer = new DataConsumer(_transport, _dataProducer, dump.Id, dump, null, sink, null);
         var log = new List<string>();
         using var s1 = dataConsumer.Messages.Subscribe(m => log.Add($"message {m.Ppid} {m.Payload.Length}"));
         using var s2 = dataConsumer.DataProducerPaused.Subscribe(p => log.Add($"producerPaused {p}"));
-        dataConsumer.AttachNotifications();
+        sink.Attach(dataConsumer);
         sink.OnNotification(Event.DATACONSUMER_DATAPRODUCER_RESUME, Bodiless(Event.DATACONSUMER_DATAPRODUCER_RESUME));
         Assert.Equal(["producerPaused False", "producerPaused True", "message 53 2", "producerPaused False"], log);
         dataConsumer.OnTransportClosed(CloseReason.TransportClosed);
@@ -147,7 +149,7 @@ public sealed class DataStreamsTests : IAsyncLifetime
     {
         await _dataProducer.PauseAsync();
         var dataConsumer = await _transport.ConsumeDataAsync(new DataConsumerOptions { DataProducerId = _dataProducer.Id });
-        Assert.True(dataConsumer.IsDataProducerPaused);
+        Assert.True(dataConsumer.DataProducerPaused.Value);
         Assert.True(await dataConsumer.DataProducerPaused.FirstAsync());
         var resumed = dataConsumer.DataProducerPaused.FirstAsync(p => !p).FirstAsyncOrTimeout(TimeSpan.FromSeconds(2));
         await _dataProducer.ResumeAsync();

@@ -80,7 +80,7 @@ public sealed class DirectTransportDataTests : IAsyncLifetime
                 dataProducer.Send(message);
             }
             sentMessageBytes += messageSize;
-            if (!dataProducer.IsPaused && !dataConsumer.IsPaused) effectivelySentMessageBytes += messageSize;
+            if (!dataProducer.Paused.Value && !dataConsumer.Paused.Value) effectivelySentMessageBytes += messageSize;
         }
         await done.Task.WaitAsync(TimeSpan.FromSeconds(5));
 

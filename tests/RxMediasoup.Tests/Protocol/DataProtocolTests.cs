@@ -119,10 +119,10 @@ public class DataProtocolTests
             Timestamp = 123, Label = "chat", Protocol = "json", MessagesReceived = 4, BytesReceived = 50, BufferedAmount = 6,
         }, await stats);
 
-        var pause = DataProducerProtocol.PauseAsync(peer.Channel, "dp-1", CancellationToken.None);
+        var pause = DataProducerProtocol.PauseAsync(peer.Channel, "dp-1", null, CancellationToken.None);
         Assert.Equal(FBS.Request.Body.NONE, (await peer.ExpectAsync(Method.DATAPRODUCER_PAUSE, "dp-1")).Body.Type);
         await pause;
-        var resume = DataProducerProtocol.ResumeAsync(peer.Channel, "dp-1", CancellationToken.None);
+        var resume = DataProducerProtocol.ResumeAsync(peer.Channel, "dp-1", null, CancellationToken.None);
         await peer.ExpectAsync(Method.DATAPRODUCER_RESUME, "dp-1");
         await resume;
         var close = DataProducerProtocol.CloseAsync(peer.Channel, "transport-1", "dp-1", CancellationToken.None);
@@ -204,7 +204,7 @@ public class DataProtocolTests
     {
         using var peer = new ProtocolPeer();
 
-        var threshold = DataConsumerProtocol.SetBufferedAmountLowThresholdAsync(peer.Channel, "dc-1", 4096, CancellationToken.None);
+        var threshold = DataConsumerProtocol.SetBufferedAmountLowThresholdAsync(peer.Channel, "dc-1", 4096, null, CancellationToken.None);
         Assert.Equal(4096u, (await peer.ExpectAsync(Method.DATACONSUMER_SET_BUFFERED_AMOUNT_LOW_THRESHOLD, "dc-1"))
             .Body.AsDataConsumer_SetBufferedAmountLowThresholdRequest().Threshold);
         await threshold;
@@ -221,19 +221,21 @@ public class DataProtocolTests
         Assert.Equal(new byte[] { 1, 2, 3 }, sendBody.Data);
         Assert.Equal(3, await send);
 
-        var set = DataConsumerProtocol.SetSubchannelsAsync(peer.Channel, "dc-1", [5, 6], CancellationToken.None);
+        IReadOnlyList<int>? applied = null;
+        var set = DataConsumerProtocol.SetSubchannelsAsync(peer.Channel, "dc-1", [5, 6], r => applied = r, CancellationToken.None);
         Assert.Equal([(ushort)5, (ushort)6], (await peer.ExpectAsync(Method.DATACONSUMER_SET_SUBCHANNELS, "dc-1",
             FBS.Response.BodyUnion.FromDataConsumer_SetSubchannelsResponse(new FbsDataConsumer.SetSubchannelsResponseT { Subchannels = [5, 6] })))
             .Body.AsDataConsumer_SetSubchannelsRequest().Subchannels);
         Assert.Equal([5, 6], await set);
+        Assert.Equal([5, 6], applied);
 
-        var add = DataConsumerProtocol.AddSubchannelAsync(peer.Channel, "dc-1", 7, CancellationToken.None);
+        var add = DataConsumerProtocol.AddSubchannelAsync(peer.Channel, "dc-1", 7, null, CancellationToken.None);
         Assert.Equal((ushort)7, (await peer.ExpectAsync(Method.DATACONSUMER_ADD_SUBCHANNEL, "dc-1",
             FBS.Response.BodyUnion.FromDataConsumer_AddSubchannelResponse(new FbsDataConsumer.AddSubchannelResponseT { Subchannels = [5, 6, 7] })))
             .Body.AsDataConsumer_AddSubchannelRequest().Subchannel);
         Assert.Equal([5, 6, 7], await add);
 
-        var remove = DataConsumerProtocol.RemoveSubchannelAsync(peer.Channel, "dc-1", 5, CancellationToken.None);
+        var remove = DataConsumerProtocol.RemoveSubchannelAsync(peer.Channel, "dc-1", 5, null, CancellationToken.None);
         Assert.Equal((ushort)5, (await peer.ExpectAsync(Method.DATACONSUMER_REMOVE_SUBCHANNEL, "dc-1",
             FBS.Response.BodyUnion.FromDataConsumer_RemoveSubchannelResponse(new FbsDataConsumer.RemoveSubchannelResponseT { Subchannels = [6, 7] })))
             .Body.AsDataConsumer_RemoveSubchannelRequest().Subchannel);
@@ -249,10 +251,10 @@ public class DataProtocolTests
         await peer.ExpectAsync(Method.DATACONSUMER_DUMP, "dc-1", FBS.Response.BodyUnion.FromDataConsumer_DumpResponse(ConsumerDump()));
         Assert.Equal("dc-1", (await dump).Id);
 
-        var pause = DataConsumerProtocol.PauseAsync(peer.Channel, "dc-1", CancellationToken.None);
+        var pause = DataConsumerProtocol.PauseAsync(peer.Channel, "dc-1", null, CancellationToken.None);
         await peer.ExpectAsync(Method.DATACONSUMER_PAUSE, "dc-1");
         await pause;
-        var resume = DataConsumerProtocol.ResumeAsync(peer.Channel, "dc-1", CancellationToken.None);
+        var resume = DataConsumerProtocol.ResumeAsync(peer.Channel, "dc-1", null, CancellationToken.None);
         await peer.ExpectAsync(Method.DATACONSUMER_RESUME, "dc-1");
         await resume;
         var close = DataConsumerProtocol.CloseAsync(peer.Channel, "transport-1", "dc-1", CancellationToken.None);
@@ -266,12 +268,37 @@ public class DataProtocolTests
     {
         var message = Fbs.Notification(Event.DATACONSUMER_MESSAGE, FBS.Notification.BodyUnion.FromDataConsumer_MessageNotification(
             new FbsDataConsumer.MessageNotificationT { Ppid = 51, Data = [.. "hi"u8.ToArray()] }));
-        var parsed = DataConsumerProtocol.ParseMessageNotification(message);
+        var parsed = DataConsumerProtocol.ParseMessageNotification(message).Value;
         Assert.Equal(51u, parsed.Ppid);
-        Assert.Equal("hi"u8.ToArray(), parsed.Data);
+        Assert.Equal("hi"u8.ToArray(), parsed.Payload);
 
         var low = Fbs.Notification(Event.DATACONSUMER_BUFFERED_AMOUNT_LOW, FBS.Notification.BodyUnion.FromDataConsumer_BufferedAmountLowNotification(
             new FbsDataConsumer.BufferedAmountLowNotificationT { BufferedAmount = 12 }));
         Assert.Equal(12, DataConsumerProtocol.ParseBufferedAmountLowNotification(low));
+    }
+
+    [Fact]
+    public void DataConsumerNotificationsParseIntoOneRecordFamily()
+    {
+        var parse = DataConsumerNotification.Parse;
+        var message = Fbs.Notification(Event.DATACONSUMER_MESSAGE, FBS.Notification.BodyUnion.FromDataConsumer_MessageNotification(
+            new FbsDataConsumer.MessageNotificationT { Ppid = 53, Data = [1, 2] }));
+        var m = Assert.IsType<DataConsumerNotification.Message>(parse(Event.DATACONSUMER_MESSAGE, message));
+        Assert.Equal(53u, m.Value.Ppid);
+        Assert.Equal(new byte[] { 1, 2 }, m.Value.Payload);
+        var low = Fbs.Notification(Event.DATACONSUMER_BUFFERED_AMOUNT_LOW, FBS.Notification.BodyUnion.FromDataConsumer_BufferedAmountLowNotification(
+            new FbsDataConsumer.BufferedAmountLowNotificationT { BufferedAmount = 9 }));
+        Assert.Equal(new DataConsumerNotification.BufferedAmountLow(9), parse(Event.DATACONSUMER_BUFFERED_AMOUNT_LOW, low));
+        FBS.Notification.Notification Bodiless(Event e) => Fbs.Notification(e, null);
+        // Bodiless notifications cost nothing: one shared record each.
+        Assert.Same(DataConsumerNotification.SctpSendBufferFull.Instance,
+            parse(Event.DATACONSUMER_SCTP_SENDBUFFER_FULL, Bodiless(Event.DATACONSUMER_SCTP_SENDBUFFER_FULL)));
+        Assert.Same(DataConsumerNotification.DataProducerPaused.True,
+            parse(Event.DATACONSUMER_DATAPRODUCER_PAUSE, Bodiless(Event.DATACONSUMER_DATAPRODUCER_PAUSE)));
+        Assert.Same(DataConsumerNotification.DataProducerPaused.False,
+            parse(Event.DATACONSUMER_DATAPRODUCER_RESUME, Bodiless(Event.DATACONSUMER_DATAPRODUCER_RESUME)));
+        Assert.Same(DataConsumerNotification.DataProducerClose.Instance,
+            parse(Event.DATACONSUMER_DATAPRODUCER_CLOSE, Bodiless(Event.DATACONSUMER_DATAPRODUCER_CLOSE)));
+        Assert.Null(parse(Event.PRODUCER_SCORE, Bodiless(Event.PRODUCER_SCORE)));
     }
 }

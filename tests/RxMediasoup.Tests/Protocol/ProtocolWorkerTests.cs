@@ -193,9 +193,9 @@ public sealed class ProtocolWorkerTests : IAsyncLifetime
         Assert.Equal([1, 2], dataConsumer.Subchannels.Order());
 
         // The worker answers with its set of subchannels, in no particular order.
-        Assert.Equal([1, 2, 3], (await DataConsumerProtocol.AddSubchannelAsync(channel, dataConsumerId, 3, default)).Order());
-        Assert.Equal([2, 3], (await DataConsumerProtocol.RemoveSubchannelAsync(channel, dataConsumerId, 1, default)).Order());
-        Assert.Equal([7, 8], (await DataConsumerProtocol.SetSubchannelsAsync(channel, dataConsumerId, [8, 7], default)).Order());
+        Assert.Equal([1, 2, 3], (await DataConsumerProtocol.AddSubchannelAsync(channel, dataConsumerId, 3, null, default)).Order());
+        Assert.Equal([2, 3], (await DataConsumerProtocol.RemoveSubchannelAsync(channel, dataConsumerId, 1, null, default)).Order());
+        Assert.Equal([7, 8], (await DataConsumerProtocol.SetSubchannelsAsync(channel, dataConsumerId, [8, 7], null, default)).Order());
 
         // A message through the data producer reaches the data consumer (subchannel 7 matches).
         var messages = new MessageSink();
@@ -204,7 +204,7 @@ public sealed class ProtocolWorkerTests : IAsyncLifetime
         DataProducerProtocol.Send(channel, dataProducerId, new DataProducerSendData(ppid, payload, Subchannels: [7]));
         var message = await messages.First.Task.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(51u, message.Ppid);
-        Assert.Equal("hello"u8.ToArray(), message.Data);
+        Assert.Equal("hello"u8.ToArray(), message.Payload);
         channel.UnregisterHandler(dataConsumerId);
 
         var producerStats = await DataProducerProtocol.GetStatsAsync(channel, dataProducerId, default);
@@ -215,15 +215,15 @@ public sealed class ProtocolWorkerTests : IAsyncLifetime
         Assert.Equal(1, consumerStats.MessagesSent);
         Assert.Equal(5, consumerStats.BytesSent);
 
-        await DataProducerProtocol.PauseAsync(channel, dataProducerId, default);
+        await DataProducerProtocol.PauseAsync(channel, dataProducerId, null, default);
         Assert.True((await DataProducerProtocol.DumpAsync(channel, dataProducerId, default)).Paused);
         Assert.True((await DataConsumerProtocol.DumpAsync(channel, dataConsumerId, default)).DataProducerPaused);
-        await DataProducerProtocol.ResumeAsync(channel, dataProducerId, default);
-        await DataConsumerProtocol.PauseAsync(channel, dataConsumerId, default);
+        await DataProducerProtocol.ResumeAsync(channel, dataProducerId, null, default);
+        await DataConsumerProtocol.PauseAsync(channel, dataConsumerId, null, default);
         var dump = await DataConsumerProtocol.DumpAsync(channel, dataConsumerId, default);
         Assert.True(dump.Paused);
         Assert.False(dump.DataProducerPaused);
-        await DataConsumerProtocol.ResumeAsync(channel, dataConsumerId, default);
+        await DataConsumerProtocol.ResumeAsync(channel, dataConsumerId, null, default);
 
         await DataConsumerProtocol.CloseAsync(channel, transport.Id, dataConsumerId, default);
         await DataProducerProtocol.CloseAsync(channel, transport.Id, dataProducerId, default);
@@ -261,7 +261,7 @@ public sealed class ProtocolWorkerTests : IAsyncLifetime
         Assert.False(dataConsumer.Paused);
         Assert.Empty(dataConsumer.Subchannels);
 
-        await DataConsumerProtocol.SetBufferedAmountLowThresholdAsync(channel, dataConsumerId, 1000, default);
+        await DataConsumerProtocol.SetBufferedAmountLowThresholdAsync(channel, dataConsumerId, 1000, null, default);
         Assert.Equal(0, await DataConsumerProtocol.GetBufferedAmountAsync(channel, dataConsumerId, default));
         Assert.Equal(1000, (await DataConsumerProtocol.DumpAsync(channel, dataConsumerId, default)).BufferedAmountLowThreshold);
 
@@ -373,12 +373,12 @@ public sealed class ProtocolWorkerTests : IAsyncLifetime
 
     private sealed class MessageSink : INotificationSink
     {
-        public TaskCompletionSource<DataConsumerMessage> First { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<DataMessage> First { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public void OnNotification(FBS.Notification.Event @event, in FBS.Notification.Notification notification)
         {
             if (@event == FBS.Notification.Event.DATACONSUMER_MESSAGE)
-                First.TrySetResult(DataConsumerProtocol.ParseMessageNotification(notification));
+                First.TrySetResult(DataConsumerProtocol.ParseMessageNotification(notification).Value);
         }
     }
 }

@@ -23,7 +23,7 @@ public sealed record DataConsumerOptions
 
     /// <summary>
     /// Subchannels to subscribe to (<c>subchannels</c>): only messages sent to one of them (or to none) reach the data
-    /// consumer. Each must be 0–65535 (else <c>ConsumeDataAsync</c> throws <see cref="ArgumentOutOfRangeException"/>); duplicates are discarded.
+    /// consumer. Duplicates are discarded; a value outside 0–65535 is rejected (<see cref="ArgumentOutOfRangeException"/>).
     /// </summary>
     public IReadOnlyList<int>? Subchannels { get; init; }
 

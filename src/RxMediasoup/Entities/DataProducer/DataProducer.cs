@@ -1,6 +1,5 @@
+using System.Collections.Concurrent;
 using System.Reactive.Concurrency;
-using Microsoft.Extensions.Logging;
-using RxMediasoup.Channel;
 using RxMediasoup.Protocol;
 using RxMediasoup.Reactive;
 
@@ -12,36 +11,28 @@ namespace RxMediasoup;
 /// Create one with <see cref="Transport.ProduceDataAsync"/>; consume it with <see cref="Transport.ConsumeDataAsync"/>.
 /// </summary>
 /// <remarks>
-/// <para>Closing: explicitly (<see cref="CloseReason.Explicit"/>), when its transport closes
+/// Closing: explicitly (<see cref="CloseReason.Explicit"/>), when its transport closes
 /// (<see cref="CloseReason.TransportClosed"/>), or when its worker closes or dies (<see cref="CloseReason.WorkerClosed"/>,
-/// <see cref="CloseReason.WorkerDied"/>). Its data consumers then close with <see cref="CloseReason.DataProducerClosed"/>
-/// (the worker tells each of them). Whatever the cause, every stream completes and <see cref="Closed"/> emits the reason.</para>
-/// <para>Commands on a closed data producer throw <see cref="NotFoundException"/>, or <see cref="WorkerClosedException"/>
-/// when the worker is gone. Streams deliver synchronously on the channel's dispatch loop (or the thread whose command
-/// completed): put slow work behind <c>ObserveOn</c>. A subscriber that throws is logged and removed.</para>
+/// <see cref="CloseReason.WorkerDied"/>). Its data consumers then close with <see cref="CloseReason.DataProducerClosed"/>,
+/// after the data producer's own <see cref="MediasoupEntity.Closed"/>, unless their own transport, router or worker is
+/// closing them. Lifecycle, command and delivery rules: <see cref="MediasoupEntity"/>.
 /// </remarks>
-public sealed class DataProducer : IAsyncDisposable
+public sealed class DataProducer : MediasoupEntity
 {
     private readonly Transport _transport;
-    private readonly LifecycleSignal<CloseReason> _closed;
-    private readonly StateStream<bool> _paused;
-    private readonly SctpStreamParameters? _sctpStreamParameters;
-    private readonly OrderedStateUpdates _pauseUpdates = new();
-    private int _isClosed;
-    private CloseReason? _closeReason;
+    private readonly StreamSubject<bool> _paused;
+    private readonly ConcurrentDictionary<string, DataConsumer> _dataConsumers = new(StringComparer.Ordinal);
 
-    internal DataProducer(Transport transport, string id, DataProducerDump data, bool paused, IDictionary<string, object?>? appData,
-        ILogger logger)
+    internal DataProducer(Transport transport, string id, DataProducerDump data, bool paused, IDictionary<string, object?>? appData)
+        : base(nameof(DataProducer), id, transport.Channel, transport.Logger, appData)
     {
         _transport = transport;
         Id = id;
         Type = data.Type;
-        _sctpStreamParameters = data.SctpStreamParameters;
+        SctpStreamParameters = data.SctpStreamParameters;
         Label = data.Label;
         Protocol = data.Protocol;
-        AppData = appData ?? new Dictionary<string, object?>();
-        _closed = new LifecycleSignal<CloseReason>("DataProducer.Closed", logger);
-        _paused = new StateStream<bool>("DataProducer.Paused", paused, logger);
+        _paused = State("Paused", paused);
     }
 
     /// <summary>The data producer's id (a UUID).</summary>
@@ -51,7 +42,7 @@ public sealed class DataProducer : IAsyncDisposable
     public DataProducerType Type { get; }
 
     /// <summary>The SCTP stream parameters as the worker reports them (null for a direct data producer).</summary>
-    public SctpStreamParameters? SctpStreamParameters => _sctpStreamParameters;
+    public SctpStreamParameters? SctpStreamParameters { get; }
 
     /// <summary>The DataChannel label.</summary>
     public string Label { get; }
@@ -59,54 +50,30 @@ public sealed class DataProducer : IAsyncDisposable
     /// <summary>The DataChannel sub-protocol.</summary>
     public string Protocol { get; }
 
-    /// <summary>True once the data producer is closed.</summary>
-    public bool IsClosed => Volatile.Read(ref _isClosed) != 0;
-
-    /// <summary>Whether the data producer is paused (the current value of <see cref="Paused"/>).</summary>
-    public bool IsPaused => _paused.Value;
-
-    /// <summary>Custom application data.</summary>
-    public IDictionary<string, object?> AppData { get; set; }
+    /// <summary>The transport the data producer belongs to.</summary>
+    internal Transport Transport => _transport;
 
     /// <summary>
-    /// Whether the data producer is paused: the current value on subscribe, then each change (set when
-    /// <see cref="PauseAsync"/> / <see cref="ResumeAsync"/> complete); completes when the data producer closes.
+    /// Whether the data producer is paused: the current value on subscribe, then each change (from
+    /// <see cref="PauseAsync"/> and <see cref="ResumeAsync"/>); completes when the data producer closes.
+    /// <c>Paused.Value</c> is the current state.
     /// <code>
     /// paused:     false---true----false---|
     /// </code>
     /// </summary>
-    public IObservable<bool> Paused => _paused;
-
-    /// <summary>
-    /// Emits why the data producer closed, once, then completes; replayed to late subscribers; never errors.
-    /// <code>
-    /// closed:     ----------(reason|)
-    /// </code>
-    /// </summary>
-    public IObservable<CloseReason> Closed => _closed;
-
-    internal WorkerChannel Channel => _transport.Channel;
-
-    internal Transport Transport => _transport;
-
-    /// <summary>Total subscribers of this data producer's streams (a diagnostic for leak checks).</summary>
-    internal int SubscriberCount => _closed.SubscriberCount + _paused.SubscriberCount;
+    public IObservableState<bool> Paused => _paused;
 
     /// <summary>Dumps the data producer's internal state.</summary>
     /// <exception cref="NotFoundException">The data producer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task<DataProducerDump> DumpAsync(CancellationToken cancellationToken = default)
-    {
-        return WhenOpen(() => DataProducerProtocol.DumpAsync(Channel, Id, cancellationToken));
-    }
+        => Command(() => DataProducerProtocol.DumpAsync(Channel, Id, cancellationToken));
 
     /// <summary>Gets the data producer's statistics (Node returns them as a one-element array; this returns the element).</summary>
     /// <exception cref="NotFoundException">The data producer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task<DataProducerStats> GetStatsAsync(CancellationToken cancellationToken = default)
-    {
-        return WhenOpen(() => DataProducerProtocol.GetStatsAsync(Channel, Id, cancellationToken));
-    }
+        => Command(() => DataProducerProtocol.GetStatsAsync(Channel, Id, cancellationToken));
 
     /// <summary>
     /// <see cref="GetStatsAsync"/> every <paramref name="period"/>, shared by all subscribers with the same period and
@@ -117,24 +84,22 @@ public sealed class DataProducer : IAsyncDisposable
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not positive.</exception>
     public IObservable<DataProducerStats> PollStats(TimeSpan period, IScheduler? scheduler = null)
-        => Polling.PollShared(this, "DataProducer.Stats", GetStatsAsync, period, Closed, scheduler);
+        => Polling.PollShared(this, "DataProducer.Stats", GetStatsAsync, period, ClosedSignal, scheduler, Logger);
 
     /// <summary>
     /// Pauses the data producer: the worker stops forwarding its messages to its data consumers (which see
-    /// <see cref="DataConsumer.DataProducerPaused"/> become true). <see cref="Paused"/> changes when the worker answered.
+    /// <see cref="DataConsumer.DataProducerPaused"/> become true). <see cref="Paused"/> changes as the worker answers.
     /// </summary>
     /// <exception cref="NotFoundException">The data producer is closed.</exception>
+    /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task PauseAsync(CancellationToken cancellationToken = default)
-    {
-        return WhenOpen(() => _pauseUpdates.RunAsync(() => DataProducerProtocol.PauseAsync(Channel, Id, cancellationToken), () => _paused.OnNext(true)));
-    }
+        => Command(() => DataProducerProtocol.PauseAsync(Channel, Id, () => _paused.OnNext(true), cancellationToken));
 
-    /// <summary>Resumes the data producer; <see cref="Paused"/> changes when the worker answered.</summary>
+    /// <summary>Resumes the data producer; <see cref="Paused"/> changes as the worker answers.</summary>
     /// <exception cref="NotFoundException">The data producer is closed.</exception>
+    /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task ResumeAsync(CancellationToken cancellationToken = default)
-    {
-        return WhenOpen(() => _pauseUpdates.RunAsync(() => DataProducerProtocol.ResumeAsync(Channel, Id, cancellationToken), () => _paused.OnNext(false)));
-    }
+        => Command(() => DataProducerProtocol.ResumeAsync(Channel, Id, () => _paused.OnNext(false), cancellationToken));
 
     /// <summary>
     /// Sends a text message as if the remote endpoint had sent it (mediasoup's <c>send()</c>; meant for direct data
@@ -151,11 +116,8 @@ public sealed class DataProducer : IAsyncDisposable
     /// <exception cref="NotFoundException">The data producer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public void Send(string message, uint? ppid = null, IReadOnlyList<int>? subchannels = null, int? requiredSubchannel = null)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        var (p, payload) = DataProducerProtocol.Payload(message, ppid);
-        SendCore(p, payload, subchannels, requiredSubchannel);
-    }
+        => SendCore(DataProducerProtocol.Payload(message ?? throw new ArgumentNullException(nameof(message)), ppid), subchannels,
+            requiredSubchannel);
 
     /// <summary>
     /// Sends a binary message as if the remote endpoint had sent it (an outbound notification: no answer). PPID: 53
@@ -170,78 +132,46 @@ public sealed class DataProducer : IAsyncDisposable
     /// <exception cref="NotFoundException">The data producer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public void Send(ReadOnlyMemory<byte> message, uint? ppid = null, IReadOnlyList<int>? subchannels = null, int? requiredSubchannel = null)
-    {
-        var (p, payload) = DataProducerProtocol.Payload(message, ppid);
-        SendCore(p, payload, subchannels, requiredSubchannel);
-    }
+        => SendCore(DataProducerProtocol.Payload(message, ppid), subchannels, requiredSubchannel);
 
-    private void SendCore(uint ppid, ReadOnlyMemory<byte> payload, IReadOnlyList<int>? subchannels, int? requiredSubchannel)
+    private void SendCore((uint Ppid, ReadOnlyMemory<byte> Payload) message, IReadOnlyList<int>? subchannels, int? requiredSubchannel)
     {
         if (subchannels is not null)
-            foreach (int s in subchannels)
-                if (s is < 0 or > ushort.MaxValue)
-                    throw new ArgumentOutOfRangeException(nameof(subchannels), s, $"invalid subchannel {s} (must be 0-65535)");
-        if (requiredSubchannel is < 0 or > ushort.MaxValue)
-            throw new ArgumentOutOfRangeException(nameof(requiredSubchannel), requiredSubchannel,
-                $"invalid requiredSubchannel {requiredSubchannel} (must be 0-65535)");
+            for (int i = 0; i < subchannels.Count; i++) SubchannelRule.Check(subchannels[i], nameof(subchannels));
+        if (requiredSubchannel is { } required) SubchannelRule.Check(required, nameof(requiredSubchannel));
         ThrowIfClosed();
-        DataProducerProtocol.Send(Channel, Id, new DataProducerSendData(ppid, payload, subchannels, requiredSubchannel));
+        DataProducerProtocol.Send(Channel, Id, new DataProducerSendData(message.Ppid, message.Payload, subchannels, requiredSubchannel));
     }
-
-    /// <summary>
-    /// Closes the data producer (its data consumers close with <see cref="CloseReason.DataProducerClosed"/>);
-    /// <see cref="Closed"/> emits <see cref="CloseReason.Explicit"/>. Idempotent; completes when the worker has processed
-    /// the close (its errors are ignored, as in mediasoup: the worker may already have closed it).
-    /// </summary>
-    public async Task CloseAsync()
-    {
-        if (!CloseCore(CloseReason.Explicit)) return;
-        try
-        {
-            await DataProducerProtocol.CloseAsync(Channel, _transport.Id, Id, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (MediasoupException)
-        {
-            // Like mediasoup, which ignores the close request's result: the worker may already have closed it
-            // (its transport or data producer closed, or the worker is gone).
-        }
-    }
-
-    /// <summary>Same as <see cref="CloseAsync"/>.</summary>
-    public ValueTask DisposeAsync() => new(CloseAsync());
 
     /// <inheritdoc />
     public override string ToString() => $"DataProducer[id:{Id}]";
 
-    /// <summary>The transport closed (or its worker did): close without telling the worker.</summary>
+    private protected override Task SendCloseAsync() => DataProducerProtocol.CloseAsync(Channel, _transport.Id, Id, CancellationToken.None);
+
+    /// <summary>The transport closed (or its router/worker did): close without telling the worker.</summary>
     internal void OnTransportClosed(CloseReason reason) => CloseCore(reason);
 
-    private bool CloseCore(CloseReason reason)
+    /// <summary>Registers a data consumer of this data producer (for the close cascade); false if the data producer is closed.</summary>
+    internal bool AddDataConsumer(DataConsumer dataConsumer)
     {
-        if (Interlocked.Exchange(ref _isClosed, 1) != 0) return false;
-        _closeReason = reason;
-        _transport.OnDataProducerClosed(this);
-        _paused.Complete();
-        _closed.EmitAndComplete(reason);
-        return true;
+        _dataConsumers[dataConsumer.Id] = dataConsumer;
+        if (!IsClosed) return true;
+        _dataConsumers.TryRemove(dataConsumer.Id, out _);
+        return false;
     }
 
-    private void ThrowIfClosed()
+    internal void RemoveDataConsumer(DataConsumer dataConsumer)
+        => _dataConsumers.TryRemove(new KeyValuePair<string, DataConsumer>(dataConsumer.Id, dataConsumer));
+
+    private protected override void OnClosing(CloseReason reason) => _transport.RemoveDataProducer(this);
+
+    private protected override void CloseDependents(CloseReason reason)
     {
-        if (ClosedError() is { } error) throw error;
+        // The worker closes the data consumers too (DATACONSUMER_DATAPRODUCER_CLOSE); closing them here makes the cascade
+        // synchronous. Not when their router or worker is closing everything: then their transports close them.
+        bool cascade = reason is not (CloseReason.WorkerClosed or CloseReason.WorkerDied) && !_transport.Router.IsClosed;
+        foreach (var dataConsumer in _dataConsumers.Values)
+            if (cascade) dataConsumer.OnDataProducerClosed();
+        _dataConsumers.Clear();
     }
-
-    /// <summary>The exception a command on this DataProducer once closed fails with, or null while it is open.</summary>
-    private Exception? ClosedError()
-    {
-        if (Channel.IsClosed || (IsClosed && _closeReason is CloseReason.WorkerClosed or CloseReason.WorkerDied))
-            return new WorkerClosedException($"Worker closed [dataProducer:{Id}]");
-        return IsClosed ? new NotFoundException($"DataProducer closed [id:{Id}]") : null;
-    }
-
-    /// <summary>Runs a command, or returns a task faulted with <see cref="ClosedError"/> when closed (commands never throw synchronously).</summary>
-    private Task<T> WhenOpen<T>(Func<Task<T>> command) => ClosedError() is { } error ? Task.FromException<T>(error) : command();
-
-    /// <summary>Runs a command, or returns a task faulted with <see cref="ClosedError"/> when closed (commands never throw synchronously).</summary>
-    private Task WhenOpen(Func<Task> command) => ClosedError() is { } error ? Task.FromException(error) : command();
 }

@@ -59,33 +59,18 @@ public abstract partial class Transport
                 throw new ArgumentNullException("sctpStreamParameters", "missing sctpStreamParameters");
             sctpStreamParameters = Ortc.ValidateAndNormalizeSctpStreamParameters(options.SctpStreamParameters);
         }
-        ThrowIfClosed();
-        cancellationToken.ThrowIfCancellationRequested();
         string dataProducerId = options.Id ?? Guid.NewGuid().ToString();
         var request = new ProduceDataRequestData(dataProducerId, type, sctpStreamParameters, options.Label, options.Protocol, options.Paused);
-        var created = DataProducerProtocol.ProduceDataAsync(Channel, Id, request, CancellationToken.None);
-        try
+        return await EntityCreation.CreateAsync(this, new EntityCreation.Steps<DataProducerDump, DataProducer>
         {
-            await EntityCreation.AwaitCreatedAsync(created,
-                () => DataProducerProtocol.CloseAsync(Channel, Id, dataProducerId, CancellationToken.None), cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            CloseIfCreated(created, () => DataProducerProtocol.CloseAsync(Channel, Id, dataProducerId, CancellationToken.None));
-            throw;
-        }
-        var dump = await created.ConfigureAwait(false);
-        var dataProducer = new DataProducer(this, dataProducerId, dump, options.Paused, options.AppData, Logger);
-        if (!DataProducers.Add(dataProducer))
-        {
-            // The transport closed while the data producer was being created.
-            dataProducer.OnTransportClosed(DataChildCloseReason());
-            ThrowIfClosed();
-        }
-        Router.AddDataProducer(dataProducer);
-        // Closed concurrently before it reached the router's registry: do not leave it there.
-        if (dataProducer.IsClosed) Router.RemoveDataProducer(dataProducer);
-        return dataProducer;
+            Kind = nameof(DataProducer),
+            Id = dataProducerId,
+            Send = () => DataProducerProtocol.ProduceDataAsync(Channel, Id, request, CancellationToken.None),
+            CloseInWorker = () => DataProducerProtocol.CloseAsync(Channel, Id, dataProducerId, CancellationToken.None),
+            Construct = dump => new DataProducer(this, dataProducerId, dump, options.Paused, options.AppData),
+            Register = AddDataProducer,
+            ParentCloseReason = ChildCloseReason,
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -95,7 +80,7 @@ public abstract partial class Transport
     /// <see cref="DataConsumerOptions.MaxRetransmits"/>; on a <see cref="DirectTransport"/> its messages are delivered
     /// to <see cref="DataConsumer.Messages"/>.
     /// </summary>
-    /// <exception cref="ArgumentException">Invalid options (e.g. a missing data producer id, a subchannel outside 0–65535).</exception>
+    /// <exception cref="ArgumentException">Invalid options (e.g. a missing data producer id).</exception>
     /// <exception cref="NotFoundException">No such data producer in the router, or the transport is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     /// <exception cref="MediasoupException">The worker rejected it (e.g. a transport without SCTP) or no SCTP stream id is free.</exception>
@@ -108,18 +93,18 @@ public abstract partial class Transport
             throw new ArgumentOutOfRangeException("options.MaxPacketLifeTime", options.MaxPacketLifeTime, "maxPacketLifeTime must be 0-65535");
         if (options.MaxRetransmits is < 0 or > ushort.MaxValue)
             throw new ArgumentOutOfRangeException("options.MaxRetransmits", options.MaxRetransmits, "maxRetransmits must be 0-65535");
-        var subchannels = DataConsumer.NormalizeSubchannels(options.Subchannels, "options.Subchannels");
+        var subchannels = SubchannelRule.CheckAll(options.Subchannels, "options.Subchannels");
+        // The worker's state is checked before the lookup: after its death this is WorkerClosedException, not "not found".
         ThrowIfClosed();
         var dataProducer = Router.GetDataProducer(options.DataProducerId)
             ?? throw new NotFoundException($"DataProducer with id \"{options.DataProducerId}\" not found");
         cancellationToken.ThrowIfCancellationRequested();
 
-        DataConsumerType type;
+        DataConsumerType type = DataConsumerType.Direct;
         SctpStreamParameters? sctpStreamParameters = null;
         int? sctpStreamId = null;
         if (this is DirectTransport)
         {
-            type = DataConsumerType.Direct;
             if (options.Ordered is not null || options.MaxPacketLifeTime is not null || options.MaxRetransmits is not null)
                 Logger.LogWarning("consumeData() | ordered, maxPacketLifeTime and maxRetransmits are ignored when consuming data on a DirectTransport");
         }
@@ -131,37 +116,34 @@ public abstract partial class Transport
         }
 
         string dataConsumerId = Guid.NewGuid().ToString();
-        var sink = new DataConsumerNotificationSink();
+        var sink = new NotificationSink<DataConsumerNotification>(DataConsumerNotification.Parse, Channel.Deliveries, nameof(DataConsumer));
         var request = new ConsumeDataRequestData(dataConsumerId, dataProducer.Id, type, sctpStreamParameters, dataProducer.Label,
             dataProducer.Protocol, options.Paused, subchannels);
-        DataConsumerDump dump;
-        // Registered before the request: nothing the worker says about the data consumer first is lost.
-        Channel.RegisterHandler(dataConsumerId, sink);
-        Task<DataConsumerDump>? created = null;
         try
         {
-            created = DataConsumerProtocol.ConsumeDataAsync(Channel, Id, request, CancellationToken.None);
-            await EntityCreation.AwaitCreatedAsync(created,
-                () => DataConsumerProtocol.CloseAsync(Channel, Id, dataConsumerId, CancellationToken.None), cancellationToken).ConfigureAwait(false);
-            dump = await created.ConfigureAwait(false);
+            return await EntityCreation.CreateAsync(this, new EntityCreation.Steps<DataConsumerDump, DataConsumer>
+            {
+                Kind = nameof(DataConsumer),
+                Id = dataConsumerId,
+                Sink = sink,
+                Send = () => DataConsumerProtocol.ConsumeDataAsync(Channel, Id, request, CancellationToken.None),
+                CloseInWorker = () => DataConsumerProtocol.CloseAsync(Channel, Id, dataConsumerId, CancellationToken.None),
+                Construct = dump => new DataConsumer(this, dataProducer, dataConsumerId, dump, sctpStreamId, sink, options.AppData),
+                Register = DataConsumers.Add,
+                Attach = dataConsumer =>
+                {
+                    if (!dataProducer.AddDataConsumer(dataConsumer)) dataConsumer.OnDataProducerClosed();
+                    sink.Attach(dataConsumer);
+                },
+                ParentCloseReason = ChildCloseReason,
+            }, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e)
+        catch
         {
-            if (e is OperationCanceledException && created is not null)
-                CloseIfCreated(created, () => DataConsumerProtocol.CloseAsync(Channel, Id, dataConsumerId, CancellationToken.None));
-            Channel.UnregisterHandler(dataConsumerId);
+            // Not created (or closed at once because the transport closed meanwhile, never added): free its stream id.
             if (sctpStreamId is { } allocated) ReleaseSctpStreamId(allocated);
             throw;
         }
-        var dataConsumer = new DataConsumer(this, dataConsumerId, sink, dump, sctpStreamId, options.AppData, Logger);
-        if (!DataConsumers.Add(dataConsumer))
-        {
-            // The transport closed while the data consumer was being created.
-            dataConsumer.OnTransportClosed(DataChildCloseReason());
-            ThrowIfClosed();
-        }
-        dataConsumer.AttachNotifications();
-        return dataConsumer;
     }
 
     /// <summary>
@@ -192,17 +174,6 @@ public abstract partial class Transport
     /// <param name="options">The data consumer options.</param>
     public IObservable<DataConsumer> UsingDataConsumer(DataConsumerOptions options)
         => EntityLifetime.Using(ct => ConsumeDataAsync(options, ct), static d => d.Closed);
-
-    /// <summary>
-    /// The caller cancelled, but the create had already succeeded when <see cref="EntityCreation.AwaitCreatedAsync"/>
-    /// looked (its filter only handles a create still in flight): close it in the worker, so nothing leaks. A second
-    /// close of the same entity fails in the worker and is ignored.
-    /// </summary>
-    private static void CloseIfCreated(Task created, Func<Task> close)
-    {
-        if (!created.IsCompletedSuccessfully) return;
-        _ = close().ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
-    }
 
     private static SctpStreamParameters ConsumerSctpStreamParameters(SctpStreamParameters? producer, int streamId, DataConsumerOptions options)
     {
@@ -256,35 +227,40 @@ public abstract partial class Transport
             if (_sctpStreamIds is { } ids) ids[id] = false;
     }
 
-    private CloseReason DataChildCloseReason()
+    /// <summary>Adds a new data producer to <see cref="DataProducers"/> and the router's registry; false if the transport closed.</summary>
+    private bool AddDataProducer(DataProducer dataProducer)
     {
-        if (Channel.IsClosed) return CloseReason.WorkerClosed;
-        return _closeReason is CloseReason.WorkerClosed or CloseReason.WorkerDied ? _closeReason.Value : CloseReason.TransportClosed;
+        if (!DataProducers.Add(dataProducer)) return false;
+        Router.AddDataProducer(dataProducer);
+        // Closed concurrently before it reached the router's registry: do not leave it there.
+        if (dataProducer.IsClosed) Router.RemoveDataProducer(dataProducer);
+        return true;
     }
 
     /// <summary>A data producer of this transport closed (for whatever reason): forget it here and in the router.</summary>
-    internal void OnDataProducerClosed(DataProducer dataProducer)
+    internal void RemoveDataProducer(DataProducer dataProducer)
     {
         DataProducers.Remove(dataProducer);
         Router.RemoveDataProducer(dataProducer);
     }
 
     /// <summary>A data consumer of this transport closed (for whatever reason): forget it and free its SCTP stream id.</summary>
-    internal void OnDataConsumerClosed(DataConsumer dataConsumer)
+    internal void RemoveDataConsumer(DataConsumer dataConsumer)
     {
         if (DataConsumers.Remove(dataConsumer) && dataConsumer.AllocatedSctpStreamId is { } id) ReleaseSctpStreamId(id);
     }
 
     partial void CloseDataChildren(CloseReason reason)
     {
+        // Data consumers first: those consuming a data producer of this same transport close with the transport's
+        // reason, not with data-producer-closed. Then again after Complete: one added concurrently is closed too.
         var producers = DataProducers;
         var consumers = DataConsumers;
-        foreach (var dataProducer in producers.Items) dataProducer.OnTransportClosed(reason);
         foreach (var dataConsumer in consumers.Items) dataConsumer.OnTransportClosed(reason);
-        producers.Complete();
+        foreach (var dataProducer in producers.Items) dataProducer.OnTransportClosed(reason);
         consumers.Complete();
-        // Added concurrently, before Complete: closed too (no add succeeds after it).
-        foreach (var dataProducer in producers.Items) dataProducer.OnTransportClosed(reason);
+        producers.Complete();
         foreach (var dataConsumer in consumers.Items) dataConsumer.OnTransportClosed(reason);
+        foreach (var dataProducer in producers.Items) dataProducer.OnTransportClosed(reason);
     }
 }
