@@ -43,7 +43,7 @@ public sealed class RxMediasoupBrowserTests(ITestOutputHelper output)
         var iceStates = new ConcurrentQueue<IceState>();
         var dtlsStates = new ConcurrentQueue<DtlsState>();
         var transportCreated = router.Transports.Connect()
-            .SelectMany(changes => changes.Where(c => c.Reason == ChangeReason.Add).Select(c => c.Current))
+            .SelectMany(changes => changes.Where(c => c.Reason == EntityChangeReason.Add).Select(c => c.Current))
             .OfType<WebRtcTransport>()
             .Do(t =>
             {

@@ -13,8 +13,12 @@ namespace RxMediasoup.Channel;
 /// <item>Threads marked with <see cref="NeverDrainHere"/> (the channel's reader) never drain: when the queue is
 /// idle they schedule a drain on the thread pool. A subscriber that blocks (even on a command's task) therefore
 /// blocks this queue only, never the reading of responses.</item>
+/// <item>A publisher that must post in the order of its own state changes enqueues under its lock with
+/// <see cref="Enqueue"/> and drains after releasing it with <see cref="Run"/> (see <c>StreamSubject</c>).</item>
+/// <item>Command completions (<see cref="CompleteInOrder"/>) wait for the deliveries posted before them, except
+/// when the item that sent the command is still running (it may be blocked on the command's task).</item>
 /// <item>A watchdog (when a threshold is given) logs a warning naming the item when one item runs longer than
-/// the threshold: a subscriber holding delivery.</item>
+/// the threshold — a subscriber holding delivery — and releases the command completions waiting behind it.</item>
 /// </list>
 /// Each worker has one queue for all its entities' streams; a stream created outside a worker has its own.
 /// </summary>
@@ -22,6 +26,7 @@ internal sealed class DeliveryQueue : IDisposable
 {
     [ThreadStatic] private static bool t_neverDrain;
     [ThreadStatic] private static DeliveryQueue? t_draining;
+    [ThreadStatic] private static long t_posted;
 
     private readonly object _gate = new();
     private readonly Queue<Item> _items = new();
@@ -30,12 +35,15 @@ internal sealed class DeliveryQueue : IDisposable
     private readonly Timer? _watchdog;
     private bool _active;          // a drain is running or scheduled
     private bool _running;         // an item is running right now
+    private long _nextSeq;         // sequence of the last item enqueued
+    private long _runningSeq;      // sequence of the item running (0: none)
     private long _itemStarted;
     private string? _itemName;
     private bool _warned;
     private int _count;
+    private int _completions;      // command completions waiting in _items
 
-    private readonly record struct Item(Action<object?, object?> Run, object? A, object? B, string? Name);
+    private readonly record struct Item(Action<object?, object?> Run, object? A, object? B, string? Name, long Seq, bool IsCompletion);
 
     /// <param name="logger">Where the watchdog's warnings and items' unexpected exceptions go.</param>
     /// <param name="watchdogThreshold">Warn when one item runs longer than this; null or non-positive: no watchdog.</param>
@@ -53,10 +61,23 @@ internal sealed class DeliveryQueue : IDisposable
     /// <summary>Marks the calling thread (the channel's reader) as one that never runs deliveries.</summary>
     public static void NeverDrainHere() => t_neverDrain = true;
 
+    /// <summary>How many items the calling thread has enqueued (on any queue): tells the reader whether parsing a response posted state.</summary>
+    public static long PostedOnThisThread => t_posted;
+
     /// <summary>True when the calling thread is running an item of this queue.</summary>
     public bool IsDrainingHere => ReferenceEquals(t_draining, this);
 
-    /// <summary>Number of items waiting (read without a lock: a hint, exact for what this thread posted).</summary>
+    /// <summary>The item the calling thread is running on this queue (its sequence number), or 0.</summary>
+    public long CurrentItem
+    {
+        get
+        {
+            if (!IsDrainingHere) return 0;
+            lock (_gate) return _runningSeq;
+        }
+    }
+
+    /// <summary>Number of items waiting (read without a lock: a hint).</summary>
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>
@@ -69,37 +90,57 @@ internal sealed class DeliveryQueue : IDisposable
     /// <param name="name">What the item delivers (named by the watchdog).</param>
     public void Post(Action<object?, object?> run, object? a, object? b, string? name)
     {
-        bool drainHere;
-        lock (_gate)
-        {
-            _items.Enqueue(new Item(run, a, b, name));
-            Volatile.Write(ref _count, _items.Count);
-            if (_active) return;
-            _active = true;
-            drainHere = !t_neverDrain;
-        }
-        if (drainHere) Drain();
-        else ThreadPool.UnsafeQueueUserWorkItem(static q => q.Drain(), this, preferLocal: false);
+        if (Enqueue(run, a, b, name)) Run();
     }
 
     /// <summary>Posts an action (allocates a closure's worth: prefer the two-argument overload on hot paths).</summary>
     public void Post(Action action, string? name) => Post(static (a, _) => ((Action)a!)(), action, null, name);
 
     /// <summary>
-    /// Completes a command's awaiter in order with the deliveries: when items are waiting and none is running, the
-    /// completion runs after them (so the command's resulting state reaches subscribers before its awaiter resumes);
-    /// when an item is running — possibly a subscriber blocked on this very command — it runs now, so a blocking
-    /// wait inside a subscriber cannot deadlock. Called by the channel's reader as a response arrives.
+    /// Enqueues an item without running anything, so a caller may enqueue under its own lock (the position in the
+    /// queue is then the order of its state changes). True when the caller must call <see cref="Run"/> once it
+    /// released its locks (nobody is draining).
     /// </summary>
-    public void CompleteInOrder(Action<object?, object?> complete, object? a, object? b)
+    public bool Enqueue(Action<object?, object?> run, object? a, object? b, string? name)
+    {
+        t_posted++;
+        lock (_gate)
+        {
+            _items.Enqueue(new Item(run, a, b, name, ++_nextSeq, false));
+            Volatile.Write(ref _count, _items.Count);
+            if (_active) return false;
+            _active = true;
+            return true;
+        }
+    }
+
+    /// <summary>Drains the queue after an <see cref="Enqueue"/> that returned true: here, or on the thread pool on a thread that never drains.</summary>
+    public void Run()
+    {
+        if (!t_neverDrain) Drain();
+        else ThreadPool.UnsafeQueueUserWorkItem(static q => q.Drain(), this, preferLocal: false);
+    }
+
+    /// <summary>
+    /// Completes a command's awaiter in order with the deliveries (called by the channel's reader as a response whose
+    /// parsing posted state arrives). When nothing is queued or running, at once. When the item that sent the command
+    /// (<paramref name="issuer"/>, from <see cref="CurrentItem"/> at send time) is still running, at once: it may be a
+    /// subscriber blocked on this very command (<c>PauseAsync().Wait()</c> inside <c>OnNext</c>). Otherwise after the
+    /// items posted before it — the command's resulting state reaches subscribers before its awaiter resumes; should
+    /// the queue be held longer than the watchdog's threshold, the watchdog releases it.
+    /// </summary>
+    public void CompleteInOrder(Action<object?, object?> complete, object? a, object? b, long issuer)
     {
         lock (_gate)
         {
-            if (!_running && _items.Count > 0)
+            bool idle = !_running && _items.Count == 0;
+            bool issuerRunning = issuer != 0 && _running && _runningSeq == issuer;
+            if (!idle && !issuerRunning)
             {
-                _items.Enqueue(new Item(complete, a, b, null));
+                _items.Enqueue(new Item(complete, a, b, null, ++_nextSeq, true));
+                _completions++;
                 Volatile.Write(ref _count, _items.Count);
-                return;
+                return; // items queued or running: a drain is active and will reach it
             }
         }
         complete(a, b);
@@ -122,9 +163,12 @@ internal sealed class DeliveryQueue : IDisposable
                     {
                         _active = false;
                         _running = false;
+                        _runningSeq = 0;
                         return;
                     }
+                    if (item.IsCompletion) _completions--;
                     _running = true;
+                    _runningSeq = item.Seq;
                     _itemName = item.Name;
                     _itemStarted = Environment.TickCount64;
                     _warned = false;
@@ -140,7 +184,11 @@ internal sealed class DeliveryQueue : IDisposable
                 }
                 finally
                 {
-                    lock (_gate) _running = false;
+                    lock (_gate)
+                    {
+                        _running = false;
+                        _runningSeq = 0;
+                    }
                 }
             }
         }
@@ -154,19 +202,53 @@ internal sealed class DeliveryQueue : IDisposable
     {
         string? name;
         long heldMs;
+        List<Item>? released = null;
         lock (_gate)
         {
-            if (!_running || _warned) return;
+            if (!_running) return;
             heldMs = Environment.TickCount64 - _itemStarted;
             if (heldMs < _thresholdMs) return;
-            _warned = true;
+            if (_completions > 0) released = TakeCompletions();
+            if (_warned && released is null) return;
             name = _itemName;
+        }
+        if (released is not null)
+        {
+            // A held queue must not hold command awaiters too (one of them may be what the subscriber waits for).
+            foreach (var c in released) c.Run(c.A, c.B);
+        }
+        lock (_gate)
+        {
+            if (_warned) return;
+            _warned = true;
         }
         _logger.LogWarning(
             "a subscriber of {Stream} has held delivery for {HeldMs} ms: later notifications of this worker wait for it (move slow or blocking work behind ObserveOn)",
             name ?? "(unnamed)", heldMs);
     }
 
-    /// <summary>Stops the watchdog; items still queued are still delivered.</summary>
-    public void Dispose() => _watchdog?.Dispose();
+    // Under _gate: removes the waiting command completions from the queue, keeping the other items' order.
+    private List<Item> TakeCompletions()
+    {
+        var taken = new List<Item>(_completions);
+        int n = _items.Count;
+        for (int i = 0; i < n; i++)
+        {
+            var item = _items.Dequeue();
+            if (item.IsCompletion) taken.Add(item);
+            else _items.Enqueue(item);
+        }
+        _completions = 0;
+        Volatile.Write(ref _count, _items.Count);
+        return taken;
+    }
+
+    /// <summary>Stops the watchdog and releases the command completions still waiting; items still queued are still delivered.</summary>
+    public void Dispose()
+    {
+        _watchdog?.Dispose();
+        List<Item> released;
+        lock (_gate) released = _completions > 0 ? TakeCompletions() : [];
+        foreach (var c in released) c.Run(c.A, c.B);
+    }
 }

@@ -28,12 +28,20 @@ internal sealed class PendingRequest<TResult> : PendingRequest
     private readonly TaskCompletionSource<TResult> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ResponseParser<TResult> _parse;
     private readonly DeliveryQueue? _deliveries;
+    private readonly long _issuer;
 
+    /// <param name="id">The request id.</param>
+    /// <param name="method">The request method (for messages).</param>
+    /// <param name="deadline">When it times out.</param>
+    /// <param name="parse">Parses the accepted response (on the reader); may apply the command's state.</param>
+    /// <param name="deliveries">The worker's delivery queue; created on the thread sending the request, so that the
+    /// delivery it runs (if any) is known: a subscriber that sends a command and blocks on it.</param>
     public PendingRequest(uint id, FBS.Request.Method method, long deadline, ResponseParser<TResult> parse, DeliveryQueue? deliveries = null)
         : base(id, method, deadline)
     {
         _parse = parse;
         _deliveries = deliveries;
+        _issuer = deliveries?.CurrentItem ?? 0;
     }
 
     public Task<TResult> Task => _tcs.Task;
@@ -41,6 +49,7 @@ internal sealed class PendingRequest<TResult> : PendingRequest
     public override void Complete(in FBS.Response.Response response)
     {
         TResult result;
+        long posted = DeliveryQueue.PostedOnThisThread;
         try
         {
             result = _parse(response);
@@ -50,10 +59,11 @@ internal sealed class PendingRequest<TResult> : PendingRequest
             _tcs.TrySetException(new MediasoupException($"invalid response to {Method} (id {Id}): {e.Message}", e));
             return;
         }
-        // The state the parser applied (e.g. Paused) reaches subscribers before the awaiter resumes, unless a delivery
-        // is running — possibly a subscriber blocked on this very task: then the awaiter resumes now.
-        if (_deliveries is null || _deliveries.Count == 0) _tcs.TrySetResult(result);
-        else _deliveries.CompleteInOrder(static (tcs, r) => ((TaskCompletionSource<TResult>)tcs!).TrySetResult((TResult)r!), _tcs, result);
+        // A parser that applied state (AcceptedThen → StreamSubject.OnNext) posted its delivery: the awaiter resumes
+        // after it (and after what was posted before), unless the delivery that sent this command is still running —
+        // possibly blocked on this very task: then it resumes now. See DeliveryQueue.CompleteInOrder.
+        if (_deliveries is null || DeliveryQueue.PostedOnThisThread == posted) _tcs.TrySetResult(result);
+        else _deliveries.CompleteInOrder(static (tcs, r) => ((TaskCompletionSource<TResult>)tcs!).TrySetResult((TResult)r!), _tcs, result, _issuer);
     }
 
     public override bool Fail(Exception error) => _tcs.TrySetException(error);

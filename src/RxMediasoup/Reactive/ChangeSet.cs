@@ -1,7 +1,12 @@
+using System.Collections.Immutable;
+
 namespace RxMediasoup;
 
-/// <summary>Why an item changed in a live collection (the subset of DynamicData's reasons that entities need).</summary>
-public enum ChangeReason
+/// <summary>
+/// Why an item changed in a live collection (the subset of DynamicData's <c>ChangeReason</c> that entities need; named
+/// so that it does not collide with DynamicData's when both namespaces are imported).
+/// </summary>
+public enum EntityChangeReason
 {
     /// <summary>The item was added (or was present when the stream was connected).</summary>
     Add,
@@ -9,19 +14,21 @@ public enum ChangeReason
     Remove,
 }
 
-/// <summary>One change of a live collection.</summary>
+/// <summary>One change of a live collection (DynamicData's <c>Change&lt;TObject, TKey&gt;</c> shape).</summary>
 /// <typeparam name="TObject">The item type.</typeparam>
 /// <typeparam name="TKey">The key type (an entity id).</typeparam>
 /// <param name="Reason">Added or removed.</param>
 /// <param name="Key">The item's key.</param>
 /// <param name="Current">The item.</param>
-public readonly record struct Change<TObject, TKey>(ChangeReason Reason, TKey Key, TObject Current);
+public readonly record struct EntityChange<TObject, TKey>(EntityChangeReason Reason, TKey Key, TObject Current);
 
 /// <summary>
 /// A batch of changes of a live collection, in the shape of DynamicData's <c>IChangeSet&lt;TObject, TKey&gt;</c>
 /// so that an adapter is trivial.
 /// </summary>
-public interface IChangeSet<TObject, TKey> : IReadOnlyList<Change<TObject, TKey>>
+/// <typeparam name="TObject">The item type.</typeparam>
+/// <typeparam name="TKey">The key type (an entity id).</typeparam>
+public interface IEntityChangeSet<TObject, TKey> : IReadOnlyList<EntityChange<TObject, TKey>>
 {
     /// <summary>Number of additions in the batch.</summary>
     int Adds { get; }
@@ -30,12 +37,30 @@ public interface IChangeSet<TObject, TKey> : IReadOnlyList<Change<TObject, TKey>
     int Removes { get; }
 }
 
-internal sealed class ChangeSet<TObject, TKey>(IReadOnlyList<Change<TObject, TKey>> changes) : IChangeSet<TObject, TKey>
+/// <summary>A batch of changes: one change, or a snapshot (every item as an add, listed when first read).</summary>
+internal sealed class EntityChangeSet<TObject, TKey> : IEntityChangeSet<TObject, TKey> where TKey : notnull
 {
-    public Change<TObject, TKey> this[int index] => changes[index];
-    public int Count => changes.Count;
-    public int Adds => changes.Count(c => c.Reason == ChangeReason.Add);
-    public int Removes => changes.Count(c => c.Reason == ChangeReason.Remove);
-    public IEnumerator<Change<TObject, TKey>> GetEnumerator() => changes.GetEnumerator();
+    private readonly ImmutableDictionary<TKey, TObject>? _snapshot;
+    private IReadOnlyList<EntityChange<TObject, TKey>>? _changes;
+
+    public EntityChangeSet(EntityChange<TObject, TKey> change) => _changes = [change];
+
+    private EntityChangeSet(ImmutableDictionary<TKey, TObject> snapshot) => _snapshot = snapshot;
+
+    /// <summary>The items of <paramref name="items"/> as adds (O(1): listed when first read).</summary>
+    public static EntityChangeSet<TObject, TKey> Snapshot(ImmutableDictionary<TKey, TObject> items) => new(items);
+
+    /// <summary>The items of a snapshot (null for a change).</summary>
+    public ImmutableDictionary<TKey, TObject>? Items => _snapshot;
+
+    private IReadOnlyList<EntityChange<TObject, TKey>> Changes
+        => _changes ?? Interlocked.CompareExchange(ref _changes,
+            _snapshot!.Select(p => new EntityChange<TObject, TKey>(EntityChangeReason.Add, p.Key, p.Value)).ToArray(), null) ?? _changes!;
+
+    public EntityChange<TObject, TKey> this[int index] => Changes[index];
+    public int Count => _snapshot?.Count ?? _changes!.Count;
+    public int Adds => _snapshot?.Count ?? _changes!.Count(c => c.Reason == EntityChangeReason.Add);
+    public int Removes => _snapshot is null ? _changes!.Count(c => c.Reason == EntityChangeReason.Remove) : 0;
+    public IEnumerator<EntityChange<TObject, TKey>> GetEnumerator() => Changes.GetEnumerator();
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -1,41 +1,49 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
+using RxMediasoup.Channel;
+using RxMediasoup.Reactive;
 
 namespace RxMediasoup;
 
 /// <summary>
 /// A live collection of entities keyed by id (e.g. <see cref="Worker.Routers"/>): a snapshot
-/// (<see cref="Items"/>) and a change-set stream (<see cref="Connect"/>) in DynamicData's shape.
-/// Entities join when created and leave when closed, for whatever reason.
+/// (<see cref="Items"/>) and a change-set stream (<see cref="Connect"/>) in DynamicData's shape
+/// (<see cref="IEntityChangeSet{TObject, TKey}"/>). Entities join when created and leave when closed, for whatever reason.
 /// </summary>
 /// <typeparam name="TObject">The entity type.</typeparam>
-public sealed class EntityCollection<TObject> where TObject : class
+public sealed class EntityCollection<TObject> : IStreamCompletion where TObject : class
 {
-    private readonly object _gate = new();
-    private readonly Func<TObject, string> _key;
-    private readonly ILogger _logger;
-    private ImmutableDictionary<string, TObject> _items = ImmutableDictionary<string, TObject>.Empty.WithComparers(StringComparer.Ordinal);
-    private ImmutableList<IObserver<IChangeSet<TObject, string>>> _observers = [];
-    private bool _completed;
+    private static readonly ImmutableDictionary<string, TObject> Empty = ImmutableDictionary<string, TObject>.Empty.WithComparers(StringComparer.Ordinal);
 
-    internal EntityCollection(Func<TObject, string> key, ILogger? logger = null)
+    private readonly Func<TObject, string> _key;
+
+    // A state stream whose value is the snapshot (replayed to a new subscriber) and whose deliveries are the changes.
+    private readonly StreamSubject<IEntityChangeSet<TObject, string>> _changes;
+
+    /// <param name="key">The item's id.</param>
+    /// <param name="logger">Where a subscriber that throws is logged.</param>
+    /// <param name="queue">The delivery queue (the worker's, to deliver in order with the entities' streams); its own when null.</param>
+    /// <param name="name">The stream's name in logs (e.g. <c>"Router.Transports"</c>).</param>
+    internal EntityCollection(Func<TObject, string> key, ILogger? logger = null, DeliveryQueue? queue = null, string? name = null)
     {
         _key = key;
-        _logger = logger ?? NullLogger.Instance;
+        _changes = StreamSubject<IEntityChangeSet<TObject, string>>.State(name ?? $"{typeof(TObject).Name}Collection",
+            EntityChangeSet<TObject, string>.Snapshot(Empty), queue, logger, ReferenceEqualityComparer.Instance);
     }
 
+    private ImmutableDictionary<string, TObject> Snapshot => ((EntityChangeSet<TObject, string>)_changes.Value).Items!;
+
     /// <summary>The current items (a snapshot).</summary>
-    public IReadOnlyCollection<TObject> Items => _items.Values.ToArray();
+    public IReadOnlyCollection<TObject> Items => Snapshot.Values.ToArray();
 
     /// <summary>The current number of items.</summary>
-    public int Count => _items.Count;
+    public int Count => Snapshot.Count;
 
     /// <summary>The item with <paramref name="id"/>, or null.</summary>
-    public TObject? Lookup(string id) => _items.GetValueOrDefault(id);
+    public TObject? Lookup(string id) => Snapshot.GetValueOrDefault(id);
 
     /// <summary>Number of active <see cref="Connect"/> subscriptions (a diagnostic for leak checks).</summary>
-    public int SubscriberCount => _observers.Count;
+    internal int SubscriberCount => _changes.SubscriberCount;
 
     /// <summary>
     /// The collection as a change-set stream: the current snapshot first (as adds, possibly an empty set), then
@@ -44,97 +52,43 @@ public sealed class EntityCollection<TObject> where TObject : class
     /// items {a}; b added; a closed; owner closed
     /// Connect():  [+a]--[+b]--[-a]--[-b]|
     /// </code>
-    /// Delivered synchronously, in order; a subscriber that throws is logged and removed.
+    /// Delivered like every entity stream: with no lock held, one call at a time, in the order of the changes (a
+    /// subscriber gets its snapshot, then exactly the changes made after it); a subscriber that throws is logged and
+    /// removed.
     /// </summary>
-    public IObservable<IChangeSet<TObject, string>> Connect() => new ConnectObservable(this);
+    public IObservable<IEntityChangeSet<TObject, string>> Connect() => _changes;
 
     /// <summary>Adds an item; false once the collection completed (its owner closed).</summary>
     internal bool Add(TObject item)
     {
-        lock (_gate)
+        if (_changes.IsCompleted) return false;
+        return _changes.Update(static (current, arg) =>
         {
-            if (_completed) return false;
-            string key = _key(item);
-            _items = _items.SetItem(key, item);
-            Publish([new Change<TObject, string>(ChangeReason.Add, key, item)]);
-            return true;
-        }
+            var (self, item) = arg;
+            if (self._changes.IsCompleted) return null;
+            string key = self._key(item);
+            var items = ((EntityChangeSet<TObject, string>)current).Items!.SetItem(key, item);
+            return (EntityChangeSet<TObject, string>.Snapshot(items),
+                new EntityChangeSet<TObject, string>(new EntityChange<TObject, string>(EntityChangeReason.Add, key, item)));
+        }, (this, item));
     }
 
+    /// <summary>Removes an item (this very instance); false if it is not in the collection. Works after completion too.</summary>
     internal bool Remove(TObject item)
-    {
-        lock (_gate)
+        => _changes.Update(static (current, arg) =>
         {
-            string key = _key(item);
-            if (!_items.TryGetValue(key, out var existing) || !ReferenceEquals(existing, item)) return false;
-            _items = _items.Remove(key);
-            Publish([new Change<TObject, string>(ChangeReason.Remove, key, item)]);
-            return true;
-        }
-    }
+            var (self, item) = arg;
+            string key = self._key(item);
+            var items = ((EntityChangeSet<TObject, string>)current).Items!;
+            if (!items.TryGetValue(key, out var existing) || !ReferenceEquals(existing, item)) return null;
+            return (EntityChangeSet<TObject, string>.Snapshot(items.Remove(key)),
+                new EntityChangeSet<TObject, string>(new EntityChange<TObject, string>(EntityChangeReason.Remove, key, item)));
+        }, (this, item));
 
-    /// <summary>Completes every change-set stream (the items, if any, stay until removed).</summary>
-    internal void Complete()
-    {
-        ImmutableList<IObserver<IChangeSet<TObject, string>>> observers;
-        lock (_gate)
-        {
-            if (_completed) return;
-            _completed = true;
-            observers = _observers;
-            _observers = [];
-            foreach (var o in observers)
-            {
-                try { o.OnCompleted(); }
-                catch (Exception e) { _logger.LogError(e, "a subscriber of a live collection threw on completion"); }
-            }
-        }
-    }
+    /// <summary>Completes every change-set stream after the changes already made (the items, if any, stay until removed).</summary>
+    internal bool Complete() => _changes.Complete();
 
-    private void Publish(Change<TObject, string>[] changes)
-    {
-        if (_observers.IsEmpty) return;
-        var set = new ChangeSet<TObject, string>(changes);
-        foreach (var o in _observers)
-        {
-            try { o.OnNext(set); }
-            catch (Exception e)
-            {
-                _logger.LogError(e, "a subscriber of a live collection threw; it was removed");
-                _observers = _observers.Remove(o);
-            }
-        }
-    }
+    int IStreamCompletion.SubscriberCount => SubscriberCount;
 
-    private sealed class ConnectObservable(EntityCollection<TObject> owner) : IObservable<IChangeSet<TObject, string>>
-    {
-        public IDisposable Subscribe(IObserver<IChangeSet<TObject, string>> observer)
-        {
-            ArgumentNullException.ThrowIfNull(observer);
-            lock (owner._gate)
-            {
-                var snapshot = owner._items.Select(p => new Change<TObject, string>(ChangeReason.Add, p.Key, p.Value)).ToArray();
-                try
-                {
-                    observer.OnNext(new ChangeSet<TObject, string>(snapshot));
-                }
-                catch (Exception e)
-                {
-                    // Isolated like every later delivery: logged, and the subscriber is not kept.
-                    owner._logger.LogError(e, "a subscriber of a live collection threw on the snapshot; it was not added");
-                    return System.Reactive.Disposables.Disposable.Empty;
-                }
-                if (owner._completed)
-                {
-                    observer.OnCompleted();
-                    return System.Reactive.Disposables.Disposable.Empty;
-                }
-                owner._observers = owner._observers.Add(observer);
-            }
-            return System.Reactive.Disposables.Disposable.Create(() =>
-            {
-                lock (owner._gate) owner._observers = owner._observers.Remove(observer);
-            });
-        }
-    }
+    bool IStreamCompletion.Complete() => Complete();
 }

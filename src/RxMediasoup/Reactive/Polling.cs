@@ -68,6 +68,22 @@ public static class Polling
         IObservable<TSignal> closed, IScheduler? scheduler = null)
         => Poll(fetch, period, closed, scheduler, null);
 
+    internal static IObservable<T> Poll<T, TSignal>(Func<CancellationToken, Task<T>> fetch, TimeSpan period,
+        IObservable<TSignal> closed, IScheduler? scheduler, ILogger? logger)
+    {
+        ArgumentNullException.ThrowIfNull(fetch);
+        ArgumentNullException.ThrowIfNull(closed);
+        ValidatePeriod(period);
+        var sched = scheduler ?? DefaultScheduler.Instance;
+        var log = logger ?? NullLogger.Instance;
+        return Observable.Create<T>(observer =>
+        {
+            var loop = new PollLoop<T>(fetch, period, sched, observer, log);
+            loop.Start(closed);
+            return loop;
+        });
+    }
+
     /// <summary>
     /// Like <see cref="Poll{T, TSignal}(Func{CancellationToken, Task{T}}, TimeSpan, IObservable{TSignal}, IScheduler?)"/>,
     /// but shared: all subscribers to the same <paramref name="owner"/>, <paramref name="name"/>,
@@ -89,29 +105,10 @@ public static class Polling
     /// <param name="period">The delay between a result and the next request; positive.</param>
     /// <param name="closed">The owner's close signal.</param>
     /// <param name="scheduler">The scheduler of the timers; <see cref="DefaultScheduler"/> when null.</param>
+    /// <param name="logger">Where a subscriber that throws is logged.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not positive.</exception>
-    public static IObservable<T> PollShared<T, TSignal>(object owner, string name, Func<CancellationToken, Task<T>> fetch,
-        TimeSpan period, IObservable<TSignal> closed, IScheduler? scheduler = null)
-        => PollShared(owner, name, fetch, period, closed, scheduler, null);
-
-    internal static IObservable<T> Poll<T, TSignal>(Func<CancellationToken, Task<T>> fetch, TimeSpan period,
-        IObservable<TSignal> closed, IScheduler? scheduler, ILogger? logger)
-    {
-        ArgumentNullException.ThrowIfNull(fetch);
-        ArgumentNullException.ThrowIfNull(closed);
-        ValidatePeriod(period);
-        var sched = scheduler ?? DefaultScheduler.Instance;
-        var log = logger ?? NullLogger.Instance;
-        return Observable.Create<T>(observer =>
-        {
-            var loop = new PollLoop<T>(fetch, period, sched, observer, log);
-            loop.Start(closed);
-            return loop;
-        });
-    }
-
     internal static IObservable<T> PollShared<T, TSignal>(object owner, string name, Func<CancellationToken, Task<T>> fetch,
-        TimeSpan period, IObservable<TSignal> closed, IScheduler? scheduler, ILogger? logger)
+        TimeSpan period, IObservable<TSignal> closed, IScheduler? scheduler = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(owner);
         ArgumentNullException.ThrowIfNull(name);
@@ -177,14 +174,16 @@ public static class Polling
 
     private sealed class SharedLoop<T>(string name, ILogger? logger)
     {
-        public readonly StatePublisher<T> Publisher = new(name, logger);
+        // The multicast: hot, values in order, a throwing subscriber isolated, the end (completion or a failed
+        // request) replayed to late subscribers.
+        public readonly StreamSubject<T> Publisher = StreamSubject<T>.Events(name, null, logger);
         public readonly SingleAssignmentDisposable Connection = new();
         public int Count;
     }
 
     private sealed class SharedForwarder<T>(Dictionary<SharedKey, object> table, SharedKey key, SharedLoop<T> loop) : IObserver<T>
     {
-        public void OnNext(T value) => loop.Publisher.Publish(value);
+        public void OnNext(T value) => loop.Publisher.OnNext(value);
 
         public void OnCompleted()
         {

@@ -78,31 +78,57 @@ internal sealed class StreamSubject<T> : IObservableState<T>, IStreamCompletion
     /// </summary>
     public bool OnNext(T value)
     {
-        long version;
+        bool run;
         lock (_gate)
         {
             if (_terminated) return false;
             if (_mode == Mode.State && _comparer.Equals(_value, value)) return false;
-            version = ++_version;
-            if (_mode != Mode.Events)
+            long version = ++_version;
+            if (_mode == Mode.Events)
+            {
+                // The hot path (RTP, data messages): no allocation beyond boxing a value type. An event reaches whoever is
+                // subscribed when it is delivered.
+                run = _queue.Enqueue(static (s, v) => ((StreamSubject<T>)s!).DeliverEvent((T)v!), this, value, _name);
+            }
+            else
             {
                 _value = value;
                 _hasValue = true;
+                // Enqueued under the lock: the queue's order is the order of the changes, whichever thread publishes.
+                run = _queue.Enqueue(DeliverItem, this, new Delivery(version, value, Kind.Next), _name);
+                if (_mode == Mode.Signal)
+                {
+                    _terminated = true;
+                    run |= _queue.Enqueue(DeliverItem, this, new Delivery(version, default!, Kind.Completed), _name);
+                }
             }
-            if (_mode == Mode.Signal) _terminated = true;
         }
-        if (_mode == Mode.Events)
-        {
-            // The hot path (RTP, data messages): no allocation beyond boxing a value type. An event reaches whoever is
-            // subscribed when it is delivered.
-            _queue.Post(static (s, v) => ((StreamSubject<T>)s!).DeliverEvent((T)v!), this, value, _name);
-            return true;
-        }
-        _queue.Post(static (s, v) => ((StreamSubject<T>)s!).Deliver((Delivery)v!), this, new Delivery(version, value, Kind.Next), _name);
-        if (_mode == Mode.Signal)
-            _queue.Post(static (s, v) => ((StreamSubject<T>)s!).Deliver((Delivery)v!), this, new Delivery(version, default!, Kind.Completed), _name);
+        if (run) _queue.Run();
         return true;
     }
+
+    /// <summary>
+    /// State mode: changes the current value with <paramref name="next"/>, under the stream's lock. It returns null for
+    /// no change, else the new current value (what <see cref="Value"/> returns and later subscribers replay) and what
+    /// the current subscribers get (e.g. a live collection: its snapshot, and the change). After completion the value
+    /// still changes, and nothing is delivered. False when <paramref name="next"/> returned null.
+    /// </summary>
+    internal bool Update<TArg>(Func<T, TArg, (T Current, T Delivered)?> next, TArg arg)
+    {
+        if (_mode != Mode.State) throw new InvalidOperationException($"{_name} is not a state stream");
+        bool run;
+        lock (_gate)
+        {
+            if (next(_value, arg) is not { } change) return false;
+            _value = change.Current;
+            if (_terminated) return true;
+            run = _queue.Enqueue(DeliverItem, this, new Delivery(++_version, change.Delivered, Kind.Next), _name);
+        }
+        if (run) _queue.Run();
+        return true;
+    }
+
+    private static readonly Action<object?, object?> DeliverItem = static (s, v) => ((StreamSubject<T>)s!).Deliver((Delivery)v!);
 
     /// <summary>Completes every subscriber after the values already published; false if already terminated.</summary>
     public bool Complete() => Terminate(null);
@@ -141,16 +167,16 @@ internal sealed class StreamSubject<T> : IObservableState<T>, IStreamCompletion
 
     private bool Terminate(Exception? error)
     {
-        long version;
+        bool run;
         lock (_gate)
         {
             if (_terminated) return false;
             _terminated = true;
             _error = error;
-            version = ++_version;
+            run = _queue.Enqueue(DeliverItem, this,
+                new Delivery(++_version, default!, error is null ? Kind.Completed : Kind.Failed, error), _name);
         }
-        _queue.Post(static (s, v) => ((StreamSubject<T>)s!).Deliver((Delivery)v!), this,
-            new Delivery(version, default!, error is null ? Kind.Completed : Kind.Failed, error), _name);
+        if (run) _queue.Run();
         return true;
     }
 

@@ -65,7 +65,7 @@ public sealed class ConsumerTests : IAsyncLifetime
     [NodeCase("test-Consumer.js", "transport.consume() succeeds")]
     public async Task ConsumeSucceeds()
     {
-        var changes = new List<IChangeSet<Consumer, string>>();
+        var changes = new List<IEntityChangeSet<Consumer, string>>();
         using var sub = _transport2.Consumers.Connect().Subscribe(changes.Add);
         Assert.True(_router.CanConsume(_audioProducer.Id, ConsumerDeviceCapabilities));
         var audio = await _transport2.ConsumeAsync(new ConsumerOptions

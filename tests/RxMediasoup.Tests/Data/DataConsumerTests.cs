@@ -37,7 +37,7 @@ public sealed class DataConsumerTests : IAsyncLifetime
     [NodeCase("test-DataConsumer.js", "transport.consumeData() succeeds")]
     public async Task ConsumeDataSucceeds()
     {
-        var changes = new List<IChangeSet<DataConsumer, string>>();
+        var changes = new List<IEntityChangeSet<DataConsumer, string>>();
         using var subscription = _transport2.DataConsumers.Connect().Subscribe(changes.Add);
         var dataConsumer = await _transport2.ConsumeDataAsync(new DataConsumerOptions
         {

@@ -47,7 +47,7 @@ public sealed class DataProducerTests : IAsyncLifetime
     [NodeCase("test-DataProducer.js", "webRtcTransport1.produceData() succeeds")]
     public async Task Transport1ProduceDataSucceeds()
     {
-        var changes = new List<IChangeSet<DataProducer, string>>();
+        var changes = new List<IEntityChangeSet<DataProducer, string>>();
         using var subscription = _transport1.DataProducers.Connect().Subscribe(changes.Add);
         var dataProducer1 = await _transport1.ProduceDataAsync(Options1);
 

@@ -207,7 +207,7 @@ public sealed class DirectTransportDataTests : IAsyncLifetime
         var dataProducer = await directTransport.ProduceDataAsync();
         var dataConsumer1 = await directTransport.ConsumeDataAsync(new DataConsumerOptions { DataProducerId = dataProducer.Id });
         var dataConsumer2 = await directTransport.ConsumeDataAsync(new DataConsumerOptions { DataProducerId = dataProducer.Id });
-        var changes = new List<IChangeSet<DataConsumer, string>>();
+        var changes = new List<IEntityChangeSet<DataConsumer, string>>();
         var subscriptions = new List<IDisposable>
         {
             directTransport.DataConsumers.Connect().Subscribe(changes.Add),

@@ -32,7 +32,7 @@ public sealed class ProducerTests : IAsyncLifetime
     [NodeCase("test-Producer.js", "webRtcTransport1.produce() succeeds")]
     public async Task Transport1ProduceSucceeds()
     {
-        var changes = new List<IChangeSet<Producer, string>>();
+        var changes = new List<IEntityChangeSet<Producer, string>>();
         using var sub = _transport1.Producers.Connect().Subscribe(changes.Add);
         var producer = await _transport1.ProduceAsync(ProducerAudioOptions);
         Assert.Equal(2, changes.Count);
@@ -61,7 +61,7 @@ public sealed class ProducerTests : IAsyncLifetime
     [NodeCase("test-Producer.js", "webRtcTransport2.produce() succeeds")]
     public async Task Transport2ProduceSucceeds()
     {
-        var changes = new List<IChangeSet<Producer, string>>();
+        var changes = new List<IEntityChangeSet<Producer, string>>();
         using var sub = _transport2.Producers.Connect().Subscribe(changes.Add);
         var producer = await _transport2.ProduceAsync(ProducerVideoOptions);
         Assert.Same(producer, Assert.Single(changes[1]).Current);

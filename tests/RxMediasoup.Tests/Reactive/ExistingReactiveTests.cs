@@ -9,7 +9,7 @@ namespace RxMediasoup.Tests.Reactive;
 
 /// <summary>
 /// The library's delivery primitives: LifecycleSignal (Closed/Died), EntityCollection (live collections) and
-/// StatePublisher (the shared polls' multicast) — replay, ordering, completion and isolation of subscribers that throw.
+/// StreamSubject.Events (the shared polls' multicast) — replay, ordering, completion and isolation of subscribers that throw.
 /// </summary>
 public sealed class ExistingReactiveTests : ReactiveTest
 {
@@ -92,7 +92,7 @@ public sealed class ExistingReactiveTests : ReactiveTest
         var a = new Item("a");
         var b = new Item("b");
         collection.Add(a);
-        var observer = scheduler.CreateObserver<IChangeSet<Item, string>>();
+        var observer = scheduler.CreateObserver<IEntityChangeSet<Item, string>>();
         scheduler.ScheduleAbsolute(100, () => collection.Connect().Subscribe(observer));
         scheduler.ScheduleAbsolute(200, () => collection.Add(b));
         scheduler.ScheduleAbsolute(300, () => collection.Remove(a));
@@ -103,10 +103,10 @@ public sealed class ExistingReactiveTests : ReactiveTest
             .Select(m => (m.Time, m.Value.Value.Select(c => (c.Reason, c.Key, c.Current)).ToArray())).ToArray();
         Assert.Equal(3, changes.Length);
         Assert.Equal([100L, 200, 300], changes.Select(c => c.Time));
-        Assert.Equal([(ChangeReason.Add, "a", a)], changes[0].Item2);
-        Assert.Equal([(ChangeReason.Add, "b", b)], changes[1].Item2);
-        Assert.Equal([(ChangeReason.Remove, "a", a)], changes[2].Item2);
-        Assert.Equal(OnCompleted<IChangeSet<Item, string>>(400), observer.Messages[^1]);
+        Assert.Equal([(EntityChangeReason.Add, "a", a)], changes[0].Item2);
+        Assert.Equal([(EntityChangeReason.Add, "b", b)], changes[1].Item2);
+        Assert.Equal([(EntityChangeReason.Remove, "a", a)], changes[2].Item2);
+        Assert.Equal(OnCompleted<IEntityChangeSet<Item, string>>(400), observer.Messages[^1]);
         Assert.Equal(1, observer.Messages[0].Value.Value.Adds);
         Assert.Equal(0, observer.Messages[0].Value.Value.Removes);
         Assert.Equal(1, observer.Messages[2].Value.Value.Removes);
@@ -125,7 +125,7 @@ public sealed class ExistingReactiveTests : ReactiveTest
     public void ConnectOnAnEmptyCollectionEmitsAnEmptySnapshot()
     {
         var collection = Collection();
-        var sets = new List<IChangeSet<Item, string>>();
+        var sets = new List<IEntityChangeSet<Item, string>>();
         using var subscription = collection.Connect().Subscribe(sets.Add);
         Assert.Empty(Assert.Single(sets));
         Assert.Equal(1, collection.SubscriberCount);
@@ -152,7 +152,7 @@ public sealed class ExistingReactiveTests : ReactiveTest
         var collection = Collection();
         var a = new Item("a");
         collection.Add(a);
-        var sets = new List<IChangeSet<Item, string>>();
+        var sets = new List<IEntityChangeSet<Item, string>>();
         using var subscription = collection.Connect().Subscribe(sets.Add);
         Assert.False(collection.Remove(new Item("x")));
         Assert.False(collection.Remove(a with { }));  // same key, another instance (records compare by value!)
@@ -166,7 +166,7 @@ public sealed class ExistingReactiveTests : ReactiveTest
         var logs = new CapturingLoggerFactory();
         var collection = Collection(logs.CreateLogger("test"));
         var calls = 0;
-        var good = new List<IChangeSet<Item, string>>();
+        var good = new List<IEntityChangeSet<Item, string>>();
         collection.Connect().Subscribe(_ => { if (++calls > 1) throw new InvalidOperationException("subscriber bug"); });
         collection.Connect().Subscribe(good.Add);
         Assert.Equal(2, collection.SubscriberCount);
@@ -203,22 +203,22 @@ public sealed class ExistingReactiveTests : ReactiveTest
         var thrown = Record.Exception(() => collection.Connect().Subscribe(_ => throw new InvalidOperationException("snapshot bug")));
         Assert.Null(thrown);
         Assert.Equal(0, collection.SubscriberCount);
-        Assert.Contains(logs.Entries, e => e.Message.Contains("snapshot"));
+        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("ItemCollection"));
     }
 
-    // ---- StatePublisher -----------------------------------------------------------------------------------------
+    // ---- StreamSubject.Events (the shared polls' multicast) ------------------------------------------------------
 
     [Fact]
-    public void StatePublisherDoesNotReplayValuesAndFailsLateSubscribers()
+    public void EventStreamDoesNotReplayValuesAndFailsLateSubscribers()
     {
-        var events = new StatePublisher<int>("Test.Events");
+        var events = StreamSubject<int>.Events("Test.Events");
         var seen = new List<Notification<int>>();
-        events.Publish(1);
+        events.OnNext(1);
         var subscription = events.Materialize().Subscribe(seen.Add);
-        events.Publish(2);
-        events.Publish(2);
+        events.OnNext(2);
+        events.OnNext(2);
         Assert.Equal(1, events.SubscriberCount);
-        Assert.False(events.IsTerminated);
+        Assert.False(events.IsCompleted);
         var error = new TimeoutException("x");
         Assert.True(events.Fail(error));
         Assert.False(events.Fail(error));
@@ -227,23 +227,23 @@ public sealed class ExistingReactiveTests : ReactiveTest
         var late = events.Materialize().ToList().Wait();
         Assert.Equal([Notification.CreateOnError<int>(error)], late);
         Assert.Equal(0, events.SubscriberCount);
-        Assert.True(events.IsTerminated);
-        Assert.False(events.Publish(3));
+        Assert.True(events.IsCompleted);
+        Assert.False(events.OnNext(3));
         Assert.False(events.Complete());
     }
 
     [Fact]
-    public void StatePublisherIsolatesSubscribersThatThrow()
+    public void EventStreamIsolatesSubscribersThatThrow()
     {
         var logs = new CapturingLoggerFactory();
-        var publisher = new StatePublisher<int>("Test.Poll", logs.CreateLogger("test"));
+        var publisher = StreamSubject<int>.Events("Test.Poll", logger: logs.CreateLogger("test"));
         var good = new List<int>();
         publisher.Subscribe(v => { if (v == 2) throw new InvalidOperationException("bug"); });
         publisher.Subscribe(good.Add, () => good.Add(-1));
         publisher.Subscribe(_ => { }, () => throw new InvalidOperationException("completion bug"));
-        publisher.Publish(1);
-        publisher.Publish(2);
-        publisher.Publish(3);
+        publisher.OnNext(1);
+        publisher.OnNext(2);
+        publisher.OnNext(3);
         Assert.Equal(2, publisher.SubscriberCount);
         publisher.Complete();
         Assert.Equal([1, 2, 3, -1], good);

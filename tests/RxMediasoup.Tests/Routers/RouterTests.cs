@@ -43,7 +43,7 @@ public sealed class RouterTests : IAsyncLifetime
     [NodeCase("test-Router.js", "worker.createRouter() succeeds")]
     public async Task CreateRouterSucceeds()
     {
-        var changes = new List<IChangeSet<RxMediasoup.Router, string>>();
+        var changes = new List<IEntityChangeSet<RxMediasoup.Router, string>>();
         using var subscription = _worker.Routers.Connect().Subscribe(changes.Add);
         var router = await _worker.CreateRouterAsync(new RouterOptions
         {
@@ -53,7 +53,7 @@ public sealed class RouterTests : IAsyncLifetime
         // The snapshot (empty), then the new router.
         Assert.Equal(2, changes.Count);
         Assert.Empty(changes[0]);
-        Assert.Equal(ChangeReason.Add, Assert.Single(changes[1]).Reason);
+        Assert.Equal(EntityChangeReason.Add, Assert.Single(changes[1]).Reason);
         Assert.Same(router, changes[1][0].Current);
 
         Assert.True(Guid.TryParse(router.Id, out _));

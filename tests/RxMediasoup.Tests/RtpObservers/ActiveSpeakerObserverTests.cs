@@ -20,14 +20,14 @@ public sealed class ActiveSpeakerObserverTests : IAsyncLifetime
     [NodeCase("test-ActiveSpeakerObserver.js", "router.createActiveSpeakerObserver() succeeds")]
     public async Task CreateActiveSpeakerObserverSucceeds()
     {
-        var changes = new List<IChangeSet<RtpObserver, string>>();
+        var changes = new List<IEntityChangeSet<RtpObserver, string>>();
         using var subscription = _router.RtpObservers.Connect().Subscribe(changes.Add);
 
         var observer = await _router.CreateActiveSpeakerObserverAsync();
 
         // The snapshot (empty), then the new observer (mediasoup's "newrtpobserver").
         Assert.Equal(2, changes.Count);
-        Assert.Equal(ChangeReason.Add, Assert.Single(changes[1]).Reason);
+        Assert.Equal(EntityChangeReason.Add, Assert.Single(changes[1]).Reason);
         Assert.Same(observer, changes[1][0].Current);
         Assert.True(Guid.TryParse(observer.Id, out _));
         Assert.False(observer.IsClosed);

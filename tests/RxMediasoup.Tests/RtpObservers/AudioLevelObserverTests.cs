@@ -20,14 +20,14 @@ public sealed class AudioLevelObserverTests : IAsyncLifetime
     [NodeCase("test-AudioLevelObserver.js", "router.createAudioLevelObserver() succeeds")]
     public async Task CreateAudioLevelObserverSucceeds()
     {
-        var changes = new List<IChangeSet<RtpObserver, string>>();
+        var changes = new List<IEntityChangeSet<RtpObserver, string>>();
         using var subscription = _router.RtpObservers.Connect().Subscribe(changes.Add);
 
         var observer = await _router.CreateAudioLevelObserverAsync();
 
         // The snapshot (empty), then the new observer (mediasoup's "newrtpobserver").
         Assert.Equal(2, changes.Count);
-        Assert.Equal(ChangeReason.Add, Assert.Single(changes[1]).Reason);
+        Assert.Equal(EntityChangeReason.Add, Assert.Single(changes[1]).Reason);
         Assert.Same(observer, changes[1][0].Current);
         Assert.True(Guid.TryParse(observer.Id, out _));
         Assert.False(observer.IsClosed);

@@ -84,7 +84,7 @@ public sealed class RtpObserverStreamTests : IAsyncLifetime
     {
         var speaker = await _router.CreateActiveSpeakerObserverAsync();
         var level = await _router.CreateAudioLevelObserverAsync();
-        var changes = new List<IChangeSet<RtpObserver, string>>();
+        var changes = new List<IEntityChangeSet<RtpObserver, string>>();
         bool collectionCompleted = false;
         using var c = _router.RtpObservers.Connect().Subscribe(changes.Add, () => collectionCompleted = true);
         int completions = 0;

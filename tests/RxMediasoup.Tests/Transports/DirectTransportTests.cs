@@ -20,7 +20,7 @@ public sealed class DirectTransportTests : IAsyncLifetime
     [NodeCase("test-DirectTransport.js", "router.createDirectTransport() succeeds")]
     public async Task CreateSucceeds()
     {
-        var changes = new List<IChangeSet<Transport, string>>();
+        var changes = new List<IEntityChangeSet<Transport, string>>();
         using var subscription = _router.Transports.Connect().Subscribe(changes.Add);
         var transport = await _router.CreateDirectTransportAsync(new DirectTransportOptions
         {
@@ -139,7 +139,7 @@ public sealed class DirectTransportTests : IAsyncLifetime
     public async Task ClosesWithRouterClosedIfRouterIsClosed()
     {
         var transport = await _router.CreateDirectTransportAsync();
-        var changes = new List<IChangeSet<Transport, string>>();
+        var changes = new List<IEntityChangeSet<Transport, string>>();
         bool collectionCompleted = false;
         using var _ = _router.Transports.Connect().Subscribe(changes.Add, () => collectionCompleted = true);
         var closed = transport.Closed.FirstAsyncOrTimeout(TimeSpan.FromSeconds(5));
@@ -147,7 +147,7 @@ public sealed class DirectTransportTests : IAsyncLifetime
         Assert.Equal(CloseReason.RouterClosed, await closed);
         // The router's live collection: the snapshot, the removal, then completion.
         Assert.Equal(2, changes.Count);
-        Assert.Equal(ChangeReason.Remove, Assert.Single(changes[1]).Reason);
+        Assert.Equal(EntityChangeReason.Remove, Assert.Single(changes[1]).Reason);
         Assert.True(collectionCompleted);
         Assert.True(transport.IsClosed);
         await Assert.ThrowsAsync<NotFoundException>(() => transport.GetStatsAsync());

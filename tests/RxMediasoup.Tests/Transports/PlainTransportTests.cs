@@ -26,7 +26,7 @@ public sealed class PlainTransportTests : IAsyncLifetime
         var transport1 = await _router.CreatePlainTransportAsync(new PlainTransportOptions { ListenInfo = Udp() });
         Assert.Equal([transport1.Id], (await _router.DumpAsync()).TransportIds);
 
-        var changes = new List<IChangeSet<Transport, string>>();
+        var changes = new List<IEntityChangeSet<Transport, string>>();
         using var subscription = _router.Transports.Connect().Subscribe(changes.Add);
         // Create a separate transport here.
         var transport2 = await _router.CreatePlainTransportAsync(new PlainTransportOptions

@@ -39,7 +39,7 @@ public sealed class WebRtcTransportTests : IAsyncLifetime
     [NodeCase("test-WebRtcTransport.js", "router.createWebRtcTransport() succeeds")]
     public async Task CreateSucceeds()
     {
-        var changes = new List<IChangeSet<Transport, string>>();
+        var changes = new List<IEntityChangeSet<Transport, string>>();
         using var subscription = _router.Transports.Connect().Subscribe(changes.Add);
         var range = new PortRange(2000, 3000);
         var transport = await _router.CreateWebRtcTransportAsync(new WebRtcTransportOptions
@@ -136,7 +136,7 @@ public sealed class WebRtcTransportTests : IAsyncLifetime
 
         await transport.CloseAsync();
         Assert.True(transport.IsClosed);
-        Assert.Equal(ChangeReason.Remove, Assert.Single(changes[2]).Reason);
+        Assert.Equal(EntityChangeReason.Remove, Assert.Single(changes[2]).Reason);
         Assert.Equal(0, _router.Transports.Count);
         await AssertNoHandlersAsync(_worker);
     }

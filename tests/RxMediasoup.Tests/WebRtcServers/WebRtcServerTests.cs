@@ -15,7 +15,7 @@ public sealed class WebRtcServerTests : IAsyncLifetime
     private static ListenInfo Info(TransportProtocol protocol, int? port = null, string? announcedAddress = null, PortRange? portRange = null)
         => new() { Protocol = protocol, Ip = "127.0.0.1", Port = port, AnnouncedAddress = announcedAddress, PortRange = portRange };
 
-    private async Task AssertCreatedAsync(RxMediasoup.WebRtcServer server, List<IChangeSet<RxMediasoup.WebRtcServer, string>> changes)
+    private async Task AssertCreatedAsync(RxMediasoup.WebRtcServer server, List<IEntityChangeSet<RxMediasoup.WebRtcServer, string>> changes)
     {
         Assert.Equal(2, changes.Count);
         Assert.Same(server, Assert.Single(changes[1]).Current);
@@ -42,7 +42,7 @@ public sealed class WebRtcServerTests : IAsyncLifetime
     [NodeCase("test-WebRtcServer.js", "worker.createWebRtcServer() succeeds")]
     public async Task CreateSucceeds()
     {
-        var changes = new List<IChangeSet<RxMediasoup.WebRtcServer, string>>();
+        var changes = new List<IEntityChangeSet<RxMediasoup.WebRtcServer, string>>();
         using var _ = _worker.WebRtcServers.Connect().Subscribe(changes.Add);
         int port1 = PickPort(ProtocolType.Udp);
         int port2 = PickPort(ProtocolType.Tcp);
@@ -65,7 +65,7 @@ public sealed class WebRtcServerTests : IAsyncLifetime
     [NodeCase("test-WebRtcServer.js", "worker.createWebRtcServer() with portRange succeeds")]
     public async Task CreateWithPortRangeSucceeds()
     {
-        var changes = new List<IChangeSet<RxMediasoup.WebRtcServer, string>>();
+        var changes = new List<IEntityChangeSet<RxMediasoup.WebRtcServer, string>>();
         using var _ = _worker.WebRtcServers.Connect().Subscribe(changes.Add);
         int port1 = PickPort(ProtocolType.Udp);
         int port2 = PickPort(ProtocolType.Tcp);
@@ -91,7 +91,7 @@ public sealed class WebRtcServerTests : IAsyncLifetime
     [NodeCase("test-WebRtcServer.js", "worker.createWebRtcServer() without specifying port/portRange succeeds")]
     public async Task CreateWithoutPortSucceeds()
     {
-        var changes = new List<IChangeSet<RxMediasoup.WebRtcServer, string>>();
+        var changes = new List<IEntityChangeSet<RxMediasoup.WebRtcServer, string>>();
         using var _ = _worker.WebRtcServers.Connect().Subscribe(changes.Add);
         var server = await _worker.CreateWebRtcServerAsync(new WebRtcServerOptions
         {
@@ -202,10 +202,10 @@ public sealed class WebRtcServerTests : IAsyncLifetime
                 Info(TransportProtocol.Tcp, port2, "media1.foo.org") with { ExposeInternalIp = true },
             ],
         });
-        var handled = new List<IChangeSet<WebRtcTransport, string>>();
+        var handled = new List<IEntityChangeSet<WebRtcTransport, string>>();
         using var s1 = server.WebRtcTransports.Connect().Subscribe(handled.Add);
         var router = await _worker.CreateRouterAsync();
-        var newTransports = new List<IChangeSet<Transport, string>>();
+        var newTransports = new List<IEntityChangeSet<Transport, string>>();
         using var s2 = router.Transports.Connect().Subscribe(newTransports.Add);
 
         var transport = await router.CreateWebRtcTransportAsync(new WebRtcTransportOptions
@@ -253,7 +253,7 @@ public sealed class WebRtcServerTests : IAsyncLifetime
         await transport.CloseAsync();
         Assert.True(transport.IsClosed);
         // "webrtctransportunhandled".
-        Assert.Equal(ChangeReason.Remove, Assert.Single(handled[2]).Reason);
+        Assert.Equal(EntityChangeReason.Remove, Assert.Single(handled[2]).Reason);
         Assert.Same(transport, handled[2][0].Current);
         Assert.Equal(0, server.WebRtcTransports.Count);
         Assert.Equal(0, router.Transports.Count);
@@ -274,7 +274,7 @@ public sealed class WebRtcServerTests : IAsyncLifetime
         {
             ListenInfos = [Info(TransportProtocol.Udp, port1), Info(TransportProtocol.Tcp, port2)],
         });
-        var handled = new List<IChangeSet<WebRtcTransport, string>>();
+        var handled = new List<IEntityChangeSet<WebRtcTransport, string>>();
         using var s1 = server.WebRtcTransports.Connect().Subscribe(handled.Add);
         var router = await _worker.CreateRouterAsync();
         var transport = await router.CreateWebRtcTransportAsync(new WebRtcTransportOptions
@@ -324,7 +324,7 @@ public sealed class WebRtcServerTests : IAsyncLifetime
         Assert.Equal([CloseReason.Explicit], serverReasons);
         Assert.Equal([CloseReason.ListenServerClosed], transportReasons);
         // "webrtctransportunhandled".
-        Assert.Equal(ChangeReason.Remove, Assert.Single(handled[2]).Reason);
+        Assert.Equal(EntityChangeReason.Remove, Assert.Single(handled[2]).Reason);
         Assert.True(transport.IsClosed);
         Assert.Equal(IceState.Closed, transport.IceState.Current());
         Assert.Null(transport.IceSelectedTuple.Current());
