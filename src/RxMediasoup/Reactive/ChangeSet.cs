@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace RxMediasoup;
 
 /// <summary>
-/// Why an item changed in a live collection (the subset of DynamicData's <c>ChangeReason</c> that entities need; named
+/// Why an item changed in a live collection (the subset of DynamicData's <c>EntityChangeReason</c> that entities need; named
 /// so that it does not collide with DynamicData's when both namespaces are imported).
 /// </summary>
 public enum EntityChangeReason

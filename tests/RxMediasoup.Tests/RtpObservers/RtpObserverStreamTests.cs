@@ -261,7 +261,7 @@ public sealed class RtpObserverStreamTests : IAsyncLifetime
         using var s4 = observer.Closed.Subscribe(r => events.Add($"closed:{r}"));
         using var s5 = _router.RtpObservers.Connect().Subscribe(c =>
         {
-            if (c.Any(x => x.Reason == ChangeReason.Remove)) events.Add("removed from router");
+            if (c.Any(x => x.Reason == EntityChangeReason.Remove)) events.Add("removed from router");
         });
 
         await _router.CloseAsync();
