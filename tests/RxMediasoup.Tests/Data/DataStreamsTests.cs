@@ -82,7 +82,7 @@ public sealed class DataStreamsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AMessageCostsOneAllocationItsPayloadCopy()
+    public async Task AMessageCostsItsPayloadCopyAndOneNotificationRecord()
     {
         var dataConsumer = await _transport.ConsumeDataAsync(new DataConsumerOptions { DataProducerId = _dataProducer.Id });
         long count = 0;

@@ -58,8 +58,8 @@ public abstract class MediasoupEntity : IAsyncDisposable, IEntityParent
 
     /// <summary>
     /// Closes the entity and, in the worker, what it owns; <see cref="Closed"/> emits <see cref="CloseReason.Explicit"/>.
-    /// Idempotent; completes when the worker has processed the close (errors because the worker or the parent is
-    /// already gone are ignored).
+    /// Idempotent; completes when the worker has processed the close (the worker's errors are ignored, as in mediasoup:
+    /// the entity is closed here whatever it answers).
     /// </summary>
     public async Task CloseAsync()
     {
@@ -68,8 +68,11 @@ public abstract class MediasoupEntity : IAsyncDisposable, IEntityParent
         {
             await SendCloseAsync().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is WorkerClosedException or NotFoundException)
+        catch (Exception e) when (e is MediasoupException or ArgumentException or TimeoutException)
         {
+            // As mediasoup does: the entity is closed here whatever the worker answers (it may have closed it first,
+            // e.g. a transport whose close raced a router's).
+            Logger.LogDebug(e, "the worker did not confirm closing {Entity}", this);
         }
     }
 
