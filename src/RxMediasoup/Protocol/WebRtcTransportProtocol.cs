@@ -40,11 +40,11 @@ internal static class WebRtcTransportProtocol
             ParseDump, cancellationToken);
     }
 
-    public static Task<WebRtcTransportDump> DumpAsync(WorkerChannel channel, string transportId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.TRANSPORT_DUMP, transportId, ParseDump, cancellationToken);
+    public static Task<TransportDump> DumpAsync(WorkerChannel channel, string transportId, CancellationToken cancellationToken)
+        => channel.RequestAsync<TransportDump>(Method.TRANSPORT_DUMP, transportId, ParseDump, cancellationToken);
 
-    public static Task<WebRtcTransportStats> GetStatsAsync(WorkerChannel channel, string transportId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.TRANSPORT_GET_STATS, transportId, ParseStats, cancellationToken);
+    public static Task<TransportStats> GetStatsAsync(WorkerChannel channel, string transportId, CancellationToken cancellationToken)
+        => channel.RequestAsync<TransportStats>(Method.TRANSPORT_GET_STATS, transportId, ParseStats, cancellationToken);
 
     public static Task<DtlsRole> ConnectAsync(WorkerChannel channel, string transportId, DtlsParameters dtlsParameters,
         CancellationToken cancellationToken)

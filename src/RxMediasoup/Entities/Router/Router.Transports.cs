@@ -17,19 +17,17 @@ public sealed partial class Router
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        ThrowIfClosed();
-        cancellationToken.ThrowIfCancellationRequested();
-        string transportId = Guid.NewGuid().ToString();
-        var sink = TransportNotifications.CreateSink();
-        var data = await CreateTransportCoreAsync(transportId, sink,
-            () => WebRtcTransportProtocol.CreateAsync(Channel, Id, transportId, options, CancellationToken.None), cancellationToken).ConfigureAwait(false);
-        var transport = AddTransport(new WebRtcTransport(this, transportId, sink, data, options.WebRtcServer, options.AppData, _logger));
-        if (options.WebRtcServer is { } server && !server.HandleTransport(transport))
-        {
-            transport.OnListenServerClosed();
-            throw new NotFoundException($"WebRtcServer closed [id:{server.Id}]");
-        }
-        return transport;
+        var server = options.WebRtcServer;
+        return await CreateTransportAsync(WebRtcTransportNotification.Parse,
+            (id, ct) => WebRtcTransportProtocol.CreateAsync(Channel, Id, id, options, ct),
+            (id, data) => new WebRtcTransport(this, id, data, server, options.AppData),
+            transport =>
+            {
+                if (server is null || server.HandleTransport(transport)) return true;
+                transport.OnListenServerClosed();
+                throw new NotFoundException($"WebRtcServer closed [id:{server.Id}]");
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Creates a plain (RTP/RTCP over UDP, optionally SRTP) transport.</summary>
@@ -47,13 +45,9 @@ public sealed partial class Router
             _logger.LogWarning("createPlainTransport() | ignoring rtcpMux since rtcpListenInfo is given");
             rtcpMux = false;
         }
-        ThrowIfClosed();
-        cancellationToken.ThrowIfCancellationRequested();
-        string transportId = Guid.NewGuid().ToString();
-        var sink = TransportNotifications.CreateSink();
-        var data = await CreateTransportCoreAsync(transportId, sink,
-            () => PlainTransportProtocol.CreateAsync(Channel, Id, transportId, options, rtcpMux, CancellationToken.None), cancellationToken).ConfigureAwait(false);
-        return AddTransport(new PlainTransport(this, transportId, sink, data, options.AppData, _logger));
+        return await CreateTransportAsync(PlainTransportNotification.Parse,
+            (id, ct) => PlainTransportProtocol.CreateAsync(Channel, Id, id, options, rtcpMux, ct),
+            (id, data) => new PlainTransport(this, id, data, options.AppData), null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Creates a pipe transport (to link this router with another one).</summary>
@@ -65,13 +59,9 @@ public sealed partial class Router
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        ThrowIfClosed();
-        cancellationToken.ThrowIfCancellationRequested();
-        string transportId = Guid.NewGuid().ToString();
-        var sink = TransportNotifications.CreateSink();
-        var data = await CreateTransportCoreAsync(transportId, sink,
-            () => PipeTransportProtocol.CreateAsync(Channel, Id, transportId, options, CancellationToken.None), cancellationToken).ConfigureAwait(false);
-        return AddTransport(new PipeTransport(this, transportId, sink, data, options.AppData, _logger));
+        return await CreateTransportAsync(TransportNotification.Parse,
+            (id, ct) => PipeTransportProtocol.CreateAsync(Channel, Id, id, options, ct),
+            (id, data) => new PipeTransport(this, id, data, options.AppData), null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Creates a direct transport (RTP, RTCP and data exchanged with the application itself).</summary>
@@ -82,14 +72,9 @@ public sealed partial class Router
     {
         options ??= new DirectTransportOptions();
         options.Validate();
-        ThrowIfClosed();
-        cancellationToken.ThrowIfCancellationRequested();
-        string transportId = Guid.NewGuid().ToString();
-        var sink = TransportNotifications.CreateSink();
-        await CreateTransportCoreAsync(transportId, sink,
-            async () => { await DirectTransportProtocol.CreateAsync(Channel, Id, transportId, options, CancellationToken.None).ConfigureAwait(false); return true; },
-            cancellationToken).ConfigureAwait(false);
-        return AddTransport(new DirectTransport(this, transportId, sink, options.AppData, _logger));
+        return await CreateTransportAsync(DirectTransportNotification.Parse,
+            async (id, ct) => { await DirectTransportProtocol.CreateAsync(Channel, Id, id, options, ct).ConfigureAwait(false); return true; },
+            (id, _) => new DirectTransport(this, id, options.AppData), null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -140,40 +125,39 @@ public sealed partial class Router
     public IObservable<DirectTransport> UsingDirectTransport(DirectTransportOptions? options = null)
         => EntityLifetime.Using(ct => CreateDirectTransportAsync(options, ct), static t => t.Closed);
 
-    /// <summary>
-    /// Registers the transport's notification handler, then sends the create request (so nothing the worker says
-    /// first is lost). On failure or cancellation the handler is removed; a transport the worker created after the
-    /// caller cancelled is closed in the worker.
-    /// </summary>
-    private async Task<TData> CreateTransportCoreAsync<TData>(string transportId, EntityNotificationSink<Transport> sink, Func<Task<TData>> create,
+    /// <summary>The logger of the router's transports.</summary>
+    internal ILogger TransportLogger => _logger;
+
+    /// <summary>One transport creation (<see cref="EntityCreation"/>): its sink, request, construction and extra registration.</summary>
+    private Task<TTransport> CreateTransportAsync<TNotification, TData, TTransport>(NotificationParser<TNotification> parse,
+        Func<string, CancellationToken, Task<TData>> send, Func<string, TData, TTransport> construct, Func<TTransport, bool>? register,
         CancellationToken cancellationToken)
+        where TNotification : class where TTransport : Transport, INotificationTarget<TNotification>
     {
-        Channel.RegisterHandler(transportId, sink);
-        try
+        string transportId = Guid.NewGuid().ToString();
+        var sink = new NotificationSink<TNotification>(parse, Channel.Deliveries, typeof(TTransport).Name);
+        return EntityCreation.CreateAsync(new TransportParent(this), new EntityCreation.Steps<TData, TTransport>
         {
-            var created = create();
-            await EntityCreation.AwaitCreatedAsync(created,
-                () => BaseTransportProtocol.CloseAsync(Channel, Id, transportId, CancellationToken.None), cancellationToken).ConfigureAwait(false);
-            return await created.ConfigureAwait(false);
-        }
-        catch
-        {
-            Channel.UnregisterHandler(transportId);
-            throw;
-        }
+            Kind = typeof(TTransport).Name,
+            Id = transportId,
+            Sink = sink,
+            Send = () => send(transportId, CancellationToken.None),
+            CloseInWorker = () => BaseTransportProtocol.CloseAsync(Channel, Id, transportId, CancellationToken.None),
+            Construct = data => construct(transportId, data),
+            Register = transport => Transports.Add(transport) && (register is null || register(transport)),
+            Attach = sink.Attach,
+            ParentCloseReason = () => Channel.IsClosed || _worker.IsClosed
+                ? (_worker.HasDied ? CloseReason.WorkerDied : CloseReason.WorkerClosed)
+                : CloseReason.RouterClosed,
+        }, cancellationToken);
     }
 
-    private T AddTransport<T>(T transport) where T : Transport
+    // TEMPORARY (until Router derives from MediasoupEntity, which is an IEntityParent): the router as a creation parent.
+    private sealed class TransportParent(Router router) : IEntityParent
     {
-        if (!Transports.Add(transport))
-        {
-            // The router closed (or its worker closed/died) while the transport was being created.
-            bool workerGone = Channel.IsClosed || _worker.IsClosed;
-            transport.OnRouterClosed(workerGone ? (_worker.HasDied ? CloseReason.WorkerDied : CloseReason.WorkerClosed) : CloseReason.RouterClosed);
-            if (workerGone) throw new WorkerClosedException($"Worker closed while creating a transport [router:{Id}]");
-            throw new NotFoundException($"Router closed while creating a transport [id:{Id}]");
-        }
-        transport.AttachNotifications();
-        return transport;
+        public RxMediasoup.Channel.WorkerChannel Channel => router.Channel;
+        public string EntityKind => nameof(Router);
+        public string EntityId => router.Id;
+        public void ThrowIfClosed() => router.ThrowIfClosed();
     }
 }

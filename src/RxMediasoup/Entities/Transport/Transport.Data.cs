@@ -258,7 +258,7 @@ public abstract partial class Transport
     private CloseReason DataChildCloseReason()
     {
         if (Channel.IsClosed) return CloseReason.WorkerClosed;
-        return _closeReason is CloseReason.WorkerClosed or CloseReason.WorkerDied ? _closeReason.Value : CloseReason.TransportClosed;
+        return ClosedBecause is CloseReason.WorkerClosed or CloseReason.WorkerDied ? ClosedBecause.Value : CloseReason.TransportClosed;
     }
 
     /// <summary>A data producer of this transport closed (for whatever reason): forget it here and in the router.</summary>

@@ -229,12 +229,6 @@ public abstract partial class Transport
         foreach (var producer in Producers.Items) producer.OnTransportClosed(reason);
     }
 
-    private CloseReason ChildCloseReason()
-    {
-        if (Channel.IsClosed) return CloseReason.WorkerClosed;
-        return _closeReason is CloseReason.WorkerClosed or CloseReason.WorkerDied ? _closeReason.Value : CloseReason.TransportClosed;
-    }
-
     private static ConsumerType ToConsumerType(ProducerType type) => type switch
     {
         ProducerType.Simple => ConsumerType.Simple,
