@@ -145,7 +145,7 @@ public sealed partial class Router
             CloseInWorker = () => BaseTransportProtocol.CloseAsync(Channel, Id, transportId, CancellationToken.None),
             Construct = data => construct(transportId, data),
             Register = transport => Transports.Add(transport) && (register is null || register(transport)),
-            Attach = sink.Attach,
+            Attach = transport => transport.Attach(sink),
             ParentCloseReason = () => Channel.IsClosed || _worker.IsClosed
                 ? (_worker.HasDied ? CloseReason.WorkerDied : CloseReason.WorkerClosed)
                 : CloseReason.RouterClosed,

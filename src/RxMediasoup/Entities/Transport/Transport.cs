@@ -54,6 +54,16 @@ public abstract partial class Transport : MediasoupEntity
     /// <summary>The router this transport belongs to.</summary>
     internal Router Router { get; }
 
+    /// <summary>The notification sink registered for this transport (tests feed it notifications); set when it attaches.</summary>
+    internal RxMediasoup.Channel.INotificationSink? NotificationSink { get; private set; }
+
+    /// <summary>Starts the transport's notifications through <paramref name="sink"/> (the creation's last step).</summary>
+    internal void Attach<TNotification>(NotificationSink<TNotification> sink) where TNotification : class
+    {
+        NotificationSink = sink;
+        sink.Attach((INotificationTarget<TNotification>)this);
+    }
+
     /// <summary>
     /// Dumps the transport's internal state. The record is the transport type's own (<see cref="WebRtcTransportDump"/>,
     /// <see cref="PlainTransportDump"/>, <see cref="PipeTransportDump"/>; a plain <see cref="TransportDump"/> for a
