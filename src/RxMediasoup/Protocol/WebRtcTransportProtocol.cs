@@ -9,9 +9,10 @@ namespace RxMediasoup.Protocol;
 internal static class WebRtcTransportProtocol
 {
     public static Task<WebRtcTransportDump> CreateAsync(WorkerChannel channel, string routerId, string transportId,
-        WebRtcTransportOptions options, CancellationToken cancellationToken)
+        WebRtcTransportOptions options, string? webRtcServerId, CancellationToken cancellationToken)
     {
-        var server = options.WebRtcServer;
+        // The server comes as its id (options.WebRtcServer is an entity: Protocol does not depend on entities).
+        var server = webRtcServerId;
         bool enableUdp = options.EnableUdp ?? true;
         bool enableTcp = options.EnableTcp ?? server is not null;
         var request = new FBS.Router.CreateWebRtcTransportRequestT
@@ -24,7 +25,7 @@ internal static class WebRtcTransportProtocol
                         options.SctpSendBufferSize, options.SctpPerStreamSendQueueLimit, options.SctpMaxReceiverWindowBufferSize),
                     isDataChannel: true, initialAvailableOutgoingBitrate: (uint)options.InitialAvailableOutgoingBitrate),
                 Listen = server is not null
-                    ? Fbs.ListenUnion.FromListenServer(new Fbs.ListenServerT { WebRtcServerId = server.Id })
+                    ? Fbs.ListenUnion.FromListenServer(new Fbs.ListenServerT { WebRtcServerId = server })
                     : Fbs.ListenUnion.FromListenIndividual(new Fbs.ListenIndividualT { ListenInfos = BaseTransportProtocol.ToFbs(options.ListenInfos!) }),
                 EnableUdp = enableUdp,
                 EnableTcp = enableTcp,

@@ -155,4 +155,17 @@ public sealed class TransportLifecycleTests : IAsyncLifetime
         Assert.Equal(typeof(IObservableState<TransportTuple>), typeof(PlainTransport).GetProperty(nameof(PlainTransport.Tuple))!.PropertyType);
         Assert.Equal(typeof(IObservableState<SctpState?>), typeof(NetworkTransport).GetProperty(nameof(NetworkTransport.SctpState))!.PropertyType);
     }
+
+    [Fact]
+    public async Task ATransportOnAClosedWebRtcServerGetsTheClosedError()
+    {
+        var server = await _worker.CreateWebRtcServerAsync(new WebRtcServerOptions
+        {
+            ListenInfos = [new ListenInfo { Protocol = TransportProtocol.Udp, Ip = "127.0.0.1", Port = TransportTestHelpers.PickPort(System.Net.Sockets.ProtocolType.Udp) }],
+        });
+        await server.CloseAsync();
+        var error = await FaultOf(() => _router.CreateWebRtcTransportAsync(new WebRtcTransportOptions { WebRtcServer = server }));
+        Assert.IsType<NotFoundException>(error);
+        Assert.Contains("WebRtcServer closed", error.Message);
+    }
 }

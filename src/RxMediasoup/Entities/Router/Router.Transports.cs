@@ -18,8 +18,10 @@ public sealed partial class Router
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var server = options.WebRtcServer;
+        // A closed server is the same closed error as everywhere else (the worker would say "wrong webRtcServerId").
+        if (server is { IsClosed: true }) throw new NotFoundException($"WebRtcServer closed [id:{server.Id}]");
         return await CreateTransportAsync(WebRtcTransportNotification.Parse,
-            (id, ct) => WebRtcTransportProtocol.CreateAsync(Channel, Id, id, options, ct),
+            (id, ct) => WebRtcTransportProtocol.CreateAsync(Channel, Id, id, options, server?.Id, ct),
             (id, data) => new WebRtcTransport(this, id, data, server, options.AppData),
             transport =>
             {
