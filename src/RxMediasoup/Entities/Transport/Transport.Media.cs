@@ -99,6 +99,7 @@ public abstract partial class Transport
     public async Task<Consumer> ConsumeAsync(ConsumerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ThrowIfClosed(); // before the producer lookup: after a worker death, WorkerClosedException (not "not found")
         if (string.IsNullOrEmpty(options.ProducerId))
             throw new ArgumentException("missing producerId", nameof(options));
 
