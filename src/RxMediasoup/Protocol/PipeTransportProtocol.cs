@@ -29,27 +29,31 @@ internal static class PipeTransportProtocol
             request, static (b, r) => FBS.Router.CreatePipeTransportRequest.Pack(b, r).Value, ParseDump, cancellationToken);
     }
 
-    public static Task<PipeTransportDump> DumpAsync(WorkerChannel channel, string transportId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.TRANSPORT_DUMP, transportId, ParseDump, cancellationToken);
+    public static Task<TransportDump> DumpAsync(WorkerChannel channel, string transportId, CancellationToken cancellationToken)
+        => channel.RequestAsync<TransportDump>(Method.TRANSPORT_DUMP, transportId, ParseDump, cancellationToken);
 
-    public static Task<PipeTransportStats> GetStatsAsync(WorkerChannel channel, string transportId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.TRANSPORT_GET_STATS, transportId, ParseStats, cancellationToken);
+    public static Task<TransportStats> GetStatsAsync(WorkerChannel channel, string transportId, CancellationToken cancellationToken)
+        => channel.RequestAsync<TransportStats>(Method.TRANSPORT_GET_STATS, transportId, ParseStats, cancellationToken);
 
     public static Task<TransportTuple> ConnectAsync(WorkerChannel channel, string transportId, string ip, int port,
-        SrtpParameters? srtpParameters, CancellationToken cancellationToken)
+        SrtpParameters? srtpParameters, Action<TransportTuple> onConnected, CancellationToken cancellationToken)
         => channel.RequestAsync(Method.PIPETRANSPORT_CONNECT, transportId, FBS.Request.Body.PipeTransport_ConnectRequest,
             (ip, port, srtpParameters), static (b, s) =>
             {
                 var ipOffset = b.CreateString(s.ip);
-                var srtpOffset = s.srtpParameters is null ? default : BaseTransportProtocol.WriteSrtpParameters(b, s.srtpParameters);
+                var srtpOffset = s.srtpParameters is null ? default : SrtpParametersProtocol.Write(b, s.srtpParameters);
                 Fbs.ConnectRequest.StartConnectRequest(b);
                 Fbs.ConnectRequest.AddIp(b, ipOffset);
                 Fbs.ConnectRequest.AddPort(b, (ushort)s.port);
                 if (s.srtpParameters is not null) Fbs.ConnectRequest.AddSrtpParameters(b, srtpOffset);
                 return Fbs.ConnectRequest.EndConnectRequest(b).Value;
             },
-            static (in FBS.Response.Response r) =>
-                BaseTransportProtocol.ParseTuple(Required(r.BodyAsPipeTransport_ConnectResponse().Tuple, "tuple")),
+            (in FBS.Response.Response r) =>
+            {
+                var tuple = BaseTransportProtocol.ParseTuple(Required(r.BodyAsPipeTransport_ConnectResponse().Tuple, "tuple"));
+                onConnected(tuple);
+                return tuple;
+            },
             cancellationToken);
 
     private static readonly ResponseParser<PipeTransportDump> ParseDump = static (in FBS.Response.Response response) =>
@@ -59,7 +63,7 @@ internal static class PipeTransportProtocol
         {
             Tuple = BaseTransportProtocol.ParseTuple(Required(d.Tuple, "tuple")),
             Rtx = d.Rtx,
-            SrtpParameters = d.SrtpParameters is { } srtp ? BaseTransportProtocol.ParseSrtpParameters(srtp) : null,
+            SrtpParameters = d.SrtpParameters is { } srtp ? SrtpParametersProtocol.Parse(srtp) : null,
         };
     };
 

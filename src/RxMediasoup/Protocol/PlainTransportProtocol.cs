@@ -27,26 +27,26 @@ internal static class PlainTransportProtocol
                 RtcpMux = rtcpMux,
                 Comedia = options.Comedia,
                 EnableSrtp = options.EnableSrtp,
-                SrtpCryptoSuite = BaseTransportProtocol.ToFbs(options.SrtpCryptoSuite),
+                SrtpCryptoSuite = SrtpParametersProtocol.ToFbs(options.SrtpCryptoSuite, "options.SrtpCryptoSuite"),
             },
         };
         return channel.RequestAsync(Method.ROUTER_CREATE_PLAINTRANSPORT, routerId, FBS.Request.Body.Router_CreatePlainTransportRequest,
             request, static (b, r) => FBS.Router.CreatePlainTransportRequest.Pack(b, r).Value, ParseDump, cancellationToken);
     }
 
-    public static Task<PlainTransportDump> DumpAsync(WorkerChannel channel, string transportId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.TRANSPORT_DUMP, transportId, ParseDump, cancellationToken);
+    public static Task<TransportDump> DumpAsync(WorkerChannel channel, string transportId, CancellationToken cancellationToken)
+        => channel.RequestAsync<TransportDump>(Method.TRANSPORT_DUMP, transportId, ParseDump, cancellationToken);
 
-    public static Task<PlainTransportStats> GetStatsAsync(WorkerChannel channel, string transportId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.TRANSPORT_GET_STATS, transportId, ParseStats, cancellationToken);
+    public static Task<TransportStats> GetStatsAsync(WorkerChannel channel, string transportId, CancellationToken cancellationToken)
+        => channel.RequestAsync<TransportStats>(Method.TRANSPORT_GET_STATS, transportId, ParseStats, cancellationToken);
 
     public static Task<ConnectResult> ConnectAsync(WorkerChannel channel, string transportId, string? ip, int? port, int? rtcpPort,
-        SrtpParameters? srtpParameters, CancellationToken cancellationToken)
+        SrtpParameters? srtpParameters, Action<ConnectResult> onConnected, CancellationToken cancellationToken)
         => channel.RequestAsync(Method.PLAINTRANSPORT_CONNECT, transportId, FBS.Request.Body.PlainTransport_ConnectRequest,
             (ip, port, rtcpPort, srtpParameters), static (b, s) =>
             {
                 var ipOffset = s.ip is null ? default : b.CreateString(s.ip);
-                var srtpOffset = s.srtpParameters is null ? default : BaseTransportProtocol.WriteSrtpParameters(b, s.srtpParameters);
+                var srtpOffset = s.srtpParameters is null ? default : SrtpParametersProtocol.Write(b, s.srtpParameters);
                 Fbs.ConnectRequest.StartConnectRequest(b);
                 if (s.ip is not null) Fbs.ConnectRequest.AddIp(b, ipOffset);
                 if (s.port is { } p) Fbs.ConnectRequest.AddPort(b, (ushort)p);
@@ -54,13 +54,15 @@ internal static class PlainTransportProtocol
                 if (s.srtpParameters is not null) Fbs.ConnectRequest.AddSrtpParameters(b, srtpOffset);
                 return Fbs.ConnectRequest.EndConnectRequest(b).Value;
             },
-            static (in FBS.Response.Response r) =>
+            (in FBS.Response.Response r) =>
             {
                 var body = r.BodyAsPlainTransport_ConnectResponse();
-                return new ConnectResult(
+                var result = new ConnectResult(
                     BaseTransportProtocol.ParseTuple(body.Tuple),
                     BaseTransportProtocol.ParseTuple(body.RtcpTuple),
-                    body.SrtpParameters is { } srtp ? BaseTransportProtocol.ParseSrtpParameters(srtp) : null);
+                    body.SrtpParameters is { } srtp ? SrtpParametersProtocol.Parse(srtp) : null);
+                onConnected(result);
+                return result;
             },
             cancellationToken);
 
@@ -73,7 +75,7 @@ internal static class PlainTransportProtocol
             Comedia = d.Comedia,
             Tuple = BaseTransportProtocol.ParseTuple(Required(d.Tuple, "tuple")),
             RtcpTuple = BaseTransportProtocol.ParseTuple(d.RtcpTuple),
-            SrtpParameters = d.SrtpParameters is { } srtp ? BaseTransportProtocol.ParseSrtpParameters(srtp) : null,
+            SrtpParameters = d.SrtpParameters is { } srtp ? SrtpParametersProtocol.Parse(srtp) : null,
         };
     };
 

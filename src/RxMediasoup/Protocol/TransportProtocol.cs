@@ -1,14 +1,13 @@
-using Google.FlatBuffers;
 using RxMediasoup.Channel;
 using static RxMediasoup.Protocol.ProtocolHelpers;
-using Event = FBS.Notification.Event;
 using Method = FBS.Request.Method;
 
 namespace RxMediasoup.Protocol;
 
 /// <summary>
 /// Requests, responses and notifications common to every transport, and the mappings transports share
-/// (listen infos, tuples, SCTP and SRTP parameters). Named after the base <see cref="Transport"/> class
+/// (listen infos, tuples, SCTP state, dumps, stats, trace events; SRTP and SCTP parameters have their own
+/// <see cref="SrtpParametersProtocol"/> and <see cref="SctpParametersProtocol"/>). Named after the base transport class
 /// (<c>TransportProtocol</c> is the udp/tcp model enum).
 /// </summary>
 internal static class BaseTransportProtocol
@@ -120,20 +119,6 @@ internal static class BaseTransportProtocol
 
     public static TransportTuple? ParseTuple(FBS.Transport.Tuple? t) => t is { } v ? ParseTuple(v) : null;
 
-    public static SctpParameters ParseSctpParameters(in FBS.SctpParameters.SctpParameters p) => new()
-    {
-        Port = p.Port,
-        MaxSendMessageSize = (int)p.MaxSendMessageSize,
-        MaxReceiveMessageSize = (int)p.MaxReceiveMessageSize,
-        SendBufferSize = (int)p.SendBufferSize,
-        PerStreamSendQueueLimit = (int)p.PerStreamSendQueueLimit,
-        MaxReceiverWindowBufferSize = (int)p.MaxReceiverWindowBufferSize,
-        IsDataChannel = p.IsDataChannel,
-        OutgoingStreams = 65535,
-        MaxIncomingStreams = 65535,
-        MaxMessageSize = (int)p.MaxReceiveMessageSize,
-    };
-
     public static SctpState ParseSctpState(FBS.SctpAssociation.SctpState state) => state switch
     {
         FBS.SctpAssociation.SctpState.NEW => SctpState.New,
@@ -148,53 +133,6 @@ internal static class BaseTransportProtocol
         NegotiatedMaxOutboundStreams = c.NegotiatedMaxOutboundStreams,
         NegotiatedMaxInboundStreams = c.NegotiatedMaxInboundStreams,
     };
-
-    public static SrtpParameters ParseSrtpParameters(in FBS.SrtpParameters.SrtpParameters p) => new()
-    {
-        CryptoSuite = FromFbs(p.CryptoSuite),
-        KeyBase64 = p.KeyBase64 ?? string.Empty,
-    };
-
-    public static SrtpCryptoSuite FromFbs(FBS.SrtpParameters.SrtpCryptoSuite suite) => suite switch
-    {
-        FBS.SrtpParameters.SrtpCryptoSuite.AEAD_AES_256_GCM => SrtpCryptoSuite.AeadAes256Gcm,
-        FBS.SrtpParameters.SrtpCryptoSuite.AEAD_AES_128_GCM => SrtpCryptoSuite.AeadAes128Gcm,
-        FBS.SrtpParameters.SrtpCryptoSuite.AES_CM_128_HMAC_SHA1_32 => SrtpCryptoSuite.AesCm128HmacSha1_32,
-        _ => SrtpCryptoSuite.AesCm128HmacSha1_80,
-    };
-
-    public static FBS.SrtpParameters.SrtpCryptoSuite ToFbs(SrtpCryptoSuite suite) => suite switch
-    {
-        SrtpCryptoSuite.AeadAes256Gcm => FBS.SrtpParameters.SrtpCryptoSuite.AEAD_AES_256_GCM,
-        SrtpCryptoSuite.AeadAes128Gcm => FBS.SrtpParameters.SrtpCryptoSuite.AEAD_AES_128_GCM,
-        SrtpCryptoSuite.AesCm128HmacSha1_80 => FBS.SrtpParameters.SrtpCryptoSuite.AES_CM_128_HMAC_SHA1_80,
-        SrtpCryptoSuite.AesCm128HmacSha1_32 => FBS.SrtpParameters.SrtpCryptoSuite.AES_CM_128_HMAC_SHA1_32,
-        _ => throw new ArgumentOutOfRangeException(nameof(suite), suite, $"invalid srtpParameters.cryptoSuite: {suite}"),
-    };
-
-    public static Offset<FBS.SrtpParameters.SrtpParameters> WriteSrtpParameters(FlatBufferBuilder b, SrtpParameters p)
-    {
-        var key = b.CreateString(p.KeyBase64);
-        return FBS.SrtpParameters.SrtpParameters.CreateSrtpParameters(b, ToFbs(p.CryptoSuite), key);
-    }
-
-    /// <summary>Checks SRTP parameters given to a connect (mediasoup checks the same in the worker, as TypeError).</summary>
-    public static void ValidateSrtpParameters(SrtpParameters p, string field)
-    {
-        if (!Enum.IsDefined(p.CryptoSuite))
-            throw new ArgumentOutOfRangeException(field, p.CryptoSuite, $"invalid {field}.cryptoSuite: {p.CryptoSuite}");
-        if (string.IsNullOrEmpty(p.KeyBase64))
-            throw new ArgumentException($"missing {field}.keyBase64", field);
-        if (!IsBase64(p.KeyBase64))
-            throw new ArgumentException(
-                $"invalid {field}.keyBase64 (SrtpParameters.KeyBase64): not valid Base64", field);
-    }
-
-    private static bool IsBase64(string value)
-    {
-        var bytes = value.Length <= 1024 ? stackalloc byte[value.Length] : new byte[value.Length];
-        return Convert.TryFromBase64String(value, bytes, out _);
-    }
 
     public static TransportDump ParseBaseDump(FBS.Transport.Dump d)
     {
@@ -235,7 +173,7 @@ internal static class BaseTransportProtocol
             },
             MaxSendMessageSize = d.MaxSendMessageSize,
             MaxReceiveMessageSize = d.MaxReceiveMessageSize,
-            SctpParameters = d.SctpParameters is { } sp ? ParseSctpParameters(sp) : null,
+            SctpParameters = d.SctpParameters is { } sp ? SctpParametersProtocol.ParseSctpParameters(sp) : null,
             SctpState = d.SctpState is { } ss ? ParseSctpState(ss) : null,
             SctpNegotiatedCapabilities = d.SctpNegotiatedCapabilities is { } nc ? ParseSctpNegotiatedCapabilities(nc) : null,
             SctpListener = sctpListener,
@@ -304,79 +242,5 @@ internal static class BaseTransportProtocol
             Direction = n.Direction == FBS.Common.TraceDirection.DIRECTION_IN ? TraceDirection.In : TraceDirection.Out,
             Info = info,
         };
-    }
-}
-
-/// <summary>
-/// Routes a transport's notifications (handler id: the transport id) to the <see cref="Transport"/> as model
-/// values, through an <see cref="EntityNotificationSink{T}"/>: registered before the create request is sent,
-/// whatever the worker says before the transport object exists is kept, in order, and delivered when it is attached.
-/// </summary>
-internal static class TransportNotifications
-{
-    /// <summary>A new sink for one transport.</summary>
-    public static EntityNotificationSink<Transport> CreateSink() => new(Parse);
-
-    private static Action<Transport>? Parse(Event @event, in FBS.Notification.Notification n)
-    {
-        switch (@event)
-        {
-            case Event.TRANSPORT_TRACE:
-            {
-                var trace = BaseTransportProtocol.ParseTrace(n.BodyAsTransport_TraceNotification());
-                return t => t.OnTraceNotification(trace);
-            }
-            case Event.TRANSPORT_SCTP_STATE_CHANGE:
-            {
-                var state = BaseTransportProtocol.ParseSctpState(n.BodyAsTransport_SctpStateChangeNotification().SctpState);
-                return t => t.OnSctpStateChange(state);
-            }
-            case Event.TRANSPORT_SCTP_NEGOTIATED_CAPABILITIES:
-            {
-                var body = n.BodyAsTransport_SctpNegotiatedCapabilitiesNotification();
-                if (body.NegotiatedCapabilities is not { } c) return null;
-                var caps = BaseTransportProtocol.ParseSctpNegotiatedCapabilities(c);
-                return t => t.OnSctpNegotiatedCapabilities(caps);
-            }
-            case Event.WEBRTCTRANSPORT_ICE_STATE_CHANGE:
-            {
-                var state = WebRtcTransportProtocol.ParseIceState(n.BodyAsWebRtcTransport_IceStateChangeNotification().IceState);
-                return t => t.OnIceStateChange(state);
-            }
-            case Event.WEBRTCTRANSPORT_ICE_SELECTED_TUPLE_CHANGE:
-            {
-                var body = n.BodyAsWebRtcTransport_IceSelectedTupleChangeNotification();
-                if (body.Tuple is not { } tuple) return null;
-                var parsed = BaseTransportProtocol.ParseTuple(tuple);
-                return t => t.OnIceSelectedTupleChange(parsed);
-            }
-            case Event.WEBRTCTRANSPORT_DTLS_STATE_CHANGE:
-            {
-                var body = n.BodyAsWebRtcTransport_DtlsStateChangeNotification();
-                var state = WebRtcTransportProtocol.ParseDtlsState(body.DtlsState);
-                string? cert = body.RemoteCert;
-                return t => t.OnDtlsStateChange(state, cert);
-            }
-            case Event.PLAINTRANSPORT_TUPLE:
-            {
-                if (n.BodyAsPlainTransport_TupleNotification().Tuple is not { } tuple) return null;
-                var parsed = BaseTransportProtocol.ParseTuple(tuple);
-                return t => t.OnTupleChange(parsed);
-            }
-            case Event.PLAINTRANSPORT_RTCP_TUPLE:
-            {
-                if (n.BodyAsPlainTransport_RtcpTupleNotification().Tuple is not { } tuple) return null;
-                var parsed = BaseTransportProtocol.ParseTuple(tuple);
-                return t => t.OnRtcpTupleChange(parsed);
-            }
-            case Event.DIRECTTRANSPORT_RTCP:
-            {
-                // The payload lives in the channel's receive buffer: copy it, the subscriber may keep it.
-                var packet = n.BodyAsDirectTransport_RtcpNotification().GetDataArray() ?? [];
-                return t => t.OnRtcp(packet);
-            }
-            default:
-                return null;
-        }
     }
 }

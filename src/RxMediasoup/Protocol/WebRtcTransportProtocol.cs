@@ -9,9 +9,10 @@ namespace RxMediasoup.Protocol;
 internal static class WebRtcTransportProtocol
 {
     public static Task<WebRtcTransportDump> CreateAsync(WorkerChannel channel, string routerId, string transportId,
-        WebRtcTransportOptions options, CancellationToken cancellationToken)
+        WebRtcTransportOptions options, string? webRtcServerId, CancellationToken cancellationToken)
     {
-        var server = options.WebRtcServer;
+        // The server comes as its id (options.WebRtcServer is an entity: Protocol does not depend on entities).
+        var server = webRtcServerId;
         bool enableUdp = options.EnableUdp ?? true;
         bool enableTcp = options.EnableTcp ?? server is not null;
         var request = new FBS.Router.CreateWebRtcTransportRequestT
@@ -24,7 +25,7 @@ internal static class WebRtcTransportProtocol
                         options.SctpSendBufferSize, options.SctpPerStreamSendQueueLimit, options.SctpMaxReceiverWindowBufferSize),
                     isDataChannel: true, initialAvailableOutgoingBitrate: (uint)options.InitialAvailableOutgoingBitrate),
                 Listen = server is not null
-                    ? Fbs.ListenUnion.FromListenServer(new Fbs.ListenServerT { WebRtcServerId = server.Id })
+                    ? Fbs.ListenUnion.FromListenServer(new Fbs.ListenServerT { WebRtcServerId = server })
                     : Fbs.ListenUnion.FromListenIndividual(new Fbs.ListenIndividualT { ListenInfos = BaseTransportProtocol.ToFbs(options.ListenInfos!) }),
                 EnableUdp = enableUdp,
                 EnableTcp = enableTcp,
@@ -40,11 +41,11 @@ internal static class WebRtcTransportProtocol
             ParseDump, cancellationToken);
     }
 
-    public static Task<WebRtcTransportDump> DumpAsync(WorkerChannel channel, string transportId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.TRANSPORT_DUMP, transportId, ParseDump, cancellationToken);
+    public static Task<TransportDump> DumpAsync(WorkerChannel channel, string transportId, CancellationToken cancellationToken)
+        => channel.RequestAsync<TransportDump>(Method.TRANSPORT_DUMP, transportId, ParseDump, cancellationToken);
 
-    public static Task<WebRtcTransportStats> GetStatsAsync(WorkerChannel channel, string transportId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.TRANSPORT_GET_STATS, transportId, ParseStats, cancellationToken);
+    public static Task<TransportStats> GetStatsAsync(WorkerChannel channel, string transportId, CancellationToken cancellationToken)
+        => channel.RequestAsync<TransportStats>(Method.TRANSPORT_GET_STATS, transportId, ParseStats, cancellationToken);
 
     public static Task<DtlsRole> ConnectAsync(WorkerChannel channel, string transportId, DtlsParameters dtlsParameters,
         CancellationToken cancellationToken)

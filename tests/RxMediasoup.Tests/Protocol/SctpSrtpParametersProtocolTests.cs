@@ -81,4 +81,17 @@ public class SctpSrtpParametersProtocolTests
         Assert.Equal(parameters.KeyBase64, fbs.KeyBase64);
         Assert.Equal(parameters, SrtpParametersProtocol.Parse(fbs));
     }
+
+    [Fact]
+    public void AnUnknownCryptoSuiteIsAnArgumentErrorOnWriteAndInvalidDataOnRead()
+    {
+        var parameters = new SrtpParameters { CryptoSuite = (SrtpCryptoSuite)99, KeyBase64 = "a2V5" };
+        var write = Assert.ThrowsAny<ArgumentException>(() => Fbs.Root(b => SrtpParametersProtocol.Write(b, parameters).Value,
+            FBS.SrtpParameters.SrtpParameters.GetRootAsSrtpParameters));
+        Assert.Equal("srtpParameters.cryptoSuite", write.ParamName);
+        Assert.Contains("srtpParameters.cryptoSuite", write.Message);
+        Assert.Equal("options.SrtpCryptoSuite",
+            Assert.ThrowsAny<ArgumentException>(() => SrtpParametersProtocol.ToFbs((SrtpCryptoSuite)99, "options.SrtpCryptoSuite")).ParamName);
+        Assert.Throws<InvalidDataException>(() => SrtpParametersProtocol.FromFbs((FBS.SrtpParameters.SrtpCryptoSuite)99));
+    }
 }

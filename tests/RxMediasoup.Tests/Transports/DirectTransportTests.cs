@@ -86,12 +86,15 @@ public sealed class DirectTransportTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task BitrateLimitsAreUnsupported()
+    public void BitrateLimitsAndSctpAreNotOnADirectTransport()
     {
-        var transport = await _router.CreateDirectTransportAsync();
-        await Assert.ThrowsAsync<UnsupportedException>(() => transport.SetMaxIncomingBitrateAsync(1000));
-        await Assert.ThrowsAsync<UnsupportedException>(() => transport.SetMaxOutgoingBitrateAsync(1000));
-        await Assert.ThrowsAsync<UnsupportedException>(() => transport.SetMinOutgoingBitrateAsync(1000));
+        // mediasoup's DirectTransport rejects the bitrate setters at runtime; here they belong to NetworkTransport.
+        Assert.False(typeof(NetworkTransport).IsAssignableFrom(typeof(DirectTransport)));
+        Assert.Null(typeof(DirectTransport).GetMethod(nameof(NetworkTransport.SetMaxIncomingBitrateAsync)));
+        Assert.Null(typeof(DirectTransport).GetProperty(nameof(NetworkTransport.SctpState)));
+        Assert.True(typeof(NetworkTransport).IsAssignableFrom(typeof(WebRtcTransport)));
+        Assert.True(typeof(NetworkTransport).IsAssignableFrom(typeof(PlainTransport)));
+        Assert.True(typeof(NetworkTransport).IsAssignableFrom(typeof(PipeTransport)));
     }
 
     [Fact]

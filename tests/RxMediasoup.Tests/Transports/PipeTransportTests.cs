@@ -44,11 +44,11 @@ public sealed class PipeTransportTests : IAsyncLifetime
         // Must fail if connected.
         await Assert.ThrowsAnyAsync<MediasoupException>(() => pipe1.ConnectAsync(local2.LocalAddress, local2.LocalPort));
 
-        var dump = await pipe1.DumpAsync();
+        var dump = Assert.IsType<PipeTransportDump>(await pipe1.DumpAsync());
         Assert.Equal(pipe1.Id, dump.Id);
         Assert.True(dump.Rtx);
         Assert.Equal(pipe1.Tuple.Current(), dump.Tuple);
-        var stats = await pipe1.GetStatsAsync();
+        var stats = Assert.IsType<PipeTransportStats>(await pipe1.GetStatsAsync());
         Assert.Equal("pipe-transport", stats.Type);
         Assert.Equal(pipe1.Tuple.Current(), stats.Tuple);
 

@@ -59,7 +59,7 @@ public sealed class PlainTransportTests : IAsyncLifetime
         Assert.Null(transport2.SctpNegotiatedCapabilities.Current());
         Assert.Null(transport2.SrtpParameters);
 
-        var dump1 = await transport2.DumpAsync();
+        var dump1 = Assert.IsType<PlainTransportDump>(await transport2.DumpAsync());
         Assert.Equal(transport2.Id, dump1.Id);
         Assert.Empty(dump1.ProducerIds);
         Assert.Empty(dump1.ConsumerIds);
@@ -102,7 +102,7 @@ public sealed class PlainTransportTests : IAsyncLifetime
         Assert.Null(transport3.SctpState.Current());
         Assert.Null(transport3.SctpNegotiatedCapabilities.Current());
 
-        var dump2 = await transport3.DumpAsync();
+        var dump2 = Assert.IsType<PlainTransportDump>(await transport3.DumpAsync());
         Assert.Equal(transport3.Id, dump2.Id);
         Assert.Equal(transport3.Tuple.Current(), dump2.Tuple);
         Assert.Equal(transport3.RtcpTuple.Current(), dump2.RtcpTuple);
@@ -233,7 +233,7 @@ public sealed class PlainTransportTests : IAsyncLifetime
     public async Task GetStatsSucceeds()
     {
         var transport = await _router.CreatePlainTransportAsync(new PlainTransportOptions { ListenInfo = Loopback });
-        var stats = await transport.GetStatsAsync();
+        var stats = Assert.IsType<PlainTransportStats>(await transport.GetStatsAsync());
         Assert.Equal("plain-rtp-transport", stats.Type);
         Assert.Equal(transport.Id, stats.TransportId);
         Assert.True(stats.Timestamp > 0);

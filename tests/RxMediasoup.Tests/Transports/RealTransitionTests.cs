@@ -70,7 +70,7 @@ public sealed class RealTransitionTests : IAsyncLifetime
         Assert.Equal(candidate.Port, selected.LocalPort);
         Assert.Equal(TransportProtocol.Udp, selected.Protocol);
         Assert.Equal(2, tuples.Count);
-        var stats = await transport.GetStatsAsync();
+        var stats = Assert.IsType<WebRtcTransportStats>(await transport.GetStatsAsync());
         Assert.Equal(IceState.Completed, stats.IceState);
         Assert.Equal(selected, stats.IceSelectedTuple);
         Assert.True(stats.BytesReceived > 0);
@@ -88,7 +88,7 @@ public sealed class RealTransitionTests : IAsyncLifetime
 
         await transport.CloseAsync();
         Assert.Equal([IceState.New, IceState.Completed, IceState.Closed], iceStates);
-        Assert.Equal([DtlsState.New, DtlsState.Connecting, DtlsState.Closed], dtlsStates);
+        Assert.Equal([DtlsState.New, DtlsState.Connecting], dtlsStates); // DtlsState completes with no value when the transport closes
         Assert.Null(tuples[^1]);
         await AssertNoHandlersAsync(_worker);
     }
@@ -139,7 +139,7 @@ public sealed class RealTransitionTests : IAsyncLifetime
         Assert.Equal("127.0.0.1", tuple.RemoteIp);
         Assert.Equal(((IPEndPoint)sender.Client.LocalEndPoint!).Port, tuple.RemotePort);
         Assert.Equal(2, tuples.Count);
-        Assert.Equal(tuple, (await transport.DumpAsync()).Tuple);
+        Assert.Equal(tuple, Assert.IsType<PlainTransportDump>(await transport.DumpAsync()).Tuple);
         Assert.True((await transport.GetStatsAsync()).BytesReceived > 0);
     }
 
@@ -222,7 +222,7 @@ public sealed class RealTransitionTests : IAsyncLifetime
                 Assert.Equal([DtlsState.New, DtlsState.Connecting, DtlsState.Failed], dtlsStates);
                 Assert.Null(transport.DtlsRemoteCert.Current());
             }
-            Assert.Equal(state, (await transport.GetStatsAsync()).DtlsState);
+            Assert.Equal(state, Assert.IsType<WebRtcTransportStats>(await transport.GetStatsAsync()).DtlsState);
         }
         finally
         {

@@ -113,7 +113,7 @@ public sealed class WebRtcTransportTests : IAsyncLifetime
         Assert.Equal(SctpState.New, transport.SctpState.Current());
         Assert.Null(transport.SctpNegotiatedCapabilities.Current());
 
-        var dump = await transport.DumpAsync();
+        var dump = Assert.IsType<WebRtcTransportDump>(await transport.DumpAsync());
         Assert.Equal(transport.Id, dump.Id);
         Assert.Empty(dump.ProducerIds);
         Assert.Empty(dump.ConsumerIds);
@@ -250,7 +250,7 @@ public sealed class WebRtcTransportTests : IAsyncLifetime
     public async Task GetStatsSucceeds()
     {
         var transport = await CreateAsync("9.9.9.1");
-        var stats = await transport.GetStatsAsync();
+        var stats = Assert.IsType<WebRtcTransportStats>(await transport.GetStatsAsync());
         Assert.Equal("webrtc-transport", stats.Type);
         Assert.Equal(transport.Id, stats.TransportId);
         Assert.True(stats.Timestamp > 0);
@@ -281,7 +281,7 @@ public sealed class WebRtcTransportTests : IAsyncLifetime
     public async Task PollStatsEmitsTypedStatsUntilTheTransportCloses()
     {
         var transport = await CreateAsync();
-        var values = new List<WebRtcTransportStats>();
+        var values = new List<TransportStats>();
         var completed = new TaskCompletionSource();
         using var _ = transport.PollStats(TimeSpan.FromMilliseconds(20)).Subscribe(values.Add, e => completed.TrySetException(e), () => completed.TrySetResult());
         var baseStats = await ((Transport)transport).PollStats(TimeSpan.FromMilliseconds(20)).Take(2).ToList().FirstAsyncOrTimeout(TimeSpan.FromSeconds(5));
@@ -485,11 +485,12 @@ public sealed class WebRtcTransportTests : IAsyncLifetime
             FBS.WebRtcTransport.DtlsStateChangeNotification.CreateDtlsStateChangeNotification(b, FBS.WebRtcTransport.DtlsState.CONNECTING).Value);
         Assert.Equal([DtlsState.New, DtlsState.Connecting], dtlsStates);
 
-        // Closing completes every stream after the final states.
+        // Closing completes every stream after the final states; DtlsState just completes (Closed would mean the
+        // remote peer's close alert).
         await transport.CloseAsync();
         Assert.Equal([IceState.New, IceState.Completed, IceState.Closed], iceStates);
         Assert.Equal([null, expectedTuple, null], tuples);
-        Assert.Equal([DtlsState.New, DtlsState.Connecting, DtlsState.Closed], dtlsStates);
+        Assert.Equal([DtlsState.New, DtlsState.Connecting], dtlsStates);
         Assert.Equal(0, transport.SubscriberCount);
     }
 
@@ -497,7 +498,8 @@ public sealed class WebRtcTransportTests : IAsyncLifetime
     public async Task NotificationsBeforeTheTransportExistsAreDeliveredInOrderWhenAttached()
     {
         var transport = await CreateAsync();
-        var sink = RxMediasoup.Protocol.TransportNotifications.CreateSink();
+        var sink = new RxMediasoup.Protocol.NotificationSink<RxMediasoup.Protocol.WebRtcTransportNotification>(
+            RxMediasoup.Protocol.WebRtcTransportNotification.Parse, transport.Channel.Deliveries, "test");
         var b = new FlatBufferBuilder(256);
         Notify(sink, transport.Id, b, FBS.Notification.Event.WEBRTCTRANSPORT_ICE_STATE_CHANGE, FBS.Notification.Body.WebRtcTransport_IceStateChangeNotification,
             FBS.WebRtcTransport.IceStateChangeNotification.CreateIceStateChangeNotification(b, FBS.WebRtcTransport.IceState.CONNECTED).Value);
@@ -536,11 +538,11 @@ public sealed class WebRtcTransportTests : IAsyncLifetime
         Assert.True(transport.IsClosed);
         Assert.Equal(IceState.Closed, transport.IceState.Current());
         Assert.Null(transport.IceSelectedTuple.Current());
-        Assert.Equal(DtlsState.Closed, transport.DtlsState.Current());
+        Assert.Equal(DtlsState.New, transport.DtlsState.Value);
         Assert.Null(transport.SctpState.Current());
         await Assert.ThrowsAsync<NotFoundException>(() => transport.DumpAsync());
         await Assert.ThrowsAsync<NotFoundException>(() => transport.GetStatsAsync());
-        await Assert.ThrowsAnyAsync<ArgumentException>(() => transport.ConnectAsync(null!));
+        await Assert.ThrowsAsync<NotFoundException>(() => transport.ConnectAsync(null!)); // closed is checked first
         await Assert.ThrowsAsync<NotFoundException>(() => transport.SetMaxIncomingBitrateAsync(200000));
         await Assert.ThrowsAsync<NotFoundException>(() => transport.SetMaxOutgoingBitrateAsync(200000));
         await Assert.ThrowsAsync<NotFoundException>(() => transport.SetMinOutgoingBitrateAsync(100000));
@@ -568,7 +570,7 @@ public sealed class WebRtcTransportTests : IAsyncLifetime
         Assert.True(transport.IsClosed);
         Assert.Equal(IceState.Closed, transport.IceState.Current());
         Assert.Null(transport.IceSelectedTuple.Current());
-        Assert.Equal(DtlsState.Closed, transport.DtlsState.Current());
+        Assert.NotEqual(DtlsState.Closed, transport.DtlsState.Value); // the transport closing is not a DTLS close alert
         Assert.Equal(SctpState.Closed, transport.SctpState.Current());
         Assert.Equal([SctpState.New, SctpState.Closed], sctpStates);
         Assert.True(sctpCompleted);
@@ -589,7 +591,7 @@ public sealed class WebRtcTransportTests : IAsyncLifetime
         Assert.True(transport.IsClosed);
         Assert.Equal(IceState.Closed, transport.IceState.Current());
         Assert.Null(transport.IceSelectedTuple.Current());
-        Assert.Equal(DtlsState.Closed, transport.DtlsState.Current());
+        Assert.NotEqual(DtlsState.Closed, transport.DtlsState.Value); // the transport closing is not a DTLS close alert
         Assert.Null(transport.SctpState.Current());
         await Assert.ThrowsAsync<WorkerClosedException>(() => transport.DumpAsync());
     }
@@ -630,7 +632,7 @@ public sealed class WebRtcTransportTests : IAsyncLifetime
     }
 
     internal static void Notify(Transport transport, FlatBufferBuilder b, FBS.Notification.Event @event, FBS.Notification.Body bodyType, int body)
-        => Notify(transport.NotificationSink, transport.Id, b, @event, bodyType, body);
+        => Notify(transport.NotificationSink!, transport.Id, b, @event, bodyType, body);
 
     internal static void Notify(RxMediasoup.Channel.INotificationSink sink, string handlerId, FlatBufferBuilder b,
         FBS.Notification.Event @event, FBS.Notification.Body bodyType, int body)

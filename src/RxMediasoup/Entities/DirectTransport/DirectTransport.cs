@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using RxMediasoup.Protocol;
 using RxMediasoup.Reactive;
 
@@ -6,17 +5,18 @@ namespace RxMediasoup;
 
 /// <summary>
 /// A direct transport: no network; RTP, RTCP and data messages are exchanged with the application itself
-/// (producers' <c>Send</c>, consumers' RTP streams, <see cref="SendRtcp"/> / <see cref="Rtcp"/>, direct data
-/// producers and consumers). Create one with <see cref="Router.CreateDirectTransportAsync"/>.
+/// (<see cref="DirectProducer.Send"/>, consumers' RTP streams, <see cref="SendRtcp"/> / <see cref="Rtcp"/>, direct data
+/// producers and consumers). Create one with <see cref="Router.CreateDirectTransportAsync"/>. It has no bitrate limits
+/// and no SCTP: those belong to the <see cref="NetworkTransport"/>s.
 /// </summary>
-public sealed class DirectTransport : Transport
+public sealed class DirectTransport : Transport, INotificationTarget<DirectTransportNotification>
 {
-    private readonly StateStream<ReadOnlyMemory<byte>> _rtcp;
+    private readonly StreamSubject<ReadOnlyMemory<byte>> _rtcp;
 
-    internal DirectTransport(Router router, string id, EntityNotificationSink<Transport> sink, IDictionary<string, object?>? appData, ILogger logger)
-        : base(router, id, sink, appData, null, logger)
+    internal DirectTransport(Router router, string id, IDictionary<string, object?>? appData)
+        : base(nameof(DirectTransport), router, id, appData, null)
     {
-        _rtcp = StateStream<ReadOnlyMemory<byte>>.Events("DirectTransport.Rtcp", logger);
+        _rtcp = Events<ReadOnlyMemory<byte>>("Rtcp");
     }
 
     /// <summary>
@@ -31,26 +31,9 @@ public sealed class DirectTransport : Transport
 
     /// <summary>Does nothing: a direct transport has no remote endpoint (mediasoup's <c>connect()</c> is a no-op here too).</summary>
     /// <exception cref="NotFoundException">The transport is closed.</exception>
+    /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task ConnectAsync(CancellationToken cancellationToken = default)
-    {
-        ThrowIfClosed();
-        return cancellationToken.IsCancellationRequested ? Task.FromCanceled(cancellationToken) : Task.CompletedTask;
-    }
-
-    /// <summary>Not supported by direct transports.</summary>
-    /// <exception cref="UnsupportedException">Always.</exception>
-    public override Task SetMaxIncomingBitrateAsync(long bitrate, CancellationToken cancellationToken = default)
-        => Task.FromException(new UnsupportedException("setMaxIncomingBitrate() not implemented in DirectTransport"));
-
-    /// <summary>Not supported by direct transports.</summary>
-    /// <exception cref="UnsupportedException">Always.</exception>
-    public override Task SetMaxOutgoingBitrateAsync(long bitrate, CancellationToken cancellationToken = default)
-        => Task.FromException(new UnsupportedException("setMaxOutgoingBitrate() not implemented in DirectTransport"));
-
-    /// <summary>Not supported by direct transports.</summary>
-    /// <exception cref="UnsupportedException">Always.</exception>
-    public override Task SetMinOutgoingBitrateAsync(long bitrate, CancellationToken cancellationToken = default)
-        => Task.FromException(new UnsupportedException("setMinOutgoingBitrate() not implemented in DirectTransport"));
+        => Command(() => cancellationToken.IsCancellationRequested ? Task.FromCanceled(cancellationToken) : Task.CompletedTask);
 
     /// <summary>
     /// Sends an RTCP packet (or compound packet) into the router, as if it came from a remote endpoint: a
@@ -66,15 +49,18 @@ public sealed class DirectTransport : Transport
         DirectTransportProtocol.SendRtcp(Channel, Id, rtcpPacket);
     }
 
-    private protected override async Task<TransportDump> DumpCoreAsync(CancellationToken cancellationToken)
-        => await DirectTransportProtocol.DumpAsync(Channel, Id, cancellationToken).ConfigureAwait(false);
+    private protected override Task<TransportDump> DumpCoreAsync(CancellationToken cancellationToken)
+        => DirectTransportProtocol.DumpAsync(Channel, Id, cancellationToken);
 
-    private protected override async Task<TransportStats> GetStatsCoreAsync(CancellationToken cancellationToken)
-        => await DirectTransportProtocol.GetStatsAsync(Channel, Id, cancellationToken).ConfigureAwait(false);
+    private protected override Task<TransportStats> GetStatsCoreAsync(CancellationToken cancellationToken)
+        => DirectTransportProtocol.GetStatsAsync(Channel, Id, cancellationToken);
 
-    private protected override void OnClosing(CloseReason reason) => _rtcp.Complete();
-
-    internal override int SubscriberCount => base.SubscriberCount + _rtcp.SubscriberCount;
-
-    internal override void OnRtcp(byte[] packet) => _rtcp.OnNext(packet);
+    void INotificationTarget<DirectTransportNotification>.OnNotification(DirectTransportNotification notification)
+    {
+        switch (notification)
+        {
+            case DirectTransportNotification.Rtcp r: _rtcp.OnNext(r.Packet); break;
+            case DirectTransportNotification.Common c: OnCommonNotification(c.Notification); break;
+        }
+    }
 }

@@ -9,7 +9,7 @@ public sealed record DirectTransportOptions
     /// <summary>Maximum size of messages data producers accept from the application, in bytes. Default 262144.</summary>
     public int MaxReceiveMessageSize { get; init; } = 262144;
 
-    /// <summary>Custom application data, available as <see cref="Transport.AppData"/>.</summary>
+    /// <summary>Custom application data, available as <see cref="MediasoupEntity.AppData"/>.</summary>
     public IDictionary<string, object?>? AppData { get; init; }
 
     internal void Validate()

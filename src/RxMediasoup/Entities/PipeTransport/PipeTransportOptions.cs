@@ -23,35 +23,3 @@ public sealed record PipeTransportOptions : SctpTransportOptions
         ValidateSctp();
     }
 }
-
-/// <summary>A pipe transport's internal state (<see cref="PipeTransport.DumpAsync"/>).</summary>
-public sealed record PipeTransportDump : TransportDump
-{
-    [SetsRequiredMembers]
-    internal PipeTransportDump(TransportDump common) : base(common)
-    {
-        Tuple = null!;
-    }
-
-    /// <summary>The tuple.</summary>
-    public required TransportTuple Tuple { get; init; }
-
-    /// <summary>Whether RTX is enabled.</summary>
-    public bool Rtx { get; init; }
-
-    /// <summary>The local SRTP parameters, with SRTP.</summary>
-    public SrtpParameters? SrtpParameters { get; init; }
-}
-
-/// <summary>A pipe transport's statistics (<see cref="PipeTransport.GetStatsAsync"/>), type <c>"pipe-transport"</c>.</summary>
-public sealed record PipeTransportStats : TransportStats
-{
-    [SetsRequiredMembers]
-    internal PipeTransportStats(TransportStats common) : base(common)
-    {
-        Tuple = null!;
-    }
-
-    /// <summary>The tuple.</summary>
-    public required TransportTuple Tuple { get; init; }
-}

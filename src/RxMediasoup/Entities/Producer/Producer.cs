@@ -27,6 +27,7 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
     private readonly StreamSubject<ProducerVideoOrientation?> _videoOrientation;
     private readonly StreamSubject<ProducerTraceEvent> _trace;
     private readonly ConcurrentDictionary<string, Consumer> _consumers = new(StringComparer.Ordinal);
+    private List<Action>? _deferredDependents;
 
     private protected Producer(Transport transport, string id, MediaKind kind, RtpParameters rtpParameters, ProducerType type,
         RtpParameters consumableRtpParameters, bool paused, NotificationSink<ProducerNotification> sink,
@@ -173,6 +174,17 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
     /// <summary>The transport closed (or its router/worker did): close without telling the worker.</summary>
     internal void OnTransportClosed(CloseReason reason) => CloseCore(reason);
 
+    /// <summary>
+    /// The transport closed: close without telling the worker, and add the closing of this producer's consumers (on
+    /// other transports) to <paramref name="dependents"/>, which the transport runs once all its producers reported
+    /// (mediasoup's order: every <c>transportclose</c> before the consumers' <c>producerclose</c>).
+    /// </summary>
+    internal void OnTransportClosed(CloseReason reason, List<Action> dependents)
+    {
+        _deferredDependents = dependents;
+        CloseCore(reason);
+    }
+
     /// <summary>Registers a consumer of this producer (for the close cascade); false if the producer is closed.</summary>
     internal bool AddConsumer(Consumer consumer)
     {
@@ -195,9 +207,11 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
         // The worker closes the consumers too (CONSUMER_PRODUCER_CLOSE); closing them here makes the cascade
         // synchronous. Not when their router or worker is closing everything: then their transports close them.
         bool cascade = reason is not (CloseReason.WorkerClosed or CloseReason.WorkerDied) && !_transport.Router.IsClosed;
-        foreach (var consumer in _consumers.Values)
-            if (cascade) consumer.OnProducerClosed();
+        Consumer[] consumers = cascade ? [.. _consumers.Values] : [];
         _consumers.Clear();
+        if (consumers.Length == 0) return;
+        if (_deferredDependents is { } deferred) deferred.Add(() => { foreach (var c in consumers) c.OnProducerClosed(); });
+        else foreach (var consumer in consumers) consumer.OnProducerClosed();
     }
 
     void INotificationTarget<ProducerNotification>.OnNotification(ProducerNotification notification)

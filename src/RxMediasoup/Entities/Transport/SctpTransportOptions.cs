@@ -24,7 +24,7 @@ public abstract record SctpTransportOptions
     /// <summary>Maximum SCTP receive window buffer, in bytes. Default 5242880.</summary>
     public int SctpMaxReceiverWindowBufferSize { get; init; } = 5_242_880;
 
-    /// <summary>Custom application data, available as <see cref="Transport.AppData"/>.</summary>
+    /// <summary>Custom application data, available as <see cref="MediasoupEntity.AppData"/>.</summary>
     public IDictionary<string, object?>? AppData { get; init; }
 
     private protected void ValidateSctp()

@@ -4,10 +4,11 @@ public abstract partial class Transport
 {
     // The transport's children live in two partial files: media (producers, consumers) and data
     // (data producers, data consumers). Each implements its half of the close cascade.
-    partial void CloseChildren(CloseReason reason)
+    private protected override void CloseChildren(CloseReason reason)
     {
-        CloseMediaChildren(reason);
-        CloseDataChildren(reason);
+        var childReason = reason is CloseReason.WorkerClosed or CloseReason.WorkerDied ? reason : CloseReason.TransportClosed;
+        CloseMediaChildren(childReason);
+        CloseDataChildren(childReason);
     }
 
     /// <summary>Closes the transport's producers and consumers (implemented with them).</summary>

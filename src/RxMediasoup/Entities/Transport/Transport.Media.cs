@@ -9,6 +9,7 @@ public abstract partial class Transport
     private EntityCollection<Consumer>? _consumers;
     private string? _cnameForProducers;
     private int _nextMidForConsumers;
+    private List<Action>? _producerDependents;
 
     /// <summary>
     /// The transport's producers as a live collection: <c>Producers.Items</c> is the snapshot, <c>Producers.Connect()</c>
@@ -98,6 +99,7 @@ public abstract partial class Transport
     public async Task<Consumer> ConsumeAsync(ConsumerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ThrowIfClosed(); // before the producer lookup: after a worker death, WorkerClosedException (not "not found")
         if (string.IsNullOrEmpty(options.ProducerId))
             throw new ArgumentException("missing producerId", nameof(options));
 
@@ -219,15 +221,18 @@ public abstract partial class Transport
         foreach (var consumer in Consumers.Items) consumer.OnTransportClosed(reason);
         Consumers.Complete();
         foreach (var consumer in Consumers.Items) consumer.OnTransportClosed(reason);
-        foreach (var producer in Producers.Items) producer.OnTransportClosed(reason);
+        // As in mediasoup: every producer reports TransportClosed, then the transport its Closed, then the consumers on
+        // other transports report ProducerClosed (CloseDependents).
+        var dependents = _producerDependents = [];
+        foreach (var producer in Producers.Items) producer.OnTransportClosed(reason, dependents);
         Producers.Complete();
-        foreach (var producer in Producers.Items) producer.OnTransportClosed(reason);
+        foreach (var producer in Producers.Items) producer.OnTransportClosed(reason, dependents);
     }
 
-    private CloseReason ChildCloseReason()
+    private protected override void CloseDependents(CloseReason reason)
     {
-        if (Channel.IsClosed) return CloseReason.WorkerClosed;
-        return _closeReason is CloseReason.WorkerClosed or CloseReason.WorkerDied ? _closeReason.Value : CloseReason.TransportClosed;
+        if (_producerDependents is { } dependents)
+            foreach (var closeConsumers in dependents) closeConsumers();
     }
 
     private static ConsumerType ToConsumerType(ProducerType type) => type switch

@@ -67,13 +67,13 @@ public record TransportStats
     /// <summary>Available incoming bitrate, as estimated, if known.</summary>
     public long? AvailableIncomingBitrate { get; init; }
 
-    /// <summary>The limit set with <see cref="Transport.SetMaxIncomingBitrateAsync"/>, if any.</summary>
+    /// <summary>The limit set with <see cref="NetworkTransport.SetMaxIncomingBitrateAsync"/>, if any.</summary>
     public long? MaxIncomingBitrate { get; init; }
 
-    /// <summary>The limit set with <see cref="Transport.SetMaxOutgoingBitrateAsync"/>, if any.</summary>
+    /// <summary>The limit set with <see cref="NetworkTransport.SetMaxOutgoingBitrateAsync"/>, if any.</summary>
     public long? MaxOutgoingBitrate { get; init; }
 
-    /// <summary>The limit set with <see cref="Transport.SetMinOutgoingBitrateAsync"/>, if any.</summary>
+    /// <summary>The limit set with <see cref="NetworkTransport.SetMinOutgoingBitrateAsync"/>, if any.</summary>
     public long? MinOutgoingBitrate { get; init; }
 
     /// <summary>Packet loss of received RTP, 0–1, if known.</summary>

@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace RxMediasoup;
 
-/// <summary>A WebRTC transport's internal state (<see cref="WebRtcTransport.DumpAsync"/>).</summary>
+/// <summary>A WebRTC transport's internal state (<see cref="Transport.DumpAsync"/> of a <see cref="WebRtcTransport"/>).</summary>
 public sealed record WebRtcTransportDump : TransportDump
 {
     [SetsRequiredMembers]
@@ -35,7 +35,7 @@ public sealed record WebRtcTransportDump : TransportDump
     public DtlsState DtlsState { get; init; }
 }
 
-/// <summary>A WebRTC transport's statistics (<see cref="WebRtcTransport.GetStatsAsync"/>), type <c>"webrtc-transport"</c>.</summary>
+/// <summary>A WebRTC transport's statistics (<see cref="Transport.GetStatsAsync"/> of a <see cref="WebRtcTransport"/>), type <c>"webrtc-transport"</c>.</summary>
 public sealed record WebRtcTransportStats : TransportStats
 {
     [SetsRequiredMembers]
