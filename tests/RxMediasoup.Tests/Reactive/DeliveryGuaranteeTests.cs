@@ -159,9 +159,10 @@ public sealed class DeliveryGuaranteeTests : IAsyncLifetime
         var direct = await DirectProducerAsync();
         var sequences = new ConcurrentQueue<int>();
         using var trace = direct.Trace.Subscribe(e => sequences.Enqueue(((RtpTraceInfo)e.Info!).RtpPacket.SequenceNumber));
-        var pausing = Task.Run(async () => { for (int i = 0; i < 20; i++) { await direct.PauseAsync(); await direct.ResumeAsync(); } });
+        // Commands run meanwhile (not pause: a paused producer reports no trace event, so pausing would drop some).
+        var querying = Task.Run(async () => { for (int i = 0; i < 20; i++) await direct.GetStatsAsync(); });
         for (int i = 0; i < 200; i++) direct.Send(RtpPacket(i + 1));
-        await pausing;
+        await querying;
         Assert.True(SpinWait.SpinUntil(() => sequences.Count == 200, Timeout), $"{sequences.Count} of 200 trace events");
         Assert.Equal(Enumerable.Range(1, 200), sequences);
     }
@@ -178,7 +179,9 @@ public sealed class DeliveryGuaranteeTests : IAsyncLifetime
             Volatile.Write(ref lastPausedSeen, p);
             log.Enqueue($"paused:{p}");
         });
-        using var trace = producer.Trace.Subscribe(_ => log.Enqueue($"trace(paused={producer.Paused.Value})"));
+        // Paused.Value is not read here: it changes as the worker's answer is read, ahead of notifications still being
+        // delivered (the guarantee is about what subscribers see, in order).
+        using var trace = producer.Trace.Subscribe(_ => log.Enqueue("trace"));
         for (int i = 0; i < 20; i++)
         {
             bool target = i % 2 == 0;
@@ -193,8 +196,7 @@ public sealed class DeliveryGuaranteeTests : IAsyncLifetime
         // A paused producer emits no trace event: the 10 packets sent right after a resume each give one.
         Assert.True(SpinWait.SpinUntil(() => log.Count(l => l.StartsWith("trace", StringComparison.Ordinal)) == 10, Timeout));
         await Task.Delay(50);
-        // Each trace event came after its command's state was delivered (the last paused entry before it is the resume),
-        // and saw that state.
+        // Each trace event came after its command's state was delivered (the last paused entry before it is the resume).
         var entries = log.ToArray();
         int pausedCount = 0;
         string? lastPaused = null;
@@ -206,7 +208,7 @@ public sealed class DeliveryGuaranteeTests : IAsyncLifetime
                 lastPaused = entry;
                 continue;
             }
-            Assert.Equal("trace(paused=False)", entry);
+            Assert.Equal("trace", entry);
             Assert.Equal("paused:False", lastPaused);
             Assert.True(pausedCount >= 3 && pausedCount % 2 == 1, $"a trace event after {pausedCount} paused deliveries");
         }
@@ -262,10 +264,15 @@ public sealed class DeliveryGuaranteeTests : IAsyncLifetime
     public async Task TheWatchdogLogsAWarningNamingTheStreamThatHoldsDelivery()
     {
         var producer = await WebRtcProducerAsync();
-        using var sub = producer.Score.Subscribe(scores => { if (scores.Count > 0) Thread.Sleep(600); });
+        using var sub = producer.Score.Subscribe(scores => { if (scores.Count > 0) Thread.Sleep(1500); });
         FeedScores(producer, [7]);
-        Assert.True(SpinWait.SpinUntil(() => _logs.Entries.Any(e => e.Level == LogLevel.Warning && e.Message.Contains("Producer.Score")), Timeout),
-            "no watchdog warning naming Producer.Score");
+        // Polled with awaits, not SpinWait: the watchdog's timer runs on the thread pool, and on a 2-core machine a
+        // spinning test thread plus the sleeping subscriber are the pool's two threads.
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!_logs.Entries.Any(e => e.Level == LogLevel.Warning && e.Message.Contains("Producer.Score")) && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        Assert.True(_logs.Entries.Any(e => e.Level == LogLevel.Warning && e.Message.Contains("Producer.Score")),
+            $"no watchdog warning naming Producer.Score; logged: {string.Join(" | ", _logs.Entries.Where(e => e.Level >= LogLevel.Information).Select(e => e.Message).Take(10))}");
         // Commands are not wedged meanwhile.
         await producer.GetStatsAsync().WaitAsync(Timeout);
     }

@@ -198,8 +198,10 @@ public class WorkerTests
             Assert.Equal(LibC.SIGKILL, death.Signal);
         else // the worker handles SIGINT/SIGTERM by closing itself: an exit nobody asked for is still a death
             Assert.True(death.Signal == signal || death.ExitCode is not null, death.ToString());
-        // Died fired first (checked in its callback); Closed follows on the same thread right after it.
+        // Died fired first (checked in its callback); Closed follows through the worker's delivery queue (a late
+        // subscriber gets it replayed at once, possibly before the earlier subscriber's delivery ran: wait for that).
         Assert.Equal(CloseReason.WorkerDied, await worker.Closed.FirstAsyncOrTimeout(TimeSpan.FromSeconds(5)));
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref onClosed) == 1, TimeSpan.FromSeconds(5)));
         Assert.Equal(1, onDied);
         Assert.Equal(1, onClosed);
         Assert.True(worker.IsClosed);
