@@ -12,13 +12,13 @@ public sealed class EntityLifetimeTests : ReactiveTest
     {
         public string Name { get; } = name;
         public int DisposeCount { get; private set; }
-        public LifecycleSignal<CloseReason> Closed { get; } = new($"{name}.Closed");
+        public StreamSubject<CloseReason> Closed { get; } = StreamSubject<CloseReason>.Signal($"{name}.Closed");
         public Func<ValueTask>? OnDispose { get; init; }
 
         public ValueTask DisposeAsync()
         {
             DisposeCount++;
-            Closed.EmitAndComplete(CloseReason.Explicit);
+            Closed.OnNext(CloseReason.Explicit);
             return OnDispose?.Invoke() ?? ValueTask.CompletedTask;
         }
     }
@@ -71,7 +71,7 @@ public sealed class EntityLifetimeTests : ReactiveTest
     {
         var scheduler = new TestScheduler();
         var factory = new Factory(scheduler, 50);
-        scheduler.ScheduleAbsolute(400, () => factory.Created[0].Closed.EmitAndComplete(CloseReason.WorkerDied));
+        scheduler.ScheduleAbsolute(400, () => factory.Created[0].Closed.OnNext(CloseReason.WorkerDied));
 
         var res = scheduler.Start(() => EntityLifetime.Using(factory.Create, e => e.Closed), 100, 200, 600);
 

@@ -8,25 +8,25 @@ using RxMediasoup.Reactive;
 namespace RxMediasoup.Tests.Reactive;
 
 /// <summary>
-/// The library's delivery primitives: LifecycleSignal (Closed/Died), EntityCollection (live collections) and
+/// The library's delivery primitives: StreamSubject.Signal (Closed/Died), EntityCollection (live collections) and
 /// StreamSubject.Events (the shared polls' multicast) — replay, ordering, completion and isolation of subscribers that throw.
 /// </summary>
 public sealed class ExistingReactiveTests : ReactiveTest
 {
     private sealed record Item(string Id);
 
-    // ---- LifecycleSignal ----------------------------------------------------------------------------------------
+    // ---- StreamSubject.Signal ----------------------------------------------------------------------------------------
 
     [Fact]
-    public void LifecycleSignalEmitsOnceCompletesAndReplaysToLateSubscribers()
+    public void SignalEmitsOnceCompletesAndReplaysToLateSubscribers()
     {
         var scheduler = new TestScheduler();
-        var signal = new LifecycleSignal<CloseReason>("Test.Closed");
+        var signal = StreamSubject<CloseReason>.Signal("Test.Closed");
         var early = scheduler.CreateObserver<CloseReason>();
         var late = scheduler.CreateObserver<CloseReason>();
         scheduler.ScheduleAbsolute(100, () => signal.Subscribe(early));
-        scheduler.ScheduleAbsolute(200, () => Assert.True(signal.EmitAndComplete(CloseReason.WorkerDied)));
-        scheduler.ScheduleAbsolute(250, () => Assert.False(signal.EmitAndComplete(CloseReason.Explicit)));
+        scheduler.ScheduleAbsolute(200, () => Assert.True(signal.OnNext(CloseReason.WorkerDied)));
+        scheduler.ScheduleAbsolute(250, () => Assert.False(signal.OnNext(CloseReason.Explicit)));
         scheduler.ScheduleAbsolute(300, () => signal.Subscribe(late));
         scheduler.Start();
 
@@ -38,9 +38,9 @@ public sealed class ExistingReactiveTests : ReactiveTest
     }
 
     [Fact]
-    public void LifecycleSignalCompleteWithoutValueAndUnsubscribe()
+    public void SignalCompleteWithoutValueAndUnsubscribe()
     {
-        var signal = new LifecycleSignal<int>("Test.Died");
+        var signal = StreamSubject<int>.Signal("Test.Died");
         var kept = new List<Notification<int>>();
         var left = new List<Notification<int>>();
         signal.Materialize().Subscribe(kept.Add);
@@ -58,10 +58,10 @@ public sealed class ExistingReactiveTests : ReactiveTest
     }
 
     [Fact]
-    public void LifecycleSignalIsolatesASubscriberThatThrows()
+    public void SignalIsolatesASubscriberThatThrows()
     {
         var logs = new CapturingLoggerFactory();
-        var signal = new LifecycleSignal<CloseReason>("Test.Closed", logs.CreateLogger("test"));
+        var signal = StreamSubject<CloseReason>.Signal("Test.Closed", logger: logs.CreateLogger("test"));
         var before = new List<CloseReason>();
         var after = new List<CloseReason>();
         bool afterCompleted = false;
@@ -69,7 +69,7 @@ public sealed class ExistingReactiveTests : ReactiveTest
         signal.Subscribe(_ => throw new InvalidOperationException("subscriber bug"));
         signal.Subscribe(after.Add, () => afterCompleted = true);
 
-        Assert.True(signal.EmitAndComplete(CloseReason.Explicit));
+        Assert.True(signal.OnNext(CloseReason.Explicit));
 
         Assert.Equal([CloseReason.Explicit], before);
         Assert.Equal([CloseReason.Explicit], after);

@@ -372,11 +372,11 @@ public sealed class PollingTests : ReactiveTest
         Assert.Equal(0, Polling.SharedLoopCount(owner));
     }
 
-    /// <summary>A replaying close signal like an entity's Closed (the library's own LifecycleSignal).</summary>
+    /// <summary>A replaying close signal like an entity's Closed (the library's own StreamSubject.Signal).</summary>
     private sealed class LifecycleSignalSource
     {
-        private readonly RxMediasoup.Reactive.LifecycleSignal<CloseReason> _signal = new("Test.Closed");
+        private readonly RxMediasoup.Reactive.StreamSubject<CloseReason> _signal = RxMediasoup.Reactive.StreamSubject<CloseReason>.Signal("Test.Closed");
         public IObservable<CloseReason> Signal => _signal;
-        public void Close() => _signal.EmitAndComplete(CloseReason.Explicit);
+        public void Close() => _signal.OnNext(CloseReason.Explicit);
     }
 }

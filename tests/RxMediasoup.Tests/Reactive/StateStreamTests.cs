@@ -13,7 +13,7 @@ public sealed class StateStreamTests : ReactiveTest
     public void StateModeReplaysTheCurrentValueThenDistinctChangesAndCompletes()
     {
         var scheduler = new TestScheduler();
-        var state = new StateStream<string>("Test.IceState", "new");
+        var state = StreamSubject<string>.State("Test.IceState", "new");
         var early = scheduler.CreateObserver<string>();
         var late = scheduler.CreateObserver<string>();
         var afterEnd = scheduler.CreateObserver<string>();
@@ -40,7 +40,7 @@ public sealed class StateStreamTests : ReactiveTest
     public void EventModeDeliversEveryValueWithoutReplay()
     {
         var scheduler = new TestScheduler();
-        var events = StateStream<int>.Events("Test.Trace");
+        var events = StreamSubject<int>.Events("Test.Trace");
         var early = scheduler.CreateObserver<int>();
         var late = scheduler.CreateObserver<int>();
         var afterEnd = scheduler.CreateObserver<int>();
@@ -61,7 +61,7 @@ public sealed class StateStreamTests : ReactiveTest
     [Fact]
     public void UnsubscribedObserversGetNothingMore()
     {
-        var state = new StateStream<int>("Test.Score", 0);
+        var state = StreamSubject<int>.State("Test.Score", 0);
         var seen = new List<int>();
         var subscription = state.Subscribe(seen.Add);
         state.OnNext(1);
@@ -76,7 +76,7 @@ public sealed class StateStreamTests : ReactiveTest
     public void ASubscriberThatThrowsIsIsolated()
     {
         var logs = new CapturingLoggerFactory();
-        var state = new StateStream<int>("Test.Score", 0, logs.CreateLogger("test"));
+        var state = StreamSubject<int>.State("Test.Score", 0, logger: logs.CreateLogger("test"));
         var good = new List<int>();
         bool goodCompleted = false;
         state.Subscribe(v => { if (v == 1) throw new InvalidOperationException("bug"); });
@@ -97,7 +97,7 @@ public sealed class StateStreamTests : ReactiveTest
     [Fact]
     public void UsesTheGivenComparer()
     {
-        var state = new StateStream<string>("Test.State", "a", comparer: StringComparer.OrdinalIgnoreCase);
+        var state = StreamSubject<string>.State("Test.State", "a", comparer: StringComparer.OrdinalIgnoreCase);
         var seen = new List<string>();
         using var subscription = state.Subscribe(seen.Add);
         Assert.False(state.OnNext("A"));

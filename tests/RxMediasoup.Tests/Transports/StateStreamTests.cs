@@ -10,7 +10,7 @@ public sealed class StateStreamTests : ReactiveTest
     public void StateModeReplaysTheCurrentValueThenDistinctChangesThenCompletes()
     {
         var scheduler = new TestScheduler();
-        var stream = new StateStream<string>("test", "new");
+        var stream = StreamSubject<string>.State("test", "new");
         var early = scheduler.CreateObserver<string>();
         using var s1 = stream.Subscribe(early);
         stream.OnNext("new"); // not a change
@@ -35,7 +35,7 @@ public sealed class StateStreamTests : ReactiveTest
     public void EventModeHasNoReplayAndNoDistinctness()
     {
         var scheduler = new TestScheduler();
-        var stream = StateStream<int>.Events("test");
+        var stream = StreamSubject<int>.Events("test");
         stream.OnNext(1);
         var observer = scheduler.CreateObserver<int>();
         using var _ = stream.Subscribe(observer);
@@ -52,7 +52,7 @@ public sealed class StateStreamTests : ReactiveTest
     public void AThrowingSubscriberIsRemovedAndTheOthersStillReceive()
     {
         var scheduler = new TestScheduler();
-        var stream = new StateStream<int>("test", 0);
+        var stream = StreamSubject<int>.State("test", 0);
         var before = scheduler.CreateObserver<int>();
         var after = scheduler.CreateObserver<int>();
         using var s1 = stream.Subscribe(before);
@@ -69,7 +69,7 @@ public sealed class StateStreamTests : ReactiveTest
     public void DisposingASubscriptionStopsDeliveryAndReleasesTheSubscriber()
     {
         var scheduler = new TestScheduler();
-        var stream = new StateStream<int>("test", 0);
+        var stream = StreamSubject<int>.State("test", 0);
         var observer = scheduler.CreateObserver<int>();
         var subscription = stream.Subscribe(observer);
         Assert.Equal(1, stream.SubscriberCount);
@@ -81,10 +81,10 @@ public sealed class StateStreamTests : ReactiveTest
     }
 
     [Fact]
-    public void ASubscriberThatClosesTheStreamFromOnNextStopsTheStaleValue()
+    public void ASubscriberThatClosesTheStreamFromOnNextIsFollowedInOrder()
     {
         var scheduler = new TestScheduler();
-        var stream = new StateStream<string>("test", "new");
+        var stream = StreamSubject<string>.State("test", "new");
         using var closer = stream.Subscribe(System.Reactive.Observer.Create<string>(v =>
         {
             if (v == "connected")
@@ -96,8 +96,9 @@ public sealed class StateStreamTests : ReactiveTest
         var observer = scheduler.CreateObserver<string>();
         using var _ = stream.Subscribe(observer);
         stream.OnNext("connected");
-        // The second subscriber never sees "connected" after "closed", nor anything after completion.
-        observer.Messages.AssertEqual(OnNext(0, "new"), OnNext(0, "closed"), OnCompleted<string>(0));
+        // The re-entrant change and completion are queued behind "connected": every subscriber sees the changes in the
+        // order they were made ("connected" before "closed", never "connected" after it) and nothing after completion.
+        observer.Messages.AssertEqual(OnNext(0, "new"), OnNext(0, "connected"), OnNext(0, "closed"), OnCompleted<string>(0));
     }
 
     [Fact]
@@ -105,7 +106,7 @@ public sealed class StateStreamTests : ReactiveTest
     {
         for (int round = 0; round < 50; round++)
         {
-            var stream = new StateStream<int>("test", 0);
+            var stream = StreamSubject<int>.State("test", 0);
             bool completed = false, violated = false;
             using var _ = stream.Subscribe(System.Reactive.Observer.Create<int>(_ => { if (completed) violated = true; }, () => completed = true));
             var publisher = Task.Run(() => { for (int i = 1; i < 2000; i++) stream.OnNext(i); });
