@@ -45,7 +45,7 @@ internal static class EntityCreation
     }
 
     /// <summary>Creates a child of <paramref name="parent"/> (see the class summary).</summary>
-    public static async Task<TEntity> CreateAsync<TResult, TEntity>(IEntityParent parent, Steps<TResult, TEntity> steps,
+    public static async Task<TEntity> CreateAsync<TResult, TEntity>(MediasoupEntity parent, Steps<TResult, TEntity> steps,
         CancellationToken cancellationToken) where TEntity : MediasoupEntity
     {
         parent.ThrowIfClosed();

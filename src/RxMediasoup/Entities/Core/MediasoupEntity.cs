@@ -23,7 +23,7 @@ namespace RxMediasoup;
 /// command's task) delays later deliveries of that worker, never the reading of responses. A subscriber holding
 /// delivery longer than <see cref="WorkerSettings.DeliveryWarningThreshold"/> is logged.</para>
 /// </remarks>
-public abstract class MediasoupEntity : IAsyncDisposable, IEntityParent
+public abstract class MediasoupEntity : IAsyncDisposable
 {
     private readonly List<IStreamCompletion> _streams = [];
     private readonly StreamSubject<CloseReason> _closed;
@@ -209,19 +209,6 @@ public abstract class MediasoupEntity : IAsyncDisposable, IEntityParent
     /// <inheritdoc />
     public override string ToString() => $"{EntityKind}[id:{EntityId}]";
 
-    WorkerChannel IEntityParent.Channel => Channel;
-    string IEntityParent.EntityKind => EntityKind;
-    string IEntityParent.EntityId => EntityId;
-    void IEntityParent.ThrowIfClosed() => ThrowIfClosed();
-}
-
-/// <summary>What creating a child needs of its parent (<see cref="EntityCreation"/>).</summary>
-internal interface IEntityParent
-{
-    WorkerChannel Channel { get; }
-    string EntityKind { get; }
-    string EntityId { get; }
-    void ThrowIfClosed();
 }
 
 /// <summary>Something an entity completes when it closes.</summary>

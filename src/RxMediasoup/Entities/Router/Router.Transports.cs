@@ -138,7 +138,7 @@ public sealed partial class Router
     {
         string transportId = Guid.NewGuid().ToString();
         var sink = new NotificationSink<TNotification>(parse, Channel.Deliveries, typeof(TTransport).Name);
-        return EntityCreation.CreateAsync(new TransportParent(this), new EntityCreation.Steps<TData, TTransport>
+        return EntityCreation.CreateAsync(this, new EntityCreation.Steps<TData, TTransport>
         {
             Kind = typeof(TTransport).Name,
             Id = transportId,
@@ -152,14 +152,5 @@ public sealed partial class Router
                 ? (_worker.HasDied ? CloseReason.WorkerDied : CloseReason.WorkerClosed)
                 : CloseReason.RouterClosed,
         }, cancellationToken);
-    }
-
-    // TEMPORARY (until Router derives from MediasoupEntity, which is an IEntityParent): the router as a creation parent.
-    private sealed class TransportParent(Router router) : IEntityParent
-    {
-        public RxMediasoup.Channel.WorkerChannel Channel => router.Channel;
-        public string EntityKind => nameof(Router);
-        public string EntityId => router.Id;
-        public void ThrowIfClosed() => router.ThrowIfClosed();
     }
 }

@@ -5,7 +5,7 @@ using RxMediasoup.Reactive;
 namespace RxMediasoup;
 
 // The router's RTP observers (mediasoup's createActiveSpeakerObserver / createAudioLevelObserver).
-public sealed partial class Router : IEntityParent
+public sealed partial class Router
 {
     /// <summary>
     /// The router's RTP observers as a live collection: <c>RtpObservers.Items</c> is the snapshot,
@@ -77,10 +77,4 @@ public sealed partial class Router : IEntityParent
         // An observer added concurrently, before Complete, is closed too (no add succeeds after it).
         foreach (var observer in RtpObservers.Items) observer.OnRouterClosed(reason);
     }
-
-    // TEMPORARY (until Router derives from MediasoupEntity, which implements it): what EntityCreation needs of a parent.
-    WorkerChannel IEntityParent.Channel => Channel;
-    string IEntityParent.EntityKind => nameof(Router);
-    string IEntityParent.EntityId => Id;
-    void IEntityParent.ThrowIfClosed() => ThrowIfClosed();
 }
