@@ -131,8 +131,18 @@ internal sealed class WorkerChannel
     /// <summary>Like <see cref="RegisterHandler"/>; false when <paramref name="handlerId"/> is taken (an entity with that id exists).</summary>
     public bool TryRegisterHandler(string handlerId, INotificationSink sink) => _handlers.TryAdd(handlerId, sink);
 
+    /// <summary>Ids whose handler was unregistered lately (bounded): the worker's late notifications for them are dropped silently.</summary>
+    private readonly RecentIds _closedHandlers = new(4096);
+
     /// <summary>Stops routing notifications for <paramref name="handlerId"/>.</summary>
-    public void UnregisterHandler(string handlerId) => _handlers.TryRemove(handlerId, out _);
+    /// <remarks>
+    /// The worker may still be sending notifications for the entity (it learns of the close later, or a parent's close
+    /// covers it): those are dropped silently; a notification for an id never registered is logged at Debug.
+    /// </remarks>
+    public void UnregisterHandler(string handlerId)
+    {
+        if (_handlers.TryRemove(handlerId, out _)) _closedHandlers.Add(handlerId);
+    }
 
     // ---------------------------------------------------------------------------------------------
     // Requests
@@ -477,7 +487,8 @@ internal sealed class WorkerChannel
         }
         if (sink is null)
         {
-            _logger.LogDebug("worker[pid:{Pid}] notification {Event} for unknown handler {HandlerId}", _pid, notification.Event, notification.HandlerId);
+            if (notification.HandlerId is { } unknown && !_closedHandlers.Contains(unknown))
+                _logger.LogDebug("worker[pid:{Pid}] notification {Event} for unknown handler {HandlerId}", _pid, notification.Event, unknown);
             return;
         }
         try

@@ -182,6 +182,33 @@ public class ChannelFramingTests
         Assert.Equal(0, worker.Channel.PendingCount);
     }
 
+    [Fact]
+    public async Task LateNotificationsForAClosedEntityAreDroppedSilentlyAndUnknownOnesLoggedAtDebug()
+    {
+        var logs = new CapturingLoggerFactory();
+        using var worker = new ScriptedWorker(logs);
+        var done = new TaskCompletionSource();
+        worker.Channel.RegisterHandler("closed", new Sink(_ => { }));
+        worker.Channel.RegisterHandler("marker", new Sink(_ => done.TrySetResult()));
+        worker.Channel.UnregisterHandler("closed");
+        worker.Channel.Start();
+
+        await worker.SendAsync([
+            .. ScriptedWorker.Notification("closed", Event.PRODUCER_SCORE),
+            .. ScriptedWorker.Notification("never-registered", Event.PRODUCER_TRACE),
+            .. ScriptedWorker.Notification("marker", Event.CONSUMER_SCORE),
+        ]);
+        await done.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        var unknown = logs.Entries.Where(e => e.Message.Contains("unknown handler", StringComparison.Ordinal)).ToArray();
+        // Only the id that was never registered is logged, and only at Debug.
+        Assert.Single(unknown);
+        Assert.Contains("never-registered", unknown[0].Message);
+        Assert.Equal(LogLevel.Debug, unknown[0].Level);
+        Assert.DoesNotContain(logs.Entries, e => e.Message.Contains("closed", StringComparison.Ordinal) && e.Level > LogLevel.Trace
+            && e.Message.Contains("handler", StringComparison.Ordinal));
+        worker.Channel.UnregisterHandler("marker");
+    }
+
     private sealed class Sink(Action<Event> onEvent) : INotificationSink
     {
         public void OnNotification(Event @event, in FBS.Notification.Notification notification) => onEvent(@event);
