@@ -138,10 +138,7 @@ public sealed partial class Router : MediasoupEntity
 
     private void CloseTransports(CloseReason reason)
     {
-        foreach (var transport in Transports.Items) transport.OnRouterClosed(reason);
-        Transports.Complete();
-        // A transport added concurrently, before Complete, is closed too (no add succeeds after it).
-        foreach (var transport in Transports.Items) transport.OnRouterClosed(reason);
+        Transports.CloseAll(transport => transport.CloseCore(reason));
     }
 
     // ---------------------------------------------------------------------------------------------

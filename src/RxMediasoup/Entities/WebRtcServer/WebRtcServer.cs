@@ -66,9 +66,7 @@ public sealed class WebRtcServer : MediasoupEntity
     {
         // When the worker closes, the transports close with their routers (first); else with ListenServerClosed.
         bool closeTransports = reason is not (CloseReason.WorkerClosed or CloseReason.WorkerDied);
-        if (closeTransports) foreach (var transport in WebRtcTransports.Items) transport.OnListenServerClosed();
-        WebRtcTransports.Complete();
-        // A transport handled concurrently, before Complete, closes too (no add succeeds after it).
-        if (closeTransports) foreach (var transport in WebRtcTransports.Items) transport.OnListenServerClosed();
+        if (closeTransports) WebRtcTransports.CloseAll(static transport => transport.OnListenServerClosed());
+        else WebRtcTransports.Complete();
     }
 }
