@@ -111,17 +111,7 @@ public abstract partial class Transport : MediasoupEntity
     /// <exception cref="NotFoundException">The transport is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task EnableTraceEventAsync(IEnumerable<TransportTraceEventType>? types = null, CancellationToken cancellationToken = default)
-        => Command(() =>
-        {
-            var list = (types ?? []).Distinct().ToArray();
-            foreach (var type in list)
-                if (!Enum.IsDefined(type))
-                    throw new ArgumentOutOfRangeException(nameof(types), type, $"invalid trace event type: {type}");
-            return BaseTransportProtocol.EnableTraceEventAsync(Channel, Id, list, cancellationToken);
-        });
-
-    /// <inheritdoc />
-    public override string ToString() => $"{EntityKind}[id:{Id}]";
+        => Command(() => BaseTransportProtocol.EnableTraceEventAsync(Channel, Id, TraceEventTypes(types), cancellationToken));
 
     private protected override Task SendCloseAsync() => BaseTransportProtocol.CloseAsync(Channel, Router.Id, Id, CancellationToken.None);
 
@@ -130,9 +120,6 @@ public abstract partial class Transport : MediasoupEntity
         Router.Transports.Remove(this);
         if (SctpStateStream.Value is not null) SctpStateStream.OnNext(RxMediasoup.SctpState.Closed);
     }
-
-    /// <summary>The router closed (or its worker closed/died): close without telling the worker.</summary>
-    internal void OnRouterClosed(CloseReason reason) => CloseCore(reason);
 
     /// <summary>The WebRTC server this transport listens through closed: close without telling the worker.</summary>
     internal void OnListenServerClosed() => CloseCore(CloseReason.ListenServerClosed);

@@ -44,9 +44,6 @@ public sealed class WebRtcServer : MediasoupEntity
     public Task<WebRtcServerDump> DumpAsync(CancellationToken cancellationToken = default)
         => Command(() => WebRtcServerProtocol.DumpAsync(Channel, Id, cancellationToken));
 
-    /// <inheritdoc />
-    public override string ToString() => $"WebRtcServer[id:{Id}]";
-
     /// <summary>A transport was created on this server: track it until it closes; false if the server closed meanwhile.</summary>
     internal bool HandleTransport(WebRtcTransport transport)
     {
