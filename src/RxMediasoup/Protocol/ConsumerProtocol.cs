@@ -45,10 +45,8 @@ internal static class ConsumerProtocol
 
     /// <summary>TRANSPORT_CLOSE_CONSUMER on <paramref name="transportId"/>.</summary>
     public static Task CloseAsync(WorkerChannel channel, string transportId, string consumerId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.TRANSPORT_CLOSE_CONSUMER, transportId, FBS.Request.Body.Transport_CloseConsumerRequest,
-            consumerId,
-            static (b, id) => FBS.Transport.CloseConsumerRequest.CreateCloseConsumerRequest(b, b.CreateString(id)).Value,
-            Accepted, cancellationToken);
+        => IdRequestAsync(channel, Method.TRANSPORT_CLOSE_CONSUMER, transportId, FBS.Request.Body.Transport_CloseConsumerRequest, consumerId,
+            static (b, id) => FBS.Transport.CloseConsumerRequest.CreateCloseConsumerRequest(b, id).Value, cancellationToken);
 
     public static Task<ConsumerDump> DumpAsync(WorkerChannel channel, string consumerId, CancellationToken cancellationToken)
         => channel.RequestAsync(Method.CONSUMER_DUMP, consumerId, ParseDumpResponse, cancellationToken);

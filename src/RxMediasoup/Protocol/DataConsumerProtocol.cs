@@ -40,10 +40,8 @@ internal static class DataConsumerProtocol
 
     /// <summary>TRANSPORT_CLOSE_DATACONSUMER on <paramref name="transportId"/>.</summary>
     public static Task CloseAsync(WorkerChannel channel, string transportId, string dataConsumerId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.TRANSPORT_CLOSE_DATACONSUMER, transportId, FBS.Request.Body.Transport_CloseDataConsumerRequest,
-            dataConsumerId,
-            static (b, id) => FBS.Transport.CloseDataConsumerRequest.CreateCloseDataConsumerRequest(b, b.CreateString(id)).Value,
-            Accepted, cancellationToken);
+        => IdRequestAsync(channel, Method.TRANSPORT_CLOSE_DATACONSUMER, transportId, FBS.Request.Body.Transport_CloseDataConsumerRequest, dataConsumerId,
+            static (b, id) => FBS.Transport.CloseDataConsumerRequest.CreateCloseDataConsumerRequest(b, id).Value, cancellationToken);
 
     public static Task<DataConsumerDump> DumpAsync(WorkerChannel channel, string dataConsumerId, CancellationToken cancellationToken)
         => channel.RequestAsync(Method.DATACONSUMER_DUMP, dataConsumerId, ParseDumpResponse, cancellationToken);

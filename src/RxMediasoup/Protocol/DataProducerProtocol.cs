@@ -60,10 +60,8 @@ internal static class DataProducerProtocol
 
     /// <summary>TRANSPORT_CLOSE_DATAPRODUCER on <paramref name="transportId"/>.</summary>
     public static Task CloseAsync(WorkerChannel channel, string transportId, string dataProducerId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.TRANSPORT_CLOSE_DATAPRODUCER, transportId, FBS.Request.Body.Transport_CloseDataProducerRequest,
-            dataProducerId,
-            static (b, id) => FBS.Transport.CloseDataProducerRequest.CreateCloseDataProducerRequest(b, b.CreateString(id)).Value,
-            Accepted, cancellationToken);
+        => IdRequestAsync(channel, Method.TRANSPORT_CLOSE_DATAPRODUCER, transportId, FBS.Request.Body.Transport_CloseDataProducerRequest, dataProducerId,
+            static (b, id) => FBS.Transport.CloseDataProducerRequest.CreateCloseDataProducerRequest(b, id).Value, cancellationToken);
 
     public static Task<DataProducerDump> DumpAsync(WorkerChannel channel, string dataProducerId, CancellationToken cancellationToken)
         => channel.RequestAsync(Method.DATAPRODUCER_DUMP, dataProducerId, ParseDumpResponse, cancellationToken);

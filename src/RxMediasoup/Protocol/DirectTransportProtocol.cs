@@ -27,14 +27,11 @@ internal static class DirectTransportProtocol
             request, static (b, r) => FBS.Router.CreateDirectTransportRequest.Pack(b, r).Value, Accepted, cancellationToken);
     }
 
-    public static Task<TransportDump> DumpAsync(WorkerChannel channel, string transportId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.TRANSPORT_DUMP, transportId, static (in FBS.Response.Response r) =>
-            BaseTransportProtocol.ParseBaseDump(Required(r.BodyAsDirectTransport_DumpResponse().Base, "base")), cancellationToken);
-
-    public static Task<TransportStats> GetStatsAsync(WorkerChannel channel, string transportId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.TRANSPORT_GET_STATS, transportId, static (in FBS.Response.Response r) =>
-            BaseTransportProtocol.ParseBaseStats(Required(r.BodyAsDirectTransport_GetStatsResponse().Base, "base"), "direct-transport"),
-            cancellationToken);
+    /// <summary>The dump and stats requests: a direct transport's bodies hold the base records only.</summary>
+    public static readonly TransportResponses Responses = new(
+        static (in FBS.Response.Response r) => BaseTransportProtocol.ParseBaseDump(Required(r.BodyAsDirectTransport_DumpResponse().Base, "base")),
+        static (in FBS.Response.Response r) =>
+            BaseTransportProtocol.ParseBaseStats(Required(r.BodyAsDirectTransport_GetStatsResponse().Base, "base"), "direct-transport"));
 
     /// <summary>Sends an RTCP packet into the router (a notification: no response).</summary>
     public static void SendRtcp(WorkerChannel channel, string transportId, ReadOnlyMemory<byte> packet)

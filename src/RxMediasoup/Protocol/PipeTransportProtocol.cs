@@ -16,10 +16,7 @@ internal static class PipeTransportProtocol
             TransportId = transportId,
             Options = new Fbs.PipeTransportOptionsT
             {
-                Base = BaseTransportProtocol.Options(options.EnableSctp,
-                    new BaseTransportProtocol.SctpOptions(options.MaxSendMessageSize, options.MaxReceiveMessageSize,
-                        options.SctpSendBufferSize, options.SctpPerStreamSendQueueLimit, options.SctpMaxReceiverWindowBufferSize),
-                    isDataChannel: false),
+                Base = BaseTransportProtocol.Options(options, isDataChannel: false),
                 ListenInfo = BaseTransportProtocol.ToFbs(options.ListenInfo),
                 EnableRtx = options.EnableRtx,
                 EnableSrtp = options.EnableSrtp,
@@ -28,12 +25,6 @@ internal static class PipeTransportProtocol
         return channel.RequestAsync(Method.ROUTER_CREATE_PIPETRANSPORT, routerId, FBS.Request.Body.Router_CreatePipeTransportRequest,
             request, static (b, r) => FBS.Router.CreatePipeTransportRequest.Pack(b, r).Value, ParseDump, cancellationToken);
     }
-
-    public static Task<TransportDump> DumpAsync(WorkerChannel channel, string transportId, CancellationToken cancellationToken)
-        => channel.RequestAsync<TransportDump>(Method.TRANSPORT_DUMP, transportId, ParseDump, cancellationToken);
-
-    public static Task<TransportStats> GetStatsAsync(WorkerChannel channel, string transportId, CancellationToken cancellationToken)
-        => channel.RequestAsync<TransportStats>(Method.TRANSPORT_GET_STATS, transportId, ParseStats, cancellationToken);
 
     public static Task<TransportTuple> ConnectAsync(WorkerChannel channel, string transportId, string ip, int port,
         SrtpParameters? srtpParameters, Action<TransportTuple> onConnected, CancellationToken cancellationToken)
@@ -75,4 +66,7 @@ internal static class PipeTransportProtocol
             Tuple = BaseTransportProtocol.ParseTuple(Required(s.Tuple, "tuple")),
         };
     };
+
+    /// <summary>The dump and stats requests (declared after the parsers it uses).</summary>
+    public static readonly TransportResponses Responses = new(ParseDump, ParseStats);
 }

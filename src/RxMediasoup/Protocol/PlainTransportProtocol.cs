@@ -18,10 +18,7 @@ internal static class PlainTransportProtocol
             TransportId = transportId,
             Options = new Fbs.PlainTransportOptionsT
             {
-                Base = BaseTransportProtocol.Options(options.EnableSctp,
-                    new BaseTransportProtocol.SctpOptions(options.MaxSendMessageSize, options.MaxReceiveMessageSize,
-                        options.SctpSendBufferSize, options.SctpPerStreamSendQueueLimit, options.SctpMaxReceiverWindowBufferSize),
-                    isDataChannel: false),
+                Base = BaseTransportProtocol.Options(options, isDataChannel: false),
                 ListenInfo = BaseTransportProtocol.ToFbs(options.ListenInfo),
                 RtcpListenInfo = options.RtcpListenInfo is { } r ? BaseTransportProtocol.ToFbs(r) : null,
                 RtcpMux = rtcpMux,
@@ -33,12 +30,6 @@ internal static class PlainTransportProtocol
         return channel.RequestAsync(Method.ROUTER_CREATE_PLAINTRANSPORT, routerId, FBS.Request.Body.Router_CreatePlainTransportRequest,
             request, static (b, r) => FBS.Router.CreatePlainTransportRequest.Pack(b, r).Value, ParseDump, cancellationToken);
     }
-
-    public static Task<TransportDump> DumpAsync(WorkerChannel channel, string transportId, CancellationToken cancellationToken)
-        => channel.RequestAsync<TransportDump>(Method.TRANSPORT_DUMP, transportId, ParseDump, cancellationToken);
-
-    public static Task<TransportStats> GetStatsAsync(WorkerChannel channel, string transportId, CancellationToken cancellationToken)
-        => channel.RequestAsync<TransportStats>(Method.TRANSPORT_GET_STATS, transportId, ParseStats, cancellationToken);
 
     public static Task<ConnectResult> ConnectAsync(WorkerChannel channel, string transportId, string? ip, int? port, int? rtcpPort,
         SrtpParameters? srtpParameters, Action<ConnectResult> onConnected, CancellationToken cancellationToken)
@@ -90,4 +81,7 @@ internal static class PlainTransportProtocol
             RtcpTuple = BaseTransportProtocol.ParseTuple(s.RtcpTuple),
         };
     };
+
+    /// <summary>The dump and stats requests (declared after the parsers it uses).</summary>
+    public static readonly TransportResponses Responses = new(ParseDump, ParseStats);
 }

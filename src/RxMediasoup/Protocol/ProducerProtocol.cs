@@ -42,10 +42,8 @@ internal static class ProducerProtocol
 
     /// <summary>TRANSPORT_CLOSE_PRODUCER on <paramref name="transportId"/>.</summary>
     public static Task CloseAsync(WorkerChannel channel, string transportId, string producerId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.TRANSPORT_CLOSE_PRODUCER, transportId, FBS.Request.Body.Transport_CloseProducerRequest,
-            producerId,
-            static (b, id) => FBS.Transport.CloseProducerRequest.CreateCloseProducerRequest(b, b.CreateString(id)).Value,
-            Accepted, cancellationToken);
+        => IdRequestAsync(channel, Method.TRANSPORT_CLOSE_PRODUCER, transportId, FBS.Request.Body.Transport_CloseProducerRequest, producerId,
+            static (b, id) => FBS.Transport.CloseProducerRequest.CreateCloseProducerRequest(b, id).Value, cancellationToken);
 
     public static Task<ProducerDump> DumpAsync(WorkerChannel channel, string producerId, CancellationToken cancellationToken)
         => channel.RequestAsync(Method.PRODUCER_DUMP, producerId, ParseDumpResponse, cancellationToken);

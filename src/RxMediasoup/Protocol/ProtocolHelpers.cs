@@ -16,6 +16,15 @@ internal static class ProtocolHelpers
     public static ResponseParser<bool> AcceptedThen(Action? onAccepted)
         => onAccepted is null ? Accepted : (in FBS.Response.Response _) => { onAccepted(); return true; };
 
+    /// <summary>
+    /// Sends a request whose body is one id (of the entity created, closed, added or removed): <paramref name="write"/>
+    /// makes the body table from the id's string offset. Completes when the worker accepts it.
+    /// </summary>
+    public static Task IdRequestAsync(WorkerChannel channel, FBS.Request.Method method, string? handlerId, FBS.Request.Body bodyType,
+        string id, Func<FlatBufferBuilder, StringOffset, int> write, CancellationToken cancellationToken, Action? onAccepted = null)
+        => channel.RequestAsync(method, handlerId, bodyType, (id, write), static (b, s) => s.write(b, b.CreateString(s.id)),
+            AcceptedThen(onAccepted), cancellationToken);
+
     public static string[] Strings(int length, Func<int, string?> item)
     {
         if (length == 0) return [];

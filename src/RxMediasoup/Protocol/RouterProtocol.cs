@@ -8,14 +8,12 @@ namespace RxMediasoup.Protocol;
 internal static class RouterProtocol
 {
     public static Task CreateAsync(WorkerChannel channel, string routerId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.WORKER_CREATE_ROUTER, null, FBS.Request.Body.Worker_CreateRouterRequest, routerId,
-            static (b, id) => FBS.Worker.CreateRouterRequest.CreateCreateRouterRequest(b, b.CreateString(id)).Value,
-            Accepted, cancellationToken);
+        => IdRequestAsync(channel, Method.WORKER_CREATE_ROUTER, null, FBS.Request.Body.Worker_CreateRouterRequest, routerId,
+            static (b, id) => FBS.Worker.CreateRouterRequest.CreateCreateRouterRequest(b, id).Value, cancellationToken);
 
     public static Task CloseAsync(WorkerChannel channel, string routerId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.WORKER_CLOSE_ROUTER, null, FBS.Request.Body.Worker_CloseRouterRequest, routerId,
-            static (b, id) => FBS.Worker.CloseRouterRequest.CreateCloseRouterRequest(b, b.CreateString(id)).Value,
-            Accepted, cancellationToken);
+        => IdRequestAsync(channel, Method.WORKER_CLOSE_ROUTER, null, FBS.Request.Body.Worker_CloseRouterRequest, routerId,
+            static (b, id) => FBS.Worker.CloseRouterRequest.CreateCloseRouterRequest(b, id).Value, cancellationToken);
 
     public static Task<RouterDump> DumpAsync(WorkerChannel channel, string routerId, CancellationToken cancellationToken)
         => channel.RequestAsync(Method.ROUTER_DUMP, routerId, ParseDump, cancellationToken);

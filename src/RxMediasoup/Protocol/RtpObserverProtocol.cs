@@ -41,9 +41,8 @@ internal static class RtpObserverProtocol
 
     /// <summary>ROUTER_CLOSE_RTPOBSERVER on <paramref name="routerId"/>.</summary>
     public static Task CloseAsync(WorkerChannel channel, string routerId, string rtpObserverId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.ROUTER_CLOSE_RTPOBSERVER, routerId, FBS.Request.Body.Router_CloseRtpObserverRequest, rtpObserverId,
-            static (b, id) => FBS.Router.CloseRtpObserverRequest.CreateCloseRtpObserverRequest(b, b.CreateString(id)).Value,
-            Accepted, cancellationToken);
+        => IdRequestAsync(channel, Method.ROUTER_CLOSE_RTPOBSERVER, routerId, FBS.Request.Body.Router_CloseRtpObserverRequest, rtpObserverId,
+            static (b, id) => FBS.Router.CloseRtpObserverRequest.CreateCloseRtpObserverRequest(b, id).Value, cancellationToken);
 
     // Commands on the observer. Each applies its state change through onAccepted (AcceptedThen), run as the answer is
     // read: so concurrent commands end in the state of the last answer, as the worker's.
@@ -59,17 +58,14 @@ internal static class RtpObserverProtocol
     /// <summary>RTPOBSERVER_ADD_PRODUCER; <paramref name="onAccepted"/> applies the change as the worker's answer is read.</summary>
     public static Task AddProducerAsync(WorkerChannel channel, string rtpObserverId, string producerId, Action onAccepted,
         CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.RTPOBSERVER_ADD_PRODUCER, rtpObserverId, FBS.Request.Body.RtpObserver_AddProducerRequest, producerId,
-            static (b, id) => FBS.RtpObserver.AddProducerRequest.CreateAddProducerRequest(b, b.CreateString(id)).Value,
-            AcceptedThen(onAccepted), cancellationToken);
+        => IdRequestAsync(channel, Method.RTPOBSERVER_ADD_PRODUCER, rtpObserverId, FBS.Request.Body.RtpObserver_AddProducerRequest, producerId,
+            static (b, id) => FBS.RtpObserver.AddProducerRequest.CreateAddProducerRequest(b, id).Value, cancellationToken, onAccepted);
 
     /// <summary>RTPOBSERVER_REMOVE_PRODUCER; <paramref name="onAccepted"/> applies the change as the worker's answer is read.</summary>
     public static Task RemoveProducerAsync(WorkerChannel channel, string rtpObserverId, string producerId, Action onAccepted,
         CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.RTPOBSERVER_REMOVE_PRODUCER, rtpObserverId, FBS.Request.Body.RtpObserver_RemoveProducerRequest,
-            producerId,
-            static (b, id) => FBS.RtpObserver.RemoveProducerRequest.CreateRemoveProducerRequest(b, b.CreateString(id)).Value,
-            AcceptedThen(onAccepted), cancellationToken);
+        => IdRequestAsync(channel, Method.RTPOBSERVER_REMOVE_PRODUCER, rtpObserverId, FBS.Request.Body.RtpObserver_RemoveProducerRequest, producerId,
+            static (b, id) => FBS.RtpObserver.RemoveProducerRequest.CreateRemoveProducerRequest(b, id).Value, cancellationToken, onAccepted);
 
     // ---------------------------------------------------------------------------------------------
     // Notifications

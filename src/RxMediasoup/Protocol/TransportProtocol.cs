@@ -13,13 +13,8 @@ namespace RxMediasoup.Protocol;
 internal static class BaseTransportProtocol
 {
     public static Task CloseAsync(WorkerChannel channel, string routerId, string transportId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.ROUTER_CLOSE_TRANSPORT, routerId, FBS.Request.Body.Router_CloseTransportRequest, transportId,
-            static (b, id) => FBS.Router.CloseTransportRequest.CreateCloseTransportRequest(b, b.CreateString(id)).Value,
-            Accepted, cancellationToken);
-
-    public static Task<T> RequestAsync<T>(WorkerChannel channel, Method method, string transportId, ResponseParser<T> parse,
-        CancellationToken cancellationToken)
-        => channel.RequestAsync(method, transportId, parse, cancellationToken);
+        => IdRequestAsync(channel, Method.ROUTER_CLOSE_TRANSPORT, routerId, FBS.Request.Body.Router_CloseTransportRequest, transportId,
+            static (b, id) => FBS.Router.CloseTransportRequest.CreateCloseTransportRequest(b, id).Value, cancellationToken);
 
     public static Task SetMaxIncomingBitrateAsync(WorkerChannel channel, string transportId, uint bitrate, CancellationToken cancellationToken)
         => channel.RequestAsync(Method.TRANSPORT_SET_MAX_INCOMING_BITRATE, transportId, FBS.Request.Body.Transport_SetMaxIncomingBitrateRequest,
@@ -76,23 +71,20 @@ internal static class BaseTransportProtocol
 
     public static List<FBS.Transport.ListenInfoT> ToFbs(IEnumerable<ListenInfo> infos) => infos.Select(ToFbs).ToList();
 
-    public static FBS.Transport.OptionsT Options(bool enableSctp, SctpOptions sctp, bool isDataChannel, uint? initialAvailableOutgoingBitrate = null)
+    /// <summary>The base create options of a WebRTC, plain or pipe transport (SCTP settings from <paramref name="options"/>).</summary>
+    public static FBS.Transport.OptionsT Options(SctpTransportOptions options, bool isDataChannel, uint? initialAvailableOutgoingBitrate = null)
         => new()
         {
             Direct = false,
             InitialAvailableOutgoingBitrate = initialAvailableOutgoingBitrate,
-            EnableSctp = enableSctp,
-            MaxSendMessageSize = (uint)sctp.MaxSendMessageSize,
-            MaxReceiveMessageSize = (uint)sctp.MaxReceiveMessageSize,
-            SctpSendBufferSize = (uint)sctp.SendBufferSize,
-            SctpPerStreamSendQueueLimit = (uint)sctp.PerStreamSendQueueLimit,
-            SctpMaxReceiverWindowBufferSize = (uint)sctp.MaxReceiverWindowBufferSize,
+            EnableSctp = options.EnableSctp,
+            MaxSendMessageSize = (uint)options.MaxSendMessageSize,
+            MaxReceiveMessageSize = (uint)options.MaxReceiveMessageSize,
+            SctpSendBufferSize = (uint)options.SctpSendBufferSize,
+            SctpPerStreamSendQueueLimit = (uint)options.SctpPerStreamSendQueueLimit,
+            SctpMaxReceiverWindowBufferSize = (uint)options.SctpMaxReceiverWindowBufferSize,
             IsDataChannel = isDataChannel,
         };
-
-    /// <summary>The SCTP-related create options shared by WebRTC, plain and pipe transports.</summary>
-    public readonly record struct SctpOptions(int MaxSendMessageSize, int MaxReceiveMessageSize, int SendBufferSize,
-        int PerStreamSendQueueLimit, int MaxReceiverWindowBufferSize);
 
     public static FBS.Transport.Protocol ToFbs(TransportProtocol protocol)
         => protocol == TransportProtocol.Tcp ? FBS.Transport.Protocol.TCP : FBS.Transport.Protocol.UDP;
@@ -243,4 +235,17 @@ internal static class BaseTransportProtocol
             Info = info,
         };
     }
+}
+
+/// <summary>
+/// A transport type's dump and stats requests: the same requests for every type, answered with the type's own bodies,
+/// which <paramref name="parseDump"/> and <paramref name="parseStats"/> read.
+/// </summary>
+internal sealed class TransportResponses(ResponseParser<TransportDump> parseDump, ResponseParser<TransportStats> parseStats)
+{
+    public Task<TransportDump> DumpAsync(WorkerChannel channel, string transportId, CancellationToken cancellationToken)
+        => channel.RequestAsync(Method.TRANSPORT_DUMP, transportId, parseDump, cancellationToken);
+
+    public Task<TransportStats> GetStatsAsync(WorkerChannel channel, string transportId, CancellationToken cancellationToken)
+        => channel.RequestAsync(Method.TRANSPORT_GET_STATS, transportId, parseStats, cancellationToken);
 }

@@ -14,9 +14,8 @@ internal static class WebRtcServerProtocol
             Accepted, cancellationToken);
 
     public static Task CloseAsync(WorkerChannel channel, string serverId, CancellationToken cancellationToken)
-        => channel.RequestAsync(Method.WORKER_WEBRTCSERVER_CLOSE, null, FBS.Request.Body.Worker_CloseWebRtcServerRequest, serverId,
-            static (b, id) => FBS.Worker.CloseWebRtcServerRequest.CreateCloseWebRtcServerRequest(b, b.CreateString(id)).Value,
-            Accepted, cancellationToken);
+        => IdRequestAsync(channel, Method.WORKER_WEBRTCSERVER_CLOSE, null, FBS.Request.Body.Worker_CloseWebRtcServerRequest, serverId,
+            static (b, id) => FBS.Worker.CloseWebRtcServerRequest.CreateCloseWebRtcServerRequest(b, id).Value, cancellationToken);
 
     public static Task<WebRtcServerDump> DumpAsync(WorkerChannel channel, string serverId, CancellationToken cancellationToken)
         => channel.RequestAsync(Method.WEBRTCSERVER_DUMP, serverId, ParseDump, cancellationToken);

@@ -20,10 +20,7 @@ internal static class WebRtcTransportProtocol
             TransportId = transportId,
             Options = new Fbs.WebRtcTransportOptionsT
             {
-                Base = BaseTransportProtocol.Options(options.EnableSctp,
-                    new BaseTransportProtocol.SctpOptions(options.MaxSendMessageSize, options.MaxReceiveMessageSize,
-                        options.SctpSendBufferSize, options.SctpPerStreamSendQueueLimit, options.SctpMaxReceiverWindowBufferSize),
-                    isDataChannel: true, initialAvailableOutgoingBitrate: (uint)options.InitialAvailableOutgoingBitrate),
+                Base = BaseTransportProtocol.Options(options, isDataChannel: true, initialAvailableOutgoingBitrate: (uint)options.InitialAvailableOutgoingBitrate),
                 Listen = server is not null
                     ? Fbs.ListenUnion.FromListenServer(new Fbs.ListenServerT { WebRtcServerId = server })
                     : Fbs.ListenUnion.FromListenIndividual(new Fbs.ListenIndividualT { ListenInfos = BaseTransportProtocol.ToFbs(options.ListenInfos!) }),
@@ -40,12 +37,6 @@ internal static class WebRtcTransportProtocol
             static (b, r) => FBS.Router.CreateWebRtcTransportRequest.Pack(b, r).Value,
             ParseDump, cancellationToken);
     }
-
-    public static Task<TransportDump> DumpAsync(WorkerChannel channel, string transportId, CancellationToken cancellationToken)
-        => channel.RequestAsync<TransportDump>(Method.TRANSPORT_DUMP, transportId, ParseDump, cancellationToken);
-
-    public static Task<TransportStats> GetStatsAsync(WorkerChannel channel, string transportId, CancellationToken cancellationToken)
-        => channel.RequestAsync<TransportStats>(Method.TRANSPORT_GET_STATS, transportId, ParseStats, cancellationToken);
 
     public static Task<DtlsRole> ConnectAsync(WorkerChannel channel, string transportId, DtlsParameters dtlsParameters,
         CancellationToken cancellationToken)
@@ -143,6 +134,9 @@ internal static class WebRtcTransportProtocol
             DtlsState = ParseDtlsState(s.DtlsState),
         };
     };
+
+    /// <summary>The dump and stats requests (declared after the parsers it uses).</summary>
+    public static readonly TransportResponses Responses = new(ParseDump, ParseStats);
 
     private static DtlsParameters ParseDtlsParameters(in Fbs.DtlsParameters p)
     {

@@ -88,6 +88,18 @@ public sealed class EntityCollection<TObject> : IStreamCompletion where TObject 
     /// <summary>Completes every change-set stream after the changes already made (the items, if any, stay until removed).</summary>
     internal bool Complete() => _changes.Complete();
 
+    /// <summary>
+    /// Closes the items with the collection's owner: <paramref name="close"/> for each item, <see cref="Complete"/>, then
+    /// <paramref name="close"/> again for each item still there (one added concurrently, before completion; no add
+    /// succeeds after it).
+    /// </summary>
+    internal void CloseAll(Action<TObject> close)
+    {
+        foreach (var item in Items) close(item);
+        Complete();
+        foreach (var item in Items) close(item);
+    }
+
     int IStreamCompletion.SubscriberCount => SubscriberCount;
 
     bool IStreamCompletion.Complete() => Complete();

@@ -110,7 +110,7 @@ public sealed class ConsumerStreamTests : ReactiveTest, IAsyncLifetime
         scheduler.ScheduleAbsolute(210, () => NotifyBodyless(FBS.Notification.Event.CONSUMER_PRODUCER_PAUSE));
         scheduler.ScheduleAbsolute(300, () => NotifyBodyless(FBS.Notification.Event.CONSUMER_PRODUCER_RESUME));
         scheduler.ScheduleAbsolute(310, () => NotifyBodyless(FBS.Notification.Event.CONSUMER_PRODUCER_PAUSE));
-        scheduler.ScheduleAbsolute(400, () => _consumer.OnTransportClosed(CloseReason.TransportClosed));
+        scheduler.ScheduleAbsolute(400, () => _consumer.CloseCore(CloseReason.TransportClosed));
         scheduler.Start();
 
         observer.Messages.AssertEqual(OnNext(100, false), OnNext(200, true), OnNext(300, false), OnNext(310, true), OnCompleted<bool>(400));
@@ -135,7 +135,7 @@ public sealed class ConsumerStreamTests : ReactiveTest, IAsyncLifetime
         scheduler.ScheduleAbsolute(210, () => NotifyRtp(1));
         scheduler.ScheduleAbsolute(300, () => _consumer.Rtp.Select(p => (int)p.Span[1]).Subscribe(late));
         scheduler.ScheduleAbsolute(310, () => NotifyRtp(2));
-        scheduler.ScheduleAbsolute(400, () => _consumer.OnTransportClosed(CloseReason.TransportClosed));
+        scheduler.ScheduleAbsolute(400, () => _consumer.CloseCore(CloseReason.TransportClosed));
         scheduler.ScheduleAbsolute(410, () => NotifyRtp(3));
         scheduler.Start();
 
@@ -163,7 +163,7 @@ public sealed class ConsumerStreamTests : ReactiveTest, IAsyncLifetime
                 FBS.Producer.VideoOrientationChangeNotification.CreateVideoOrientationChangeNotification(b, true, true, 180).Value);
         });
         // The producer's transport closes (without telling the worker: the consumer closes through the producer).
-        scheduler.ScheduleAbsolute(300, () => _producer.OnTransportClosed(CloseReason.TransportClosed));
+        scheduler.ScheduleAbsolute(300, () => _producer.CloseCore(CloseReason.TransportClosed));
         scheduler.Start();
 
         paused.Messages.AssertEqual(OnNext(100, false), OnCompleted<bool>(300));
@@ -193,7 +193,7 @@ public sealed class ConsumerStreamTests : ReactiveTest, IAsyncLifetime
         // Four packets in one dispatch-loop turn: the queue keeps the newest two.
         scheduler.ScheduleAbsolute(200, () => { for (byte i = 1; i <= 4; i++) NotifyRtp(i); });
         scheduler.ScheduleAbsolute(300, () => NotifyRtp(5));
-        scheduler.ScheduleAbsolute(300, () => _consumer.OnTransportClosed(CloseReason.TransportClosed));
+        scheduler.ScheduleAbsolute(300, () => _consumer.CloseCore(CloseReason.TransportClosed));
         scheduler.Start();
 
         direct.Messages.AssertEqual(OnNext(200, 1), OnNext(200, 2), OnNext(200, 3), OnNext(200, 4), OnNext(300, 5), OnCompleted<int>(300));

@@ -140,7 +140,7 @@ public sealed class DataStreamsTests : IAsyncLifetime
         sink.Attach(dataConsumer);
         sink.OnNotification(Event.DATACONSUMER_DATAPRODUCER_RESUME, Bodiless(Event.DATACONSUMER_DATAPRODUCER_RESUME));
         Assert.Equal(["producerPaused False", "producerPaused True", "message 53 2", "producerPaused False"], log);
-        dataConsumer.OnTransportClosed(CloseReason.TransportClosed);
+        dataConsumer.CloseCore(CloseReason.TransportClosed);
         Assert.Equal(0, dataConsumer.SubscriberCount);
     }
 

@@ -112,7 +112,7 @@ public sealed class RtpObserverNotificationTests : IAsyncLifetime
         sink.Attach(observer);
         Assert.Equal(["volumes:-33", "silence"], events);
         // Never created in the worker: close it locally.
-        observer.OnRouterClosed(CloseReason.RouterClosed);
+        observer.CloseCore(CloseReason.RouterClosed);
         Assert.True(observer.IsClosed);
         await Task.CompletedTask;
     }

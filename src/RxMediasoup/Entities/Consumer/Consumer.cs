@@ -262,19 +262,9 @@ public sealed class Consumer : MediasoupEntity, INotificationTarget<ConsumerNoti
     /// <exception cref="NotFoundException">The consumer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task EnableTraceEventAsync(IEnumerable<ConsumerTraceEventType>? types = null, CancellationToken cancellationToken = default)
-        => Command(() =>
-        {
-            var list = (types ?? []).Distinct().ToArray();
-            foreach (var type in list)
-                if (!Enum.IsDefined(type))
-                    throw new ArgumentOutOfRangeException(nameof(types), type, $"invalid trace event type: {type}");
-            return ConsumerProtocol.EnableTraceEventAsync(Channel, Id, list, cancellationToken);
-        });
+        => Command(() => ConsumerProtocol.EnableTraceEventAsync(Channel, Id, TraceEventTypes(types), cancellationToken));
 
     private protected override Task SendCloseAsync() => ConsumerProtocol.CloseAsync(Channel, _transport.Id, Id, CancellationToken.None);
-
-    /// <summary>The transport closed (or its router/worker did): close without telling the worker.</summary>
-    internal void OnTransportClosed(CloseReason reason) => CloseCore(reason);
 
     /// <summary>The producer closed: close without telling the worker (it closed the consumer itself).</summary>
     internal void OnProducerClosed() => CloseCore(CloseReason.ProducerClosed);

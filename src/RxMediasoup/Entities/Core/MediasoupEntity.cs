@@ -193,6 +193,19 @@ public abstract class MediasoupEntity : IAsyncDisposable
     private protected StreamSubject<T> Events<T>(string name)
         => Track(StreamSubject<T>.Events($"{EntityKind}.{name}", Channel.Deliveries, Logger));
 
+    /// <summary>
+    /// The trace event types given to an <c>EnableTraceEventAsync</c>, each once; <see cref="ArgumentOutOfRangeException"/>
+    /// for an undefined value.
+    /// </summary>
+    private protected static T[] TraceEventTypes<T>(IEnumerable<T>? types) where T : struct, Enum
+    {
+        var list = (types ?? []).Distinct().ToArray();
+        foreach (var type in list)
+            if (!Enum.IsDefined(type))
+                throw new ArgumentOutOfRangeException(nameof(types), type, $"invalid trace event type: {type}");
+        return list;
+    }
+
     /// <summary>Completes <paramref name="stream"/> with the entity (a live collection, a signal…).</summary>
     private protected TStream Track<TStream>(TStream stream) where TStream : IStreamCompletion
     {
@@ -208,7 +221,6 @@ public abstract class MediasoupEntity : IAsyncDisposable
 
     /// <inheritdoc />
     public override string ToString() => $"{EntityKind}[id:{EntityId}]";
-
 }
 
 /// <summary>Something an entity completes when it closes.</summary>

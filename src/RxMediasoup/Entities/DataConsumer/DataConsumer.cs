@@ -265,13 +265,7 @@ public sealed class DataConsumer : MediasoupEntity, INotificationTarget<DataCons
         => Command(() => DataConsumerProtocol.RemoveSubchannelAsync(Channel, Id, SubchannelRule.Check(subchannel, nameof(subchannel)),
             SetSubchannels, cancellationToken));
 
-    /// <inheritdoc />
-    public override string ToString() => $"DataConsumer[id:{Id}]";
-
     private protected override Task SendCloseAsync() => DataConsumerProtocol.CloseAsync(Channel, _transport.Id, Id, CancellationToken.None);
-
-    /// <summary>The transport closed (or its router/worker did): close without telling the worker.</summary>
-    internal void OnTransportClosed(CloseReason reason) => CloseCore(reason);
 
     /// <summary>Its data producer closed: close without telling the worker (it closes the data consumer itself).</summary>
     internal void OnDataProducerClosed() => CloseCore(CloseReason.DataProducerClosed);

@@ -143,13 +143,7 @@ public sealed class DataProducer : MediasoupEntity
         DataProducerProtocol.Send(Channel, Id, new DataProducerSendData(message.Ppid, message.Payload, subchannels, requiredSubchannel));
     }
 
-    /// <inheritdoc />
-    public override string ToString() => $"DataProducer[id:{Id}]";
-
     private protected override Task SendCloseAsync() => DataProducerProtocol.CloseAsync(Channel, _transport.Id, Id, CancellationToken.None);
-
-    /// <summary>The transport closed (or its router/worker did): close without telling the worker.</summary>
-    internal void OnTransportClosed(CloseReason reason) => CloseCore(reason);
 
     /// <summary>Registers a data consumer of this data producer (for the close cascade); false if the data producer is closed.</summary>
     internal bool AddDataConsumer(DataConsumer dataConsumer)

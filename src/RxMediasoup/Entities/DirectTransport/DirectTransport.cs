@@ -14,7 +14,7 @@ public sealed class DirectTransport : Transport, INotificationTarget<DirectTrans
     private readonly StreamSubject<ReadOnlyMemory<byte>> _rtcp;
 
     internal DirectTransport(Router router, string id, IDictionary<string, object?>? appData)
-        : base(nameof(DirectTransport), router, id, appData, null)
+        : base(nameof(DirectTransport), router, id, appData, null, DirectTransportProtocol.Responses)
     {
         _rtcp = Events<ReadOnlyMemory<byte>>("Rtcp");
     }
@@ -48,12 +48,6 @@ public sealed class DirectTransport : Transport, INotificationTarget<DirectTrans
         ThrowIfClosed();
         DirectTransportProtocol.SendRtcp(Channel, Id, rtcpPacket);
     }
-
-    private protected override Task<TransportDump> DumpCoreAsync(CancellationToken cancellationToken)
-        => DirectTransportProtocol.DumpAsync(Channel, Id, cancellationToken);
-
-    private protected override Task<TransportStats> GetStatsCoreAsync(CancellationToken cancellationToken)
-        => DirectTransportProtocol.GetStatsAsync(Channel, Id, cancellationToken);
 
     void INotificationTarget<DirectTransportNotification>.OnNotification(DirectTransportNotification notification)
     {

@@ -14,7 +14,8 @@ public sealed class PipeTransport : NetworkTransport, INotificationTarget<Transp
     private SrtpParameters? _srtpParameters;
 
     internal PipeTransport(Router router, string id, PipeTransportDump data, IDictionary<string, object?>? appData)
-        : base(nameof(PipeTransport), router, id, appData, data.SctpParameters, data.SctpState)
+        : base(nameof(PipeTransport), router, id, appData, data.SctpParameters, data.SctpState,
+            PipeTransportProtocol.Responses)
     {
         Rtx = data.Rtx;
         _srtpParameters = data.SrtpParameters;
@@ -60,12 +61,6 @@ public sealed class PipeTransport : NetworkTransport, INotificationTarget<Transp
                 if (srtpParameters is not null) Volatile.Write(ref _srtpParameters, srtpParameters);
             }, cancellationToken);
         });
-
-    private protected override Task<TransportDump> DumpCoreAsync(CancellationToken cancellationToken)
-        => PipeTransportProtocol.DumpAsync(Channel, Id, cancellationToken);
-
-    private protected override Task<TransportStats> GetStatsCoreAsync(CancellationToken cancellationToken)
-        => PipeTransportProtocol.GetStatsAsync(Channel, Id, cancellationToken);
 
     void INotificationTarget<TransportNotification>.OnNotification(TransportNotification notification) => OnCommonNotification(notification);
 }

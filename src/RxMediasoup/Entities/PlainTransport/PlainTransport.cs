@@ -15,7 +15,8 @@ public sealed class PlainTransport : NetworkTransport, INotificationTarget<Plain
     private SrtpParameters? _srtpParameters;
 
     internal PlainTransport(Router router, string id, PlainTransportDump data, IDictionary<string, object?>? appData)
-        : base(nameof(PlainTransport), router, id, appData, data.SctpParameters, data.SctpState)
+        : base(nameof(PlainTransport), router, id, appData, data.SctpParameters, data.SctpState,
+            PlainTransportProtocol.Responses)
     {
         RtcpMux = data.RtcpMux;
         Comedia = data.Comedia;
@@ -83,12 +84,6 @@ public sealed class PlainTransport : NetworkTransport, INotificationTarget<Plain
                 if (result.SrtpParameters is { } srtp) Volatile.Write(ref _srtpParameters, srtp);
             }, cancellationToken);
         });
-
-    private protected override Task<TransportDump> DumpCoreAsync(CancellationToken cancellationToken)
-        => PlainTransportProtocol.DumpAsync(Channel, Id, cancellationToken);
-
-    private protected override Task<TransportStats> GetStatsCoreAsync(CancellationToken cancellationToken)
-        => PlainTransportProtocol.GetStatsAsync(Channel, Id, cancellationToken);
 
     void INotificationTarget<PlainTransportNotification>.OnNotification(PlainTransportNotification notification)
     {

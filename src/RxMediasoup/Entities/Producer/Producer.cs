@@ -157,22 +157,9 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
     /// <exception cref="NotFoundException">The producer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task EnableTraceEventAsync(IEnumerable<ProducerTraceEventType>? types = null, CancellationToken cancellationToken = default)
-        => Command(() =>
-        {
-            var list = (types ?? []).Distinct().ToArray();
-            foreach (var type in list)
-                if (!Enum.IsDefined(type))
-                    throw new ArgumentOutOfRangeException(nameof(types), type, $"invalid trace event type: {type}");
-            return ProducerProtocol.EnableTraceEventAsync(Channel, Id, list, cancellationToken);
-        });
-
-    /// <inheritdoc />
-    public override string ToString() => $"Producer[id:{Id}]";
+        => Command(() => ProducerProtocol.EnableTraceEventAsync(Channel, Id, TraceEventTypes(types), cancellationToken));
 
     private protected override Task SendCloseAsync() => ProducerProtocol.CloseAsync(Channel, _transport.Id, Id, CancellationToken.None);
-
-    /// <summary>The transport closed (or its router/worker did): close without telling the worker.</summary>
-    internal void OnTransportClosed(CloseReason reason) => CloseCore(reason);
 
     /// <summary>
     /// The transport closed: close without telling the worker, and add the closing of this producer's consumers (on

@@ -67,9 +67,6 @@ public sealed partial class Router : MediasoupEntity
         Volatile.Write(ref _rtpCapabilities, Ortc.GenerateRouterRtpCapabilities(mediaCodecs));
     }
 
-    /// <inheritdoc />
-    public override string ToString() => $"Router[id:{Id}]";
-
     private protected override Task SendCloseAsync() => RouterProtocol.CloseAsync(Channel, Id, CancellationToken.None);
 
     /// <summary>Once its worker is closing, the router is gone for every command (even if it was closed before).</summary>
@@ -138,10 +135,7 @@ public sealed partial class Router : MediasoupEntity
 
     private void CloseTransports(CloseReason reason)
     {
-        foreach (var transport in Transports.Items) transport.OnRouterClosed(reason);
-        Transports.Complete();
-        // A transport added concurrently, before Complete, is closed too (no add succeeds after it).
-        foreach (var transport in Transports.Items) transport.OnRouterClosed(reason);
+        Transports.CloseAll(transport => transport.CloseCore(reason));
     }
 
     // ---------------------------------------------------------------------------------------------

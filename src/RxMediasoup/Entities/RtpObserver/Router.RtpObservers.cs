@@ -72,9 +72,6 @@ public sealed partial class Router
     /// <summary>The router closed (or its worker did): close every observer, then complete the collection.</summary>
     private void CloseRtpObservers(CloseReason reason)
     {
-        foreach (var observer in RtpObservers.Items) observer.OnRouterClosed(reason);
-        RtpObservers.Complete();
-        // An observer added concurrently, before Complete, is closed too (no add succeeds after it).
-        foreach (var observer in RtpObservers.Items) observer.OnRouterClosed(reason);
+        RtpObservers.CloseAll(observer => observer.CloseCore(reason));
     }
 }

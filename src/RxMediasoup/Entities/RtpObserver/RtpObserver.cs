@@ -126,12 +126,6 @@ public abstract class RtpObserver : MediasoupEntity, INotificationTarget<RtpObse
             return RtpObserverProtocol.RemoveProducerAsync(Channel, Id, producerId, () => _producerRemoved.OnNext(producer), cancellationToken);
         });
 
-    /// <inheritdoc />
-    public override string ToString() => $"{EntityKind}[id:{Id}]";
-
-    /// <summary>The router closed (or its worker closed/died): close without telling the worker.</summary>
-    internal void OnRouterClosed(CloseReason reason) => CloseCore(reason);
-
     /// <summary>The live producer of the router with <paramref name="producerId"/>, or null (it closed meanwhile).</summary>
     private protected Producer? GetProducer(string producerId) => _router.GetProducer(producerId);
 

@@ -10,8 +10,8 @@ namespace RxMediasoup;
 public abstract class NetworkTransport : Transport
 {
     private protected NetworkTransport(string kind, Router router, string id, IDictionary<string, object?>? appData,
-        SctpParameters? sctpParameters, SctpState? sctpState)
-        : base(kind, router, id, appData, sctpState)
+        SctpParameters? sctpParameters, SctpState? sctpState, TransportResponses responses)
+        : base(kind, router, id, appData, sctpState, responses)
     {
         SctpParameters = sctpParameters;
     }

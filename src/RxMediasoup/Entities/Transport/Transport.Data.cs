@@ -253,14 +253,8 @@ public abstract partial class Transport
     partial void CloseDataChildren(CloseReason reason)
     {
         // Data consumers first: those consuming a data producer of this same transport close with the transport's
-        // reason, not with data-producer-closed. Then again after Complete: one added concurrently is closed too.
-        var producers = DataProducers;
-        var consumers = DataConsumers;
-        foreach (var dataConsumer in consumers.Items) dataConsumer.OnTransportClosed(reason);
-        foreach (var dataProducer in producers.Items) dataProducer.OnTransportClosed(reason);
-        consumers.Complete();
-        producers.Complete();
-        foreach (var dataConsumer in consumers.Items) dataConsumer.OnTransportClosed(reason);
-        foreach (var dataProducer in producers.Items) dataProducer.OnTransportClosed(reason);
+        // reason, not with data-producer-closed.
+        DataConsumers.CloseAll(dataConsumer => dataConsumer.CloseCore(reason));
+        DataProducers.CloseAll(dataProducer => dataProducer.CloseCore(reason));
     }
 }

@@ -218,15 +218,11 @@ public abstract partial class Transport
     {
         // Consumers first: those consuming a producer of this same transport close with the transport's reason,
         // not with producer-closed.
-        foreach (var consumer in Consumers.Items) consumer.OnTransportClosed(reason);
-        Consumers.Complete();
-        foreach (var consumer in Consumers.Items) consumer.OnTransportClosed(reason);
+        Consumers.CloseAll(consumer => consumer.CloseCore(reason));
         // As in mediasoup: every producer reports TransportClosed, then the transport its Closed, then the consumers on
         // other transports report ProducerClosed (CloseDependents).
         var dependents = _producerDependents = [];
-        foreach (var producer in Producers.Items) producer.OnTransportClosed(reason, dependents);
-        Producers.Complete();
-        foreach (var producer in Producers.Items) producer.OnTransportClosed(reason, dependents);
+        Producers.CloseAll(producer => producer.OnTransportClosed(reason, dependents));
     }
 
     private protected override void CloseDependents(CloseReason reason)

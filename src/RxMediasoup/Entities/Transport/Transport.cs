@@ -23,6 +23,7 @@ namespace RxMediasoup;
 public abstract partial class Transport : MediasoupEntity
 {
     private readonly StreamSubject<TransportTraceEvent> _trace;
+    private readonly TransportResponses _responses;
 
     /// <summary>The SCTP state (null without SCTP); public on the <see cref="NetworkTransport"/>s.</summary>
     private protected readonly StreamSubject<SctpState?> SctpStateStream;
@@ -30,11 +31,13 @@ public abstract partial class Transport : MediasoupEntity
     /// <summary>The negotiated SCTP capabilities (null until negotiated); public on the <see cref="NetworkTransport"/>s.</summary>
     private protected readonly StreamSubject<SctpNegotiatedCapabilities?> SctpNegotiatedCapabilitiesStream;
 
-    private protected Transport(string kind, Router router, string id, IDictionary<string, object?>? appData, SctpState? sctpState)
+    private protected Transport(string kind, Router router, string id, IDictionary<string, object?>? appData, SctpState? sctpState,
+        TransportResponses responses)
         : base(kind, id, router.Channel, router.TransportLogger, appData)
     {
         Router = router;
         Id = id;
+        _responses = responses;
         _trace = Events<TransportTraceEvent>("Trace");
         SctpStateStream = State("SctpState", sctpState);
         SctpNegotiatedCapabilitiesStream = State<SctpNegotiatedCapabilities?>("SctpNegotiatedCapabilities", null);
@@ -72,7 +75,7 @@ public abstract partial class Transport : MediasoupEntity
     /// <exception cref="NotFoundException">The transport is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task<TransportDump> DumpAsync(CancellationToken cancellationToken = default)
-        => Command(() => DumpCoreAsync(cancellationToken));
+        => Command(() => _responses.DumpAsync(Channel, Id, cancellationToken));
 
     /// <summary>
     /// Gets the transport's statistics (Node returns them as a one-element array; this returns the element). The record
@@ -83,7 +86,7 @@ public abstract partial class Transport : MediasoupEntity
     /// <exception cref="NotFoundException">The transport is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task<TransportStats> GetStatsAsync(CancellationToken cancellationToken = default)
-        => Command(() => GetStatsCoreAsync(cancellationToken));
+        => Command(() => _responses.GetStatsAsync(Channel, Id, cancellationToken));
 
     /// <summary>
     /// The transport's stats (<see cref="GetStatsAsync"/>: each element is the transport type's own stats record) every
@@ -108,21 +111,7 @@ public abstract partial class Transport : MediasoupEntity
     /// <exception cref="NotFoundException">The transport is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task EnableTraceEventAsync(IEnumerable<TransportTraceEventType>? types = null, CancellationToken cancellationToken = default)
-        => Command(() =>
-        {
-            var list = (types ?? []).Distinct().ToArray();
-            foreach (var type in list)
-                if (!Enum.IsDefined(type))
-                    throw new ArgumentOutOfRangeException(nameof(types), type, $"invalid trace event type: {type}");
-            return BaseTransportProtocol.EnableTraceEventAsync(Channel, Id, list, cancellationToken);
-        });
-
-    /// <inheritdoc />
-    public override string ToString() => $"{EntityKind}[id:{Id}]";
-
-    private protected abstract Task<TransportDump> DumpCoreAsync(CancellationToken cancellationToken);
-
-    private protected abstract Task<TransportStats> GetStatsCoreAsync(CancellationToken cancellationToken);
+        => Command(() => BaseTransportProtocol.EnableTraceEventAsync(Channel, Id, TraceEventTypes(types), cancellationToken));
 
     private protected override Task SendCloseAsync() => BaseTransportProtocol.CloseAsync(Channel, Router.Id, Id, CancellationToken.None);
 
@@ -131,9 +120,6 @@ public abstract partial class Transport : MediasoupEntity
         Router.Transports.Remove(this);
         if (SctpStateStream.Value is not null) SctpStateStream.OnNext(RxMediasoup.SctpState.Closed);
     }
-
-    /// <summary>The router closed (or its worker closed/died): close without telling the worker.</summary>
-    internal void OnRouterClosed(CloseReason reason) => CloseCore(reason);
 
     /// <summary>The WebRTC server this transport listens through closed: close without telling the worker.</summary>
     internal void OnListenServerClosed() => CloseCore(CloseReason.ListenServerClosed);

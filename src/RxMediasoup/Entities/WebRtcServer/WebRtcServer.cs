@@ -44,9 +44,6 @@ public sealed class WebRtcServer : MediasoupEntity
     public Task<WebRtcServerDump> DumpAsync(CancellationToken cancellationToken = default)
         => Command(() => WebRtcServerProtocol.DumpAsync(Channel, Id, cancellationToken));
 
-    /// <inheritdoc />
-    public override string ToString() => $"WebRtcServer[id:{Id}]";
-
     /// <summary>A transport was created on this server: track it until it closes; false if the server closed meanwhile.</summary>
     internal bool HandleTransport(WebRtcTransport transport)
     {
@@ -66,9 +63,7 @@ public sealed class WebRtcServer : MediasoupEntity
     {
         // When the worker closes, the transports close with their routers (first); else with ListenServerClosed.
         bool closeTransports = reason is not (CloseReason.WorkerClosed or CloseReason.WorkerDied);
-        if (closeTransports) foreach (var transport in WebRtcTransports.Items) transport.OnListenServerClosed();
-        WebRtcTransports.Complete();
-        // A transport handled concurrently, before Complete, closes too (no add succeeds after it).
-        if (closeTransports) foreach (var transport in WebRtcTransports.Items) transport.OnListenServerClosed();
+        if (closeTransports) WebRtcTransports.CloseAll(static transport => transport.OnListenServerClosed());
+        else WebRtcTransports.Complete();
     }
 }

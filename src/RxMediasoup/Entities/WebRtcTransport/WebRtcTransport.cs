@@ -20,7 +20,8 @@ public sealed class WebRtcTransport : NetworkTransport, INotificationTarget<WebR
 
     internal WebRtcTransport(Router router, string id, WebRtcTransportDump data, WebRtcServer? webRtcServer,
         IDictionary<string, object?>? appData)
-        : base(nameof(WebRtcTransport), router, id, appData, data.SctpParameters, data.SctpState)
+        : base(nameof(WebRtcTransport), router, id, appData, data.SctpParameters, data.SctpState,
+            WebRtcTransportProtocol.Responses)
     {
         IceRole = data.IceRole;
         _iceParameters = data.IceParameters;
@@ -125,12 +126,6 @@ public sealed class WebRtcTransport : NetworkTransport, INotificationTarget<WebR
             Volatile.Write(ref _iceParameters, parameters);
             return parameters;
         });
-
-    private protected override Task<TransportDump> DumpCoreAsync(CancellationToken cancellationToken)
-        => WebRtcTransportProtocol.DumpAsync(Channel, Id, cancellationToken);
-
-    private protected override Task<TransportStats> GetStatsCoreAsync(CancellationToken cancellationToken)
-        => WebRtcTransportProtocol.GetStatsAsync(Channel, Id, cancellationToken);
 
     private protected override void OnClosing(CloseReason reason)
     {

@@ -176,11 +176,7 @@ public sealed partial class Worker
     private protected override void CloseChildren(CloseReason reason)
     {
         var childReason = reason == CloseReason.WorkerDied ? CloseReason.WorkerDied : CloseReason.WorkerClosed;
-        foreach (var router in Routers.Items) router.CloseCore(childReason);
-        Routers.Complete();
-        foreach (var router in Routers.Items) router.CloseCore(childReason);
-        foreach (var server in WebRtcServers.Items) server.CloseCore(childReason);
-        WebRtcServers.Complete();
-        foreach (var server in WebRtcServers.Items) server.CloseCore(childReason);
+        Routers.CloseAll(router => router.CloseCore(childReason));
+        WebRtcServers.CloseAll(server => server.CloseCore(childReason));
     }
 }
