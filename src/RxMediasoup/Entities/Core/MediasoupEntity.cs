@@ -206,6 +206,10 @@ public abstract class MediasoupEntity : IAsyncDisposable
         return list;
     }
 
+    /// <summary>A live collection of this entity's children, delivered through the worker's queue like its streams.</summary>
+    private protected EntityCollection<T> Collection<T>(string name, Func<T, string> key) where T : class
+        => new(key, Logger, Channel.Deliveries, $"{EntityKind}.{name}");
+
     /// <summary>Completes <paramref name="stream"/> with the entity (a live collection, a signal…).</summary>
     private protected TStream Track<TStream>(TStream stream) where TStream : IStreamCompletion
     {

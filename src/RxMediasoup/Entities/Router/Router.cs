@@ -30,8 +30,8 @@ public sealed partial class Router : MediasoupEntity
         Id = id;
         _rtpCapabilities = rtpCapabilities;
         _logger = logger;
-        Transports = new EntityCollection<Transport>(static t => t.Id, logger);
-        RtpObservers = new EntityCollection<RtpObserver>(static o => o.Id, logger);
+        Transports = Collection<Transport>(nameof(Transports), static t => t.Id);
+        RtpObservers = Collection<RtpObserver>(nameof(RtpObservers), static o => o.Id);
     }
 
     /// <summary>The router's id (a UUID).</summary>

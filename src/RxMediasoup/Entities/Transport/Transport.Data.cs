@@ -18,7 +18,7 @@ public abstract partial class Transport
     /// completes when the transport closes).
     /// </summary>
     public EntityCollection<DataProducer> DataProducers
-        => LazyInitializer.EnsureInitialized(ref _dataProducers, () => new EntityCollection<DataProducer>(static d => d.Id, Logger));
+        => LazyInitializer.EnsureInitialized(ref _dataProducers, () => Collection<DataProducer>(nameof(DataProducers), static d => d.Id));
 
     /// <summary>
     /// The transport's data consumers as a live collection: <c>DataConsumers.Items</c> is the snapshot,
@@ -26,7 +26,7 @@ public abstract partial class Transport
     /// completes when the transport closes).
     /// </summary>
     public EntityCollection<DataConsumer> DataConsumers
-        => LazyInitializer.EnsureInitialized(ref _dataConsumers, () => new EntityCollection<DataConsumer>(static d => d.Id, Logger));
+        => LazyInitializer.EnsureInitialized(ref _dataConsumers, () => Collection<DataConsumer>(nameof(DataConsumers), static d => d.Id));
 
     /// <summary>
     /// Creates a data producer: an SCTP stream the remote endpoint sends on (WebRTC, plain and pipe transports with

@@ -15,13 +15,13 @@ public abstract partial class Transport
     /// The transport's producers as a live collection: <c>Producers.Items</c> is the snapshot, <c>Producers.Connect()</c>
     /// the change-set stream (snapshot, then each producer created or closed; completes when the transport closes).
     /// </summary>
-    public EntityCollection<Producer> Producers => LazyInitializer.EnsureInitialized(ref _producers, () => new EntityCollection<Producer>(static p => p.Id, Logger));
+    public EntityCollection<Producer> Producers => LazyInitializer.EnsureInitialized(ref _producers, () => Collection<Producer>(nameof(Producers), static p => p.Id));
 
     /// <summary>
     /// The transport's consumers as a live collection: <c>Consumers.Items</c> is the snapshot, <c>Consumers.Connect()</c>
     /// the change-set stream (snapshot, then each consumer created or closed; completes when the transport closes).
     /// </summary>
-    public EntityCollection<Consumer> Consumers => LazyInitializer.EnsureInitialized(ref _consumers, () => new EntityCollection<Consumer>(static c => c.Id, Logger));
+    public EntityCollection<Consumer> Consumers => LazyInitializer.EnsureInitialized(ref _consumers, () => Collection<Consumer>(nameof(Consumers), static c => c.Id));
 
     /// <summary>
     /// Creates a producer: tells the router about media the endpoint sends (or, on a <see cref="DirectTransport"/>,

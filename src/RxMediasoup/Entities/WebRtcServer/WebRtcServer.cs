@@ -26,7 +26,7 @@ public sealed class WebRtcServer : MediasoupEntity
     {
         _worker = worker;
         Id = id;
-        WebRtcTransports = new EntityCollection<WebRtcTransport>(static t => t.Id, logger);
+        WebRtcTransports = Collection<WebRtcTransport>(nameof(WebRtcTransports), static t => t.Id);
     }
 
     /// <summary>The server's id (a UUID).</summary>

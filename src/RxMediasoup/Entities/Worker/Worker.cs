@@ -37,8 +37,8 @@ public sealed partial class Worker : MediasoupEntity
         _died = Track(StreamSubject<WorkerDeath>.Signal("Worker.Died", channel.Deliveries, logger));
         // Not completed with the other streams: it emits when the process has exited, after Closed on a close.
         _subprocessClosed = StreamSubject<Unit>.Signal("Worker.SubprocessClosed", channel.Deliveries, logger);
-        Routers = new EntityCollection<Router>(static r => r.Id, logger);
-        WebRtcServers = new EntityCollection<WebRtcServer>(static s => s.Id, logger);
+        Routers = Collection<Router>(nameof(Routers), static r => r.Id);
+        WebRtcServers = Collection<WebRtcServer>(nameof(WebRtcServers), static s => s.Id);
     }
 
     /// <summary>The worker's process id.</summary>
