@@ -12,14 +12,14 @@ internal static class CodecMatching
         mimeType is { Length: > 4 } && mimeType.EndsWith("/rtx", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Whether the codec is an RTX one.</summary>
-    public static bool IsRtx(IRtpCodec codec) => IsRtx(codec.MimeType);
+    public static bool IsRtx(RtpCodec codec) => IsRtx(codec.MimeType);
 
     /// <summary>The <c>apt</c> (associated payload type) of an RTX codec, when it is an integral number.</summary>
-    public static int? Apt(IRtpCodec codec) =>
+    public static int? Apt(RtpCodec codec) =>
         codec.Parameters.TryGetValue("apt", out var value) && value.TryGetInt32(out var apt) ? apt : null;
 
-    /// <summary>Whether two codecs match; see <see cref="Match(IRtpCodec, IRtpCodec, bool, out H264Answer?)"/>.</summary>
-    public static bool Match(IRtpCodec a, IRtpCodec b, bool strict) => Match(a, b, strict, out _);
+    /// <summary>Whether two codecs match; see <see cref="Match(RtpCodec, RtpCodec, bool, out H264Answer?)"/>.</summary>
+    public static bool Match(RtpCodec a, RtpCodec b, bool strict) => Match(a, b, strict, out _);
 
     /// <summary>
     /// Whether codec <paramref name="a"/> matches codec <paramref name="b"/>: same MIME type (case-insensitive),
@@ -31,7 +31,7 @@ internal static class CodecMatching
     /// <param name="b">The codec matched against.</param>
     /// <param name="strict">Whether to apply the per-codec parameter checks.</param>
     /// <param name="h264Answer">For a strict H264 match, the profile-level-id <paramref name="a"/> should carry.</param>
-    public static bool Match(IRtpCodec a, IRtpCodec b, bool strict, out H264Answer? h264Answer)
+    public static bool Match(RtpCodec a, RtpCodec b, bool strict, out H264Answer? h264Answer)
     {
         h264Answer = null;
 
@@ -88,7 +88,7 @@ internal static class CodecMatching
     }
 
     // Strict equality of an optional parameter (absent equals absent only).
-    private static bool SameParameter(IRtpCodec a, IRtpCodec b, string key)
+    private static bool SameParameter(RtpCodec a, RtpCodec b, string key)
     {
         var aHas = a.Parameters.TryGetValue(key, out var aValue);
         var bHas = b.Parameters.TryGetValue(key, out var bValue);
@@ -96,6 +96,6 @@ internal static class CodecMatching
     }
 
     // mediasoup's `parameters[key] || 0`: an absent or falsy value counts as the number 0.
-    private static RtpParameterValue OrZero(IRtpCodec codec, string key) =>
+    private static RtpParameterValue OrZero(RtpCodec codec, string key) =>
         codec.Parameters.TryGetValue(key, out var value) && value.IsTruthy ? value : RtpParameterValue.FromNumber(0);
 }

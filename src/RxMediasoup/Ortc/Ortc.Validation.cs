@@ -73,6 +73,19 @@ public static partial class Ortc
         return p.Ordered.HasValue ? p : p with { Ordered = !hasLimit };
     }
 
+    /// <summary>Normalizes each item of a list, naming it <c>path[i]</c> in errors, into a new list.</summary>
+    private static ValueList<T> NormalizeEach<T>(IReadOnlyList<T> items, string path, Func<T?, string, T> normalize)
+        where T : class
+    {
+        var result = new T[items.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = normalize(items[i], $"{path}[{i}]");
+        }
+
+        return ValueList<T>.Create(result);
+    }
+
     internal static RtpCapabilities NormalizeCapabilities(RtpCapabilities? caps, string path)
     {
         if (caps is null)
@@ -80,19 +93,11 @@ public static partial class Ortc
             throw new ArgumentNullException(path, $"{path} is null");
         }
 
-        var codecs = new RtpCodecCapability[caps.Codecs.Count];
-        for (var i = 0; i < codecs.Length; i++)
+        return caps with
         {
-            codecs[i] = NormalizeCodecCapability(caps.Codecs[i], $"{path}.codecs[{i}]");
-        }
-
-        var extensions = new RtpHeaderExtension[caps.HeaderExtensions.Count];
-        for (var i = 0; i < extensions.Length; i++)
-        {
-            extensions[i] = NormalizeHeaderExtension(caps.HeaderExtensions[i], $"{path}.headerExtensions[{i}]");
-        }
-
-        return caps with { Codecs = ValueList<RtpCodecCapability>.Create(codecs), HeaderExtensions = ValueList<RtpHeaderExtension>.Create(extensions) };
+            Codecs = NormalizeEach(caps.Codecs, $"{path}.codecs", NormalizeCodecCapability),
+            HeaderExtensions = NormalizeEach(caps.HeaderExtensions, $"{path}.headerExtensions", NormalizeHeaderExtension),
+        };
     }
 
     internal static RtpCodecCapability NormalizeCodecCapability(RtpCodecCapability? codec, string path)
@@ -123,17 +128,8 @@ public static partial class Ortc
             throw new ArgumentNullException(path, $"{path} is null");
         }
 
-        var codecs = new RtpCodecParameters[parameters.Codecs.Count];
-        for (var i = 0; i < codecs.Length; i++)
-        {
-            codecs[i] = NormalizeCodecParameters(parameters.Codecs[i], $"{path}.codecs[{i}]");
-        }
-
-        var extensions = new RtpHeaderExtensionParameters[parameters.HeaderExtensions.Count];
-        for (var i = 0; i < extensions.Length; i++)
-        {
-            extensions[i] = ValidateHeaderExtensionParameters(parameters.HeaderExtensions[i], $"{path}.headerExtensions[{i}]");
-        }
+        var codecs = NormalizeEach(parameters.Codecs, $"{path}.codecs", NormalizeCodecParameters);
+        var extensions = NormalizeEach(parameters.HeaderExtensions, $"{path}.headerExtensions", ValidateHeaderExtensionParameters);
 
         for (var i = 0; i < parameters.Encodings.Count; i++)
         {
@@ -144,8 +140,8 @@ public static partial class Ortc
 
         return parameters with
         {
-            Codecs = ValueList<RtpCodecParameters>.Create(codecs),
-            HeaderExtensions = ValueList<RtpHeaderExtensionParameters>.Create(extensions),
+            Codecs = codecs,
+            HeaderExtensions = extensions,
             Rtcp = rtcp,
         };
     }

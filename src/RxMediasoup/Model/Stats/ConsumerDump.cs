@@ -4,22 +4,13 @@ namespace RxMediasoup;
 /// A consumer's internal state, as the worker reports it (mediasoup's <c>ConsumerDump</c>: simple, simulcast, SVC
 /// or pipe; the layer fields are set for simulcast and SVC consumers only).
 /// </summary>
-public sealed record ConsumerDump
+public sealed record ConsumerDump : RtpEndpointDump
 {
-    /// <summary>The consumer's id (<c>id</c>).</summary>
-    public required string Id { get; init; }
-
     /// <summary>The consumed producer's id (<c>producerId</c>).</summary>
     public required string ProducerId { get; init; }
 
-    /// <summary>The media kind (<c>kind</c>).</summary>
-    public required MediaKind Kind { get; init; }
-
     /// <summary>The consumer type (<c>type</c>).</summary>
     public required ConsumerType Type { get; init; }
-
-    /// <summary>The consumer's RTP parameters (<c>rtpParameters</c>).</summary>
-    public required RtpParameters RtpParameters { get; init; }
 
     /// <summary>The producer's consumable encodings (<c>consumableRtpEncodings</c>).</summary>
     public IReadOnlyList<RtpEncodingParameters> ConsumableRtpEncodings
@@ -42,24 +33,11 @@ public sealed record ConsumerDump
         init => field = ValueList.From(value);
     } = ValueList<ConsumerTraceEventType>.Empty;
 
-    /// <summary>Whether the consumer is paused (<c>paused</c>).</summary>
-    public bool Paused { get; init; }
-
     /// <summary>Whether its producer is paused (<c>producerPaused</c>).</summary>
     public bool ProducerPaused { get; init; }
 
     /// <summary>The consumer's priority (<c>priority</c>).</summary>
     public int Priority { get; init; }
-
-    /// <summary>
-    /// The sending RTP streams: one for simple, simulcast and SVC consumers (mediasoup's <c>rtpStream</c>), one per
-    /// encoding for pipe consumers (<c>rtpStreams</c>).
-    /// </summary>
-    public IReadOnlyList<RtpStreamDump> RtpStreams
-    {
-        get;
-        init => field = ValueList.From(value);
-    } = ValueList<RtpStreamDump>.Empty;
 
     /// <summary>The preferred spatial layer (simulcast/SVC) (<c>preferredSpatialLayer</c>).</summary>
     public int? PreferredSpatialLayer { get; init; }

@@ -1,34 +1,19 @@
 namespace RxMediasoup;
 
 /// <summary>A data consumer's internal state, as the worker reports it (mediasoup's <c>DataConsumerDump</c>).</summary>
-public sealed record DataConsumerDump
+public sealed record DataConsumerDump : DataEndpointDump
 {
-    /// <summary>The data consumer's id (<c>id</c>).</summary>
-    public required string Id { get; init; }
-
     /// <summary>The consumed data producer's id (<c>dataProducerId</c>).</summary>
     public required string DataProducerId { get; init; }
 
     /// <summary>The data consumer type (<c>type</c>).</summary>
     public required DataConsumerType Type { get; init; }
 
-    /// <summary>The SCTP stream parameters, for SCTP data consumers (<c>sctpStreamParameters</c>).</summary>
-    public SctpStreamParameters? SctpStreamParameters { get; init; }
-
-    /// <summary>The DataChannel label (<c>label</c>).</summary>
-    public required string Label { get; init; }
-
-    /// <summary>The DataChannel sub-protocol (<c>protocol</c>).</summary>
-    public required string Protocol { get; init; }
-
     /// <summary>Bytes queued to send, in bytes (<c>bufferedAmount</c>).</summary>
     public long BufferedAmount { get; init; }
 
     /// <summary>The threshold under which a buffered-amount-low event fires, in bytes (<c>bufferedAmountLowThreshold</c>).</summary>
     public long BufferedAmountLowThreshold { get; init; }
-
-    /// <summary>Whether the data consumer is paused (<c>paused</c>).</summary>
-    public bool Paused { get; init; }
 
     /// <summary>Whether its data producer is paused (<c>dataProducerPaused</c>).</summary>
     public bool DataProducerPaused { get; init; }

@@ -14,28 +14,13 @@ public sealed record RtpStreamDump
 }
 
 /// <summary>The parameters of an RTP stream in a dump (mediasoup's <c>RtpStreamParametersDump</c>).</summary>
-public sealed record RtpStreamParametersDump
+public sealed record RtpStreamParametersDump : StreamParametersDump
 {
     /// <summary>Index of the encoding the stream belongs to (<c>encodingIdx</c>).</summary>
     public required int EncodingIdx { get; init; }
 
-    /// <summary>The SSRC (<c>ssrc</c>).</summary>
-    public required uint Ssrc { get; init; }
-
-    /// <summary>The payload type (<c>payloadType</c>).</summary>
-    public required int PayloadType { get; init; }
-
-    /// <summary>The codec MIME type (<c>mimeType</c>).</summary>
-    public required string MimeType { get; init; }
-
-    /// <summary>The clock rate (<c>clockRate</c>).</summary>
-    public required int ClockRate { get; init; }
-
     /// <summary>The RID, if any (<c>rid</c>).</summary>
     public string? Rid { get; init; }
-
-    /// <summary>The RTCP CNAME (<c>cname</c>).</summary>
-    public required string Cname { get; init; }
 
     /// <summary>The RTX SSRC, if any (<c>rtxSsrc</c>).</summary>
     public uint? RtxSsrc { get; init; }
@@ -66,22 +51,33 @@ public sealed record RtpStreamParametersDump
 }
 
 /// <summary>The parameters of an RTX stream in a dump (mediasoup's <c>RtxStreamParameters</c>).</summary>
-public sealed record RtxStreamParametersDump
+public sealed record RtxStreamParametersDump : StreamParametersDump
 {
-    /// <summary>The RTX SSRC (<c>ssrc</c>).</summary>
+    /// <summary>The repaired RID, if any (<c>rrid</c>).</summary>
+    public string? Rrid { get; init; }
+}
+
+/// <summary>
+/// What the parameters of an RTP stream (<see cref="RtpStreamParametersDump"/>) and of an RTX stream
+/// (<see cref="RtxStreamParametersDump"/>) in a dump have in common.
+/// </summary>
+public abstract record StreamParametersDump
+{
+    private protected StreamParametersDump()
+    {
+    }
+
+    /// <summary>The stream's SSRC (<c>ssrc</c>).</summary>
     public required uint Ssrc { get; init; }
 
-    /// <summary>The RTX payload type (<c>payloadType</c>).</summary>
+    /// <summary>The stream's payload type (<c>payloadType</c>).</summary>
     public required int PayloadType { get; init; }
 
-    /// <summary>The RTX MIME type (<c>mimeType</c>).</summary>
+    /// <summary>The stream's MIME type: the codec's, or the RTX one (<c>mimeType</c>).</summary>
     public required string MimeType { get; init; }
 
     /// <summary>The clock rate (<c>clockRate</c>).</summary>
     public required int ClockRate { get; init; }
-
-    /// <summary>The repaired RID, if any (<c>rrid</c>).</summary>
-    public string? Rrid { get; init; }
 
     /// <summary>The RTCP CNAME (<c>cname</c>).</summary>
     public required string Cname { get; init; }
