@@ -1,14 +1,10 @@
-using System.Buffers;
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Text;
-using System.Threading.Channels;
 using Google.FlatBuffers;
 using Microsoft.Extensions.Logging;
 using FbsBody = FBS.Message.Body;
-using FbsEvent = FBS.Notification.Event;
-using FbsMethod = FBS.Request.Method;
+
 namespace RxMediasoup.Channel;
 
 // The receiving half: the reader thread, framing, and dispatch of responses, notifications and worker logs.

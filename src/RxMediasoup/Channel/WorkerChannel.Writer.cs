@@ -1,14 +1,7 @@
 using System.Buffers;
-using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using System.Net.Sockets;
-using System.Text;
-using System.Threading.Channels;
 using Google.FlatBuffers;
-using Microsoft.Extensions.Logging;
-using FbsBody = FBS.Message.Body;
-using FbsEvent = FBS.Notification.Event;
-using FbsMethod = FBS.Request.Method;
+
 namespace RxMediasoup.Channel;
 
 // The sending half: message building (a per-thread FlatBuffers builder, frames) and the batching writer loop.

@@ -1,8 +1,5 @@
-using System.Buffers;
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
-using System.Text;
 using System.Threading.Channels;
 using Google.FlatBuffers;
 using Microsoft.Extensions.Logging;
