@@ -35,6 +35,7 @@ public sealed partial class Router
     /// <exception cref="MediasoupException">A worker refused (e.g. a producer with the same id on the same worker).</exception>
     public async Task<PipeToRouterResult> PipeToRouterAsync(PipeToRouterOptions options, CancellationToken cancellationToken = default)
     {
+        ThrowIfClosed(); // the command policy: a closed entity or a dead worker first, then the arguments
         ArgumentNullException.ThrowIfNull(options);
         options.Validate(this);
         var target = options.Router;

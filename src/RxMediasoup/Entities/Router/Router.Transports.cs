@@ -15,6 +15,7 @@ public sealed partial class Router
     /// <exception cref="MediasoupException">The worker could not create it, e.g. no free port or an IP it cannot bind.</exception>
     public async Task<WebRtcTransport> CreateWebRtcTransportAsync(WebRtcTransportOptions options, CancellationToken cancellationToken = default)
     {
+        ThrowIfClosed(); // the command policy: a closed entity or a dead worker first, then the arguments
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var server = options.WebRtcServer;
@@ -39,6 +40,7 @@ public sealed partial class Router
     /// <exception cref="MediasoupException">The worker could not create it, e.g. a port in use or an IP it cannot bind.</exception>
     public async Task<PlainTransport> CreatePlainTransportAsync(PlainTransportOptions options, CancellationToken cancellationToken = default)
     {
+        ThrowIfClosed(); // the command policy: a closed entity or a dead worker first, then the arguments
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         bool rtcpMux = options.RtcpMux;
@@ -59,6 +61,7 @@ public sealed partial class Router
     /// <exception cref="MediasoupException">The worker could not create it, e.g. a port in use or an IP it cannot bind.</exception>
     public async Task<PipeTransport> CreatePipeTransportAsync(PipeTransportOptions options, CancellationToken cancellationToken = default)
     {
+        ThrowIfClosed(); // the command policy: a closed entity or a dead worker first, then the arguments
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         return await CreateTransportAsync(TransportNotification.Parse,
@@ -72,6 +75,7 @@ public sealed partial class Router
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public async Task<DirectTransport> CreateDirectTransportAsync(DirectTransportOptions? options = null, CancellationToken cancellationToken = default)
     {
+        ThrowIfClosed(); // the command policy: a closed entity or a dead worker first, then the arguments
         options ??= new DirectTransportOptions();
         options.Validate();
         return await CreateTransportAsync(DirectTransportNotification.Parse,

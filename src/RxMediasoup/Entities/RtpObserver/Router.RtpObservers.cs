@@ -23,6 +23,7 @@ public sealed partial class Router
     public async Task<ActiveSpeakerObserver> CreateActiveSpeakerObserverAsync(ActiveSpeakerObserverOptions? options = null,
         CancellationToken cancellationToken = default)
     {
+        ThrowIfClosed(); // the command policy: a closed entity or a dead worker first, then the arguments
         options ??= new ActiveSpeakerObserverOptions();
         options.Validate();
         return await CreateRtpObserverAsync(nameof(ActiveSpeakerObserver),
@@ -39,6 +40,7 @@ public sealed partial class Router
     public async Task<AudioLevelObserver> CreateAudioLevelObserverAsync(AudioLevelObserverOptions? options = null,
         CancellationToken cancellationToken = default)
     {
+        ThrowIfClosed(); // the command policy: a closed entity or a dead worker first, then the arguments
         options ??= new AudioLevelObserverOptions();
         options.Validate();
         return await CreateRtpObserverAsync(nameof(AudioLevelObserver),

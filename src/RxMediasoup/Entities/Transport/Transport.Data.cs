@@ -39,6 +39,7 @@ public abstract partial class Transport
     /// <exception cref="MediasoupException">The worker rejected it, e.g. an SCTP stream id already in use or a transport without SCTP.</exception>
     public async Task<DataProducer> ProduceDataAsync(DataProducerOptions? options = null, CancellationToken cancellationToken = default)
     {
+        ThrowIfClosed(); // the command policy: a closed entity or a dead worker first, then the arguments
         options ??= new DataProducerOptions();
         ArgumentNullException.ThrowIfNull(options.Label, "options.Label");
         ArgumentNullException.ThrowIfNull(options.Protocol, "options.Protocol");
@@ -86,6 +87,7 @@ public abstract partial class Transport
     /// <exception cref="MediasoupException">The worker rejected it (e.g. a transport without SCTP) or no SCTP stream id is free.</exception>
     public async Task<DataConsumer> ConsumeDataAsync(DataConsumerOptions options, CancellationToken cancellationToken = default)
     {
+        ThrowIfClosed(); // the command policy: a closed entity or a dead worker first, then the arguments
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrEmpty(options.DataProducerId))
             throw new ArgumentException("missing dataProducerId", "options.DataProducerId");

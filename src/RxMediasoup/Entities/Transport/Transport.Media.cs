@@ -37,6 +37,7 @@ public abstract partial class Transport
     /// <exception cref="MediasoupException">The worker rejected it (e.g. a MID or SSRC already in use).</exception>
     public async Task<Producer> ProduceAsync(ProducerOptions options, CancellationToken cancellationToken = default)
     {
+        ThrowIfClosed(); // the command policy: a closed entity or a dead worker first, then the arguments
         ArgumentNullException.ThrowIfNull(options);
         if (options.Id is { } id && Producers.Lookup(id) is not null)
             throw new ArgumentException($"a Producer with same id \"{id}\" already exists", nameof(options));
@@ -98,6 +99,7 @@ public abstract partial class Transport
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public async Task<Consumer> ConsumeAsync(ConsumerOptions options, CancellationToken cancellationToken = default)
     {
+        ThrowIfClosed(); // the command policy: a closed entity or a dead worker first, then the arguments
         ArgumentNullException.ThrowIfNull(options);
         ThrowIfClosed(); // before the producer lookup: after a worker death, WorkerClosedException (not "not found")
         if (string.IsNullOrEmpty(options.ProducerId))

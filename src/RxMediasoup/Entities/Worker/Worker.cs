@@ -131,6 +131,7 @@ public sealed partial class Worker : MediasoupEntity
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public async Task<Router> CreateRouterAsync(RouterOptions? options = null, CancellationToken cancellationToken = default)
     {
+        ThrowIfClosed(); // the command policy: a closed entity or a dead worker first, then the arguments
         options ??= new RouterOptions();
         ArgumentNullException.ThrowIfNull(options.MediaCodecs, nameof(options.MediaCodecs));
         var rtpCapabilities = Ortc.GenerateRouterRtpCapabilities(options.MediaCodecs);
@@ -170,6 +171,7 @@ public sealed partial class Worker : MediasoupEntity
     /// <exception cref="MediasoupException">The worker could not open the sockets (e.g. a port in use or an IP it cannot bind).</exception>
     public async Task<WebRtcServer> CreateWebRtcServerAsync(WebRtcServerOptions options, CancellationToken cancellationToken = default)
     {
+        ThrowIfClosed(); // the command policy: a closed entity or a dead worker first, then the arguments
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         string serverId = Guid.NewGuid().ToString();
