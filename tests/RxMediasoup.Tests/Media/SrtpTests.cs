@@ -31,6 +31,9 @@ public sealed class SrtpTests(ITestOutputHelper output) : IAsyncLifetime
     private RxMediasoup.Router _router1 = null!;
     private RxMediasoup.Router _router2 = null!;
 
+    /// <summary>Worker 2's log, with the <c>srtp</c> tag at debug level: where libsrtp's unprotect failures show.</summary>
+    private readonly CapturingLoggerFactory _worker2Log = new();
+
     private static IReadOnlyList<RtpCodecCapability> MediaCodecs => Json<RtpCodecCapability[]>("""
         [ { "kind": "audio", "mimeType": "audio/opus", "clockRate": 48000, "channels": 2 },
           { "kind": "video", "mimeType": "video/VP8", "clockRate": 90000,
@@ -65,7 +68,10 @@ public sealed class SrtpTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _worker1 = await RxMediasoup.Worker.CreateAsync();
-        _worker2 = await RxMediasoup.Worker.CreateAsync();
+        _worker2 = await RxMediasoup.Worker.CreateAsync(new WorkerSettings
+        {
+            LogLevel = WorkerLogLevel.Debug, LogTags = [WorkerLogTag.Srtp], LoggerFactory = _worker2Log,
+        });
         _router1 = await _worker1.CreateRouterAsync(new RouterOptions { MediaCodecs = MediaCodecs });
         _router2 = await _worker2.CreateRouterAsync(new RouterOptions { MediaCodecs = MediaCodecs });
     }
@@ -84,23 +90,27 @@ public sealed class SrtpTests(ITestOutputHelper output) : IAsyncLifetime
     // ---------------------------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// ffmpeg sends VP8 over SRTP (and its sender reports over SRTCP, to a separate RTCP port) into a plain transport
-    /// with the same suite: the producer gets a score and counts packets. A consumer of it on a second SRTP plain transport
-    /// sends to another ffmpeg, which decrypts with the transport's key (from an SDP <c>a=crypto</c> line) and decodes.
+    /// ffmpeg sends VP8 over SRTP (and its sender reports over SRTCP, to a separate RTCP port) into a plain transport of
+    /// worker 2 with the same suite: the producer gets a score and counts packets, and worker 2 logs no SRTP or SRTCP
+    /// authentication failure. Piped (no SRTP) to worker 1, a consumer of it on an SRTP plain transport sends to another
+    /// ffmpeg, which decrypts with the transport's key (from an SDP <c>a=crypto</c> line) and decodes.
     /// </summary>
     /// <param name="suite">The transports' suite.</param>
     /// <param name="ffmpegSuite">ffmpeg's name of it: for the 32-bit tag, the RFC 5764 name, whose SRTCP tag is 80 bits
-    /// as libsrtp's (ffmpeg's <c>AES_CM_128_HMAC_SHA1_32</c> tags SRTCP with 32 bits, which the worker rejects).</param>
+    /// as libsrtp's. ffmpeg's <c>AES_CM_128_HMAC_SHA1_32</c> tags SRTCP with 32 bits: RTP still flows, but the worker
+    /// rejects every SRTCP packet — the last case, which also shows the no-failure check sees ffmpeg's SRTCP.</param>
+    /// <param name="srtcpFails">Whether worker 2 must log SRTCP authentication failures.</param>
     [Theory]
-    [InlineData(SrtpCryptoSuite.AesCm128HmacSha1_80, "AES_CM_128_HMAC_SHA1_80")]
-    [InlineData(SrtpCryptoSuite.AesCm128HmacSha1_32, "SRTP_AES128_CM_HMAC_SHA1_32")]
-    public async Task FfmpegSrtpIntoAPlainTransportAndOutToAnFfmpegSrtpReceiverThatDecodes(SrtpCryptoSuite suite, string ffmpegSuite)
+    [InlineData(SrtpCryptoSuite.AesCm128HmacSha1_80, "AES_CM_128_HMAC_SHA1_80", false)]
+    [InlineData(SrtpCryptoSuite.AesCm128HmacSha1_32, "SRTP_AES128_CM_HMAC_SHA1_32", false)]
+    [InlineData(SrtpCryptoSuite.AesCm128HmacSha1_32, "AES_CM_128_HMAC_SHA1_32", true)]
+    public async Task FfmpegSrtpIntoAPlainTransportAndOutToAnFfmpegSrtpReceiverThatDecodes(SrtpCryptoSuite suite, string ffmpegSuite, bool srtcpFails)
     {
         const uint ssrc = 55667788;
         var started = Stopwatch.StartNew();
 
-        // In: ffmpeg (SRTP sender, known local ports) → transport1, connected to those ports with ffmpeg's key.
-        var transport1 = await _router1.CreatePlainTransportAsync(new PlainTransportOptions
+        // In: ffmpeg (SRTP sender, known local ports) → transport1 on worker 2, connected to those ports with ffmpeg's key.
+        var transport1 = await _router2.CreatePlainTransportAsync(new PlainTransportOptions
         {
             ListenInfo = Loopback, RtcpMux = false, EnableSrtp = true, SrtpCryptoSuite = suite,
         });
@@ -110,6 +120,7 @@ public sealed class SrtpTests(ITestOutputHelper output) : IAsyncLifetime
         await transport1.ConnectAsync("127.0.0.1", ffmpegRtpPort, ffmpegRtcpPort,
             new SrtpParameters { CryptoSuite = suite, KeyBase64 = ffmpegKey });
         var producer = await transport1.ProduceAsync(new ProducerOptions { Kind = MediaKind.Video, RtpParameters = Vp8Parameters(ssrc) });
+        var piped = await _router2.PipeToRouterAsync(new PipeToRouterOptions { ProducerId = producer.Id, Router = _router1 });
 
         // Out: a consumer on transport2 (SRTP) → the ffmpeg receiver's RTP and RTCP ports.
         var transport2 = await _router1.CreatePlainTransportAsync(new PlainTransportOptions
@@ -119,7 +130,7 @@ public sealed class SrtpTests(ITestOutputHelper output) : IAsyncLifetime
         int receiverPort = PickPortPair();
         await transport2.ConnectAsync("127.0.0.1", receiverPort, receiverPort + 1,
             new SrtpParameters { CryptoSuite = suite, KeyBase64 = Convert.ToBase64String(RandomNumberGenerator.GetBytes(30)) });
-        var consumer = await transport2.ConsumeAsync(new ConsumerOptions { ProducerId = producer.Id, RtpCapabilities = FfmpegReceiverCapabilities });
+        var consumer = await transport2.ConsumeAsync(new ConsumerOptions { ProducerId = piped.PipeProducer!.Id, RtpCapabilities = FfmpegReceiverCapabilities });
         Assert.Equal(VideoPayloadType, consumer.RtpParameters.Codecs[0].PayloadType);
 
         string sdpPath = Path.Combine(Path.GetTempPath(), $"rxmediasoup-srtp-{Guid.NewGuid():N}.sdp");
@@ -174,6 +185,21 @@ public sealed class SrtpTests(ITestOutputHelper output) : IAsyncLifetime
                 output.WriteLine($"{suite} (ffmpeg {ffmpegSuite}): producer score {score.Score}, producer packets {inbound.PacketCount}, "
                     + $"consumer packets {outbound.PacketCount}, frames decoded by ffmpeg {receiver.Frames}, {started.Elapsed.TotalSeconds:F1} s");
                 Assert.True(sender.IsRunning, $"sender stderr: {sender.StandardError}");
+
+                // ffmpeg sent sender reports all along (its first before its first RTP packet, then about one a second).
+                string[] SrtpFailures(string what) => _worker2Log.Entries.Select(e => e.Message).Where(m => m.Contains(what, StringComparison.Ordinal)).ToArray();
+                if (srtcpFails)
+                {
+                    until = DateTime.UtcNow + Timeout;
+                    while (DateTime.UtcNow < until && SrtpFailures("srtp_unprotect_rtcp() failed").Length == 0) await Task.Delay(100);
+                    Assert.NotEmpty(SrtpFailures("srtp_unprotect_rtcp() failed"));
+                }
+                else
+                {
+                    Assert.Empty(SrtpFailures("srtp_unprotect_rtcp() failed"));
+                }
+                Assert.Empty(SrtpFailures("srtp_unprotect() failed"));
+                output.WriteLine($"SRTCP failures logged by worker 2: {SrtpFailures("srtp_unprotect_rtcp() failed").Length}");
             }
             catch (Exception e) when (e is not Xunit.Sdk.XunitException)
             {
@@ -365,13 +391,15 @@ public sealed class SrtpTests(ITestOutputHelper output) : IAsyncLifetime
         packet[1] = AudioPayloadType;
         BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(8), ssrc);
         packet[12] = 0xfc; // An opus TOC byte (SILK/CELT config 31, one frame); the rest is filler.
-        // A fixed number per tick, never catching up after a stall of this process: a catch-up burst overflows the
-        // receiving worker's UDP socket buffer (≈200 KB by default) on a loaded machine, and that loss is not SRTP's.
-        int perTick = Math.Max(1, packetsPerSecond / 1000);
+        // On schedule, but at most MaxBurst packets per tick: after a stall of this process (a loaded machine) a catch-up
+        // burst of thousands overflows the receiving worker's UDP socket buffer (≈200 KB by default), a loss that is not
+        // SRTP's. Timer ticks here are 1 to 5 ms, so the pace stays within 5,000 to 10,000 packets/s.
+        const int MaxBurst = 25;
         long rcvbufErrorsBefore = UdpReceiveBufferErrors();
         for (int sent = 0; sent < count;)
         {
-            int due = Math.Min(count, sent + perTick);
+            int scheduled = (int)Math.Min(count, (long)(sending.Elapsed.TotalSeconds * packetsPerSecond) + 1);
+            int due = Math.Min(scheduled, sent + MaxBurst);
             for (; sent < due; sent++)
             {
                 BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), (ushort)(firstSequenceNumber + sent));
