@@ -64,7 +64,8 @@ public class RtpParametersProtocolTests
         [
             new() { Ssrc = 11111111, Rid = "r0", Rtx = new RtxParameters(11111112), ScalabilityMode = "L1T3", MaxBitrate = 150000, CodecPayloadType = 96 },
             new() { Ssrc = 22222222, Rid = "r1", Rtx = new RtxParameters(22222223), ScalabilityMode = "L1T3", MaxBitrate = 500000 },
-            new() { Rid = "r2", ScalabilityMode = "L1T3", MaxBitrate = 1_200_000, Dtx = true },
+            // Above 32 bits: maxBitrate is a uint64 since mediasoup 3.27.
+            new() { Rid = "r2", ScalabilityMode = "L1T3", MaxBitrate = 6_000_000_000, Dtx = true },
         ],
         Rtcp = new RtcpParameters { Cname = "wB4Ql4lrsxYLjzuN", ReducedSize = true },
         Msid = "stream-id track-id",
