@@ -6,8 +6,12 @@
 # Sources: `npm pack mediasoup@<version>`. Meson subprojects come from an offline vendor folder when
 # one exists (MEDIASOUP_VENDOR_DIR, else ../shared/vendor/mediasoup-worker-<version> beside the repo);
 # otherwise meson downloads its wraps (machines with internet access).
-# The worker gets the one-line DTLS patch in scripts/patches (without it Debian's kTLS-enabled OpenSSL
-# makes the worker crash on a browser's first DTLS ClientHello).
+# The version is the one in Directory.Build.props (<MediasoupVersion>), the library's only record of it;
+# MEDIASOUP_VERSION_TO_BUILD overrides it (e.g. to build an older worker for interop tests).
+# The worker gets a one-line DTLS fix (see scripts/patches/dtls-bio-callback-return.patch): onSslBioOut
+# must test the BIO_CB_RETURN bit, not compare the whole operation type; without it Debian's kTLS-enabled
+# OpenSSL makes the worker crash on a browser's first DTLS ClientHello. It is applied as an edit of that
+# one line (context-free, so it survives upstream moving lines) and the build stops if it did not apply.
 #
 # Idempotent (a cached binary returns in well under a second), safe to run concurrently (flock +
 # atomic rename), installs its apt packages when run as root and they are missing.
@@ -15,9 +19,10 @@
 # Options: --force (rebuild even if cached), --lib (also build libmediasoup-worker.so), --print-path.
 set -euo pipefail
 
-VERSION="${MEDIASOUP_VERSION_TO_BUILD:-3.22.0}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
+VERSION="${MEDIASOUP_VERSION_TO_BUILD:-$(sed -n 's:.*<MediasoupVersion>\(.*\)</MediasoupVersion>.*:\1:p' "$repo/Directory.Build.props")}"
+[ -n "$VERSION" ] || { echo "build-worker: no <MediasoupVersion> in $repo/Directory.Build.props" >&2; exit 1; }
 cache_root="${RXMEDIASOUP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/rxmediasoup}"
 dest_dir="$cache_root/mediasoup-worker/$VERSION"
 dest="$dest_dir/mediasoup-worker"
@@ -27,7 +32,7 @@ for arg in "$@"; do
     --force) force=1 ;;
     --lib) with_lib=1 ;;
     --print-path) echo "$dest"; exit 0 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "build-worker: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -80,8 +85,15 @@ say "fetching mediasoup@$VERSION sources (npm pack)"
 tar xzf "$work/mediasoup-$VERSION.tgz" -C "$work"
 src="$work/package/worker"
 
-say "applying DTLS BIO patch"
-(cd "$src" && patch -p1 --forward --quiet < "$here/patches/dtls-bio-callback-return.patch")
+say "applying the DTLS BIO fix"
+dtls="$src/src/RTC/DtlsTransport.cpp"
+sed -i 's/(operationType == BIO_CB_RETURN)/(operationType \& BIO_CB_RETURN)/' "$dtls"
+if ! grep -q '(operationType & BIO_CB_RETURN)' "$dtls" || grep -q 'operationType == BIO_CB_RETURN' "$dtls"; then
+  say "FATAL: the DTLS BIO fix did not apply to $dtls (the line changed upstream?):"
+  grep -n 'BIO_CB_RETURN' "$dtls" >&2 || true
+  say "without it the worker crashes on a browser's DTLS ClientHello; update scripts/build-worker.sh"
+  exit 1
+fi
 
 vendor="${MEDIASOUP_VENDOR_DIR:-$repo/../shared/vendor/mediasoup-worker-$VERSION}"
 wrap_mode=default
@@ -105,9 +117,7 @@ build="$work/build"
 say "configuring (meson, wrap-mode=$wrap_mode)"
 (cd "$src" && meson setup --wrap-mode="$wrap_mode" -Dbuildtype=release -Db_ndebug=true "$build" >"$work/meson-setup.log" 2>&1) \
   || { cat "$work/meson-setup.log" >&2; exit 1; }
-say "generating FlatBuffers headers"
-ninja -C "$build" fbs/FBS >/dev/null
-say "compiling mediasoup-worker (cold build: ~12 minutes on 2 cores)"
+say "compiling mediasoup-worker $VERSION (cold build: ~5-12 minutes on 2 cores)"
 if [ -t 2 ]; then ninja -C "$build" mediasoup-worker; else
   # Non-interactive: print a progress line every 50 steps instead of ninja's one-line status.
   ninja -C "$build" mediasoup-worker | awk 'NR % 50 == 1 { print "  " $1; fflush() } /FAILED|error:/ { print; fflush() }' >&2
@@ -128,6 +138,7 @@ cp "$build/mediasoup-worker" "$tmp" && chmod 755 "$tmp" && mv -f "$tmp" "$dest"
 if [ "$with_lib" = 1 ]; then
   cp "$build/libmediasoup-worker.so" "$dest_dir/lib.tmp.$$" && mv -f "$dest_dir/lib.tmp.$$" "$dest_dir/libmediasoup-worker.so"
 fi
-printf 'version=%s\nbuilt=%s\nwrap_mode=%s\npatch=dtls-bio-callback-return\n' "$VERSION" "$(date -u +%FT%TZ)" "$wrap_mode" \
+printf 'version=%s\nbuilt=%s\nwrap_mode=%s\nvendor=%s\npatch=dtls-bio-callback-return\n' "$VERSION" "$(date -u +%FT%TZ)" "$wrap_mode" \
+  "$([ "$wrap_mode" = nodownload ] && echo "$vendor" || echo none)" \
   > "$dest_dir/BUILD-INFO.tmp.$$" && mv -f "$dest_dir/BUILD-INFO.tmp.$$" "$dest_dir/BUILD-INFO"
 say "installed $dest"

@@ -2,7 +2,7 @@
 # Runs every RxMediasoup test against a real mediasoup-worker, from a fresh machine or a warm one:
 #   1. installs what the tests need when run as root and it is missing (apt: chromium, ffmpeg; the worker build's
 #      own packages are installed by scripts/build-worker.sh),
-#   2. builds mediasoup-worker into the per-user cache (≈12 min the first time, a no-op afterwards),
+#   2. builds mediasoup-worker into the per-user cache (≈5–12 min the first time, a no-op afterwards),
 #   3. prepares the browser harness (npm ci + esbuild bundle) and the SCTP peer (npm werift-sctp),
 #   4. builds the solution (warnings are errors) and runs `dotnet test` on it,
 #   5. fails if any test failed, was skipped, or if no test ran; prints "N passed, N failed, N skipped".

@@ -1,8 +1,10 @@
 namespace RxMediasoup;
 
 /// <summary>Version information of RxMediasoup.</summary>
-public static class MediasoupInfo
+/// <remarks>
+/// <c>WorkerVersion</c> is generated at build time from <c>MediasoupVersion</c> in Directory.Build.props, the one
+/// place the worker version is recorded (scripts/build-worker.sh builds that version).
+/// </remarks>
+public static partial class MediasoupInfo
 {
-    /// <summary>The mediasoup-worker version this library speaks to.</summary>
-    public const string WorkerVersion = "3.22.0";
 }

@@ -1,6 +1,6 @@
 // Browser acceptance harness: a tiny signalling server in front of a real mediasoup-worker.
 //
-// It uses the Node mediasoup reference library (mediasoup@3.22.0, installed without its install
+// It uses the Node mediasoup reference library (mediasoup@3.27.1, installed without its install
 // script) to spawn the worker binary named by MEDIASOUP_WORKER_BIN, creates one router (opus + VP8)
 // and serves on 127.0.0.1 (random free port):
 //

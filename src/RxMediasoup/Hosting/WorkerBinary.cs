@@ -6,7 +6,8 @@ namespace RxMediasoup;
 /// <item>an explicit path (<see cref="WorkerSettings.WorkerBin"/>);</item>
 /// <item>the <c>MEDIASOUP_WORKER_BIN</c> environment variable (the Node package's name);</item>
 /// <item>the per-user build cache, keyed by version:
-/// <c>${RXMEDIASOUP_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/rxmediasoup}/mediasoup-worker/3.22.0/mediasoup-worker</c>,
+/// <c>${RXMEDIASOUP_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/rxmediasoup}/mediasoup-worker/&lt;version&gt;/mediasoup-worker</c>
+/// (&lt;version&gt;: <see cref="MediasoupInfo.WorkerVersion"/>),
 /// which <c>scripts/build-worker.sh</c> fills.</item>
 /// </list>
 /// </summary>
@@ -63,7 +64,7 @@ public static class WorkerBinary
         throw new WorkerBinaryNotFoundException(
             $"mediasoup-worker {MediasoupInfo.WorkerVersion} not found: set WorkerSettings.WorkerBin or {EnvironmentVariable}, " +
             $"or build it into the cache ('{cached}') with `{BuildCommand}` from the RxMediasoup repository " +
-            "(about 12 minutes on 2 cores the first time)", searched);
+            "(about 5 to 12 minutes on 2 cores the first time)", searched);
     }
 }
 

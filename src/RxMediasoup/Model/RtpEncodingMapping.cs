@@ -15,11 +15,6 @@ public sealed record RtpEncodingMapping
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Rid { get; init; }
 
-    /// <summary>The encoding's scalability mode, if any (<c>scalabilityMode</c>).</summary>
-    [JsonPropertyName("scalabilityMode")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? ScalabilityMode { get; init; }
-
     /// <summary>The SSRC the router uses for this stream (<c>mappedSsrc</c>).</summary>
     [JsonPropertyName("mappedSsrc")]
     public required uint MappedSsrc { get; init; }

@@ -42,8 +42,8 @@ public sealed record RtpEncodingParameters
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ScalabilityMode { get; init; }
 
-    /// <summary>The maximum bitrate announced for the stream, in bps (<c>maxBitrate</c>).</summary>
+    /// <summary>The maximum bitrate announced for the stream, in bps (<c>maxBitrate</c>; a 64-bit value since mediasoup 3.27).</summary>
     [JsonPropertyName("maxBitrate")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public int? MaxBitrate { get; init; }
+    public long? MaxBitrate { get; init; }
 }

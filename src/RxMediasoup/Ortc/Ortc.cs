@@ -227,7 +227,6 @@ public static partial class Ortc
             {
                 Ssrc = encoding.Ssrc,
                 Rid = encoding.Rid,
-                ScalabilityMode = encoding.ScalabilityMode,
                 MappedSsrc = mappedSsrc++,
             })
             .ToArray();
@@ -463,7 +462,7 @@ public static partial class Ortc
             }
 
             // Honor the highest maxBitrate of any encoding.
-            var maxBitrate = consumableEncodings.Aggregate(0, (max, e) => e.MaxBitrate is { } b && b > max ? b : max);
+            var maxBitrate = consumableEncodings.Aggregate(0L, (max, e) => e.MaxBitrate is { } b && b > max ? b : max);
 
             encodings =
             [

@@ -27,11 +27,13 @@ internal sealed record ProduceDataRequestData(
 /// <param name="Data">The message.</param>
 /// <param name="Subchannels">Only data consumers subscribed to one of these receive it (none: all).</param>
 /// <param name="RequiredSubchannel">Only data consumers subscribed to this one receive it.</param>
+/// <param name="IgnoredSubchannel">Data consumers subscribed to this one do not receive it (mediasoup 3.27+).</param>
 internal readonly record struct DataProducerSendData(
     uint Ppid,
     ReadOnlyMemory<byte> Data,
     IReadOnlyList<int>? Subchannels = null,
-    int? RequiredSubchannel = null);
+    int? RequiredSubchannel = null,
+    int? IgnoredSubchannel = null);
 
 /// <summary>Requests, notifications and responses of data producers (handler: the transport for produce/close, else the data producer).</summary>
 internal static class DataProducerProtocol
@@ -124,7 +126,8 @@ internal static class DataProducerProtocol
         var subchannels = FbsDataProducer.SendNotification.CreateSubchannelsVectorBlock(b, Subchannels(d.Subchannels));
         var data = FbsDataProducer.SendNotification.CreateDataVectorBlock(b, ProducerProtocol.Segment(d.Data));
         return FbsDataProducer.SendNotification.CreateSendNotification(b, d.Ppid, data, subchannels,
-            d.RequiredSubchannel is { } r ? checked((ushort)r) : null);
+            d.RequiredSubchannel is { } r ? checked((ushort)r) : null,
+            d.IgnoredSubchannel is { } i ? checked((ushort)i) : null);
     }
 
     internal static ushort[] Subchannels(IReadOnlyList<int>? subchannels)

@@ -74,7 +74,7 @@ internal static class RtpParametersProtocol
         var scalabilityMode = !string.IsNullOrEmpty(encoding.ScalabilityMode) ? b.CreateString(encoding.ScalabilityMode) : default;
         uint? ssrc = encoding.Ssrc is { } s and not 0 ? s : null;
         byte? payloadType = encoding.CodecPayloadType is { } pt and not 0 ? checked((byte)pt) : null;
-        uint? maxBitrate = encoding.MaxBitrate is { } mb ? checked((uint)mb) : null;
+        ulong? maxBitrate = encoding.MaxBitrate is { } mb ? checked((ulong)mb) : null;
         return Fbs.RtpEncodingParameters.CreateRtpEncodingParameters(b, ssrc, rid, payloadType, rtx, encoding.Dtx,
             scalabilityMode, maxBitrate);
     }
@@ -140,8 +140,7 @@ internal static class RtpParametersProtocol
         {
             var e = mapping.Encodings[i];
             var rid = e.Rid is { } r ? b.CreateString(r) : default;
-            var scalabilityMode = e.ScalabilityMode is { } sm ? b.CreateString(sm) : default;
-            encodings[i] = Fbs.EncodingMapping.CreateEncodingMapping(b, rid, e.Ssrc, scalabilityMode, e.MappedSsrc);
+            encodings[i] = Fbs.EncodingMapping.CreateEncodingMapping(b, rid, e.Ssrc, e.MappedSsrc);
         }
         var encodingsOffset = Fbs.RtpMapping.CreateEncodingsVector(b, encodings);
         return Fbs.RtpMapping.CreateRtpMapping(b, codecsOffset, encodingsOffset);
@@ -299,7 +298,7 @@ internal static class RtpParametersProtocol
         Rtx = data.Rtx is { } rtx ? new RtxParameters(rtx.Ssrc) : null,
         Dtx = data.Dtx,
         ScalabilityMode = NullIfEmpty(data.ScalabilityMode),
-        MaxBitrate = data.MaxBitrate is { } mb ? checked((int)mb) : null,
+        MaxBitrate = data.MaxBitrate is { } mb ? checked((long)mb) : null,
     };
 
     public static IReadOnlyList<RtpEncodingParameters> ParseEncodings(int length, Func<int, Fbs.RtpEncodingParameters?> item)
@@ -349,9 +348,8 @@ internal static class RtpParametersProtocol
             encodings[i] = new RtpEncodingMapping
             {
                 Ssrc = e.Ssrc,
-                // The worker writes empty strings for an absent RID and scalability mode.
+                // The worker writes an empty string for an absent RID.
                 Rid = NullIfEmpty(e.Rid),
-                ScalabilityMode = NullIfEmpty(e.ScalabilityMode),
                 MappedSsrc = e.MappedSsrc,
             };
         }

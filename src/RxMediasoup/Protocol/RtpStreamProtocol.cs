@@ -25,12 +25,12 @@ internal static class RtpStreamProtocol
     {
         var layers = new Dictionary<string, long>(recv.BitrateByLayerLength, StringComparer.Ordinal);
         for (int i = 0; i < recv.BitrateByLayerLength; i++)
-            if (recv.BitrateByLayer(i) is { } layer) layers[layer.Layer ?? string.Empty] = layer.Bitrate;
+            if (recv.BitrateByLayer(i) is { } layer) layers[layer.Layer ?? string.Empty] = (long)layer.Bitrate;
         return ParseBase(BaseOf(recv.Base), RtpStreamStatsType.InboundRtp) with
         {
             PacketCount = (long)recv.PacketCount,
             ByteCount = (long)recv.ByteCount,
-            Bitrate = recv.Bitrate,
+            Bitrate = (long)recv.Bitrate,
             BitrateByLayer = ValueDictionary<long>.Create(layers),
         };
     }
@@ -40,7 +40,7 @@ internal static class RtpStreamProtocol
         {
             PacketCount = (long)send.PacketCount,
             ByteCount = (long)send.ByteCount,
-            Bitrate = send.Bitrate,
+            Bitrate = (long)send.Bitrate,
         };
 
     private static FbsRtpStream.BaseStats BaseOf(FbsRtpStream.Stats? stats)

@@ -16,17 +16,17 @@ internal static class BaseTransportProtocol
         => IdRequestAsync(channel, Method.ROUTER_CLOSE_TRANSPORT, routerId, FBS.Request.Body.Router_CloseTransportRequest, transportId,
             static (b, id) => FBS.Router.CloseTransportRequest.CreateCloseTransportRequest(b, id).Value, cancellationToken);
 
-    public static Task SetMaxIncomingBitrateAsync(WorkerChannel channel, string transportId, uint bitrate, CancellationToken cancellationToken)
+    public static Task SetMaxIncomingBitrateAsync(WorkerChannel channel, string transportId, ulong bitrate, CancellationToken cancellationToken)
         => channel.RequestAsync(Method.TRANSPORT_SET_MAX_INCOMING_BITRATE, transportId, FBS.Request.Body.Transport_SetMaxIncomingBitrateRequest,
             bitrate, static (b, v) => FBS.Transport.SetMaxIncomingBitrateRequest.CreateSetMaxIncomingBitrateRequest(b, v).Value,
             Accepted, cancellationToken);
 
-    public static Task SetMaxOutgoingBitrateAsync(WorkerChannel channel, string transportId, uint bitrate, CancellationToken cancellationToken)
+    public static Task SetMaxOutgoingBitrateAsync(WorkerChannel channel, string transportId, ulong bitrate, CancellationToken cancellationToken)
         => channel.RequestAsync(Method.TRANSPORT_SET_MAX_OUTGOING_BITRATE, transportId, FBS.Request.Body.Transport_SetMaxOutgoingBitrateRequest,
             bitrate, static (b, v) => FBS.Transport.SetMaxOutgoingBitrateRequest.CreateSetMaxOutgoingBitrateRequest(b, v).Value,
             Accepted, cancellationToken);
 
-    public static Task SetMinOutgoingBitrateAsync(WorkerChannel channel, string transportId, uint bitrate, CancellationToken cancellationToken)
+    public static Task SetMinOutgoingBitrateAsync(WorkerChannel channel, string transportId, ulong bitrate, CancellationToken cancellationToken)
         => channel.RequestAsync(Method.TRANSPORT_SET_MIN_OUTGOING_BITRATE, transportId, FBS.Request.Body.Transport_SetMinOutgoingBitrateRequest,
             bitrate, static (b, v) => FBS.Transport.SetMinOutgoingBitrateRequest.CreateSetMinOutgoingBitrateRequest(b, v).Value,
             Accepted, cancellationToken);
@@ -72,7 +72,7 @@ internal static class BaseTransportProtocol
     public static List<FBS.Transport.ListenInfoT> ToFbs(IEnumerable<ListenInfo> infos) => infos.Select(ToFbs).ToList();
 
     /// <summary>The base create options of a WebRTC, plain or pipe transport (SCTP settings from <paramref name="options"/>).</summary>
-    public static FBS.Transport.OptionsT Options(SctpTransportOptions options, bool isDataChannel, uint? initialAvailableOutgoingBitrate = null)
+    public static FBS.Transport.OptionsT Options(SctpTransportOptions options, bool isDataChannel, ulong? initialAvailableOutgoingBitrate = null)
         => new()
         {
             Direct = false,
@@ -83,6 +83,7 @@ internal static class BaseTransportProtocol
             SctpSendBufferSize = (uint)options.SctpSendBufferSize,
             SctpPerStreamSendQueueLimit = (uint)options.SctpPerStreamSendQueueLimit,
             SctpMaxReceiverWindowBufferSize = (uint)options.SctpMaxReceiverWindowBufferSize,
+            SctpDefaultStreamBufferedAmountLowThreshold = (uint)options.SctpDefaultStreamBufferedAmountLowThreshold,
             IsDataChannel = isDataChannel,
         };
 
@@ -180,24 +181,24 @@ internal static class BaseTransportProtocol
         Timestamp = (long)s.Timestamp,
         SctpState = s.SctpState is { } ss ? ParseSctpState(ss) : null,
         BytesReceived = (long)s.BytesReceived,
-        RecvBitrate = s.RecvBitrate,
+        RecvBitrate = (long)s.RecvBitrate,
         BytesSent = (long)s.BytesSent,
-        SendBitrate = s.SendBitrate,
+        SendBitrate = (long)s.SendBitrate,
         RtpBytesReceived = (long)s.RtpBytesReceived,
-        RtpRecvBitrate = s.RtpRecvBitrate,
+        RtpRecvBitrate = (long)s.RtpRecvBitrate,
         RtpBytesSent = (long)s.RtpBytesSent,
-        RtpSendBitrate = s.RtpSendBitrate,
+        RtpSendBitrate = (long)s.RtpSendBitrate,
         RtxBytesReceived = (long)s.RtxBytesReceived,
-        RtxRecvBitrate = s.RtxRecvBitrate,
+        RtxRecvBitrate = (long)s.RtxRecvBitrate,
         RtxBytesSent = (long)s.RtxBytesSent,
-        RtxSendBitrate = s.RtxSendBitrate,
+        RtxSendBitrate = (long)s.RtxSendBitrate,
         ProbationBytesSent = (long)s.ProbationBytesSent,
-        ProbationSendBitrate = s.ProbationSendBitrate,
-        AvailableOutgoingBitrate = s.AvailableOutgoingBitrate,
-        AvailableIncomingBitrate = s.AvailableIncomingBitrate,
-        MaxIncomingBitrate = s.MaxIncomingBitrate,
-        MaxOutgoingBitrate = s.MaxOutgoingBitrate,
-        MinOutgoingBitrate = s.MinOutgoingBitrate,
+        ProbationSendBitrate = (long)s.ProbationSendBitrate,
+        AvailableOutgoingBitrate = (long?)s.AvailableOutgoingBitrate,
+        AvailableIncomingBitrate = (long?)s.AvailableIncomingBitrate,
+        MaxIncomingBitrate = (long?)s.MaxIncomingBitrate,
+        MaxOutgoingBitrate = (long?)s.MaxOutgoingBitrate,
+        MinOutgoingBitrate = (long?)s.MinOutgoingBitrate,
         RtpPacketLossReceived = s.RtpPacketLossReceived,
         RtpPacketLossSent = s.RtpPacketLossSent,
     };
@@ -218,13 +219,13 @@ internal static class BaseTransportProtocol
             info = new BweTraceInfo
             {
                 BweType = bwe.BweType == FBS.Transport.BweType.TRANSPORT_CC ? BweType.TransportCc : BweType.Remb,
-                DesiredBitrate = bwe.DesiredBitrate,
-                EffectiveDesiredBitrate = bwe.EffectiveDesiredBitrate,
-                MinBitrate = bwe.MinBitrate,
-                MaxBitrate = bwe.MaxBitrate,
-                StartBitrate = bwe.StartBitrate,
-                MaxPaddingBitrate = bwe.MaxPaddingBitrate,
-                AvailableBitrate = bwe.AvailableBitrate,
+                DesiredBitrate = (long)bwe.DesiredBitrate,
+                EffectiveDesiredBitrate = (long)bwe.EffectiveDesiredBitrate,
+                MinBitrate = (long)bwe.MinBitrate,
+                MaxBitrate = (long)bwe.MaxBitrate,
+                StartBitrate = (long)bwe.StartBitrate,
+                MaxPaddingBitrate = (long)bwe.MaxPaddingBitrate,
+                AvailableBitrate = (long)bwe.AvailableBitrate,
             };
         }
         return new TransportTraceEvent

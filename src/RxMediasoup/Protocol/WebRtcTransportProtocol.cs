@@ -20,7 +20,7 @@ internal static class WebRtcTransportProtocol
             TransportId = transportId,
             Options = new Fbs.WebRtcTransportOptionsT
             {
-                Base = BaseTransportProtocol.Options(options, isDataChannel: true, initialAvailableOutgoingBitrate: (uint)options.InitialAvailableOutgoingBitrate),
+                Base = BaseTransportProtocol.Options(options, isDataChannel: true, initialAvailableOutgoingBitrate: (ulong)options.InitialAvailableOutgoingBitrate),
                 Listen = server is not null
                     ? Fbs.ListenUnion.FromListenServer(new Fbs.ListenServerT { WebRtcServerId = server })
                     : Fbs.ListenUnion.FromListenIndividual(new Fbs.ListenIndividualT { ListenInfos = BaseTransportProtocol.ToFbs(options.ListenInfos!) }),

@@ -223,7 +223,7 @@ public class JsonRoundTripTests
             """);
         AssertRoundTrips<RtpMapping>("""
             { "codecs": [ { "payloadType": 96, "mappedPayloadType": 101 } ],
-              "encodings": [ { "rid": "r0", "scalabilityMode": "L1T3", "mappedSsrc": 123456789 }, { "ssrc": 1, "mappedSsrc": 123456790 } ] }
+              "encodings": [ { "rid": "r0", "mappedSsrc": 123456789 }, { "ssrc": 1, "mappedSsrc": 123456790 } ] }
             """);
     }
 

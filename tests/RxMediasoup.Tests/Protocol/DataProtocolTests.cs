@@ -65,7 +65,7 @@ public class DataProtocolTests
     public async Task DataProducerSendNotificationCarriesPpidDataAndSubchannels()
     {
         using var peer = new ProtocolPeer();
-        DataProducerProtocol.Send(peer.Channel, "dp-1", new DataProducerSendData(51, "hello"u8.ToArray(), [1, 65535], 7));
+        DataProducerProtocol.Send(peer.Channel, "dp-1", new DataProducerSendData(51, "hello"u8.ToArray(), [1, 65535], 7, 9));
         var n = await peer.ReadNotificationAsync();
         Assert.Equal(Event.DATAPRODUCER_SEND, n.Event);
         Assert.Equal("dp-1", n.HandlerId);
@@ -74,11 +74,13 @@ public class DataProtocolTests
         Assert.Equal("hello"u8.ToArray(), body.Data);
         Assert.Equal([(ushort)1, (ushort)65535], body.Subchannels);
         Assert.Equal((ushort?)7, body.RequiredSubchannel);
+        Assert.Equal((ushort?)9, body.IgnoredSubchannel);
 
         DataProducerProtocol.Send(peer.Channel, "dp-1", new DataProducerSendData(53, new byte[] { 9 }));
         var plain = (await peer.ReadNotificationAsync()).Body.AsDataProducer_SendNotification();
         Assert.Empty(plain.Subchannels); // always written, like mediasoup
         Assert.Null(plain.RequiredSubchannel);
+        Assert.Null(plain.IgnoredSubchannel);
     }
 
     [Fact]

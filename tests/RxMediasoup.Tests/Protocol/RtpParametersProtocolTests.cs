@@ -64,7 +64,8 @@ public class RtpParametersProtocolTests
         [
             new() { Ssrc = 11111111, Rid = "r0", Rtx = new RtxParameters(11111112), ScalabilityMode = "L1T3", MaxBitrate = 150000, CodecPayloadType = 96 },
             new() { Ssrc = 22222222, Rid = "r1", Rtx = new RtxParameters(22222223), ScalabilityMode = "L1T3", MaxBitrate = 500000 },
-            new() { Rid = "r2", ScalabilityMode = "L1T3", MaxBitrate = 1_200_000, Dtx = true },
+            // Above 32 bits: maxBitrate is a uint64 since mediasoup 3.27.
+            new() { Rid = "r2", ScalabilityMode = "L1T3", MaxBitrate = 6_000_000_000, Dtx = true },
         ],
         Rtcp = new RtcpParameters { Cname = "wB4Ql4lrsxYLjzuN", ReducedSize = true },
         Msid = "stream-id track-id",
@@ -184,7 +185,7 @@ public class RtpParametersProtocolTests
             Assert.Equal(e.Rtx?.Ssrc, te.Rtx?.Ssrc);
             Assert.Equal(e.Dtx, te.Dtx);
             Assert.Equal(e.ScalabilityMode, te.ScalabilityMode);
-            Assert.Equal(e.MaxBitrate is { } mb ? (uint)mb : null, te.MaxBitrate);
+            Assert.Equal(e.MaxBitrate is { } mb ? (ulong)mb : null, te.MaxBitrate);
         }
     }
 
@@ -311,7 +312,7 @@ public class RtpParametersProtocolTests
         ],
         Encodings =
         [
-            new() { Rid = "r0", ScalabilityMode = "L1T3", MappedSsrc = 90000001 },
+            new() { Rid = "r0", MappedSsrc = 90000001 },
             new() { Ssrc = 22222222, MappedSsrc = 90000002 },
         ],
     };
@@ -326,7 +327,6 @@ public class RtpParametersProtocolTests
         Assert.Equal("r0", t.Encodings[0].Rid);
         Assert.Null(t.Encodings[0].Ssrc);
         Assert.Null(t.Encodings[1].Rid);
-        Assert.Null(t.Encodings[1].ScalabilityMode);
         Assert.Equal(22222222u, t.Encodings[1].Ssrc);
         Assert.Equal(90000002u, t.Encodings[1].MappedSsrc);
     }

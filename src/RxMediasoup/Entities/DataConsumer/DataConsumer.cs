@@ -74,7 +74,11 @@ public sealed class DataConsumer : MediasoupEntity, INotificationTarget<DataCons
     /// <summary>The DataChannel sub-protocol (the data producer's).</summary>
     public string Protocol { get; }
 
-    /// <summary>The buffered-amount-low threshold in bytes (the worker's default is 0), as last set by <see cref="SetBufferedAmountLowThresholdAsync"/>.</summary>
+    /// <summary>
+    /// The buffered-amount-low threshold in bytes, as last set by <see cref="SetBufferedAmountLowThresholdAsync"/>; initially
+    /// the transport's <see cref="SctpTransportOptions.SctpDefaultStreamBufferedAmountLowThreshold"/> (default 1024) for an
+    /// SCTP data consumer, 0 for a direct one.
+    /// </summary>
     public long BufferedAmountLowThreshold => Interlocked.Read(ref _bufferedAmountLowThreshold);
 
     /// <summary>The subchannels it is subscribed to, as the worker last reported them.</summary>

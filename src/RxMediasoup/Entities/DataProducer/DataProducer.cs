@@ -7,7 +7,7 @@ namespace RxMediasoup;
 
 /// <summary>
 /// A data producer: a source of data messages in a router — an SCTP stream sent by the remote endpoint of a WebRTC,
-/// plain or pipe transport, or the application itself on a <see cref="DirectTransport"/> (<see cref="Send(string, uint?, IReadOnlyList{int}?, int?)"/>).
+/// plain or pipe transport, or the application itself on a <see cref="DirectTransport"/> (<see cref="Send(string, uint?, IReadOnlyList{int}?, int?, int?)"/>).
 /// Create one with <see cref="Transport.ProduceDataAsync"/>; consume it with <see cref="Transport.ConsumeDataAsync"/>.
 /// </summary>
 /// <remarks>
@@ -111,13 +111,17 @@ public sealed class DataProducer : MediasoupEntity
     /// <param name="ppid">The SCTP payload protocol id, or null for the rule above.</param>
     /// <param name="subchannels">Only data consumers subscribed to at least one of these receive it (null or empty: all).</param>
     /// <param name="requiredSubchannel">Only data consumers subscribed to this subchannel receive it.</param>
+    /// <param name="ignoredSubchannel">
+    /// Data consumers subscribed to this subchannel do not receive it (pipe data consumers ignore this rule, as in mediasoup).
+    /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="message"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A subchannel outside 0–65535.</exception>
     /// <exception cref="NotFoundException">The data producer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
-    public void Send(string message, uint? ppid = null, IReadOnlyList<int>? subchannels = null, int? requiredSubchannel = null)
+    public void Send(string message, uint? ppid = null, IReadOnlyList<int>? subchannels = null, int? requiredSubchannel = null,
+        int? ignoredSubchannel = null)
         => SendCore(DataProducerProtocol.Payload(message ?? throw new ArgumentNullException(nameof(message)), ppid), subchannels,
-            requiredSubchannel);
+            requiredSubchannel, ignoredSubchannel);
 
     /// <summary>
     /// Sends a binary message as if the remote endpoint had sent it (an outbound notification: no answer). PPID: 53
@@ -128,19 +132,26 @@ public sealed class DataProducer : MediasoupEntity
     /// <param name="ppid">The SCTP payload protocol id, or null for the rule above.</param>
     /// <param name="subchannels">Only data consumers subscribed to at least one of these receive it (null or empty: all).</param>
     /// <param name="requiredSubchannel">Only data consumers subscribed to this subchannel receive it.</param>
+    /// <param name="ignoredSubchannel">
+    /// Data consumers subscribed to this subchannel do not receive it (pipe data consumers ignore this rule, as in mediasoup).
+    /// </param>
     /// <exception cref="ArgumentOutOfRangeException">A subchannel outside 0–65535.</exception>
     /// <exception cref="NotFoundException">The data producer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
-    public void Send(ReadOnlyMemory<byte> message, uint? ppid = null, IReadOnlyList<int>? subchannels = null, int? requiredSubchannel = null)
-        => SendCore(DataProducerProtocol.Payload(message, ppid), subchannels, requiredSubchannel);
+    public void Send(ReadOnlyMemory<byte> message, uint? ppid = null, IReadOnlyList<int>? subchannels = null, int? requiredSubchannel = null,
+        int? ignoredSubchannel = null)
+        => SendCore(DataProducerProtocol.Payload(message, ppid), subchannels, requiredSubchannel, ignoredSubchannel);
 
-    private void SendCore((uint Ppid, ReadOnlyMemory<byte> Payload) message, IReadOnlyList<int>? subchannels, int? requiredSubchannel)
+    private void SendCore((uint Ppid, ReadOnlyMemory<byte> Payload) message, IReadOnlyList<int>? subchannels, int? requiredSubchannel,
+        int? ignoredSubchannel)
     {
         if (subchannels is not null)
             for (int i = 0; i < subchannels.Count; i++) SubchannelRule.Check(subchannels[i], nameof(subchannels));
         if (requiredSubchannel is { } required) SubchannelRule.Check(required, nameof(requiredSubchannel));
+        if (ignoredSubchannel is { } ignored) SubchannelRule.Check(ignored, nameof(ignoredSubchannel));
         ThrowIfClosed();
-        DataProducerProtocol.Send(Channel, Id, new DataProducerSendData(message.Ppid, message.Payload, subchannels, requiredSubchannel));
+        DataProducerProtocol.Send(Channel, Id,
+            new DataProducerSendData(message.Ppid, message.Payload, subchannels, requiredSubchannel, ignoredSubchannel));
     }
 
     private protected override Task SendCloseAsync() => DataProducerProtocol.CloseAsync(Channel, _transport.Id, Id, CancellationToken.None);

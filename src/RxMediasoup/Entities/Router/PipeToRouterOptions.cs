@@ -3,7 +3,7 @@ namespace RxMediasoup;
 /// <summary>
 /// Options of <see cref="Router.PipeToRouterAsync"/> (mediasoup's <c>PipeToRouterOptions</c>): which producer or data
 /// producer to pipe, to which router, and how the pipe transport pair between the two routers is created (used only
-/// when the pair does not exist yet: one pair per router pair is reused). Defaults as in mediasoup 3.22.
+/// when the pair does not exist yet: one pair per router pair is reused). Defaults as in mediasoup 3.27.
 /// </summary>
 public sealed record PipeToRouterOptions
 {
@@ -43,6 +43,12 @@ public sealed record PipeToRouterOptions
     /// <summary>Maximum SCTP receive window buffer, in bytes. Default 5242880.</summary>
     public int SctpMaxReceiverWindowBufferSize { get; init; } = 5_242_880;
 
+    /// <summary>
+    /// Default buffered-amount-low threshold of the SCTP streams, in bytes (see
+    /// <see cref="SctpTransportOptions.SctpDefaultStreamBufferedAmountLowThreshold"/>). Default 1024.
+    /// </summary>
+    public int SctpDefaultStreamBufferedAmountLowThreshold { get; init; } = 1024;
+
     /// <summary>Enable RTX and NACK on the pipe transports. Default false.</summary>
     public bool EnableRtx { get; init; }
 
@@ -72,6 +78,7 @@ public sealed record PipeToRouterOptions
         SctpSendBufferSize = SctpSendBufferSize,
         SctpPerStreamSendQueueLimit = SctpPerStreamSendQueueLimit,
         SctpMaxReceiverWindowBufferSize = SctpMaxReceiverWindowBufferSize,
+        SctpDefaultStreamBufferedAmountLowThreshold = SctpDefaultStreamBufferedAmountLowThreshold,
         EnableRtx = EnableRtx,
         EnableSrtp = EnableSrtp,
     };

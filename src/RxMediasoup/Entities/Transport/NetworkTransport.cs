@@ -40,7 +40,7 @@ public abstract class NetworkTransport : Transport
     public IObservableState<SctpNegotiatedCapabilities?> SctpNegotiatedCapabilities => SctpNegotiatedCapabilitiesStream;
 
     /// <summary>Sets the maximum incoming bitrate for media streams sent by the remote endpoint; 0 removes the limit.</summary>
-    /// <param name="bitrate">Bits per second, 0–4294967295.</param>
+    /// <param name="bitrate">Bits per second, 0–9223372036854775806 (<see cref="long.MaxValue"/> − 1).</param>
     /// <param name="cancellationToken">Cancels waiting for the worker.</param>
     /// <exception cref="ArgumentOutOfRangeException">A negative or too large bitrate.</exception>
     /// <exception cref="NotFoundException">The transport is closed.</exception>
@@ -52,7 +52,7 @@ public abstract class NetworkTransport : Transport
     /// Sets the maximum outgoing bitrate for media streams sent to the remote endpoint; 0 removes the limit.
     /// The worker rejects a value lower than the current minimum (<see cref="MediasoupException"/>).
     /// </summary>
-    /// <param name="bitrate">Bits per second, 0–4294967295.</param>
+    /// <param name="bitrate">Bits per second, 0–9223372036854775806 (<see cref="long.MaxValue"/> − 1).</param>
     /// <param name="cancellationToken">Cancels waiting for the worker.</param>
     /// <exception cref="ArgumentOutOfRangeException">A negative or too large bitrate.</exception>
     /// <exception cref="NotFoundException">The transport is closed.</exception>
@@ -64,7 +64,7 @@ public abstract class NetworkTransport : Transport
     /// Sets the minimum outgoing bitrate for media streams sent to the remote endpoint; 0 removes the limit.
     /// The worker rejects a value higher than the current maximum (<see cref="MediasoupException"/>).
     /// </summary>
-    /// <param name="bitrate">Bits per second, 0–4294967295.</param>
+    /// <param name="bitrate">Bits per second, 0–9223372036854775806 (<see cref="long.MaxValue"/> − 1).</param>
     /// <param name="cancellationToken">Cancels waiting for the worker.</param>
     /// <exception cref="ArgumentOutOfRangeException">A negative or too large bitrate.</exception>
     /// <exception cref="NotFoundException">The transport is closed.</exception>
@@ -78,10 +78,13 @@ public abstract class NetworkTransport : Transport
         if (port is < 1 or > 65535) throw new ArgumentOutOfRangeException(name, port, $"{name} must be a port number (1-65535)");
     }
 
-    private static uint CheckBitrate(long bitrate)
+    /// <summary>The highest bitrate the worker accepts (mediasoup 3.27's <c>AbsoluteMaxBitrate</c>: <see cref="long.MaxValue"/> − 1).</summary>
+    internal const long MaxBitrate = long.MaxValue - 1;
+
+    private static ulong CheckBitrate(long bitrate)
     {
-        if (bitrate is < 0 or > uint.MaxValue)
-            throw new ArgumentOutOfRangeException(nameof(bitrate), bitrate, "bitrate must be between 0 and 4294967295 bps");
-        return (uint)bitrate;
+        if (bitrate is < 0 or > MaxBitrate)
+            throw new ArgumentOutOfRangeException(nameof(bitrate), bitrate, $"bitrate must be between 0 and {MaxBitrate} bps");
+        return (ulong)bitrate;
     }
 }

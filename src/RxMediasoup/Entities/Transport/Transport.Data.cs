@@ -31,7 +31,7 @@ public abstract partial class Transport
     /// <summary>
     /// Creates a data producer: an SCTP stream the remote endpoint sends on (WebRTC, plain and pipe transports with
     /// SCTP; <see cref="DataProducerOptions.SctpStreamParameters"/> required), or — on a <see cref="DirectTransport"/> —
-    /// a direct data producer the application sends with <see cref="DataProducer.Send(string, uint?, IReadOnlyList{int}?, int?)"/>.
+    /// a direct data producer the application sends with <see cref="DataProducer.Send(string, uint?, IReadOnlyList{int}?, int?, int?)"/>.
     /// </summary>
     /// <exception cref="ArgumentException">Invalid options (missing or invalid SCTP stream parameters; a given id already in use).</exception>
     /// <exception cref="NotFoundException">The transport is closed.</exception>

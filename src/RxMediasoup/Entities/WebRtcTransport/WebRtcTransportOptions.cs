@@ -24,7 +24,7 @@ public sealed record WebRtcTransportOptions : SctpTransportOptions
     /// <summary>Give TCP candidates a higher priority. Default false.</summary>
     public bool PreferTcp { get; init; }
 
-    /// <summary>Initial available outgoing bitrate, in bps. Default 600000.</summary>
+    /// <summary>Initial available outgoing bitrate, in bps (0–9223372036854775806). Default 600000.</summary>
     public long InitialAvailableOutgoingBitrate { get; init; } = 600_000;
 
     /// <summary>
@@ -49,9 +49,9 @@ public sealed record WebRtcTransportOptions : SctpTransportOptions
                 info.Validate($"{nameof(ListenInfos)}[{i}]");
             }
         }
-        if (InitialAvailableOutgoingBitrate is < 0 or > uint.MaxValue)
+        if (InitialAvailableOutgoingBitrate is < 0 or > NetworkTransport.MaxBitrate)
             throw new ArgumentOutOfRangeException(nameof(InitialAvailableOutgoingBitrate), InitialAvailableOutgoingBitrate,
-                "initialAvailableOutgoingBitrate must be between 0 and 4294967295");
+                $"initialAvailableOutgoingBitrate must be between 0 and {NetworkTransport.MaxBitrate}");
         if (IceConsentTimeout is < 0 or > 255)
             throw new ArgumentOutOfRangeException(nameof(IceConsentTimeout), IceConsentTimeout, "iceConsentTimeout must be between 0 and 255");
         ValidateSctp();
