@@ -302,6 +302,11 @@ public static partial class Ortc
         var headerExtensions = routerRtpCapabilities.HeaderExtensions
             .Where(ext => ext.Kind == kind
                 && ext.Direction is RtpHeaderExtensionDirection.SendRecv or RtpHeaderExtensionDirection.SendOnly)
+            // abs-capture-time is only proxied from the producer's packets: announcing it to consumers of a producer
+            // that did not negotiate it (e.g. one created out of a pipe consumer) would make the worker wait for an
+            // extension that never arrives (mediasoup 3.27).
+            .Where(ext => ext.Uri != RtpHeaderExtensionUri.AbsCaptureTime
+                || rtpParameters.HeaderExtensions.Any(h => h.Uri == RtpHeaderExtensionUri.AbsCaptureTime))
             .Select(ext => new RtpHeaderExtensionParameters
             {
                 Uri = ext.Uri,
