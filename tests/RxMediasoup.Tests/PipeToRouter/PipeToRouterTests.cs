@@ -260,6 +260,31 @@ public sealed class PipeToRouterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PipeTransportGivesEachProducerWithoutCnameOneOfItsOwn()
+    {
+        // mediasoup 3.27's Transport.produce(): on a pipe transport a producer keeps its CNAME, and one without CNAME
+        // gets a random one of its own (a shared one would tell the worker they come from one sender).
+        var pipeTransport = await _router2.CreatePipeTransportAsync(new PipeTransportOptions { ListenInfo = Loopback });
+        RtpParameters Video(uint ssrc, string rtcp) => Rtp($$"""
+            {
+              "codecs": [ { "mimeType": "video/VP8", "payloadType": 101, "clockRate": 90000 } ],
+              "encodings": [ { "ssrc": {{ssrc}} } ],
+              "rtcp": {{rtcp}}
+            }
+            """);
+        var a = await pipeTransport.ProduceAsync(new ProducerOptions { Kind = MediaKind.Video, RtpParameters = Video(1001, "{}") });
+        var b = await pipeTransport.ProduceAsync(new ProducerOptions { Kind = MediaKind.Video, RtpParameters = Video(1002, """{ "cname": "" }""") });
+        var c = await pipeTransport.ProduceAsync(new ProducerOptions { Kind = MediaKind.Video, RtpParameters = Video(1003, """{ "cname": "KEEPME" }""") });
+        Assert.Equal(8, a.RtpParameters.Rtcp.Cname!.Length);
+        Assert.Equal(8, b.RtpParameters.Rtcp.Cname!.Length);
+        Assert.NotEqual(a.RtpParameters.Rtcp.Cname, b.RtpParameters.Rtcp.Cname);
+        Assert.Equal("KEEPME", c.RtpParameters.Rtcp.Cname);
+        // The worker got them too.
+        var dumps = await Task.WhenAll(a.DumpAsync(), b.DumpAsync(), c.DumpAsync());
+        Assert.Equal([a.RtpParameters.Rtcp.Cname, b.RtpParameters.Rtcp.Cname, "KEEPME"], dumps.Select(d => d.RtpParameters.Rtcp.Cname));
+    }
+
+    [Fact]
     [NodeCase("test-PipeTransport.js", "router.pipeToRouter() with unknown router, producerId or dataProducerId fails")]
     public async Task PipeToRouterWithUnknownRouterOrProducerFails()
     {
