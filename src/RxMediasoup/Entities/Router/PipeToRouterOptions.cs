@@ -43,6 +43,13 @@ public sealed record PipeToRouterOptions
     /// <summary>Maximum SCTP receive window buffer, in bytes. Default 5242880.</summary>
     public int SctpMaxReceiverWindowBufferSize { get; init; } = 5_242_880;
 
+    /// <summary>
+    /// The buffered-amount-low threshold each SCTP stream of a data consumer on the pipe transports starts with, in bytes: when a data
+    /// consumer's buffered amount drops to or below it, <see cref="DataConsumer.BufferedAmountLow"/> fires (a data
+    /// consumer overrides it with <see cref="DataConsumer.SetBufferedAmountLowThresholdAsync"/>). Default 1024 (mediasoup 3.27).
+    /// </summary>
+    public int SctpDefaultStreamBufferedAmountLowThreshold { get; init; } = 1024;
+
     /// <summary>Enable RTX and NACK on the pipe transports. Default false.</summary>
     public bool EnableRtx { get; init; }
 
@@ -72,6 +79,7 @@ public sealed record PipeToRouterOptions
         SctpSendBufferSize = SctpSendBufferSize,
         SctpPerStreamSendQueueLimit = SctpPerStreamSendQueueLimit,
         SctpMaxReceiverWindowBufferSize = SctpMaxReceiverWindowBufferSize,
+        SctpDefaultStreamBufferedAmountLowThreshold = SctpDefaultStreamBufferedAmountLowThreshold,
         EnableRtx = EnableRtx,
         EnableSrtp = EnableSrtp,
     };

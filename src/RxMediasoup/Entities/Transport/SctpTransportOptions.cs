@@ -2,7 +2,7 @@ namespace RxMediasoup;
 
 /// <summary>
 /// The options WebRTC, plain and pipe transports share: SCTP (for data producers and consumers) and app data.
-/// Defaults as in mediasoup 3.22.
+/// Defaults as in mediasoup 3.27.
 /// </summary>
 public abstract record SctpTransportOptions
 {
@@ -24,6 +24,13 @@ public abstract record SctpTransportOptions
     /// <summary>Maximum SCTP receive window buffer, in bytes. Default 5242880.</summary>
     public int SctpMaxReceiverWindowBufferSize { get; init; } = 5_242_880;
 
+    /// <summary>
+    /// The buffered-amount-low threshold each SCTP stream of a data consumer starts with, in bytes: when a data
+    /// consumer's buffered amount drops to or below it, <see cref="DataConsumer.BufferedAmountLow"/> fires (a data
+    /// consumer overrides it with <see cref="DataConsumer.SetBufferedAmountLowThresholdAsync"/>). Default 1024 (mediasoup 3.27).
+    /// </summary>
+    public int SctpDefaultStreamBufferedAmountLowThreshold { get; init; } = 1024;
+
     /// <summary>Custom application data, available as <see cref="MediasoupEntity.AppData"/>.</summary>
     public IDictionary<string, object?>? AppData { get; init; }
 
@@ -34,6 +41,7 @@ public abstract record SctpTransportOptions
         NonNegative(SctpSendBufferSize, nameof(SctpSendBufferSize));
         NonNegative(SctpPerStreamSendQueueLimit, nameof(SctpPerStreamSendQueueLimit));
         NonNegative(SctpMaxReceiverWindowBufferSize, nameof(SctpMaxReceiverWindowBufferSize));
+        NonNegative(SctpDefaultStreamBufferedAmountLowThreshold, nameof(SctpDefaultStreamBufferedAmountLowThreshold));
 
         static void NonNegative(int value, string name)
         {
