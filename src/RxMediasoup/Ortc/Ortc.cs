@@ -1,7 +1,7 @@
 namespace RxMediasoup;
 
 /// <summary>
-/// mediasoup's ORTC negotiation as pure functions (a port of mediasoup 3.22's <c>ortc.js</c>): router RTP
+/// mediasoup's ORTC negotiation as pure functions (a port of mediasoup 3.27's <c>ortc.js</c>): router RTP
 /// capabilities from media codecs, the mapping of a producer's RTP parameters to the router's, the consumable
 /// parameters of a producer, and the RTP parameters of a consumer for given endpoint capabilities. Routers,
 /// transports and producers use these; they are public for applications and tests.

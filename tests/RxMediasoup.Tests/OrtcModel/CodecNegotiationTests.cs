@@ -213,7 +213,7 @@ public class CodecNegotiationTests
     [Fact]
     public void Av1MatchesByMimeTypeAndClockRateOnly()
     {
-        // mediasoup 3.22's matchCodecs() has no AV1-specific rule: parameters such as profile do not take part.
+        // mediasoup 3.27's matchCodecs() has no AV1-specific rule: parameters such as profile do not take part.
         var router = Ortc.GenerateRouterRtpCapabilities(
         [
             new RtpCodecCapability { Kind = MediaKind.Video, MimeType = "video/AV1", ClockRate = 90000 },

@@ -3,7 +3,7 @@ namespace RxMediasoup;
 /// <summary>
 /// Options of <see cref="Router.PipeToRouterAsync"/> (mediasoup's <c>PipeToRouterOptions</c>): which producer or data
 /// producer to pipe, to which router, and how the pipe transport pair between the two routers is created (used only
-/// when the pair does not exist yet: one pair per router pair is reused). Defaults as in mediasoup 3.22.
+/// when the pair does not exist yet: one pair per router pair is reused). Defaults as in mediasoup 3.27.
 /// </summary>
 public sealed record PipeToRouterOptions
 {
