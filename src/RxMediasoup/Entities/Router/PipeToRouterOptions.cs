@@ -44,9 +44,8 @@ public sealed record PipeToRouterOptions
     public int SctpMaxReceiverWindowBufferSize { get; init; } = 5_242_880;
 
     /// <summary>
-    /// The buffered-amount-low threshold each SCTP stream of a data consumer on the pipe transports starts with, in bytes: when a data
-    /// consumer's buffered amount drops to or below it, <see cref="DataConsumer.BufferedAmountLow"/> fires (a data
-    /// consumer overrides it with <see cref="DataConsumer.SetBufferedAmountLowThresholdAsync"/>). Default 1024 (mediasoup 3.27).
+    /// Default buffered-amount-low threshold of the SCTP streams, in bytes (see
+    /// <see cref="SctpTransportOptions.SctpDefaultStreamBufferedAmountLowThreshold"/>). Default 1024.
     /// </summary>
     public int SctpDefaultStreamBufferedAmountLowThreshold { get; init; } = 1024;
 

@@ -25,9 +25,9 @@ public abstract record SctpTransportOptions
     public int SctpMaxReceiverWindowBufferSize { get; init; } = 5_242_880;
 
     /// <summary>
-    /// The buffered-amount-low threshold each SCTP stream of a data consumer starts with, in bytes: when a data
-    /// consumer's buffered amount drops to or below it, <see cref="DataConsumer.BufferedAmountLow"/> fires (a data
-    /// consumer overrides it with <see cref="DataConsumer.SetBufferedAmountLowThresholdAsync"/>). Default 1024 (mediasoup 3.27).
+    /// Default buffered-amount-low threshold of the association's streams, in bytes: a data consumer's
+    /// <see cref="DataConsumer.BufferedAmountLow"/> fires when its buffered amount drops to or below it (a data consumer
+    /// can override it with <see cref="DataConsumer.SetBufferedAmountLowThresholdAsync"/>). Default 1024 (mediasoup 3.27+).
     /// </summary>
     public int SctpDefaultStreamBufferedAmountLowThreshold { get; init; } = 1024;
 
