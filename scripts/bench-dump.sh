@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark: RxMediasoup vs the Node mediasoup 3.22.0 reference, same mediasoup-worker binary.
+# Side-by-side benchmark: RxMediasoup vs the Node mediasoup reference (the version in tests/benchmarks-node/package.json), same mediasoup-worker binary.
 #
 # Workload: worker.dump() round trips with 1, 16 and 256 requests in flight (exactly N outstanding), COUNT
 # measured requests per point after an unmeasured warm-up, each run in a fresh process with a fresh worker.
@@ -59,8 +59,10 @@ fi
 export MEDIASOUP_WORKER_BIN
 
 # --- the Node reference -----------------------------------------------------------------------------
-if [ ! -f "$node_dir/node_modules/mediasoup/package.json" ]; then
-  say "installing the Node reference (mediasoup 3.22.0, --ignore-scripts: it uses our worker binary)"
+node_want="$(node -p "require('$node_dir/package.json').dependencies.mediasoup")"
+node_have="$(node -p "try { require('$node_dir/node_modules/mediasoup/package.json').version } catch { '' }")"
+if [ "$node_have" != "$node_want" ]; then
+  say "installing the Node reference (mediasoup $node_want, --ignore-scripts: it uses our worker binary)"
   (cd "$node_dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) >&2
 fi
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace RxMediasoup.Tests;
 
-/// <summary>Port of the non-ORTC cases of mediasoup 3.22.0 node/lib/test/test-mediasoup.js.</summary>
+/// <summary>Port of the non-ORTC cases of mediasoup 3.27.1 node/lib/test/test-mediasoup.js.</summary>
 public class SmokeTests
 {
     private static string RepoFile(string relative, [CallerFilePath] string here = "") =>

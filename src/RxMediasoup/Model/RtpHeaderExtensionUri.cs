@@ -1,6 +1,6 @@
 namespace RxMediasoup;
 
-/// <summary>The URIs of the RTP header extensions mediasoup 3.22 supports (mediasoup's <c>RtpHeaderExtensionUri</c>).</summary>
+/// <summary>The URIs of the RTP header extensions mediasoup 3.27 supports (mediasoup's <c>RtpHeaderExtensionUri</c>).</summary>
 public static class RtpHeaderExtensionUri
 {
     /// <summary>MID (BUNDLE media identification), <c>urn:ietf:params:rtp-hdrext:sdes:mid</c>.</summary>

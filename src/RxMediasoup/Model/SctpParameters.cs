@@ -36,15 +36,15 @@ public sealed record SctpParameters
     [JsonPropertyName("isDataChannel")]
     public bool IsDataChannel { get; init; }
 
-    /// <summary>Outgoing streams (<c>OS</c>); kept by mediasoup 3.22 for backwards compatibility, always 65535.</summary>
+    /// <summary>Outgoing streams (<c>OS</c>); kept by mediasoup 3.27 for backwards compatibility, always 65535.</summary>
     [JsonPropertyName("OS")]
     public int OutgoingStreams { get; init; } = 65535;
 
-    /// <summary>Maximum incoming streams (<c>MIS</c>); kept by mediasoup 3.22 for backwards compatibility, always 65535.</summary>
+    /// <summary>Maximum incoming streams (<c>MIS</c>); kept by mediasoup 3.27 for backwards compatibility, always 65535.</summary>
     [JsonPropertyName("MIS")]
     public int MaxIncomingStreams { get; init; } = 65535;
 
-    /// <summary>Maximum message size (<c>maxMessageSize</c>); kept by mediasoup 3.22 for backwards compatibility, equal to <see cref="MaxReceiveMessageSize"/>.</summary>
+    /// <summary>Maximum message size (<c>maxMessageSize</c>); kept by mediasoup 3.27 for backwards compatibility, equal to <see cref="MaxReceiveMessageSize"/>.</summary>
     [JsonPropertyName("maxMessageSize")]
     public int MaxMessageSize { get; init; }
 }

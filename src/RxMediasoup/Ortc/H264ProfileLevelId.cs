@@ -6,7 +6,7 @@ namespace RxMediasoup;
 /// <summary>
 /// An H264 profile and level, as carried by the <c>profile-level-id</c> codec parameter (three hex bytes, e.g.
 /// <c>42e01f</c> = Constrained Baseline 3.1), with the negotiation rules mediasoup uses to match H264 codecs
-/// (a port of the <c>h264-profile-level-id</c> package mediasoup 3.22 depends on, itself from libwebrtc).
+/// (a port of the <c>h264-profile-level-id</c> package mediasoup 3.27 depends on, itself from libwebrtc).
 /// </summary>
 /// <param name="Profile">The profile.</param>
 /// <param name="Level">The level.</param>

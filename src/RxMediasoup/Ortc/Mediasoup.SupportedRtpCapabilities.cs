@@ -4,7 +4,7 @@ namespace RxMediasoup;
 public static partial class Mediasoup
 {
     /// <summary>
-    /// The RTP capabilities mediasoup 3.22 supports (mediasoup's <c>getSupportedRtpCapabilities()</c>): every
+    /// The RTP capabilities mediasoup 3.27 supports (mediasoup's <c>getSupportedRtpCapabilities()</c>): every
     /// codec a router's media codecs may be chosen from, and every RTP header extension with its preferred id and
     /// direction, in mediasoup's normalized form (audio codecs have <c>channels</c>, every codec has
     /// <c>parameters</c> and <c>rtcpFeedback</c>, feedback has a <c>parameter</c>).

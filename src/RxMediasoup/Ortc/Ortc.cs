@@ -1,7 +1,7 @@
 namespace RxMediasoup;
 
 /// <summary>
-/// mediasoup's ORTC negotiation as pure functions (a port of mediasoup 3.22's <c>ortc.js</c>): router RTP
+/// mediasoup's ORTC negotiation as pure functions (a port of mediasoup 3.27's <c>ortc.js</c>): router RTP
 /// capabilities from media codecs, the mapping of a producer's RTP parameters to the router's, the consumable
 /// parameters of a producer, and the RTP parameters of a consumer for given endpoint capabilities. Routers,
 /// transports and producers use these; they are public for applications and tests.
@@ -301,6 +301,11 @@ public static partial class Ortc
         var headerExtensions = routerRtpCapabilities.HeaderExtensions
             .Where(ext => ext.Kind == kind
                 && ext.Direction is RtpHeaderExtensionDirection.SendRecv or RtpHeaderExtensionDirection.SendOnly)
+            // abs-capture-time is only proxied from the producer's packets: announcing it to consumers of a producer
+            // that did not negotiate it (e.g. one created out of a pipe consumer) would make the worker wait for an
+            // extension that never arrives (mediasoup 3.27).
+            .Where(ext => ext.Uri != RtpHeaderExtensionUri.AbsCaptureTime
+                || rtpParameters.HeaderExtensions.Any(h => h.Uri == RtpHeaderExtensionUri.AbsCaptureTime))
             .Select(ext => new RtpHeaderExtensionParameters
             {
                 Uri = ext.Uri,

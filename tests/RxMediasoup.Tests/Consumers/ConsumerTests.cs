@@ -6,7 +6,7 @@ using static RxMediasoup.Tests.Media.MediaTestData;
 
 namespace RxMediasoup.Tests.Consumers;
 
-/// <summary>Port of mediasoup 3.22.0 node/lib/test/test-Consumer.js, against the real worker.</summary>
+/// <summary>Port of mediasoup 3.27.1 node/lib/test/test-Consumer.js, against the real worker.</summary>
 public sealed class ConsumerTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);

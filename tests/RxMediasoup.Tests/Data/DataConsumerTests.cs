@@ -2,7 +2,7 @@ using System.Reactive.Linq;
 
 namespace RxMediasoup.Tests.Data;
 
-/// <summary>Port of mediasoup 3.22.0 node/lib/test/test-DataConsumer.js, against the real worker.</summary>
+/// <summary>Port of mediasoup 3.27.1 node/lib/test/test-DataConsumer.js, against the real worker.</summary>
 public sealed class DataConsumerTests : IAsyncLifetime
 {
     private static readonly DataProducerOptions SctpDataProducerOptions = new()

@@ -5,7 +5,7 @@ using System.Text;
 namespace RxMediasoup.Tests.Data;
 
 /// <summary>
-/// The data cases of mediasoup 3.22.0 node/lib/test/test-DirectTransport.js, plus messages through a direct transport,
+/// The data cases of mediasoup 3.27.1 node/lib/test/test-DirectTransport.js, plus messages through a direct transport,
 /// worker-death / router-close cascades of data entities and handler-leak checks, against the real worker.
 /// </summary>
 public sealed class DirectTransportDataTests : IAsyncLifetime

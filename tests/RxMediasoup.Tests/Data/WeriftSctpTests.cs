@@ -5,7 +5,7 @@ using System.Text;
 namespace RxMediasoup.Tests.Data;
 
 /// <summary>
-/// Port of mediasoup 3.22.0 node/lib/test/test-werift-sctp.js: a real SCTP peer (werift-sctp in Node, see
+/// Port of mediasoup 3.27.1 node/lib/test/test-werift-sctp.js: a real SCTP peer (werift-sctp in Node, see
 /// <see cref="SctpPeer"/>) associates over loopback UDP with a PlainTransport (comedia, SCTP enabled).
 /// </summary>
 public sealed class WeriftSctpTests : IAsyncLifetime

@@ -1,7 +1,7 @@
 namespace RxMediasoup.Tests.Infrastructure;
 
 /// <summary>
-/// Marks a test as the port of one case of mediasoup 3.22.0's Node test suite (<c>node/lib/test/*.js</c>).
+/// Marks a test as the port of one case of mediasoup's Node test suite (the release in <see cref="Conformance.ConformanceTests.NodeSuiteVersion"/>) (<c>node/lib/test/*.js</c>).
 /// tests/CONFORMANCE.md is generated from these attributes.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace RxMediasoup.Tests.Media;
 
-/// <summary>The fixtures of mediasoup 3.22.0's test-Producer.js and test-Consumer.js, as the same JSON.</summary>
+/// <summary>The fixtures of mediasoup 3.27.1's test-Producer.js and test-Consumer.js, as the same JSON.</summary>
 internal static class MediaTestData
 {
     public static T Json<T>(string json) => JsonSerializer.Deserialize<T>(json, MediasoupJson.Options)!;

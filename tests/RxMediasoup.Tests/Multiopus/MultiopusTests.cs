@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace RxMediasoup.Tests.Multiopus;
 
 /// <summary>
-/// Port of mediasoup 3.22.0 node/lib/test/test-multiopus.js, against the real worker. The inputs are the Node
+/// Port of mediasoup 3.27.1 node/lib/test/test-multiopus.js, against the real worker. The inputs are the Node
 /// test's own objects as JSON, read with <see cref="MediasoupJson.Options"/>: mediasoup-client payloads as they are.
 /// </summary>
 public sealed class MultiopusTests : IAsyncLifetime

@@ -213,7 +213,7 @@ public class CodecNegotiationTests
     [Fact]
     public void Av1MatchesByMimeTypeAndClockRateOnly()
     {
-        // mediasoup 3.22's matchCodecs() has no AV1-specific rule: parameters such as profile do not take part.
+        // mediasoup 3.27's matchCodecs() has no AV1-specific rule: parameters such as profile do not take part.
         var router = Ortc.GenerateRouterRtpCapabilities(
         [
             new RtpCodecCapability { Kind = MediaKind.Video, MimeType = "video/AV1", ClockRate = 90000 },
@@ -511,7 +511,7 @@ public class CodecNegotiationTests
         Assert.Equal(
             [
                 (RtpHeaderExtensionUri.Mid, 1), (RtpHeaderExtensionUri.AbsSendTime, 4), (RtpHeaderExtensionUri.SsrcAudioLevel, 6),
-                (RtpHeaderExtensionUri.AbsCaptureTime, 10), (RtpHeaderExtensionUri.PlayoutDelay, 11), (RtpHeaderExtensionUri.MediasoupPacketId, 12),
+                (RtpHeaderExtensionUri.PlayoutDelay, 11), (RtpHeaderExtensionUri.MediasoupPacketId, 12),
             ],
             audio.HeaderExtensions.Select(e => (e.Uri, e.Id)));
 
@@ -520,11 +520,39 @@ public class CodecNegotiationTests
         Assert.Equal(
             [
                 (RtpHeaderExtensionUri.Mid, 1), (RtpHeaderExtensionUri.AbsSendTime, 4), (RtpHeaderExtensionUri.TransportWideCc01, 5),
-                (RtpHeaderExtensionUri.VideoOrientation, 8), (RtpHeaderExtensionUri.TimeOffset, 9), (RtpHeaderExtensionUri.AbsCaptureTime, 10),
+                (RtpHeaderExtensionUri.VideoOrientation, 8), (RtpHeaderExtensionUri.TimeOffset, 9),
                 (RtpHeaderExtensionUri.PlayoutDelay, 11), (RtpHeaderExtensionUri.MediasoupPacketId, 12),
             ],
             video.HeaderExtensions.Select(e => (e.Uri, e.Id)));
         Assert.All(video.HeaderExtensions, e => Assert.False(e.Encrypt));
+    }
+
+    [Fact]
+    public void AbsCaptureTimeIsConsumableOnlyIfTheProducerNegotiatedIt()
+    {
+        // mediasoup 3.27: the worker only proxies abs-capture-time from the producer's packets, so it is announced to
+        // consumers only when the producer has it (under its own id there, the router's preferred id here).
+        var router = Ortc.GenerateRouterRtpCapabilities([Opus(), Vp8()]);
+        foreach (var (kind, codec) in new[] { (MediaKind.Audio, Codec("audio/opus", 111, 48000) with { Channels = 2 }), (MediaKind.Video, Codec("video/VP8", 96, 90000)) })
+        {
+            var without = Consumable(kind, Producer([codec]), router);
+            Assert.DoesNotContain(without.HeaderExtensions, e => e.Uri == RtpHeaderExtensionUri.AbsCaptureTime);
+
+            var with = Consumable(kind, Producer([codec]) with
+            {
+                HeaderExtensions = [new() { Uri = RtpHeaderExtensionUri.AbsCaptureTime, Id = 3 }],
+            }, router);
+            var absCaptureTime = Assert.Single(with.HeaderExtensions, e => e.Uri == RtpHeaderExtensionUri.AbsCaptureTime);
+            Assert.Equal(10, absCaptureTime.Id);
+            // The other consumable extensions are the same either way.
+            Assert.Equal(without.HeaderExtensions, with.HeaderExtensions.Where(e => e.Uri != RtpHeaderExtensionUri.AbsCaptureTime));
+        }
+    }
+
+    [Fact]
+    public void CustomSendOnlyExtensionsAreConsumableAndInactiveOnesAreNot()
+    {
+        var router = Ortc.GenerateRouterRtpCapabilities([Opus(), Vp8()]);
 
         // A sendonly extension is consumable, an inactive one is not.
         var custom = router with
@@ -599,7 +627,7 @@ public class CodecNegotiationTests
         Assert.Equal(
             [
                 (RtpHeaderExtensionUri.DependencyDescriptor, 7), (RtpHeaderExtensionUri.VideoOrientation, 8), (RtpHeaderExtensionUri.TimeOffset, 9),
-                (RtpHeaderExtensionUri.AbsCaptureTime, 10), (RtpHeaderExtensionUri.PlayoutDelay, 11), (RtpHeaderExtensionUri.MediasoupPacketId, 12),
+                (RtpHeaderExtensionUri.PlayoutDelay, 11), (RtpHeaderExtensionUri.MediasoupPacketId, 12),
             ],
             pipe.HeaderExtensions.Select(e => (e.Uri, e.Id)));
 

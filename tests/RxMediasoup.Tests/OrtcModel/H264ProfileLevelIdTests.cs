@@ -2,7 +2,7 @@ using static RxMediasoup.Tests.OrtcModel.OrtcTestData;
 
 namespace RxMediasoup.Tests.OrtcModel;
 
-/// <summary>The cases of the <c>h264-profile-level-id</c> 2.3.3 package's own tests (which mediasoup 3.22 depends on).</summary>
+/// <summary>The cases of the <c>h264-profile-level-id</c> 2.3.3 package's own tests (which mediasoup 3.27 depends on).</summary>
 public class H264ProfileLevelIdTests
 {
     private static H264ProfileLevelId? ParseOrNull(string? text) =>

@@ -1,6 +1,6 @@
 namespace RxMediasoup.Tests.OrtcModel;
 
-/// <summary>The pure cases of mediasoup 3.22.0's <c>node/lib/test/test-mediasoup.js</c> (supported capabilities, scalability modes).</summary>
+/// <summary>The pure cases of mediasoup 3.27.1's <c>node/lib/test/test-mediasoup.js</c> (supported capabilities, scalability modes).</summary>
 public class MediasoupNodeTests
 {
     [Fact(DisplayName = "mediasoup.getSupportedRtpCapabilities() returns the mediasoup RTP capabilities")]

@@ -2,7 +2,7 @@ using static RxMediasoup.Tests.OrtcModel.OrtcTestData;
 
 namespace RxMediasoup.Tests.OrtcModel;
 
-/// <summary>The port of mediasoup 3.22.0's <c>node/lib/test/test-ortc.js</c>, case by case, with the same assertions.</summary>
+/// <summary>The port of mediasoup 3.27.1's <c>node/lib/test/test-ortc.js</c>, case by case, with the same assertions.</summary>
 public class OrtcNodeTests
 {
     [Fact(DisplayName = "generateRouterRtpCapabilities() succeeds")]

@@ -7,7 +7,7 @@ using static RxMediasoup.Tests.Transports.TransportTestHelpers;
 namespace RxMediasoup.Tests.PipeToRouter;
 
 /// <summary>
-/// mediasoup 3.22.0 node/lib/test/test-PipeTransport.js against the real worker: two workers, a router in each, a
+/// mediasoup 3.27.1 node/lib/test/test-PipeTransport.js against the real worker: two workers, a router in each, a
 /// WebRTC transport in each, audio, video and data producers on the first.
 /// </summary>
 public sealed class PipeToRouterTests : IAsyncLifetime
@@ -101,7 +101,6 @@ public sealed class PipeToRouterTests : IAsyncLifetime
         [
           { "uri": "urn:ietf:params:rtp-hdrext:ssrc-audio-level", "id": 6, "encrypt": false, "parameters": {} },
           { "uri": "https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension", "id": 7, "encrypt": false, "parameters": {} },
-          { "uri": "http://www.webrtc.org/experiments/rtp-hdrext/abs-capture-time", "id": 10, "encrypt": false, "parameters": {} },
           { "uri": "http://www.webrtc.org/experiments/rtp-hdrext/playout-delay", "id": 11, "encrypt": false, "parameters": {} },
           { "uri": "urn:mediasoup:params:rtp-hdrext:packet-id", "id": 12, "encrypt": false, "parameters": {} }
         ]
@@ -112,7 +111,6 @@ public sealed class PipeToRouterTests : IAsyncLifetime
           { "uri": "https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension", "id": 7, "encrypt": false, "parameters": {} },
           { "uri": "urn:3gpp:video-orientation", "id": 8, "encrypt": false, "parameters": {} },
           { "uri": "urn:ietf:params:rtp-hdrext:toffset", "id": 9, "encrypt": false, "parameters": {} },
-          { "uri": "http://www.webrtc.org/experiments/rtp-hdrext/abs-capture-time", "id": 10, "encrypt": false, "parameters": {} },
           { "uri": "http://www.webrtc.org/experiments/rtp-hdrext/playout-delay", "id": 11, "encrypt": false, "parameters": {} },
           { "uri": "urn:mediasoup:params:rtp-hdrext:packet-id", "id": 12, "encrypt": false, "parameters": {} }
         ]
@@ -229,6 +227,61 @@ public sealed class PipeToRouterTests : IAsyncLifetime
         Assert.Equal([ExpectedPipeVp8], pipeProducer.RtpParameters.Codecs);
         Assert.Equal(ExpectedVideoHeaderExtensions, pipeProducer.RtpParameters.HeaderExtensions);
         Assert.True(pipeProducer.Paused.Current());
+    }
+
+    [Fact]
+    [NodeCase("test-PipeTransport.js", "router.pipeToRouter() gives abs-capture-time to the pipe Consumer if the Producer has it")]
+    public async Task PipeToRouterGivesAbsCaptureTimeToThePipeConsumerIfTheProducerHasIt()
+    {
+        var videoProducer2 = await _webRtcTransport1.ProduceAsync(new ProducerOptions
+        {
+            Kind = MediaKind.Video,
+            RtpParameters = Rtp("""
+                {
+                  "mid": "VIDEO2",
+                  "codecs": [ { "mimeType": "video/VP8", "payloadType": 112, "clockRate": 90000 } ],
+                  "headerExtensions": [ { "uri": "http://www.webrtc.org/experiments/rtp-hdrext/abs-capture-time", "id": 12 } ],
+                  "encodings": [ { "ssrc": 44444444 } ],
+                  "rtcp": { "cname": "FOOBAR" }
+                }
+                """),
+        });
+        var result = await _router1.PipeToRouterAsync(new PipeToRouterOptions { ProducerId = videoProducer2.Id, Router = _router2 });
+        var absCaptureTime = HeaderExtensions("""
+            [ { "uri": "http://www.webrtc.org/experiments/rtp-hdrext/abs-capture-time", "id": 10, "encrypt": false, "parameters": {} } ]
+            """)[0];
+        Assert.Contains(absCaptureTime, result.PipeConsumer!.RtpParameters.HeaderExtensions);
+        // The pipe producer announces it to its consumers in the second router in turn.
+        Assert.Contains(absCaptureTime, result.PipeProducer!.RtpParameters.HeaderExtensions);
+
+        // The video producer without it (the case before in Node's suite) does not give it.
+        var withoutIt = await _router1.PipeToRouterAsync(new PipeToRouterOptions { ProducerId = _videoProducer.Id, Router = _router2 });
+        Assert.DoesNotContain(withoutIt.PipeConsumer!.RtpParameters.HeaderExtensions, e => e.Uri == RtpHeaderExtensionUri.AbsCaptureTime);
+    }
+
+    [Fact]
+    public async Task PipeTransportGivesEachProducerWithoutCnameOneOfItsOwn()
+    {
+        // mediasoup 3.27's Transport.produce(): on a pipe transport a producer keeps its CNAME, and one without CNAME
+        // gets a random one of its own (a shared one would tell the worker they come from one sender).
+        var pipeTransport = await _router2.CreatePipeTransportAsync(new PipeTransportOptions { ListenInfo = Loopback });
+        RtpParameters Video(uint ssrc, string rtcp) => Rtp($$"""
+            {
+              "codecs": [ { "mimeType": "video/VP8", "payloadType": 101, "clockRate": 90000 } ],
+              "encodings": [ { "ssrc": {{ssrc}} } ],
+              "rtcp": {{rtcp}}
+            }
+            """);
+        var a = await pipeTransport.ProduceAsync(new ProducerOptions { Kind = MediaKind.Video, RtpParameters = Video(1001, "{}") });
+        var b = await pipeTransport.ProduceAsync(new ProducerOptions { Kind = MediaKind.Video, RtpParameters = Video(1002, """{ "cname": "" }""") });
+        var c = await pipeTransport.ProduceAsync(new ProducerOptions { Kind = MediaKind.Video, RtpParameters = Video(1003, """{ "cname": "KEEPME" }""") });
+        Assert.Equal(8, a.RtpParameters.Rtcp.Cname!.Length);
+        Assert.Equal(8, b.RtpParameters.Rtcp.Cname!.Length);
+        Assert.NotEqual(a.RtpParameters.Rtcp.Cname, b.RtpParameters.Rtcp.Cname);
+        Assert.Equal("KEEPME", c.RtpParameters.Rtcp.Cname);
+        // The worker got them too.
+        var dumps = await Task.WhenAll(a.DumpAsync(), b.DumpAsync(), c.DumpAsync());
+        Assert.Equal([a.RtpParameters.Rtcp.Cname, b.RtpParameters.Rtcp.Cname, "KEEPME"], dumps.Select(d => d.RtpParameters.Rtcp.Cname));
     }
 
     [Fact]

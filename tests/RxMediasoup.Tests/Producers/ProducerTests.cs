@@ -5,7 +5,7 @@ using static RxMediasoup.Tests.Media.MediaTestData;
 
 namespace RxMediasoup.Tests.Producers;
 
-/// <summary>Port of mediasoup 3.22.0 node/lib/test/test-Producer.js, against the real worker.</summary>
+/// <summary>Port of mediasoup 3.27.1 node/lib/test/test-Producer.js, against the real worker.</summary>
 public sealed class ProducerTests : IAsyncLifetime
 {
     private RxMediasoup.Worker _worker = null!;

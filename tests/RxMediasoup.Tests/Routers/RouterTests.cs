@@ -5,7 +5,7 @@ using System.Text.Json;
 
 namespace RxMediasoup.Tests.Routers;
 
-/// <summary>Port of mediasoup 3.22.0 node/lib/test/test-Router.js, against the real worker.</summary>
+/// <summary>Port of mediasoup 3.27.1 node/lib/test/test-Router.js, against the real worker.</summary>
 public sealed class RouterTests : IAsyncLifetime
 {
     private RxMediasoup.Worker _worker = null!;

@@ -2,7 +2,7 @@ using RxMediasoup.Tests.Transports;
 
 namespace RxMediasoup.Tests.RtpObservers;
 
-/// <summary>Port of mediasoup 3.22.0 node/lib/test/test-AudioLevelObserver.js, against the real worker.</summary>
+/// <summary>Port of mediasoup 3.27.1 node/lib/test/test-AudioLevelObserver.js, against the real worker.</summary>
 public sealed class AudioLevelObserverTests : IAsyncLifetime
 {
     private RxMediasoup.Worker _worker = null!;

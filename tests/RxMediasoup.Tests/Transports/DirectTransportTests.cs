@@ -2,7 +2,7 @@ using Google.FlatBuffers;
 
 namespace RxMediasoup.Tests.Transports;
 
-/// <summary>Port of mediasoup 3.22.0 node/lib/test/test-DirectTransport.js, against the real worker.</summary>
+/// <summary>Port of mediasoup 3.27.1 node/lib/test/test-DirectTransport.js, against the real worker.</summary>
 public sealed class DirectTransportTests : IAsyncLifetime
 {
     private RxMediasoup.Worker _worker = null!;

@@ -5,7 +5,7 @@ using static RxMediasoup.Tests.Transports.TransportTestHelpers;
 
 namespace RxMediasoup.Tests.Transports;
 
-/// <summary>Port of mediasoup 3.22.0 node/lib/test/test-WebRtcTransport.js, against the real worker.</summary>
+/// <summary>Port of mediasoup 3.27.1 node/lib/test/test-WebRtcTransport.js, against the real worker.</summary>
 public sealed class WebRtcTransportTests : IAsyncLifetime
 {
     private RxMediasoup.Worker _worker = null!;

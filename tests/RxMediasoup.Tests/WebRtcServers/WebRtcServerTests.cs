@@ -3,7 +3,7 @@ using static RxMediasoup.Tests.Transports.TransportTestHelpers;
 
 namespace RxMediasoup.Tests.WebRtcServers;
 
-/// <summary>Port of mediasoup 3.22.0 node/lib/test/test-WebRtcServer.js, against the real worker.</summary>
+/// <summary>Port of mediasoup 3.27.1 node/lib/test/test-WebRtcServer.js, against the real worker.</summary>
 public sealed class WebRtcServerTests : IAsyncLifetime
 {
     private RxMediasoup.Worker _worker = null!;

@@ -3,7 +3,7 @@ using RxMediasoup.Channel.Native;
 
 namespace RxMediasoup.Tests.Workers;
 
-/// <summary>Port of mediasoup 3.22.0 node/lib/test/test-Worker.js, against the real worker.</summary>
+/// <summary>Port of mediasoup 3.27.1 node/lib/test/test-Worker.js, against the real worker.</summary>
 public class WorkerTests
 {
     private static string DataFile(string name) => Path.Combine(AppContext.BaseDirectory, "data", name);

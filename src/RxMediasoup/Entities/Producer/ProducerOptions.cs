@@ -11,7 +11,8 @@ public sealed record ProducerOptions
 
     /// <summary>
     /// The RTP parameters of what the endpoint sends (e.g. from mediasoup-client's <c>produce</c>). Missing encodings
-    /// mean one encoding; the transport overrides the RTCP CNAME (except on a <see cref="PipeTransport"/>).
+    /// mean one encoding; the transport overrides the RTCP CNAME (except on a <see cref="PipeTransport"/>, which only
+    /// gives a producer without CNAME a random one of its own).
     /// </summary>
     public required RtpParameters RtpParameters { get; init; }
 

@@ -27,7 +27,7 @@ public abstract partial class Transport
     /// Creates a producer: tells the router about media the endpoint sends (or, on a <see cref="DirectTransport"/>,
     /// the application sends with <see cref="DirectProducer.Send"/>). The RTP parameters are validated and mapped to the
     /// router's codecs before anything is sent; the transport's CNAME replaces theirs (except on a
-    /// <see cref="PipeTransport"/>). If <paramref name="cancellationToken"/> is cancelled after the request was sent and
+    /// <see cref="PipeTransport"/>, where a producer without CNAME gets a random one of its own). If <paramref name="cancellationToken"/> is cancelled after the request was sent and
     /// the worker still creates the producer, it is closed.
     /// </summary>
     /// <exception cref="ArgumentException">Invalid options or RTP parameters, or a producer with the same id exists.</exception>
@@ -59,6 +59,12 @@ public abstract partial class Transport
                 cname = _cnameForProducers;
             }
             rtpParameters = rtpParameters with { Rtcp = rtpParameters.Rtcp with { Cname = cname } };
+        }
+        // On a pipe transport a producer without CNAME gets one of its own (mediasoup 3.27): a CNAME shared with the other
+        // producers without one would tell the worker that they come from one sender and share its clock.
+        else if (string.IsNullOrEmpty(rtpParameters.Rtcp.Cname))
+        {
+            rtpParameters = rtpParameters with { Rtcp = rtpParameters.Rtcp with { Cname = Guid.NewGuid().ToString()[..8] } };
         }
         var routerRtpCapabilities = Router.RtpCapabilities;
         var rtpMapping = Ortc.GetProducerRtpParametersMapping(rtpParameters, routerRtpCapabilities, out var negotiated);

@@ -2,7 +2,7 @@ namespace RxMediasoup;
 
 /// <summary>
 /// Options of a new WebRTC transport (<see cref="Router.CreateWebRtcTransportAsync"/>): give exactly one of
-/// <see cref="ListenInfos"/> and <see cref="WebRtcServer"/>. Defaults as in mediasoup 3.22.
+/// <see cref="ListenInfos"/> and <see cref="WebRtcServer"/>. Defaults as in mediasoup 3.27.
 /// </summary>
 public sealed record WebRtcTransportOptions : SctpTransportOptions
 {
