@@ -111,6 +111,9 @@ public sealed class DataConsumerTests : IAsyncLifetime
         Assert.False(dump.Paused);
         Assert.False(dump.DataProducerPaused);
         Assert.Equal([0, 1, 2, 100, 65535], dump.Subchannels.Order());
+        Assert.Equal(0, dump.BufferedAmount);
+        // The transport's default per-stream buffered-amount-low threshold (mediasoup 3.27).
+        Assert.Equal(1024, dump.BufferedAmountLowThreshold);
     }
 
     [Fact]

@@ -196,6 +196,8 @@ public sealed class DirectTransportDataTests : IAsyncLifetime
 
         Assert.Throws<ArgumentOutOfRangeException>(() => dataProducer.Send("x", subchannels: [65536]));
         Assert.Throws<ArgumentOutOfRangeException>(() => dataProducer.Send("x", requiredSubchannel: -1));
+        Assert.Equal("ignoredSubchannel",
+            Assert.Throws<ArgumentOutOfRangeException>(() => dataProducer.Send(new byte[] { 1 }, ignoredSubchannel: 65536)).ParamName);
         // Buffered amount commands are SCTP-only in the worker.
         await Assert.ThrowsAsync<ArgumentException>(() => dataConsumer.GetBufferedAmountAsync());
     }

@@ -595,18 +595,69 @@ public sealed class PipeToRouterTests : IAsyncLifetime
     {
         var directTransport1 = await _router1.CreateDirectTransportAsync();
         var directDataProducer = await directTransport1.ProduceDataAsync(new DataProducerOptions { Label = "foo", Protocol = "bar" });
-        await _router1.PipeToRouterAsync(new PipeToRouterOptions { DataProducerId = directDataProducer.Id, Router = _router2 });
+        var result = await _router1.PipeToRouterAsync(new PipeToRouterOptions { DataProducerId = directDataProducer.Id, Router = _router2 });
+        var pipeDataConsumer = result.PipeDataConsumer!;
         var directTransport2 = await _router2.CreateDirectTransportAsync();
         var directDataConsumer = await directTransport2.ConsumeDataAsync(new DataConsumerOptions
         {
             DataProducerId = directDataProducer.Id,
-            Subchannels = [123, 666],
+            Subchannels = [123, 666, 777],
         });
-        var received = directDataConsumer.Messages.FirstAsync().Timeout(Timeout).ToTask();
-        directDataProducer.Send("hello", ppid: null, subchannels: [123, 124], requiredSubchannel: 666);
-        var message = await received;
-        Assert.Equal("hello", message.Text);
-        Assert.Equal(51u, message.Ppid);
+        var received = new List<string>();
+        var bye = directDataConsumer.Messages.Select(m => m.Text).Do(received.Add).FirstAsync(t => t == "bye").Timeout(Timeout).ToTask();
+
+        // The pipe data consumer is subscribed to no subchannel: it lets the message through to the final data consumer.
+        directDataProducer.Send("hello1", ppid: null, subchannels: [123, 124], requiredSubchannel: 666);
+        await pipeDataConsumer.SetSubchannelsAsync([123, 124, 666]);
+        // The pipe data consumer is subscribed to 123 and 666: through.
+        directDataProducer.Send("hello2", ppid: null, subchannels: [123], requiredSubchannel: 666);
+        // The pipe data consumer is subscribed to 124 and 666: through, but the final one is not subscribed to 124.
+        directDataProducer.Send("hello3", ppid: null, subchannels: [124], requiredSubchannel: 666);
+        // The pipe data consumer is not subscribed to 125: not through.
+        directDataProducer.Send("hello4", ppid: null, subchannels: [125], requiredSubchannel: 666);
+        // The final data consumer is subscribed to the ignored 666.
+        directDataProducer.Send("hello5", ppid: null, subchannels: [123], requiredSubchannel: null, ignoredSubchannel: 666);
+        // The final data consumer is subscribed to the ignored 777.
+        directDataProducer.Send("hello6", ppid: null, subchannels: null, requiredSubchannel: 123, ignoredSubchannel: 777);
+        // No subchannels: it reaches the final data consumer, after all the others.
+        directDataProducer.Send("bye");
+        await bye;
+        Assert.Equal(["hello1", "hello2", "bye"], received);
+    }
+
+    [Fact]
+    [NodeCase("test-PipeTransport.js", "transport.consumeData() for a pipe DataProducer succeeds with ignoredSubchannel")]
+    public async Task ConsumeDataOfAPipeDataProducerWithIgnoredSubchannel()
+    {
+        var directTransport1 = await _router1.CreateDirectTransportAsync();
+        var directDataProducer = await directTransport1.ProduceDataAsync(new DataProducerOptions { Label = "foo", Protocol = "bar" });
+        var result = await _router1.PipeToRouterAsync(new PipeToRouterOptions { DataProducerId = directDataProducer.Id, Router = _router2 });
+        var pipeDataConsumer = result.PipeDataConsumer!;
+        var directTransport2 = await _router2.CreateDirectTransportAsync();
+        var directDataConsumer1 = await directTransport2.ConsumeDataAsync(new DataConsumerOptions
+        {
+            DataProducerId = directDataProducer.Id,
+            Subchannels = [111],
+        });
+        var directDataConsumer2 = await directTransport2.ConsumeDataAsync(new DataConsumerOptions
+        {
+            DataProducerId = directDataProducer.Id,
+            Subchannels = [222],
+        });
+        // A pipe data consumer is subscribed to the union of the subchannels of the data consumers behind it.
+        await pipeDataConsumer.SetSubchannelsAsync([111, 222]);
+        var received1 = new List<string>();
+        var received2 = new List<string>();
+        var bye1 = directDataConsumer1.Messages.Select(m => m.Text).Do(received1.Add).FirstAsync(t => t == "bye").Timeout(Timeout).ToTask();
+        var bye2 = directDataConsumer2.Messages.Select(m => m.Text).Do(received2.Add).FirstAsync(t => t == "bye").Timeout(Timeout).ToTask();
+
+        // The pipe data consumer (subscribed to 111) must not apply ignoredSubchannel itself, or it would drop the message
+        // for every data consumer behind it: it travels with the message and the final data consumers apply it.
+        directDataProducer.Send("hello1", ppid: null, subchannels: null, requiredSubchannel: null, ignoredSubchannel: 111);
+        directDataProducer.Send("bye");
+        await Task.WhenAll(bye1, bye2);
+        Assert.Equal(["bye"], received1);
+        Assert.Equal(["hello1", "bye"], received2);
     }
 
     [Fact]
