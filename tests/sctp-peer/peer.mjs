@@ -1,5 +1,5 @@
 // A real SCTP-over-UDP peer (werift-sctp), driven over stdin/stdout with one JSON object per line, for the C# ports
-// of mediasoup 3.22.0's test-werift-sctp.js. Usage: node peer.mjs <remoteAddress> <remotePort>
+// of mediasoup 3.27.1's test-werift-sctp.js. Usage: node peer.mjs <remoteAddress> <remotePort>
 //
 // Events written to stdout:
 //   {"event":"connected","established":true,"associationState":<number>}   once the association is up

@@ -23,7 +23,7 @@ namespace RxMediasoup.Channel;
 /// </summary>
 internal sealed partial class WorkerChannel
 {
-    /// <summary>Largest message, size prefix included (mediasoup 3.22's limit).</summary>
+    /// <summary>Largest message, size prefix included (mediasoup 3.27's limit).</summary>
     public const int MessageMaxLength = 8_388_608;
 
     /// <summary>Largest FlatBuffers payload of a message.</summary>

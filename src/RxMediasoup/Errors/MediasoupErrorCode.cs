@@ -2,7 +2,7 @@ namespace RxMediasoup;
 
 /// <summary>
 /// What a <see cref="MediasoupException"/> is about, for the worker-side conflicts a caller may branch on
-/// (<see cref="MediasoupException.Code"/>). It is read from the worker's reason text (mediasoup 3.22's wording);
+/// (<see cref="MediasoupException.Code"/>). It is read from the worker's reason text (mediasoup 3.27's wording, checked against the real worker by WorkerErrorCodeTests);
 /// anything else is <see cref="Unknown"/>. Bad input (the worker's <c>TypeError</c>) is an
 /// <see cref="ArgumentException"/> and has no code: none of these conflicts is a <c>TypeError</c> in the worker.
 /// </summary>

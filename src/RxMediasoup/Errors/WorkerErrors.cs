@@ -16,7 +16,7 @@ internal static class WorkerErrors
     };
 
     /// <summary>
-    /// The code of a worker reason, matched on mediasoup 3.22's wording (worker/src/RTC/PortManager.cpp,
+    /// The code of a worker reason, matched on mediasoup 3.27's wording (worker/src/RTC/PortManager.cpp,
     /// RtpListener.cpp, SctpListener.cpp, Transport.cpp, WebRtcTransport.cpp, PlainTransport.cpp, PipeTransport.cpp).
     /// </summary>
     public static MediasoupErrorCode Classify(string reason)

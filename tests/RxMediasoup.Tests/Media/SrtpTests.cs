@@ -232,7 +232,7 @@ public sealed class SrtpTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     /// <summary>
-    /// The worker's pipe transport allows AEAD_AES_256_GCM only (3.22.0 and 3.27.1 alike): connecting with another suite
+    /// The worker's pipe transport allows AEAD_AES_256_GCM only (as in earlier mediasoup versions): connecting with another suite
     /// fails. The other suites between workers are covered with plain transport pairs
     /// (<see cref="PlainTransportSrtpCarriesEveryPacketBetweenWorkers"/>).
     /// </summary>

@@ -26,7 +26,7 @@ public sealed class Mediasoup327SchemaTests : IAsyncLifetime
     [Fact]
     public async Task BitratesAbove32BitsReachTheWorkerAndComeBackInStats()
     {
-        const long fiveGbps = 5_000_000_000; // > uint.MaxValue: 3.22's uint32 fields could not carry it
+        const long fiveGbps = 5_000_000_000; // > uint.MaxValue: the earlier schema's uint32 fields could not carry it
         var transport = await _router.CreateWebRtcTransportAsync(Sctp() with { InitialAvailableOutgoingBitrate = fiveGbps });
         await transport.SetMaxIncomingBitrateAsync(fiveGbps);
         await transport.SetMaxOutgoingBitrateAsync(fiveGbps + 1);
@@ -60,7 +60,7 @@ public sealed class Mediasoup327SchemaTests : IAsyncLifetime
                 Encodings = [new RtpEncodingParameters { Ssrc = 11111111, MaxBitrate = 6_000_000_000 }],
             },
         });
-        // The worker parses it (its dump leaves maxBitrate out, as 3.22's did; RtpParametersProtocolTests checks the bytes).
+        // The worker parses it (its dump leaves maxBitrate out, as earlier workers did; RtpParametersProtocolTests checks the bytes).
         Assert.Equal(6_000_000_000, Assert.Single(producer.RtpParameters.Encodings).MaxBitrate);
         Assert.Equal(11111111u, Assert.Single((await producer.DumpAsync()).RtpParameters.Encodings).Ssrc);
     }

@@ -102,7 +102,7 @@ public sealed class ProtocolWorkerTests : IAsyncLifetime
         await ProducerProtocol.PauseAsync(channel, producerId, () => { }, default);
         producerDump = await ProducerProtocol.DumpAsync(channel, producerId, default);
         Assert.True(producerDump.Paused);
-        // The worker accepts "sr" but leaves it out of its dump (mediasoup 3.22.0's Producer::FillBuffer).
+        // The worker accepts "sr" but leaves it out of its dump (mediasoup 3.27.1's Producer::FillBuffer).
         Assert.Equal([ProducerTraceEventType.KeyFrame, ProducerTraceEventType.Fir], producerDump.TraceEventTypes);
         await ProducerProtocol.ResumeAsync(channel, producerId, () => { }, default);
 

@@ -56,7 +56,7 @@ public sealed partial class Router : MediasoupEntity
         => Command(() => RouterProtocol.DumpAsync(Channel, Id, cancellationToken));
 
     /// <summary>
-    /// Replaces the router's media codecs, regenerating <see cref="RtpCapabilities"/> (mediasoup 3.22's
+    /// Replaces the router's media codecs, regenerating <see cref="RtpCapabilities"/> (mediasoup 3.27's
     /// <c>router.updateMediaCodecs()</c>); existing producers and consumers are not affected.
     /// </summary>
     /// <exception cref="ArgumentException">Invalid codecs.</exception>

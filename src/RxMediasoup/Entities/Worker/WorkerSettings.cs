@@ -4,7 +4,7 @@ namespace RxMediasoup;
 
 /// <summary>
 /// Settings of a new worker (<see cref="Worker.CreateAsync"/>). They are validated before the process is
-/// spawned (as mediasoup 3.22 validates them); anything only the worker can check (e.g. the content of the
+/// spawned (as mediasoup 3.27 validates them); anything only the worker can check (e.g. the content of the
 /// DTLS files) makes it exit with code 42, which also surfaces as an <see cref="ArgumentException"/>.
 /// </summary>
 public sealed record WorkerSettings
@@ -17,13 +17,13 @@ public sealed record WorkerSettings
 
     /// <summary>
     /// Minimum RTC port for transports without their own port range (0-65535; the worker's default is 10000).
-    /// Deprecated by mediasoup 3.22 in favour of per-transport port ranges, still supported.
+    /// Deprecated by mediasoup in favour of per-transport port ranges, still supported (3.27).
     /// </summary>
     public int? RtcMinPort { get; init; }
 
     /// <summary>
     /// Maximum RTC port for transports without their own port range (0-65535; the worker's default is 59999).
-    /// Deprecated by mediasoup 3.22 in favour of per-transport port ranges, still supported.
+    /// Deprecated by mediasoup in favour of per-transport port ranges, still supported (3.27).
     /// </summary>
     public int? RtcMaxPort { get; init; }
 
