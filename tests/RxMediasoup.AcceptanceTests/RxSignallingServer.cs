@@ -22,6 +22,7 @@ internal sealed class RxSignallingServer : IAsyncDisposable
 
     public ConcurrentDictionary<string, WebRtcTransport> Transports { get; } = new();
     public ConcurrentDictionary<string, Producer> Producers { get; } = new();
+    public ConcurrentDictionary<string, Consumer> Consumers { get; } = new();
     public Uri BaseUrl { get; }
     public IEnumerable<string> Log => _log;
 
@@ -100,6 +101,31 @@ internal sealed class RxSignallingServer : IAsyncDisposable
                     });
                     Producers[producer.Id] = producer;
                     result = new { id = producer.Id };
+                    break;
+                }
+                case ("POST", _) when path.StartsWith("/api/transports/", StringComparison.Ordinal) && path.EndsWith("/consume", StringComparison.Ordinal):
+                {
+                    // The recv side (page.js ?role=consume): consume this router's producer of the asked kind, paused
+                    // as mediasoup recommends; the page resumes it once its mediasoup-client consumer exists.
+                    var transport = Transports[path.Split('/')[3]];
+                    var body = JsonNode.Parse(await ReadBodyAsync(request))!;
+                    var kind = body["kind"].Deserialize<MediaKind>(MediasoupJson.Options);
+                    var producer = Producers.Values.FirstOrDefault(p => p.Kind == kind)
+                        ?? throw new InvalidOperationException($"no {kind} producer to consume");
+                    var consumer = await transport.ConsumeAsync(new ConsumerOptions
+                    {
+                        ProducerId = producer.Id,
+                        RtpCapabilities = body["rtpCapabilities"].Deserialize<RtpCapabilities>(MediasoupJson.Options)!,
+                        Paused = true,
+                    });
+                    Consumers[consumer.Id] = consumer;
+                    result = new { id = consumer.Id, producerId = producer.Id, kind = consumer.Kind, rtpParameters = consumer.RtpParameters };
+                    break;
+                }
+                case ("POST", _) when path.StartsWith("/api/consumers/", StringComparison.Ordinal) && path.EndsWith("/resume", StringComparison.Ordinal):
+                {
+                    await Consumers[path.Split('/')[3]].ResumeAsync();
+                    result = new { };
                     break;
                 }
                 default:
