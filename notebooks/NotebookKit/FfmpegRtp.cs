@@ -11,9 +11,10 @@ namespace RxMediasoup.Notebooks;
 /// media for the live notebooks with no camera and no browser. <see cref="DisposeAsync"/> stops ffmpeg.
 /// </summary>
 /// <remarks>
-/// ffmpeg sends from a fixed local port (<c>localrtpport</c>) and without RTCP (<c>skip_rtcp</c>): a comedia
-/// PlainTransport latches the source of the first packet it gets, and ffmpeg's first RTCP packet would come from its
-/// separate RTCP socket.
+/// ffmpeg sends RTP from a fixed local port (<c>localrtpport</c>) and RTCP sender reports from another socket. A comedia
+/// PlainTransport latches the source of the first packet it gets, so straight into a transport ffmpeg must not send
+/// RTCP (<c>withRtcp: false</c>: <c>skip_rtcp</c>); through a relay that forwards both from one socket
+/// (<see cref="LossyUdpRelay"/>) it may, and the worker then gets sender reports too.
 /// </remarks>
 public sealed class FfmpegRtp : IAsyncDisposable
 {
@@ -35,6 +36,13 @@ public sealed class FfmpegRtp : IAsyncDisposable
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.AppendLine(e.Data); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+        AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
+    }
+
+    private void OnProcessExit(object? sender, EventArgs e)
+    {
+        try { if (!_process.HasExited) _process.Kill(entireProcessTree: true); }
+        catch (InvalidOperationException) { }
     }
 
     /// <summary>The ffmpeg binary: <c>FFMPEG</c> when set, else <c>ffmpeg</c> on the PATH.</summary>
@@ -60,22 +68,26 @@ public sealed class FfmpegRtp : IAsyncDisposable
     /// <summary>
     /// Starts ffmpeg sending VP8 (<paramref name="width"/>x<paramref name="height"/>, 30 fps, a key frame every second,
     /// about <paramref name="bitrateKbps"/> kbit/s) with <paramref name="ssrc"/> and <paramref name="payloadType"/> from
-    /// 127.0.0.1:<paramref name="localPort"/> to 127.0.0.1:<paramref name="targetPort"/>, in real time (<c>-re</c>).
+    /// 127.0.0.1:<paramref name="localPort"/> to 127.0.0.1:<paramref name="targetPort"/>, in real time (<c>-re</c>);
+    /// with <paramref name="withRtcp"/>, its RTCP sender reports go to the same target port.
     /// </summary>
     public static FfmpegRtp StartVp8(int targetPort, int localPort, uint ssrc, int payloadType,
-        int bitrateKbps = 400, int width = 320, int height = 240)
+        int bitrateKbps = 400, int width = 320, int height = 240, bool withRtcp = false)
     {
         string I(int v) => v.ToString(CultureInfo.InvariantCulture);
-        return new FfmpegRtp(
-        [
+        var args = new List<string>
+        {
             "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
             "-f", "lavfi", "-i", $"testsrc=size={I(width)}x{I(height)}:rate=30",
             "-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8",
             "-b:v", $"{I(bitrateKbps)}k", "-g", "30", "-keyint_min", "30",
-            "-rtpflags", "skip_rtcp",
             "-ssrc", ssrc.ToString(CultureInfo.InvariantCulture), "-payload_type", I(payloadType),
-            "-f", "rtp", $"rtp://127.0.0.1:{I(targetPort)}?localrtpport={I(localPort)}",
-        ]);
+            "-f", "rtp", withRtcp
+                ? $"rtp://127.0.0.1:{I(targetPort)}?localrtpport={I(localPort)}&rtcpport={I(targetPort)}"
+                : $"rtp://127.0.0.1:{I(targetPort)}?localrtpport={I(localPort)}",
+        };
+        if (!withRtcp) args.InsertRange(args.Count - 3, ["-rtpflags", "skip_rtcp"]);
+        return new FfmpegRtp(args);
     }
 
     /// <summary>Stops ffmpeg (kills it) and waits for it to exit.</summary>
@@ -92,6 +104,7 @@ public sealed class FfmpegRtp : IAsyncDisposable
         }
         finally
         {
+            AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
             _process.Dispose();
         }
     }
