@@ -1,6 +1,7 @@
 #:project ../src/RxMediasoup/RxMediasoup.csproj
 #:project NotebookKit/NotebookKit.csproj
 #:property PublishAot=false
+#:property ImplicitUsings=disable
 
 // %% [markdown]
 // # Getting started: a worker, a router and its capabilities
@@ -11,6 +12,11 @@
 // once; `bash scripts/run-notebooks.sh` runs every notebook both ways).
 
 // %%
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using System.Text.Json;

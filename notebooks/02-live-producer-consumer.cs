@@ -1,6 +1,7 @@
 #:project ../src/RxMediasoup/RxMediasoup.csproj
 #:project NotebookKit/NotebookKit.csproj
 #:property PublishAot=false
+#:property ImplicitUsings=disable
 
 // %% [markdown]
 // # A live producer and consumer: bitrate and score over time
@@ -12,6 +13,11 @@
 // third of the packets for a while) and charts what the worker saw.
 
 // %%
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using RxMediasoup;
