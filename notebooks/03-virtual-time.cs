@@ -128,8 +128,8 @@ async Task WaitForAnswers(long count)
 // ## Thirty virtual seconds
 //
 // Alice sends 50 packets per virtual second throughout; Bob stops at t = 8 s and comes back at t = 20 s. Each step:
-// send that second's packets, advance the roomClock one second (the polls due fire: the first one was due at
-// subscription), wait for the worker's two answers. An answer arrives at the roomClock's time after the step, and the
+// send that second's packets, advance the clock one second (the polls due fire: the first one was due at
+// subscription), wait for the worker's two answers. An answer arrives at the clock's time after the step, and the
 // next poll is due one period after that.
 
 // %%
@@ -160,7 +160,7 @@ if (!bob.Select(n => (n.T, n.Stalled)).SequenceEqual([(1.0, false), (11.0, true)
 if (notifications.Any(n => n.Peer == "alice" && n.Stalled)) throw new Exception("alice never stops");
 double[] Series(string peer) => rows.Where(r => r.Peer == peer).OrderBy(r => r.T).Select(r => (double)r.Packets).ToArray();
 double[] Times(string peer) => rows.Where(r => r.Peer == peer).OrderBy(r => r.T).Select(r => r.T).ToArray();
-Charts.Line("03-packets-virtual-time", "Packets the worker counted, polled on a virtual roomClock (stall threshold 3 s)", "packets received",
+Charts.Line("03-packets-virtual-time", "Packets the worker counted, polled on a virtual clock (stall threshold 3 s)", "packets received",
     new Series("alice", Times("alice"), Series("alice")),
     new Series("bob", Times("bob"), Series("bob")),
     new Series("bob stalled (×1000)", Times("bob"), Times("bob").Select(t => bob.Last(n => n.T <= t).Stalled ? 1000.0 : 0.0).ToArray()));
