@@ -5,6 +5,7 @@
 #   3. each notebooks/NAME.dib runs in dotnet-repl, which exits non-zero when a cell fails;
 #   4. each chart (a Charts.Line call) must be a PNG >= 5 KB drawn from >= 20 live samples
 #      (scripts/notebooks/check_charts.py), and no mediasoup-worker or ffmpeg started by a notebook may outlive it.
+# The checks themselves are tested first (scripts/notebooks/test_checks.py).
 # Usage: scripts/run-notebooks.sh [FILTER]  (only notebooks whose name contains FILTER; NOTEBOOK_FORMS="cs dib"
 # picks the forms). Outputs (logs, .ipynb, PNGs) go to notebooks/out/ (git-ignored).
 set -euo pipefail
@@ -16,6 +17,8 @@ forms="${NOTEBOOK_FORMS:-cs dib}"
 say() { echo "[notebooks] $*" >&2; }
 start=$SECONDS
 
+say "the checks catch what they exist to catch"
+python3 scripts/notebooks/test_checks.py
 say "generated .dib files match their .cs"
 bash scripts/notebooks/gen-dib.sh --check
 

@@ -36,7 +36,10 @@ public sealed class FfmpegRtp : IAsyncDisposable
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.AppendLine(e.Data); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+        // Not left behind when the notebook ends without disposing it: a normal exit, or a failing .cs (an
+        // unhandled exception skips ProcessExit).
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
+        AppDomain.CurrentDomain.UnhandledException += OnProcessExit;
     }
 
     private void OnProcessExit(object? sender, EventArgs e)
@@ -105,6 +108,7 @@ public sealed class FfmpegRtp : IAsyncDisposable
         finally
         {
             AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+            AppDomain.CurrentDomain.UnhandledException -= OnProcessExit;
             _process.Dispose();
         }
     }
