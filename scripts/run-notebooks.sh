@@ -22,7 +22,8 @@ python3 scripts/notebooks/test_checks.py
 say "generated .dib files match their .cs"
 bash scripts/notebooks/gen-dib.sh --check
 
-command -v dotnet-repl >/dev/null || dotnet tool install -g dotnet-repl >/dev/null
+# dotnet-repl 0.3.259 (the version this was written against) runs the .dib files; installed on first use.
+command -v dotnet-repl >/dev/null || dotnet tool install -g dotnet-repl --version 0.3.259 >/dev/null
 [ -n "${MEDIASOUP_WORKER_BIN:-}" ] || bash scripts/build-worker.sh
 # The .dib files reference these Release builds; `dotnet run` of a .cs builds them itself (same output).
 dotnet build src/RxMediasoup -c Release -nologo -v q -clp:ErrorsOnly
