@@ -17,6 +17,19 @@ forms="${NOTEBOOK_FORMS:-cs dib}"
 say() { echo "[notebooks] $*" >&2; }
 start=$SECONDS
 
+# ffmpeg feeds the live notebooks; python3 runs the generator and the checks.
+missing=()
+command -v ffmpeg >/dev/null || missing+=(ffmpeg)
+command -v python3 >/dev/null || missing+=(python3)
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing ${missing[*]}"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    say "missing: ${missing[*]} — install them (e.g. sudo apt-get install ${missing[*]})"; exit 1
+  fi
+fi
+
 say "the checks catch what they exist to catch"
 python3 scripts/notebooks/test_checks.py
 say "generated .dib files match their .cs"
