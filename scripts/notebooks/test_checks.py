@@ -82,6 +82,30 @@ try:
         expect("gen_dib --check on an edited .dib", run("gen_dib.py", "--check", os.path.join(nb_dir, source)), False)
     finally:
         open(dib_path, "w", encoding="utf-8").write(original)
+    # The generator: directives become #r lines (versions from Directory.Packages.props, transitively through
+    # #:project), markdown comments become markdown, and stray code before the first marker is refused.
+    sys.path.insert(0, HERE)
+    import gen_dib
+    probe = os.path.join(nb_dir, f".gen-selftest-{os.getpid()}.cs")
+    try:
+        open(probe, "w").write("#:project NotebookKit/NotebookKit.csproj\n#:package Google.FlatBuffers\n#:property X=y\n\n"
+                               "// %% [markdown]\n// # Title\n//\n// text\n\n// %%\nvar x = 1;\n")
+        text = gen_dib.generate(probe)
+        for want in ['#r "nuget: ScottPlot, 5.1.59"', '#r "nuget: System.Reactive, 6.0.1"', '#r "nuget: Google.FlatBuffers, 25.2.10"',
+                     '#r "NotebookKit/bin/Release/net10.0/NotebookKit.dll"', "Notebook.UseHtml(", "#!markdown\n\n# Title\n\ntext\n",
+                     "#!csharp\n\nvar x = 1;\n"]:
+            cases += 1
+            if want not in text:
+                failures.append(f"gen_dib: generated text lacks {want!r}")
+        open(probe, "w").write("#:package ScottPlot\nvar early = 1;\n// %%\nvar x = 1;\n")
+        cases += 1
+        try:
+            gen_dib.generate(probe)
+            failures.append("gen_dib: code before the first marker was accepted")
+        except gen_dib.GenError:
+            pass
+    finally:
+        os.remove(probe)
 finally:
     shutil.rmtree(tmp)
 
