@@ -101,16 +101,26 @@ public static class RoomServer
             try
             {
                 await StartAsync(app, app.Lifetime.ApplicationStopping).ConfigureAwait(false);
-                if (onStarted is not null) await onStarted(app, app.Lifetime.ApplicationStopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
             {
-                return 0;
+                return 0; // Ctrl+C during the first-run build or the workers' start
             }
             catch (Exception e) when (e is MediasoupException or InvalidOperationException or IOException)
             {
                 Console.Error.WriteLine($"error: {e.Message}");
                 return 1;
+            }
+            if (onStarted is not null)
+            {
+                try
+                {
+                    await onStarted(app, app.Lifetime.ApplicationStopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
+                {
+                    // Stopping while the host's own work ran: the stop below is the normal one.
+                }
             }
             await app.WaitForShutdownAsync().ConfigureAwait(false);
         }
