@@ -129,9 +129,10 @@ internal sealed partial class PeerSession : IDisposable
             {
                 if (_lifetime.IsDisposed) return;
                 _lifetime.Add(RoomNotifications(room, peer).Subscribe(_channel.Post));
-                _lifetime.Add(room.Router.Skip(1).Take(1).Subscribe(router =>
+                // Any router but the one joined (even if the move happened before this subscription): reconnect.
+                _lifetime.Add(room.Router.Where(r => r != router).Take(1).Subscribe(moved =>
                 {
-                    _channel.Post(Messages.Notification("roomMoved", new { routerId = router.Id }));
+                    _channel.Post(Messages.Notification("roomMoved", new { routerId = moved.Id }));
                     _close((WebSocketCloseStatus)4001, "the room moved to another worker; reconnect");
                 }));
             }
