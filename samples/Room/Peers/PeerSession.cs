@@ -109,7 +109,15 @@ internal sealed partial class PeerSession : IDisposable
         string peerId = data.Id("peerId");
         var room = await _rooms.GetOrCreateAsync(roomId, ct).ConfigureAwait(false);
         // Mid-move (the room's worker just died): wait for the room's next router rather than fail.
-        var router = await room.Router.Where(r => !r.IsClosed).FirstAsync().ToTask(ct).WaitAsync(TimeSpan.FromSeconds(15), ct).ConfigureAwait(false);
+        Router router;
+        try
+        {
+            router = await room.Router.Where(r => !r.IsClosed).FirstAsync().ToTask(ct).WaitAsync(TimeSpan.FromSeconds(15), ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new SignallingException(ErrorCodes.InvalidState, $"room '{roomId}' has no live worker at the moment; join again later");
+        }
         var peer = new RoomPeer(peerId, isServerPeer: false, kick: () => _close((WebSocketCloseStatus)4000, "replaced by a newer connection of this peer"));
         lock (_gate)
         {
