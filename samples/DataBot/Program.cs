@@ -1,0 +1,1 @@
+Console.WriteLine("RxMediasoup DataBot sample (hosting the Room: pending)");

@@ -1,0 +1,1 @@
+Console.WriteLine("RxMediasoup Recorder sample (hosting the Room: pending)");

@@ -1,0 +1,61 @@
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using RxMediasoup.Samples.Broadcast;
+using RxMediasoup.SampleTests.Infrastructure;
+
+namespace RxMediasoup.SampleTests;
+
+/// <summary>samples/Broadcast's media part on a plain router: a real file played by ffmpeg into two producers.</summary>
+public sealed class BroadcastMediaTests(RouterFixture fixture) : IClassFixture<RouterFixture>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task AFileLoopsIntoAScoredVideoAndAudioProducerAndDisposingStopsFfmpegAndClosesThem()
+    {
+        using var dir = new TempDirectory();
+        string file = await Tools.MakeMediaFileAsync(dir.Path, seconds: 2);
+        var started = new TaskCompletionSource<BroadcastSession>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var subscription = FfmpegBroadcast.Using(fixture.Router, new BroadcastOptions { Input = file, Width = 320, Height = 240 })
+            .Subscribe(s => started.TrySetResult(s), e => started.TrySetException(e));
+        BroadcastSession session;
+        try
+        {
+            session = await started.Task.WaitAsync(Timeout);
+            // The worker scores both streams: RTP arrives, from a file of other codecs re-encoded to VP8 and Opus.
+            await session.Video.Score.FirstAsync(s => s.Any(x => x.Score > 0)).Timeout(Timeout).ToTask();
+            await session.Audio.Score.FirstAsync(s => s.Any(x => x.Score > 0)).Timeout(Timeout).ToTask();
+            var video = Assert.Single(await session.Video.GetStatsAsync());
+            Assert.Equal("video/VP8", video.MimeType);
+            Assert.Equal(FfmpegBroadcast.VideoSsrc, video.Ssrc);
+            Assert.Equal("audio/opus", Assert.Single(await session.Audio.GetStatsAsync()).MimeType);
+
+            // The 2 s file loops: packets keep coming 4 s after the start.
+            await Task.Delay(TimeSpan.FromSeconds(4));
+            long before = Assert.Single(await session.Video.GetStatsAsync()).PacketCount;
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            long after = Assert.Single(await session.Video.GetStatsAsync()).PacketCount;
+            Assert.True(after > before, $"video packets {before} -> {after}: the file did not loop");
+            Assert.True(Tools.IsAlive(session.FfmpegPid));
+        }
+        finally
+        {
+            subscription.Dispose();
+        }
+        // Disposing returns once ffmpeg has exited; the transports (so the producers) close.
+        Assert.False(Tools.IsAlive(session.FfmpegPid), $"ffmpeg {session.FfmpegPid} outlived its subscription");
+        Assert.True(await Tools.EventuallyAsync(() => Task.FromResult(session.Video.IsClosed && session.Audio.IsClosed), TimeSpan.FromSeconds(5)));
+        Assert.True(session.Video.Transport.IsClosed);
+        Assert.True(session.Audio.Transport.IsClosed);
+    }
+
+    [Fact]
+    public void OptionsNameTheBadField()
+    {
+        var missing = Assert.Throws<ArgumentException>(() =>
+            FfmpegBroadcast.Using(fixture.Router, new BroadcastOptions { Input = "/nonexistent/file.mp4" }));
+        Assert.Contains("BroadcastOptions.Input", missing.Message);
+        var odd = Assert.Throws<ArgumentException>(() => FfmpegBroadcast.Using(fixture.Router, new BroadcastOptions { Width = 641 }));
+        Assert.Contains("BroadcastOptions.Width", odd.Message);
+    }
+}
