@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using RxMediasoup.Samples.Broadcast;
