@@ -38,8 +38,13 @@ public static class ChatBot
     /// <param name="sources">The room's chat data producers, as they appear.</param>
     /// <param name="publish">Called with the bot's data producer once it exists (to announce it to the room).</param>
     /// <param name="clock">The time source for <c>/time</c> (default: the system clock).</param>
+    /// <param name="sourceFailed">
+    /// Called when one source cannot be consumed (its producer closed meanwhile, or lives on another router after a
+    /// move); that source is skipped and the bot goes on. Default: ignored.
+    /// </param>
     public static IObservable<ChatExchange> Using(
-        Router router, string botPeerId, IObservable<ChatSource> sources, Action<DataProducer> publish, Func<DateTimeOffset>? clock = null)
+        Router router, string botPeerId, IObservable<ChatSource> sources, Action<DataProducer> publish,
+        Func<DateTimeOffset>? clock = null, Action<ChatSource, Exception>? sourceFailed = null)
     {
         ArgumentNullException.ThrowIfNull(router);
         ArgumentException.ThrowIfNullOrEmpty(botPeerId);
@@ -50,12 +55,17 @@ public static class ChatBot
             from transport in router.UsingDirectTransport()
             from bot in transport.UsingDataProducer(new DataProducerOptions { Label = Label }).Do(publish)
             from exchange in sources
-                .Where(source => source.PeerId != botPeerId && source.Producer.Label == Label)
+                .Where(source => source.PeerId != botPeerId && source.Producer.Label == Label && !source.Producer.IsClosed)
                 .SelectMany(source => transport
                     .UsingDataConsumer(new DataConsumerOptions { DataProducerId = source.Producer.Id })
                     .SelectMany(consumer => consumer.Messages)
                     .Where(message => message.IsText)
-                    .Select(message => new ChatMessage(source.PeerId, message.Text)))
+                    .Select(message => new ChatMessage(source.PeerId, message.Text))
+                    .Catch<ChatMessage, MediasoupException>(e =>
+                    {
+                        sourceFailed?.Invoke(source, e);
+                        return Observable.Empty<ChatMessage>();
+                    }))
                 .Scan((Counts: ImmutableDictionary<string, int>.Empty, Message: (ChatMessage?)null),
                     (state, message) => (state.Counts.SetItem(message.From, state.Counts.GetValueOrDefault(message.From) + 1), message))
                 .Select(state => (Question: state.Message!, Reply: Answer(state.Message!, state.Counts, clock())))
