@@ -35,7 +35,7 @@ public static class BroadcastHost
                         roomId, session.FfmpegPid, session.Video.Id, session.Audio.Id);
                 },
                 error => log.LogError("broadcast stopped: {Error}", error.Message),
-                () => log.LogInformation("broadcast ended: the file is over"));
+                () => log.LogInformation("broadcast ended (the file is over, or ffmpeg was interrupted)"));
         app.Lifetime.ApplicationStopping.Register(() =>
         {
             broadcast.Dispose(); // stops ffmpeg (returns once it has exited) and closes the transports

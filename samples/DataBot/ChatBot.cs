@@ -42,9 +42,10 @@ public static class ChatBot
     /// Called when one source cannot be consumed (its producer closed meanwhile, or lives on another router after a
     /// move); that source is skipped and the bot goes on. Default: ignored.
     /// </param>
+    /// <param name="sourceConsumed">Called when the bot's consumer of a source exists: from then on it hears that peer.</param>
     public static IObservable<ChatExchange> Using(
         Router router, string botPeerId, IObservable<ChatSource> sources, Action<DataProducer> publish,
-        Func<DateTimeOffset>? clock = null, Action<ChatSource, Exception>? sourceFailed = null)
+        Func<DateTimeOffset>? clock = null, Action<ChatSource, Exception>? sourceFailed = null, Action<ChatSource>? sourceConsumed = null)
     {
         ArgumentNullException.ThrowIfNull(router);
         ArgumentException.ThrowIfNullOrEmpty(botPeerId);
@@ -58,6 +59,7 @@ public static class ChatBot
                 .Where(source => source.PeerId != botPeerId && source.Producer.Label == Label && !source.Producer.IsClosed)
                 .SelectMany(source => transport
                     .UsingDataConsumer(new DataConsumerOptions { DataProducerId = source.Producer.Id })
+                    .Do(_ => sourceConsumed?.Invoke(source))
                     .SelectMany(consumer => consumer.Messages)
                     .Where(message => message.IsText)
                     .Select(message => new ChatMessage(source.PeerId, message.Text))

@@ -25,7 +25,8 @@ public static class DataBotHost
         var sources = room.DataProducers.Added().Select(p => new ChatSource(p.PeerId, p.DataProducer));
         var bot = room.Router
             .Select(router => ChatBot.Using(router, botPeerId, sources, peer.AddDataProducer,
-                sourceFailed: (source, e) => log.LogWarning("cannot read {Peer}'s chat: {Error}", source.PeerId, e.Message)))
+                sourceFailed: (source, e) => log.LogWarning("cannot read {Peer}'s chat: {Error}", source.PeerId, e.Message),
+                sourceConsumed: source => log.LogInformation("reading {Peer}'s chat", source.PeerId)))
             .Switch()
             .Subscribe(
                 exchange => log.LogInformation("{From}: {Question} -> {Reply}", exchange.Question.From, exchange.Question.Text, exchange.Reply),

@@ -54,6 +54,9 @@ internal sealed class FfmpegProcess
         _process.BeginErrorReadLine();
     }
 
+    /// <summary>ffmpeg's exit code when SIGINT/SIGTERM stopped it (it still closes its outputs properly).</summary>
+    public const int InterruptedExitCode = 255;
+
     /// <summary>The ffmpeg binary: <c>FFMPEG_BIN</c>, else <c>ffmpeg</c> from PATH.</summary>
     public static string Binary => Environment.GetEnvironmentVariable("FFMPEG_BIN") is { Length: > 0 } bin ? bin : "ffmpeg";
 
@@ -72,7 +75,7 @@ internal sealed class FfmpegProcess
     /// <summary>
     /// ffmpeg with <paramref name="arguments"/> while the subscription lives: emitted once started; fails with
     /// <see cref="FfmpegExitedException"/> if it exits with a failure code before being stopped, completes if it ends
-    /// cleanly by itself (end of input); disposing the subscription stops it (<see cref="StopAsync"/> with
+    /// by itself (end of input, or a signal such as Ctrl+C); disposing the subscription stops it (<see cref="StopAsync"/> with
     /// <paramref name="grace"/>, zero: killed at once) and returns once it has exited, so no ffmpeg outlives its
     /// subscription.
     /// </summary>
@@ -84,7 +87,8 @@ internal sealed class FfmpegProcess
             ffmpeg.Exited.ContinueWith(t =>
             {
                 if (ffmpeg._stopping) return;
-                if (t.Result == 0) observer.OnCompleted();
+                // 0: the input ended; 255: a signal stopped it (Ctrl+C on a terminal reaches the whole process group).
+                if (t.Result is 0 or InterruptedExitCode) observer.OnCompleted();
                 else observer.OnError(new FfmpegExitedException(t.Result, ffmpeg.StandardError));
             }, TaskScheduler.Default);
             return Disposable.Create(() => ffmpeg.StopAsync(grace).GetAwaiter().GetResult());
