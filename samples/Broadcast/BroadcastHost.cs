@@ -15,8 +15,8 @@ public static class BroadcastHost
     /// Joins <paramref name="roomId"/> as <paramref name="peerId"/> and keeps a broadcast running on the room's current
     /// router: <c>Room.Router</c> emits the router, then each one the room moves to (its worker died), and
     /// <c>Switch</c> disposes the old broadcast (ffmpeg stopped, transports closed) and starts a new one. Each new pair
-    /// of producers is published with <c>ServerPeer.AddProducer</c>; browser peers consume it like any peer's.
-    /// Stops with the application.
+    /// of producers is published with <c>ServerPeer.AddProducer</c>; browser peers consume it like any peer's. A
+    /// non-looping file ends the broadcast: its transports close, so do the browsers' consumers. Stops with the application.
     /// </summary>
     public static async Task StartAsync(WebApplication app, string roomId, string peerId, BroadcastOptions options, CancellationToken cancellationToken)
     {
@@ -24,7 +24,8 @@ public static class BroadcastHost
         var room = await app.Services.GetRequiredService<Rooms>().GetOrCreateAsync(roomId, cancellationToken);
         var peer = await room.JoinServerPeerAsync(peerId, cancellationToken);
         var broadcast = room.Router
-            .Select(router => FfmpegBroadcast.Using(router, options))
+            .Select(router => FfmpegBroadcast.Using(router, options)
+                .Do(_ => { }, () => log.LogInformation("broadcast ended (the file is over, or ffmpeg was interrupted)")))
             .Switch()
             .Subscribe(
                 session =>
@@ -34,8 +35,7 @@ public static class BroadcastHost
                     log.LogInformation("broadcast into room {RoomId}: ffmpeg {Pid}, video producer {Video}, audio producer {Audio}",
                         roomId, session.FfmpegPid, session.Video.Id, session.Audio.Id);
                 },
-                error => log.LogError("broadcast stopped: {Error}", error.Message),
-                () => log.LogInformation("broadcast ended (the file is over, or ffmpeg was interrupted)"));
+                error => log.LogError("broadcast stopped: {Error}", error.Message));
         app.Lifetime.ApplicationStopping.Register(() =>
         {
             broadcast.Dispose(); // stops ffmpeg (returns once it has exited) and closes the transports

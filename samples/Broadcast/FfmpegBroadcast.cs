@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
 using RxMediasoup.Samples.Media;
 
 namespace RxMediasoup.Samples.Broadcast;
@@ -71,14 +72,18 @@ public static class FfmpegBroadcast
         options.Validate();
         var listen = new ListenInfo { Protocol = TransportProtocol.Udp, Ip = options.ListenIp };
         var plain = new PlainTransportOptions { ListenInfo = listen, Comedia = true, RtcpMux = true };
-        return
+        var running =
             from videoTransport in router.UsingPlainTransport(plain)
             from video in videoTransport.UsingProducer(new ProducerOptions { Kind = MediaKind.Video, RtpParameters = VideoParameters })
             from audioTransport in router.UsingPlainTransport(plain)
             from audio in audioTransport.UsingProducer(new ProducerOptions { Kind = MediaKind.Audio, RtpParameters = AudioParameters })
             from ffmpeg in FfmpegProcess.Using(Arguments(options,
                 videoTransport.Tuple.Value.LocalPort, audioTransport.Tuple.Value.LocalPort), grace: TimeSpan.Zero)
-            select new BroadcastSession(video, audio, ffmpeg.Pid);
+            select (Session: new BroadcastSession(video, audio, ffmpeg.Pid), ffmpeg.Exited);
+        // The transports' lifetimes never end by themselves: end the whole composition (so close them) when ffmpeg does.
+        return running.Publish(sessions => sessions
+            .TakeUntil(sessions.SelectMany(s => s.Exited.ToObservable()))
+            .Select(s => s.Session));
     }
 
     /// <summary>The RTP parameters of ffmpeg's VP8 stream.</summary>

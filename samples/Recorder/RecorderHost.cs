@@ -75,7 +75,7 @@ public static class RecorderHost
             peer.DisposeAsync().AsTask().GetAwaiter().GetResult();
         });
         string url = app.Urls.FirstOrDefault() ?? "http://127.0.0.1:3000";
-        Console.WriteLine($"Recorder in room '{options.RoomId}' waiting for {(options.SourcePeerId is null ? "a peer's" : $"peer '{options.SourcePeerId}''s")} {kind}: " +
+        Console.WriteLine($"Recorder in room '{options.RoomId}' waiting for {(options.SourcePeerId is null ? "the first peer's" : $"{options.SourcePeerId}'s")} {kind}: " +
                           $"join at {url}/?roomId={Uri.EscapeDataString(options.RoomId)}&peerId={Uri.EscapeDataString(options.SourcePeerId ?? "alice")}");
     }
 }

@@ -53,6 +53,9 @@ public sealed class Recording
     /// <summary>Frames ffmpeg has written so far (its progress report, about twice a second).</summary>
     public long FramesWritten => _ffmpeg.Frames;
 
+    /// <summary>Completes with ffmpeg's exit code when it has exited.</summary>
+    internal Task<int> Exited => _ffmpeg.Exited;
+
     /// <summary>Asks ffmpeg to finish the file (it writes the WebM cues and duration) and waits for it. Returns ffmpeg's exit code.</summary>
     public Task<int> StopAsync() => _ffmpeg.StopAsync(TimeSpan.FromSeconds(10));
 }
@@ -70,8 +73,8 @@ public static class WebmRecorder
     /// Records <paramref name="producerId"/> while the subscription lives, one Rx composition: the plain transport
     /// (<c>UsingPlainTransport</c>), a paused consumer (<c>UsingConsumer</c>), ffmpeg listening on the SDP's ports, then
     /// connect + resume + key-frame request once ffmpeg listens (a video consumer forwards from a key frame on).
-    /// Call <see cref="Recording.StopAsync"/> to finish the file; disposing the subscription closes the transport and
-    /// stops ffmpeg (killing it after 5 s).
+    /// Call <see cref="Recording.StopAsync"/> to finish the file (the stream then completes and the transport closes);
+    /// disposing the subscription closes the transport and stops ffmpeg the same way (killing it after 5 s).
     /// </summary>
     public static IObservable<Recording> Using(Router router, string producerId, RecorderOptions options)
     {
@@ -92,7 +95,7 @@ public static class WebmRecorder
             RtcpMux = false,
             Comedia = false,
         };
-        return
+        var running =
             from transport in router.UsingPlainTransport(transportOptions)
             from consumer in transport.UsingConsumer(new ConsumerOptions { ProducerId = producerId, RtpCapabilities = capabilities, Paused = true })
             let port = RecordingSdp.FreeRtpPortPair(options.Ip)
@@ -101,6 +104,8 @@ public static class WebmRecorder
             from _ in Observable.FromAsync(ct => StartSendingAsync(transport, consumer, options.Ip, port, ct))
             let firstPacket = FirstPacketAt(consumer)
             select new Recording(consumer, outputPath, ffmpeg, firstPacket);
+        // Ends (closing the transport) when ffmpeg ends by itself: after StopAsync, or a signal.
+        return running.Publish(recordings => recordings.TakeUntil(recordings.SelectMany(r => r.Exited.ToObservable())));
     }
 
     /// <summary>ffmpeg reads the SDP (RTP over UDP), copies the stream and writes WebM; <c>-progress</c> reports frames.</summary>

@@ -50,6 +50,23 @@ public sealed class BroadcastMediaTests(RouterFixture fixture) : IClassFixture<R
     }
 
     [Fact]
+    public async Task ANonLoopingFileEndsTheBroadcastWhichClosesItsProducers()
+    {
+        using var dir = new TempDirectory();
+        string file = await Tools.MakeMediaFileAsync(dir.Path, seconds: 2);
+        var sessions = FfmpegBroadcast.Using(fixture.Router, new BroadcastOptions { Input = file, Loop = false, Width = 320, Height = 240 })
+            .Replay();
+        using var connection = sessions.Connect();
+        var session = await sessions.FirstAsync().Timeout(Timeout).ToTask();
+        // The stream completes by itself when ffmpeg reaches the end of the file (2 s, read in real time)...
+        await sessions.LastAsync().Timeout(Timeout).ToTask();
+        Assert.False(Tools.IsAlive(session.FfmpegPid));
+        // ...and that ends the transports' lifetimes: producers closed, so any consumer of them.
+        Assert.True(await Tools.EventuallyAsync(() => Task.FromResult(session.Video.IsClosed && session.Audio.IsClosed), TimeSpan.FromSeconds(5)));
+        Assert.Equal(0, fixture.Router.Transports.Count);
+    }
+
+    [Fact]
     public void OptionsNameTheBadField()
     {
         var missing = Assert.Throws<ArgumentException>(() =>

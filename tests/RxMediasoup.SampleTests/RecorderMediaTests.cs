@@ -57,7 +57,8 @@ public sealed class RecorderMediaTests(RouterFixture fixture, ITestOutputHelper 
             recorder.Dispose();
         }
         Assert.False(Tools.IsAlive(recording.FfmpegPid));
-        Assert.True(recording.Consumer.IsClosed);
+        // The transport closes asynchronously after the subscription ends (the library's Using… lifetimes).
+        Assert.True(await Tools.EventuallyAsync(() => Task.FromResult(recording.Consumer.IsClosed), TimeSpan.FromSeconds(5)));
 
         var probe = await Tools.ProbeAsync(file);
         output.WriteLine($"{kind}: recorded {recorded.TotalSeconds:0.000} s; file {probe}");
