@@ -99,9 +99,9 @@ public static class WebmRecorder
             from transport in router.UsingPlainTransport(transportOptions)
             from consumer in transport.UsingConsumer(new ConsumerOptions { ProducerId = producerId, RtpCapabilities = capabilities, Paused = true })
             let port = RecordingSdp.FreeRtpPortPair(options.Ip)
-            let sdpPath = WriteSdp(outputPath, RecordingSdp.Create(options.Ip, port, consumer.RtpParameters.Codecs[0], consumer.Kind))
+            let sdpPath = WriteSdp(RecordingSdp.Create(options.Ip, port, consumer.RtpParameters.Codecs[0], consumer.Kind))
             from ffmpeg in FfmpegProcess.Using(Arguments(sdpPath, outputPath), grace: TimeSpan.FromSeconds(5))
-            from _ in Observable.FromAsync(ct => StartSendingAsync(transport, consumer, options.Ip, port, ct))
+            from _ in Observable.FromAsync(ct => StartSendingAsync(transport, consumer, options.Ip, port, sdpPath, ct))
             let firstPacket = FirstPacketAt(consumer)
             select new Recording(consumer, outputPath, ffmpeg, firstPacket);
         // Ends (closing the transport) when ffmpeg ends by itself: after StopAsync, or a signal.
@@ -124,18 +124,19 @@ public static class WebmRecorder
         return codec is null ? null : new RtpCapabilities { Codecs = [codec with { RtcpFeedback = [] }], HeaderExtensions = [] };
     }
 
-    private static string WriteSdp(string outputPath, string sdp)
+    private static string WriteSdp(string sdp)
     {
-        string path = outputPath + ".sdp";
+        string path = Path.Combine(Path.GetTempPath(), $"rxmediasoup-recorder-{Guid.NewGuid():N}.sdp");
         File.WriteAllText(path, sdp);
         return path;
     }
 
-    private static async Task StartSendingAsync(PlainTransport transport, Consumer consumer, string ip, int port, CancellationToken ct)
+    private static async Task StartSendingAsync(PlainTransport transport, Consumer consumer, string ip, int port, string sdpPath, CancellationToken ct)
     {
         // ffmpeg opens its sockets while it reads the SDP; packets sent earlier would be lost (key frame included).
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(5);
         while (!RecordingSdp.IsUdpPortBound(port) && DateTime.UtcNow < until) await Task.Delay(50, ct);
+        File.Delete(sdpPath); // read by now
         await transport.ConnectAsync(ip, port, rtcpPort: port + 1, cancellationToken: ct);
         await consumer.ResumeAsync(ct);
         if (consumer.Kind == MediaKind.Video) await consumer.RequestKeyFrameAsync(ct);
