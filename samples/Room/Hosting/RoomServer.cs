@@ -42,6 +42,7 @@ public static class RoomServer
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None); // RunAsync prints startup errors itself
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(6));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<Rooms>();
@@ -101,16 +102,26 @@ public static class RoomServer
             try
             {
                 await StartAsync(app, app.Lifetime.ApplicationStopping).ConfigureAwait(false);
-                if (onStarted is not null) await onStarted(app, app.Lifetime.ApplicationStopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
             {
-                return 0;
+                return 0; // Ctrl+C during the first-run build or the workers' start
             }
             catch (Exception e) when (e is MediasoupException or InvalidOperationException or IOException)
             {
                 Console.Error.WriteLine($"error: {e.Message}");
                 return 1;
+            }
+            if (onStarted is not null)
+            {
+                try
+                {
+                    await onStarted(app, app.Lifetime.ApplicationStopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
+                {
+                    // Stopping while the host's own work ran: the stop below is the normal one.
+                }
             }
             await app.WaitForShutdownAsync().ConfigureAwait(false);
         }
