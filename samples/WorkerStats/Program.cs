@@ -4,14 +4,19 @@ using System.Reactive.Linq;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using RxMediasoup;
+using RxMediasoup.Samples;
 
 int seconds = args.Length > 0 && int.TryParse(args[0], out var s) ? s : 5;
 
 using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
 var log = loggerFactory.CreateLogger("WorkerStats");
 
+// First run: builds mediasoup-worker into the per-user cache (5–12 minutes), its progress on this terminal.
+string workerBin = await WorkerBootstrap.EnsureWorkerAsync();
+
 await using var worker = await Worker.CreateAsync(new WorkerSettings
 {
+    WorkerBin = workerBin,
     LogLevel = WorkerLogLevel.Warn,
     LoggerFactory = loggerFactory,
 });

@@ -1,0 +1,137 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace RxMediasoup.Samples.Room;
+
+/// <summary>
+/// Hosts the room server: the page (<c>/</c>, <c>/dist/*</c>) and the signalling socket (<c>/ws</c>), nothing else.
+/// Other programs host it in-process: <c>CreateBuilder(args)</c> → add services → <c>Build(builder)</c> →
+/// <c>StartAsync(app)</c> → <c>app.Services.GetRequiredService&lt;Rooms&gt;()</c>; or <see cref="RunAsync"/>.
+/// </summary>
+public static class RoomServer
+{
+    /// <summary>
+    /// A web application builder with the room's services (<see cref="Rooms"/>, <see cref="RoomServerOptions"/>),
+    /// its content root (the Room project directory, so the page is found from any output path), console logging,
+    /// and the default URL unless <c>--urls</c>/<c>ASPNETCORE_URLS</c> gives one.
+    /// </summary>
+    /// <param name="args">Command-line arguments: the sample's switches (<see cref="RoomServerOptions.ParseArgs"/>) and ASP.NET Core's.</param>
+    /// <param name="configure">Changes the options before they are used.</param>
+    public static WebApplicationBuilder CreateBuilder(string[] args, Action<RoomServerOptions>? configure = null)
+    {
+        var options = new RoomServerOptions();
+        string[] rest = options.ParseArgs(args);
+        configure?.Invoke(options);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = rest, ContentRootPath = ContentRoot() });
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]) && string.IsNullOrEmpty(builder.Configuration["https_ports"]))
+            builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, options.Https ? options.DefaultUrl.Replace("http://", "https://", StringComparison.Ordinal) : options.DefaultUrl);
+        if (options.Https)
+        {
+            var certificate = SelfSignedCertificate.Create(options.AnnouncedIp);
+            builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h => h.ServerCertificate = certificate));
+        }
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(6));
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<Rooms>();
+        return builder;
+    }
+
+    /// <summary>Builds the app and maps the page and the signalling socket.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        var options = app.Services.GetRequiredService<RoomServerOptions>();
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RxMediasoup.Samples.Room.Signalling");
+        var webRoot = new PhysicalFileProvider(Path.Combine(app.Environment.ContentRootPath, "wwwroot"));
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = webRoot });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = webRoot });
+        app.Map("/ws", (HttpContext context, Rooms rooms, IHostApplicationLifetime lifetime) =>
+            SignallingEndpoint.HandleAsync(context, rooms, options, lifetime, log));
+        return app;
+    }
+
+    /// <summary>
+    /// Starts the rooms (building the worker on a first run, with its output on the terminal), then the web server,
+    /// then prints one line with the URL (<c>Room server listening on http://127.0.0.1:3000 …</c>).
+    /// </summary>
+    /// <returns>The URLs the server listens on.</returns>
+    public static async Task<IReadOnlyList<string>> StartAsync(WebApplication app, CancellationToken cancellationToken = default)
+    {
+        var rooms = app.Services.GetRequiredService<Rooms>();
+        await rooms.StartAsync(cancellationToken).ConfigureAwait(false);
+        app.Lifetime.ApplicationStopped.Register(() => rooms.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var urls = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+        string first = urls.FirstOrDefault() ?? "(no address)";
+        Console.WriteLine($"Room server listening on {string.Join(", ", urls)} — open {first}/?roomId=demo&peerId=alice (Ctrl+C stops it)");
+        return urls;
+    }
+
+    /// <summary>
+    /// The whole program: build, start, print the URL, run <paramref name="onStarted"/> (a hosting sample's own work),
+    /// and wait for Ctrl+C / SIGTERM. Returns the exit code (0 on a clean stop, 1 on a startup error, printed without a stack trace).
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, Func<WebApplication, CancellationToken, Task>? onStarted = null, Action<RoomServerOptions>? configure = null)
+    {
+        WebApplication app;
+        try
+        {
+            app = Build(CreateBuilder(args, configure));
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        await using (app.ConfigureAwait(false))
+        {
+            try
+            {
+                await StartAsync(app, app.Lifetime.ApplicationStopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                return 0; // Ctrl+C during the first-run build or the workers' start
+            }
+            catch (Exception e) when (e is MediasoupException or InvalidOperationException or IOException)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 1;
+            }
+            if (onStarted is not null)
+            {
+                try
+                {
+                    await onStarted(app, app.Lifetime.ApplicationStopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
+                {
+                    // Stopping while the host's own work ran: the stop below is the normal one.
+                }
+            }
+            await app.WaitForShutdownAsync().ConfigureAwait(false);
+        }
+        return 0;
+    }
+
+    /// <summary>The Room project directory recorded at build time (it holds wwwroot/), else the app's base directory.</summary>
+    public static string ContentRoot()
+    {
+        string? recorded = typeof(RoomServer).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "RoomContentRoot")?.Value;
+        return recorded is not null && Directory.Exists(Path.Combine(recorded, "wwwroot")) ? recorded : AppContext.BaseDirectory;
+    }
+}
