@@ -31,7 +31,8 @@ public sealed record SampleProcessOptions
 public sealed record SampleExit(int ExitCode, TimeSpan Elapsed, bool Forced, IReadOnlyList<ProcInfo> Leftovers);
 
 /// <summary>
-/// A sample started as a real process in its own process group (through setsid, so the group id is its pid and every
+/// A sample started as a real process in its own process group (through <c>setsid env --default-signal=INT dotnet …</c>,
+/// so SIGINT is delivered as on a terminal, the group id is its pid and every
 /// mediasoup-worker it spawns is a member): signals go to the whole group like a terminal's Ctrl+C, and after it exits
 /// the group must be empty. Disposing stops it (SIGINT, then SIGKILL) and throws if a process of its group is left.
 /// </summary>
@@ -87,6 +88,10 @@ public sealed class SampleProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         // setsid execs in place (the child of Process.Start is not a group leader), so the pid stays the program's.
+        // env --default-signal=INT: a test runner started as a background job of a non-interactive shell inherits SIGINT
+        // ignored, and .NET would then never see the Ctrl+C the tests send.
+        psi.ArgumentList.Add("env");
+        psi.ArgumentList.Add("--default-signal=INT");
         psi.ArgumentList.Add(DotnetHost());
         psi.ArgumentList.Add(options.AssemblyPath);
         psi.ArgumentList.Add("--urls");
