@@ -16,7 +16,11 @@ public static partial class LinuxProcesses
     public const int SIGKILL = 9;
     public const int SIGTERM = 15;
 
-    public const string WorkerName = "mediasoup-worker";
+    /// <summary>
+    /// mediasoup-worker's name as /proc/PID/stat shows it: the kernel keeps 15 characters of a command name
+    /// (TASK_COMM_LEN 16), so "mediasoup-worker" reads "mediasoup-worke".
+    /// </summary>
+    public const string WorkerName = "mediasoup-worke";
 
     /// <summary>Every process currently listed in /proc (zombies included, with state 'Z').</summary>
     public static IReadOnlyList<ProcInfo> All()
@@ -60,7 +64,7 @@ public static partial class LinuxProcesses
         return new ProcInfo(pid, name, fields[0][0], (int)Field(1), (int)Field(2), Field(11) + Field(12));
     }
 
-    /// <summary>Live (non-zombie) children of <paramref name="parentPid"/> named <paramref name="name"/> (any name if null).</summary>
+    /// <summary>Live (non-zombie) children of <paramref name="parentPid"/> named <paramref name="name"/> (any name if null; /proc's 15-character names).</summary>
     public static IReadOnlyList<ProcInfo> ChildrenOf(int parentPid, string? name = null) =>
         All().Where(p => p.ParentPid == parentPid && p.State != 'Z' && (name is null || p.Name == name)).ToList();
 

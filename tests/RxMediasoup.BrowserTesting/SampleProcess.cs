@@ -27,11 +27,13 @@ public sealed record SampleProcessOptions
 /// <param name="ExitCode">The process's exit code (128+signal when a signal killed it).</param>
 /// <param name="Elapsed">From the signal to the exit.</param>
 /// <param name="Forced">True if it had to be killed with SIGKILL after the grace period.</param>
-/// <param name="Leftovers">Processes of its group still alive after it exited and a short grace period (workers it left behind).</param>
+/// <param name="Leftovers">Processes still alive 2 s after it exited: members of its group, and mediasoup-workers it spawned
+/// (RxMediasoup starts each worker in a process group of its own, so they are tracked as its children while it runs).</param>
 public sealed record SampleExit(int ExitCode, TimeSpan Elapsed, bool Forced, IReadOnlyList<ProcInfo> Leftovers);
 
 /// <summary>
-/// A sample started as a real process in its own process group (through setsid, so the group id is its pid and every
+/// A sample started as a real process in its own process group (through <c>setsid env --default-signal=INT dotnet …</c>,
+/// so SIGINT is delivered as on a terminal, the group id is its pid and every
 /// mediasoup-worker it spawns is a member): signals go to the whole group like a terminal's Ctrl+C, and after it exits
 /// the group must be empty. Disposing stops it (SIGINT, then SIGKILL) and throws if a process of its group is left.
 /// </summary>
@@ -40,6 +42,8 @@ public sealed class SampleProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly List<string> _lines = [];
     private readonly Action<string>? _log;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, ProcInfo> _workersSeen = new();
+    private readonly Timer _workerTracker;
     private SampleExit? _exit;
 
     private SampleProcess(Process process, int port, Action<string>? log)
@@ -48,7 +52,11 @@ public sealed class SampleProcess : IAsyncDisposable
         _log = log;
         Port = port;
         BaseUrl = new Uri($"http://127.0.0.1:{port}/");
+        _workerTracker = new Timer(_ => TrackWorkers(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(250));
     }
+
+    /// <summary>Every mediasoup-worker seen as its child since it started (a respawned worker included).</summary>
+    public IReadOnlyCollection<ProcInfo> WorkersSeen => _workersSeen.Values.ToList();
 
     public int Pid => _process.Id;
 
@@ -87,6 +95,10 @@ public sealed class SampleProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         // setsid execs in place (the child of Process.Start is not a group leader), so the pid stays the program's.
+        // env --default-signal=INT: a test runner started as a background job of a non-interactive shell inherits SIGINT
+        // ignored, and .NET would then never see the Ctrl+C the tests send.
+        psi.ArgumentList.Add("env");
+        psi.ArgumentList.Add("--default-signal=INT");
         psi.ArgumentList.Add(DotnetHost());
         psi.ArgumentList.Add(options.AssemblyPath);
         psi.ArgumentList.Add("--urls");
@@ -146,7 +158,13 @@ public sealed class SampleProcess : IAsyncDisposable
     }
 
     /// <summary>The mediasoup-worker processes that are its children right now (from /proc).</summary>
-    public IReadOnlyList<ProcInfo> Workers() => LinuxProcesses.ChildrenOf(Pid, LinuxProcesses.WorkerName);
+    public IReadOnlyList<ProcInfo> Workers()
+    {
+        IReadOnlyList<ProcInfo> workers = _process.HasExited ? [] : LinuxProcesses.ChildrenOf(Pid, LinuxProcesses.WorkerName);
+        foreach (var worker in workers)
+            _workersSeen.TryAdd(worker.Pid, worker);
+        return workers;
+    }
 
     /// <summary>
     /// Sends <paramref name="signal"/> (SIGINT by default, as Ctrl+C does) to its whole process group and waits up to
@@ -176,14 +194,17 @@ public sealed class SampleProcess : IAsyncDisposable
         }
         var elapsed = stopwatch.Elapsed;
         await _process.WaitForExitAsync(); // drains the output
-        IReadOnlyList<ProcInfo> leftovers = LinuxProcesses.InGroup(ProcessGroup);
+        await _workerTracker.DisposeAsync();
+        var leftovers = Leftovers();
         for (var i = 0; i < 20 && leftovers.Count > 0; i++)
         {
             await Task.Delay(100);
-            leftovers = LinuxProcesses.InGroup(ProcessGroup);
+            leftovers = Leftovers();
         }
-        if (leftovers.Count > 0)
-            LinuxProcesses.SignalGroup(ProcessGroup, LinuxProcesses.SIGKILL); // never leave them behind
+        // Never leave them behind.
+        LinuxProcesses.SignalGroup(ProcessGroup, LinuxProcesses.SIGKILL);
+        foreach (var worker in leftovers.Where(p => p.Name == LinuxProcesses.WorkerName))
+            LinuxProcesses.Signal(worker.Pid, LinuxProcesses.SIGKILL);
         _exit = new SampleExit(_process.ExitCode, elapsed, forced, leftovers);
         return _exit;
     }
@@ -192,6 +213,7 @@ public sealed class SampleProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         var exit = await StopAsync(TimeSpan.FromSeconds(10));
+        await _workerTracker.DisposeAsync();
         _process.Dispose();
         if (exit.Leftovers.Count > 0)
         {
@@ -199,6 +221,30 @@ public sealed class SampleProcess : IAsyncDisposable
                 "the sample left processes of its group behind (killed now): " +
                 string.Join(", ", exit.Leftovers.Select(p => $"{p.Name} pid {p.Pid}")));
         }
+    }
+
+    private void TrackWorkers()
+    {
+        try
+        {
+            Workers();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or FormatException)
+        {
+            // exiting or disposed: the last snapshot stands
+        }
+    }
+
+    /// <summary>Live members of its group, and live workers it spawned (still named mediasoup-worker: not a reused pid).</summary>
+    private List<ProcInfo> Leftovers()
+    {
+        var left = LinuxProcesses.InGroup(ProcessGroup).ToList();
+        foreach (var worker in _workersSeen.Values)
+        {
+            if (LinuxProcesses.TryRead(worker.Pid) is { State: not 'Z', Name: LinuxProcesses.WorkerName } alive && left.All(p => p.Pid != alive.Pid))
+                left.Add(alive);
+        }
+        return left;
     }
 
     private async Task DisposeQuietlyAsync()

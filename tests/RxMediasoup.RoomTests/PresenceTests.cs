@@ -9,16 +9,26 @@ namespace RxMediasoup.RoomTests;
 public sealed class PresenceTests(RoomFixture fixture, ITestOutputHelper output)
 {
     [Fact(Timeout = 120_000)]
-    public async Task APeerClosingItsPageIsGoneAtTheOthersWithinTwoSecondsAndItsStreamsStop()
+    public async Task APeerClosingItsPageIsGoneAtTheOthersWithinTwoSecondsItsStreamsStopAndTheCountersReturn()
     {
         await using var peers = new Peers(fixture.Chromium, fixture.Room.BaseUrl, output);
         var room = Peers.NewRoomId("leave");
         var a = await peers.OpenAsync(room, "alice");
         var b = await peers.OpenAsync(room, "bob");
+        var outputBefore = fixture.Room.Output.Count;
+
+        // Where the counters are with alice and bob in the room: the Room logs the library's WorkerDiagnostics
+        // (handlers, subscribers; summed over its workers) when a peer leaves, so a first visitor comes and goes.
+        var dan = await peers.OpenAsync(room, "dan");
+        await Media.WaitReceivingAsync(dan, ["alice", "bob"], Media.FirstMedia);
+        await Media.WaitReceivingAsync(a, ["bob", "dan"], Media.FirstMedia);
+        await peers.CloseAsync(dan);
+        var baseline = await LeftLineAsync("dan", room);
+        await a.WaitForStateAsync(s => s.Peer("dan") is null, TimeSpan.FromSeconds(2), "dan gone");
+
         var c = await peers.OpenAsync(room, "carol");
         await Media.WaitReceivingAsync(a, ["bob", "carol"], Media.FirstMedia);
         await Media.WaitReceivingAsync(b, ["alice", "carol"], Media.FirstMedia);
-        var outputBefore = fixture.Room.Output.Count;
 
         var closed = Stopwatch.StartNew();
         await peers.CloseAsync(c);
@@ -43,7 +53,21 @@ public sealed class PresenceTests(RoomFixture fixture, ITestOutputHelper output)
         // The remaining two still exchange media.
         await Media.AssertGrowingAsync(a, ["bob"], output);
         await Media.AssertGrowingAsync(b, ["alice"], output);
+
+        // Carol's session, transports, producers and the others' consumers of them left nothing registered behind.
+        var after = await LeftLineAsync("carol", room);
+        output.WriteLine($"diagnostics with alice and bob: after dan left {baseline}, after carol left {after}");
+        Assert.Equal(baseline, after);
         Assert.Empty(RoomFixture.StackTraceLines(fixture.Room.Output.Skip(outputBefore)));
+    }
+
+    /// <summary>The (handlers, subscribers) the Room logged when <paramref name="peer"/> left <paramref name="room"/>.</summary>
+    private async Task<(int Handlers, int Subscribers)> LeftLineAsync(string peer, string room)
+    {
+        var line = await fixture.Room.WaitForLineAsync(l => l.Contains($"peer {peer}@{room} left", StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+        var match = System.Text.RegularExpressions.Regex.Match(line, @"diagnostics handlers=(\d+) subscribers=(\d+)");
+        Assert.True(match.Success, "no diagnostics in the Room's line: " + line);
+        return (int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value));
     }
 
     [Fact(Timeout = 120_000)]
