@@ -40,6 +40,37 @@ public sealed class BroadcastBrowserTests(SampleBrowserFixture fixture, ITestOut
     }
 
     [Fact]
+    public async Task WhenTheRoomsWorkerDiesTheBroadcastMovesWithTheRoomAndTheViewerDecodesItAgain()
+    {
+        await using var sample = await SampleBrowserFixture.StartAsync("Broadcast", output.WriteLine, "--room", "moving", "--workers", "2");
+        string created = await sample.WaitForLineAsync(l => l.Contains("room moving created on router", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        string first = await sample.WaitForLineAsync(l => l.Contains("broadcast into room moving: ffmpeg", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        int worker = (int)SampleBrowserFixture.Number(created, @"worker pid (\d+)");
+        int firstFfmpeg = (int)SampleBrowserFixture.Number(first, @"ffmpeg (\d+)");
+        var viewer = await RoomPage.OpenAsync(fixture.Chromium, sample.BaseUrl, "moving", "viewer", new RoomPageOptions(Video: false, Audio: false));
+        await viewer.WaitForStatsAsync(s => s.From("broadcast", "video") is { FramesDecoded: > 0 }, TimeSpan.FromSeconds(20), "decoding the broadcast");
+
+        var killed = System.Diagnostics.Stopwatch.StartNew();
+        Assert.True(LinuxProcesses.Signal(worker, LinuxProcesses.SIGKILL), $"kill {worker}");
+        // Room.Router emits the new router; Switch() disposes the old broadcast (its ffmpeg stops) and starts one there.
+        await sample.WaitForLineAsync(l => l.Contains("room moving moved to router", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        string second = await sample.WaitForLineAsync(
+            l => l.Contains("broadcast into room moving: ffmpeg", StringComparison.Ordinal) && l != first, TimeSpan.FromSeconds(10));
+        Assert.NotEqual(firstFfmpeg, (int)SampleBrowserFixture.Number(second, @"ffmpeg (\d+)"));
+        Assert.False(Tools.IsAlive(firstFfmpeg), $"the old broadcast's ffmpeg {firstFfmpeg} still runs");
+        // The page reconnects by itself and consumes the new producers: decoding again within 10 s of the kill (the Room's bound).
+        await viewer.WaitForStateAsync(s => s.Joined && s.Reconnects > 0, TimeSpan.FromSeconds(10) - killed.Elapsed, "reconnected");
+        await viewer.WaitForStatsAsync(s => s.From("broadcast", "video") is { FramesDecoded: > 0 },
+            TimeSpan.FromSeconds(Math.Max(1, 10 - killed.Elapsed.TotalSeconds)), "decoding the broadcast again");
+        output.WriteLine($"decoding again {killed.Elapsed.TotalSeconds:0.0} s after the kill");
+        var video = Assert.Single(await viewer.MeasureInboundAsync(TimeSpan.FromSeconds(2)), g => g.PeerId == "broadcast" && g.Kind == "video");
+        Assert.True(video.FramesDecoded >= 20, $"video frames decoded in 2 s after the move: {video.FramesDecoded}");
+
+        await viewer.CloseAsync();
+        await SampleBrowserFixture.AssertCtrlCStopsCleanlyAsync(sample);
+    }
+
+    [Fact]
     public async Task AMissingFileIsNamedAndTheProgramExitsWithCode2()
     {
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() =>
