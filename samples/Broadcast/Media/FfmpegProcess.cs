@@ -47,7 +47,13 @@ internal sealed class FfmpegProcess
         _process = new Process { StartInfo = info, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => ReadProgress(e.Data);
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.AppendLine(e.Data); };
-        _process.Exited += (_, _) => _exited.TrySetResult(_process.ExitCode);
+        _process.Exited += (_, _) =>
+        {
+            _process.WaitForExit(); // the redirected streams are drained: stderr is complete for the error message
+            int code = _process.ExitCode;
+            _process.Dispose();
+            _exited.TrySetResult(code);
+        };
         if (!_process.Start()) throw new InvalidOperationException($"{Binary} did not start");
         Pid = _process.Id;
         _process.BeginOutputReadLine();
@@ -122,7 +128,7 @@ internal sealed class FfmpegProcess
         catch (TimeoutException)
         {
             try { _process.Kill(entireProcessTree: true); }
-            catch (InvalidOperationException) { /* exited meanwhile */ }
+            catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException) { /* exited meanwhile */ }
             await Exited.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
             return -1;
         }
