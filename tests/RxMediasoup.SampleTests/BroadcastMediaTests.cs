@@ -67,6 +67,26 @@ public sealed class BroadcastMediaTests(RouterFixture fixture) : IClassFixture<R
     }
 
     [Fact]
+    public async Task AMissingFfmpegFailsTheBroadcastWithInstructionsAndClosesWhatItCreated()
+    {
+        Environment.SetEnvironmentVariable("FFMPEG_BIN", "/nonexistent/ffmpeg");
+        try
+        {
+            var failure = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+                FfmpegBroadcast.Using(fixture.Router, new BroadcastOptions()).FirstAsync().Timeout(Timeout).ToTask());
+            Assert.Contains("cannot start ffmpeg ('/nonexistent/ffmpeg'", failure.Message);
+            Assert.Contains("set FFMPEG_BIN", failure.Message);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("FFMPEG_BIN", null);
+        }
+        // The error ended the composition: both plain transports it had created are closed.
+        Assert.True(await Tools.EventuallyAsync(() => Task.FromResult(fixture.Router.Transports.Count == 0), TimeSpan.FromSeconds(5)),
+            $"{fixture.Router.Transports.Count} transports left");
+    }
+
+    [Fact]
     public void OptionsNameTheBadField()
     {
         var missing = Assert.Throws<ArgumentException>(() =>

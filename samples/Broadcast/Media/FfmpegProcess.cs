@@ -54,7 +54,15 @@ internal sealed class FfmpegProcess
             _process.Dispose();
             _exited.TrySetResult(code);
         };
-        if (!_process.Start()) throw new InvalidOperationException($"{Binary} did not start");
+        try
+        {
+            if (!_process.Start()) throw new InvalidOperationException($"{Binary} did not start");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException(
+                $"cannot start ffmpeg ('{Binary}': {e.Message}): install it (apt-get install ffmpeg) or set FFMPEG_BIN", e);
+        }
         Pid = _process.Id;
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
