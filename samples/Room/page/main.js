@@ -142,10 +142,11 @@ async function join() {
         { rid: 'r2', scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
       ],
       codecOptions: { videoGoogleStartBitrate: 1000 },
+      stopTracks: false, // the camera outlives this session's producer: a reconnect publishes it again
     }));
   }
   const audio = localStream?.getAudioTracks()[0];
-  if (audio && audio.readyState === 'live') s.producers.set('audio', await s.send.produce({ track: audio }));
+  if (audio && audio.readyState === 'live') s.producers.set('audio', await s.send.produce({ track: audio, stopTracks: false }));
   s.chatProducer = await s.send.produceData({ ordered: true, label: 'chat' });
   state.joined = true;
   ui.setStatus(`joined (${s.device.handlerName})`);
