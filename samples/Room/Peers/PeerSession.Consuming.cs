@@ -18,6 +18,7 @@ internal sealed partial class PeerSession
         var capabilities = data.Object<RtpCapabilities>("rtpCapabilities");
         if (_consuming) throw new SignallingException(ErrorCodes.InvalidState, "this peer is already consuming the room");
         _consuming = true;
+        _log.LogDebug("{Peer}: start consuming on {Transport} (router {Router}, room router {RoomRouter}, {Count} producers)", Name, transport.Id, _router!.Id, _room!.Router.Value.Id, _room.Producers.Items.Count);
         var room = _room!;
         var router = _router!;
         lock (_gate)
@@ -32,6 +33,8 @@ internal sealed partial class PeerSession
 
     private IObservable<string> ConsumeMedia(Room room, Router router, WebRtcTransport transport, RtpCapabilities capabilities) =>
         room.Producers.Added()
+            .Do(p => _log.LogDebug("{Peer}: producer {Producer} of {Owner} (closed {Closed}, consumable {Consumable})",
+                Name, p.Producer.Id, p.PeerId, p.Producer.IsClosed, router.CanConsume(p.Producer.Id, capabilities)))
             .Where(p => p.PeerId != _peer!.PeerId && !p.Producer.IsClosed && router.CanConsume(p.Producer.Id, capabilities))
             .SelectMany(p => transport.UsingConsumer(new ConsumerOptions
                 {

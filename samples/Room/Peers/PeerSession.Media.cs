@@ -103,6 +103,7 @@ internal sealed partial class PeerSession
         }), p => _producers.TryRemove(p.Id, out _), ct).ConfigureAwait(false);
         _producers[producer.Id] = producer;
         _room!.AddProducer(new RoomProducer(_peer.PeerId, producer));
+        _log.LogDebug("{Peer}: produced {Producer}; room has {Count}", Name, producer.Id, _room.Producers.Items.Count);
         return new { id = producer.Id };
     }
 

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 
 namespace RxMediasoup.Samples.Room;
@@ -66,6 +67,12 @@ internal sealed partial class PeerSession : IDisposable
         {
             _log.LogDebug("{Peer}: a request ended with the session: {Error}", Name, e.Message);
         }
+        catch (Exception e)
+        {
+            // A bug of the server: logged with its stack trace; the peer gets a reply and its session goes on.
+            _log.LogError(e, "{Peer}: request failed", Name);
+            _channel.Post(Messages.Error(id, ErrorCodes.InternalError, "the server failed to handle this request (its log has the details)"));
+        }
     }
 
     private Task<object?> DispatchAsync(Request request, CancellationToken ct)
@@ -101,6 +108,8 @@ internal sealed partial class PeerSession : IDisposable
         string roomId = data.Id("roomId");
         string peerId = data.Id("peerId");
         var room = await _rooms.GetOrCreateAsync(roomId, ct).ConfigureAwait(false);
+        // Mid-move (the room's worker just died): wait for the room's next router rather than fail.
+        var router = await room.Router.Where(r => !r.IsClosed).FirstAsync().ToTask(ct).WaitAsync(TimeSpan.FromSeconds(15), ct).ConfigureAwait(false);
         var peer = new RoomPeer(peerId, isServerPeer: false, kick: () => _close((WebSocketCloseStatus)4000, "replaced by a newer connection of this peer"));
         lock (_gate)
         {
@@ -109,7 +118,7 @@ internal sealed partial class PeerSession : IDisposable
                 throw new SignallingException(ErrorCodes.InvalidValue, $"data.peerId '{peerId}' is taken by a server peer of room '{roomId}'");
             _room = room;
             _peer = peer;
-            _router = room.Router.Value;
+            _router = router;
             _lifetime.Add(Disposable.Create(() => room.Leave(peer)));
         }
         _log.LogInformation("peer {PeerId} joined room {RoomId}", peerId, roomId);
@@ -143,5 +152,20 @@ internal sealed partial class PeerSession : IDisposable
     public void Dispose()
     {
         lock (_gate) _lifetime.Dispose();
+    }
+
+    /// <summary>Disposes the session and waits (at most <paramref name="timeout"/>) until its transports have closed.</summary>
+    public async Task CloseAsync(TimeSpan timeout)
+    {
+        var transports = _transports.Values.Select(t => t.Transport).ToList();
+        Dispose();
+        try
+        {
+            await Task.WhenAll(transports.Select(t => t.Closed.FirstAsync().ToTask())).WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _log.LogWarning("{Peer}: its transports did not close within {Timeout}", Name, timeout);
+        }
     }
 }

@@ -52,7 +52,7 @@ internal static class SignallingEndpoint
         }
         finally
         {
-            session.Dispose();
+            await session.CloseAsync(TimeSpan.FromSeconds(2));
         }
         if (closeRequest is null) await channel.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye");
         log.LogInformation("peer {Peer} left ({Why}); diagnostics handlers={Handlers} subscribers={Subscribers}",

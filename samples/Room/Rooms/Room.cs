@@ -67,7 +67,7 @@ public sealed class Room : IAsyncDisposable
         var router = await workers.CreateRouterAsync(new RouterOptions { MediaCodecs = MediaCodecs }, cancellationToken).ConfigureAwait(false);
         var room = new Room(id, router, workers, options, log);
         await room.WireAsync(router, cancellationToken).ConfigureAwait(false);
-        log.LogInformation("room {RoomId} created on router {RouterId}", id, router.Id);
+        log.LogInformation("room {RoomId} created on router {RouterId} (worker pid {Pid})", id, router.Id, WorkerPidOf(workers, router));
         return room;
     }
 
@@ -160,7 +160,7 @@ public sealed class Room : IAsyncDisposable
                 await WireAsync(router, linked.Token).ConfigureAwait(false);
                 _activeSpeaker.Set(null);
                 _router.Set(router);
-                _log.LogInformation("room {RoomId} moved to router {RouterId}", Id, router.Id);
+                _log.LogInformation("room {RoomId} moved to router {RouterId} (worker pid {Pid})", Id, router.Id, WorkerPidOf(_workers, router));
                 return;
             }
             catch (Exception e) when (attempt < 40 && e is not OperationCanceledException)
@@ -194,6 +194,9 @@ public sealed class Room : IAsyncDisposable
             .GroupBy(s => s.PeerId)
             .SelectMany(peer => peer.DistinctUntilChanged());
     }
+
+    private static int? WorkerPidOf(WorkerManager workers, Router router) =>
+        workers.Workers.Items.FirstOrDefault(w => w.Routers.Lookup(router.Id) is not null)?.Pid;
 
     private static void EntityLifetimeClose(MediasoupEntity entity) => _ = entity.CloseAsync().ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
 

@@ -14,12 +14,13 @@ public sealed record Request(long Id, string Method, RequestData Data)
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(text);
+            document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 32 });
         }
         catch (JsonException e)
         {
             throw new SignallingException(ErrorCodes.MalformedJson, $"the message is not valid JSON: {e.Message}");
         }
+        using var _ = document;
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
             throw new SignallingException(ErrorCodes.InvalidRequest, $"a request must be a JSON object, not {RequestData.KindName(root.ValueKind)}");

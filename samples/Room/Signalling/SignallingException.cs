@@ -29,6 +29,8 @@ public static class ErrorCodes
     public const string InvalidState = "invalid_state";
     /// <summary>mediasoup refused the parameters (its message is passed on).</summary>
     public const string Rejected = "rejected";
+    /// <summary>A bug of the server (logged with its stack trace).</summary>
+    public const string InternalError = "internal_error";
 }
 
 /// <summary>A request the server answers with an error reply: <see cref="Code"/> is one of <see cref="ErrorCodes"/>.</summary>

@@ -15,6 +15,7 @@ const peers = new Map(); // peerId -> { peerId, stalled, consumers: Map<id, { id
 let session = null; // the current connection: { signalling, device, send, recv, producers, chatProducer, dataConsumers }
 let localStream = null;
 let left = false;
+let failures = 0; // consecutive connections that did not get to joined
 
 function peerOf(id) {
   let peer = peers.get(id);
@@ -142,13 +143,14 @@ async function join() {
         { rid: 'r2', scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
       ],
       codecOptions: { videoGoogleStartBitrate: 1000 },
-      stopTracks: false, // the camera outlives this session's producer: a reconnect publishes it again
+      stopTracks: false, // the camera outlives a connection: a reconnect publishes the same track again
     }));
   }
   const audio = localStream?.getAudioTracks()[0];
   if (audio && audio.readyState === 'live') s.producers.set('audio', await s.send.produce({ track: audio, stopTracks: false }));
   s.chatProducer = await s.send.produceData({ ordered: true, label: 'chat' });
   state.joined = true;
+  failures = 0;
   ui.setStatus(`joined (${s.device.handlerName})`);
 }
 
@@ -161,15 +163,16 @@ function onClosed(s, event) {
   // 4000: replaced by a newer tab with this peerId (do not fight it); leave(): the user's choice.
   if (left || event.code === 4000) { ui.setStatus(`left (${event.code} ${event.reason})`); return; }
   ui.setStatus(`disconnected (${event.code} ${event.reason}); reconnecting…`);
-  setTimeout(() => { if (!left && s === session) { state.reconnects++; start(); } }, 500);
+  const delay = Math.min(5000, 500 * 2 ** failures++); // 0.5 s, then backing off while joins keep failing
+  setTimeout(() => { if (!left && s === session) { state.reconnects++; start(); } }, delay);
 }
 
 function start() {
   join().catch((e) => {
     console.warn(`join failed: ${e.message}`);
     ui.setStatus(`join failed: ${e.message}`);
-    if (e.code) return; // an error reply (bad roomId/peerId…): retrying would not help
-    session?.signalling.close(4002, 'join failed');
+    if (e.code === 'invalid_value') return; // a bad roomId/peerId: retrying would not help
+    session?.signalling.close(4002, 'join failed'); // anything else: reconnect and try again
   });
 }
 
