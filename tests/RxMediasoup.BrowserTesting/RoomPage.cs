@@ -24,6 +24,9 @@ public sealed class RoomPage
 
     public IPage Page { get; }
 
+    /// <summary>The last <paramref name="lines"/> console messages and errors of every page of this browser.</summary>
+    public string BrowserLog(int lines = 60) => string.Join('\n', _chromium.Log.TakeLast(lines));
+
     public string RoomId { get; }
 
     public string PeerId { get; }

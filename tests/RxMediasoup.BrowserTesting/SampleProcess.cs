@@ -65,6 +65,9 @@ public sealed class SampleProcess : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>From starting the process to the line naming its URL.</summary>
+    public TimeSpan StartupTime { get; private set; }
+
     public Uri BaseUrl { get; }
 
     public bool HasExited => _process.HasExited;
@@ -111,6 +114,7 @@ public sealed class SampleProcess : IAsyncDisposable
         foreach (var (key, value) in options.Environment)
             psi.Environment[key] = value;
 
+        var started = Stopwatch.StartNew();
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start setsid " + options.AssemblyPath);
         var sample = new SampleProcess(process, port, options.Log);
         process.OutputDataReceived += (_, e) => sample.Append(e.Data, "");
@@ -122,6 +126,7 @@ public sealed class SampleProcess : IAsyncDisposable
         try
         {
             await sample.WaitForLineAsync(l => l.Contains(needle, StringComparison.Ordinal), options.StartTimeout, cancellationToken);
+            sample.StartupTime = started.Elapsed;
             var info = LinuxProcesses.TryRead(process.Id);
             if (info is null || info.ProcessGroup != process.Id)
                 throw new InvalidOperationException($"the sample (pid {process.Id}) is not the leader of its own process group (group {info?.ProcessGroup}).");

@@ -38,7 +38,7 @@ public static class Media
             {
                 throw new TimeoutException(
                     $"{receiver.PeerId} did not receive growing media from [{string.Join(", ", from)}] within {timeout.TotalSeconds:0} s."
-                    + $"\nprevious: {previous}\nlast: {last}\nstate: {await SafeState(receiver)}");
+                    + $"\nprevious: {previous}\nlast: {last}\nstate: {await SafeState(receiver)}\n--- browser ---\n{receiver.BrowserLog()}");
             }
             previous = last;
             await Task.Delay(500);

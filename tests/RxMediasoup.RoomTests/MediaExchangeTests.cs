@@ -6,6 +6,7 @@ namespace RxMediasoup.RoomTests;
 
 /// <summary>Peers decode each other: three in a room, a late joiner, room isolation, a simulcast layer change.</summary>
 [Collection(RoomCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class MediaExchangeTests(RoomFixture fixture, ITestOutputHelper output)
 {
     [Fact(Timeout = 120_000)]

@@ -6,6 +6,7 @@ namespace RxMediasoup.RoomTests;
 
 /// <summary>What the pages show about the others: leaving, stalled media, the active speaker, chat.</summary>
 [Collection(RoomCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class PresenceTests(RoomFixture fixture, ITestOutputHelper output)
 {
     [Fact(Timeout = 120_000)]

@@ -6,6 +6,7 @@ namespace RxMediasoup.RoomTests;
 
 /// <summary>The server losing a worker, and the server stopped with Ctrl+C: each test runs its own Room process.</summary>
 [Collection(RoomCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class ServerLifecycleTests(RoomFixture fixture, ITestOutputHelper output)
 {
     [Fact(Timeout = 150_000)]
@@ -48,6 +49,7 @@ public sealed class ServerLifecycleTests(RoomFixture fixture, ITestOutputHelper 
     [Fact(Timeout = 120_000)]
     public async Task SigintWithPeersConnectedExitsWithCodeZeroWithinTenSecondsAndLeavesNoWorker()
     {
+        var launched = Stopwatch.StartNew();
         await using var server = await RoomFixture.StartRoomAsync(output.WriteLine);
         await using var peers = new Peers(fixture.Chromium, server.BaseUrl, output);
         var room = Peers.NewRoomId("sigint");
@@ -55,6 +57,7 @@ public sealed class ServerLifecycleTests(RoomFixture fixture, ITestOutputHelper 
         var b = await peers.OpenAsync(room, "bob");
         await Media.WaitReceivingAsync(a, ["bob"], Media.FirstMedia);
         await Media.WaitReceivingAsync(b, ["alice"], Media.FirstMedia);
+        output.WriteLine($"URL line {server.StartupTime.TotalSeconds:0.0} s after the process started; both pages decode {launched.Elapsed.TotalSeconds:0.0} s after it");
         var workers = server.Workers();
         Assert.NotEmpty(workers);
 
