@@ -6,6 +6,7 @@ namespace RxMediasoup.SampleTests;
 
 /// <summary>samples/Broadcast as a user runs it: a media file into a room; a browser peer in that room decodes it.</summary>
 [Collection(SampleBrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class BroadcastBrowserTests(SampleBrowserFixture fixture, ITestOutputHelper output)
 {
     [Fact]

@@ -6,6 +6,7 @@ namespace RxMediasoup.SampleTests;
 
 /// <summary>samples/DataBot as a user runs it: two browser peers chat with the bot over their data channels.</summary>
 [Collection(SampleBrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class DataBotBrowserTests(SampleBrowserFixture fixture, ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);

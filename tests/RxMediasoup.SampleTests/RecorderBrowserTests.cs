@@ -15,6 +15,7 @@ namespace RxMediasoup.SampleTests;
 /// its stream or its key frames has next to none.
 /// </remarks>
 [Collection(SampleBrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class RecorderBrowserTests(SampleBrowserFixture fixture, ITestOutputHelper output)
 {
     [Fact]
