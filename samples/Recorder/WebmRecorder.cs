@@ -134,9 +134,15 @@ public static class WebmRecorder
     private static async Task StartSendingAsync(PlainTransport transport, Consumer consumer, string ip, int port, string sdpPath, CancellationToken ct)
     {
         // ffmpeg opens its sockets while it reads the SDP; packets sent earlier would be lost (key frame included).
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (!RecordingSdp.IsUdpPortBound(port) && DateTime.UtcNow < until) await Task.Delay(50, ct);
-        File.Delete(sdpPath); // read by now
+        try
+        {
+            var until = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+            while (!RecordingSdp.IsUdpPortBound(port) && DateTime.UtcNow < until) await Task.Delay(50, ct);
+        }
+        finally
+        {
+            File.Delete(sdpPath); // read by now (or the recording was cancelled)
+        }
         await transport.ConnectAsync(ip, port, rtcpPort: port + 1, cancellationToken: ct);
         await consumer.ResumeAsync(ct);
         if (consumer.Kind == MediaKind.Video) await consumer.RequestKeyFrameAsync(ct);
