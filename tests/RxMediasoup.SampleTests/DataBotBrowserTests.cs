@@ -58,4 +58,47 @@ public sealed class DataBotBrowserTests(SampleBrowserFixture fixture, ITestOutpu
         await bob.CloseAsync();
         await SampleBrowserFixture.AssertCtrlCStopsCleanlyAsync(sample);
     }
+
+    [Fact]
+    public async Task WhenTheRoomsWorkerDiesTheBotFollowsTheRoomAndAnswersAgain()
+    {
+        await using var sample = await SampleBrowserFixture.StartAsync("DataBot", output.WriteLine, "--room", "moving", "--workers", "2");
+        string created = await sample.WaitForLineAsync(l => l.Contains("room moving created on router", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        int worker = (int)SampleBrowserFixture.Number(created, @"worker pid (\d+)");
+        var alice = await RoomPage.OpenAsync(fixture.Chromium, sample.BaseUrl, "moving", "alice", new RoomPageOptions(Video: false, Audio: false));
+        await alice.WaitJoinedAsync(Timeout);
+        await AskUntilAnsweredAsync(alice, "before");
+
+        Assert.True(LinuxProcesses.Signal(worker, LinuxProcesses.SIGKILL), $"kill {worker}");
+        // Room.Router emits the new router; Switch() disposes the bot's old pipeline and starts it there; the page
+        // reconnects by itself and publishes its chat again, which the new pipeline consumes.
+        await sample.WaitForLineAsync(l => l.Contains("room moving moved to router", StringComparison.Ordinal), Timeout);
+        await alice.WaitForStateAsync(s => s.Joined && s.Reconnects > 0, Timeout, "reconnected");
+        await AskUntilAnsweredAsync(alice, "after");
+
+        await alice.CloseAsync();
+        await SampleBrowserFixture.AssertCtrlCStopsCleanlyAsync(sample);
+    }
+
+    /// <summary>
+    /// Sends <c>/echo TAG n</c> once a second until the bot's echo of one of them shows at the page (the first may go
+    /// before the page's data consumer of the bot is open); 20 s at most.
+    /// </summary>
+    private static async Task AskUntilAnsweredAsync(RoomPage page, string tag)
+    {
+        for (int n = 1; n <= 20; n++)
+        {
+            await page.SendChatAsync($"/echo {tag} {n}");
+            try
+            {
+                await page.WaitForStateAsync(s => s.Chat.Any(m => m.From == "databot" && m.Text.StartsWith(tag + " ", StringComparison.Ordinal)),
+                    TimeSpan.FromSeconds(1), $"the bot's echo of '{tag}'");
+                return;
+            }
+            catch (TimeoutException) when (n < 20)
+            {
+                // not heard yet: ask again
+            }
+        }
+    }
 }
