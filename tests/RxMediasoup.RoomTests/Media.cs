@@ -55,14 +55,16 @@ public static class Media
         var growth = await receiver.MeasureInboundAsync(TimeSpan.FromSeconds(2));
         foreach (var g in growth)
             output.WriteLine($"{receiver.PeerId} <- {g.PeerId} {g.Kind}: +{g.Packets} packets, +{g.FramesDecoded} frames, width {g.FrameWidth} in {g.Window.TotalMilliseconds:0} ms");
+        var context = $"\nstreams: {string.Join("; ", growth.Select(g => $"{g.PeerId}/{g.Kind} +{g.Packets}p +{g.FramesDecoded}f {g.Last}"))}"
+            + $"\nstate: {await SafeState(receiver)}\n--- browser ---\n{receiver.BrowserLog(30)}";
         foreach (var peer in from)
         {
             var video = growth.FirstOrDefault(g => g.PeerId == peer && g.Kind == "video");
-            Assert.True(video is { FramesDecoded: >= 6 }, $"{receiver.PeerId} decoded too few frames of {peer}'s video in 2 s: {video?.FramesDecoded.ToString() ?? "no stream"}");
+            Assert.True(video is { FramesDecoded: >= 6 }, $"{receiver.PeerId} decoded too few frames of {peer}'s video in 2 s: {video?.FramesDecoded.ToString() ?? "no stream"}{context}");
             if (audio)
             {
                 var sound = growth.FirstOrDefault(g => g.PeerId == peer && g.Kind == "audio");
-                Assert.True(sound is { Packets: >= 25 }, $"{receiver.PeerId} received too few audio packets from {peer} in 2 s: {sound?.Packets.ToString() ?? "no stream"}");
+                Assert.True(sound is { Packets: >= 25 }, $"{receiver.PeerId} received too few audio packets from {peer} in 2 s: {sound?.Packets.ToString() ?? "no stream"}{context}");
             }
         }
     }
