@@ -58,6 +58,8 @@ public sealed class PresenceTests(RoomFixture fixture, ITestOutputHelper output)
         // Carol's session, transports, producers and the others' consumers of them left nothing registered behind.
         var after = await LeftLineAsync("carol", room);
         output.WriteLine($"diagnostics with alice and bob: after dan left {baseline}, after carol left {after}");
+        foreach (var line in fixture.Room.Output.Skip(outputBefore))
+            output.WriteLine("[room] " + line);
         Assert.Equal(baseline, after);
         Assert.Empty(RoomFixture.StackTraceLines(fixture.Room.Output.Skip(outputBefore)));
     }

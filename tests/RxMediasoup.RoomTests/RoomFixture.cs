@@ -50,7 +50,13 @@ public sealed partial class RoomFixture : IAsyncLifetime
         finally
         {
             if (_room is not null)
+            {
                 await _room.DisposeAsync(); // throws if a worker is left behind
+                // Every tab of every test closed on this server, and it stopped with SIGINT: normal events, no stack trace.
+                var traces = StackTraceLines(_room.Output);
+                if (traces.Count > 0)
+                    throw new InvalidOperationException("the shared Room logged stack traces:\n" + _room.OutputText);
+            }
         }
     }
 
