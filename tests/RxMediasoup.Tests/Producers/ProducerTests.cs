@@ -498,6 +498,20 @@ public sealed class ProducerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EmptyCnameCountsAsNoneAndTheTransportGeneratesOne()
+    {
+        // Chrome's simulcast offer gives cname "": the worker refuses an empty CNAME, Node treats "" as missing.
+        var video = await _transport1.ProduceAsync(ProducerVideoOptions with
+        {
+            RtpParameters = ProducerVideoOptions.RtpParameters with { Rtcp = ProducerVideoOptions.RtpParameters.Rtcp with { Cname = "" } },
+        });
+        string cname = video.RtpParameters.Rtcp.Cname!;
+        Assert.Equal(8, cname.Length);
+        var audio = await _transport1.ProduceAsync(ProducerAudioOptions);
+        Assert.Equal(cname, audio.RtpParameters.Rtcp.Cname);
+    }
+
+    [Fact]
     public async Task SendIsOnlyForDirectTransports()
     {
         // Send() is carried by DirectProducer, the type a direct transport's ProduceAsync creates; other producers lack it.

@@ -55,7 +55,8 @@ public abstract partial class Transport
             string cname;
             lock (_mediaGate)
             {
-                _cnameForProducers ??= rtpParameters.Rtcp.Cname ?? Guid.NewGuid().ToString()[..8];
+                // An empty CNAME counts as none (Chrome's simulcast offer carries cname ""), as in Node's `if (rtcp?.cname)`.
+                _cnameForProducers ??= string.IsNullOrEmpty(rtpParameters.Rtcp.Cname) ? Guid.NewGuid().ToString()[..8] : rtpParameters.Rtcp.Cname;
                 cname = _cnameForProducers;
             }
             rtpParameters = rtpParameters with { Rtcp = rtpParameters.Rtcp with { Cname = cname } };
