@@ -33,9 +33,11 @@ internal sealed partial class PeerSession
 
     private IObservable<string> ConsumeMedia(Room room, Router router, WebRtcTransport transport, RtpCapabilities capabilities) =>
         room.Producers.Added()
-            .Do(p => _log.LogDebug("{Peer}: producer {Producer} of {Owner} (closed {Closed}, consumable {Consumable})",
-                Name, p.Producer.Id, p.PeerId, p.Producer.IsClosed, router.CanConsume(p.Producer.Id, capabilities)))
-            .Where(p => p.PeerId != _peer!.PeerId && !p.Producer.IsClosed && router.CanConsume(p.Producer.Id, capabilities))
+            .Do(p => _log.LogDebug("{Peer}: producer {Producer} of {Owner} (closed {Closed})", Name, p.Producer.Id, p.PeerId, p.Producer.IsClosed))
+            // During a move the room's producers already live on the new router while this (old) session still holds the
+            // old one: those are not this router's to consume (CanConsume would log "Producer not found").
+            .Where(p => p.PeerId != _peer!.PeerId && !p.Producer.IsClosed && router.GetProducer(p.Producer.Id) is not null
+                && router.CanConsume(p.Producer.Id, capabilities))
             .SelectMany(p => transport.UsingConsumer(new ConsumerOptions
                 {
                     ProducerId = p.Producer.Id,
