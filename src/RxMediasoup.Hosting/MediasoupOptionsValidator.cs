@@ -57,11 +57,10 @@ public sealed class MediasoupOptionsValidator(string sectionPath) : IValidateOpt
             if (ParseTag(tags[i]) is null)
                 fail($"WorkerSettings:LogTags[{i}]",
                     $"unknown log tag '{tags[i]}' (known: {string.Join(", ", Enum.GetNames<WorkerLogTag>().Select(n => n.ToLowerInvariant()))})");
-        if (w.RtcMinPort is < 0 or > 65535)
-            fail("WorkerSettings:RtcMinPort", $"must be a port from 0 to 65535 (is {w.RtcMinPort})");
-        if (w.RtcMaxPort is < 0 or > 65535)
-            fail("WorkerSettings:RtcMaxPort", $"must be a port from 0 to 65535 (is {w.RtcMaxPort})");
-        if ((w.RtcMinPort ?? 10000) > (w.RtcMaxPort ?? 59999))
+        bool minOk = w.RtcMinPort is not (< 0 or > 65535), maxOk = w.RtcMaxPort is not (< 0 or > 65535);
+        if (!minOk) fail("WorkerSettings:RtcMinPort", $"must be a port from 0 to 65535 (is {w.RtcMinPort})");
+        if (!maxOk) fail("WorkerSettings:RtcMaxPort", $"must be a port from 0 to 65535 (is {w.RtcMaxPort})");
+        if (minOk && maxOk && (w.RtcMinPort ?? 10000) > (w.RtcMaxPort ?? 59999))
             fail("WorkerSettings:RtcMinPort", $"({w.RtcMinPort ?? 10000}) is greater than RtcMaxPort ({w.RtcMaxPort ?? 59999})");
 
         bool hasCert = !string.IsNullOrEmpty(w.DtlsCertificateFile), hasKey = !string.IsNullOrEmpty(w.DtlsPrivateKeyFile);
@@ -118,9 +117,10 @@ public sealed class MediasoupOptionsValidator(string sectionPath) : IValidateOpt
             }
             if (info.PortRange is { } range)
             {
-                if (range.Min is < 1 or > 65535) fail($"{at}:PortRange:Min", $"must be a port from 1 to 65535 (is {range.Min})");
-                if (range.Max is < 1 or > 65535) fail($"{at}:PortRange:Max", $"must be a port from 1 to 65535 (is {range.Max})");
-                if (range.Min > range.Max) fail($"{at}:PortRange", $"Min ({range.Min}) is greater than Max ({range.Max})");
+                bool minOk = range.Min is >= 1 and <= 65535, maxOk = range.Max is >= 1 and <= 65535;
+                if (!minOk) fail($"{at}:PortRange:Min", $"must be a port from 1 to 65535 (is {range.Min})");
+                if (!maxOk) fail($"{at}:PortRange:Max", $"must be a port from 1 to 65535 (is {range.Max})");
+                if (minOk && maxOk && range.Min > range.Max) fail($"{at}:PortRange", $"Min ({range.Min}) is greater than Max ({range.Max})");
                 if (info.Port is > 0) fail($"{at}:PortRange", "cannot be set together with a fixed Port");
             }
             if (info.SendBufferSize is < 0) fail($"{at}:SendBufferSize", $"cannot be negative (is {info.SendBufferSize})");
