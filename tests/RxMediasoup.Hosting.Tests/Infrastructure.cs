@@ -50,6 +50,9 @@ internal static class Processes
         catch (UnauthorizedAccessException) { return false; }
     }
 
+    /// <summary>True if <paramref name="pid"/> is a live mediasoup-worker (the kernel cuts command names to 15 characters).</summary>
+    public static bool IsWorker(int pid) => Comm(pid) is "mediasoup-worke" or "mediasoup-worker";
+
     /// <summary>The command name of a live process, or null.</summary>
     public static string? Comm(int pid)
     {

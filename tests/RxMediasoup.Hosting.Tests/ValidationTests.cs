@@ -17,6 +17,7 @@ public sealed class ValidationTests
         { "WorkerSettings:RtcMinPort", "70000", "Mediasoup:WorkerSettings:RtcMinPort", "0 to 65535" },
         { "WorkerSettings:RtcMaxPort", "5000", "Mediasoup:WorkerSettings:RtcMinPort", "greater than RtcMaxPort (5000)" },
         { "WorkerSettings:DtlsCertificateFile", "/nonexistent/cert.pem", "Mediasoup:WorkerSettings:DtlsCertificateFile", "does not exist" },
+        { "WorkerSettings:DtlsPrivateKeyFile", "/nonexistent/key.pem", "Mediasoup:WorkerSettings:DtlsPrivateKeyFile", "does not exist" },
         { "WorkerSettings:WorkerBin", "/nonexistent/mediasoup-worker", "Mediasoup:WorkerSettings:WorkerBin", "does not exist" },
         { "WorkerSettings:StartupTimeout", "00:00:00", "Mediasoup:WorkerSettings:StartupTimeout", "must be positive" },
         { "Respawn:MaxDelay", "00:00:00.5", "Mediasoup:Respawn:MaxDelay", "cannot be less than InitialDelay" },
@@ -38,6 +39,9 @@ public sealed class ValidationTests
         ["WorkerSettings:LogTags:0"] = "info",
         ["WorkerSettings:LogTags:1"] = "ice",
         ["WorkerSettings:LogTags:2"] = "dtls",
+        // Existing files (only their existence is validated; the worker checks their content).
+        ["WorkerSettings:DtlsCertificateFile"] = typeof(ValidationTests).Assembly.Location,
+        ["WorkerSettings:DtlsPrivateKeyFile"] = typeof(ValidationTests).Assembly.Location,
         ["WebRtcServer:ListenInfos:0:Protocol"] = "udp",
         ["WebRtcServer:ListenInfos:0:Ip"] = "127.0.0.1",
         ["WebRtcServer:ListenInfos:0:PortRange:Min"] = "40000",
@@ -76,6 +80,7 @@ public sealed class ValidationTests
             settings["NumWorkers"] = "-1";
             settings["WorkerSettings:LogTags:1"] = "nope";
             settings["WorkerSettings:DtlsCertificateFile"] = cert;
+            settings["WorkerSettings:DtlsPrivateKeyFile"] = "";
             using var host = TestHosts.Build(settings);
 
             var e = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
