@@ -82,10 +82,12 @@ internal static class Processes
     }
 }
 
-/// <summary>A logger provider that records every entry with its category, level and formatted message (and exception).</summary>
+/// <summary>A logger provider that records every entry with its category, level, formatted message (and exception) and scopes.</summary>
 internal sealed class CapturingLoggerProvider : ILoggerProvider
 {
-    public ConcurrentQueue<(string Category, LogLevel Level, string Message)> Entries { get; } = new();
+    private static readonly AsyncLocal<string?> CurrentScope = new();
+
+    public ConcurrentQueue<(string Category, LogLevel Level, string Message, string? Scope)> Entries { get; } = new();
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
@@ -93,12 +95,25 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
 
     private sealed class Logger(CapturingLoggerProvider owner, string category) : ILogger
     {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull
+        {
+            string? previous = CurrentScope.Value;
+            string structured = state is IEnumerable<KeyValuePair<string, object?>> pairs
+                ? string.Join(",", pairs.Select(p => $"{p.Key}={p.Value}"))
+                : state.ToString() ?? "";
+            CurrentScope.Value = previous is null ? structured : $"{previous} > {structured}";
+            return new Restore(previous);
+        }
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
             Func<TState, Exception?, string> formatter)
-            => owner.Entries.Enqueue((category, logLevel, formatter(state, exception) + (exception is null ? "" : " " + exception)));
+            => owner.Entries.Enqueue((category, logLevel, formatter(state, exception) + (exception is null ? "" : " " + exception), CurrentScope.Value));
+
+        private sealed class Restore(string? previous) : IDisposable
+        {
+            public void Dispose() => CurrentScope.Value = previous;
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace RxMediasoup.Hosting.Tests;
 
 /// <summary>The host's ILoggerFactory gets the library's logs; no key material reaches them.</summary>
-public sealed class LoggingTests : IDisposable
+public sealed class LoggingTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("rxms-dtls-").FullName;
 
@@ -84,6 +85,8 @@ public sealed class LoggingTests : IDisposable
         }
 
         var entries = capture.Entries.ToArray();
+        foreach (var g in entries.GroupBy(e => (e.Category, e.Level)).OrderBy(g => g.Key.Category))
+            output.WriteLine($"{g.Key.Category} {g.Key.Level}: {g.Count()}");
         // The logs are there (so the assertion below has something to search): the worker's own debug lines
         // under RxMediasoup.Worker, and the library's trace/debug lines.
         Assert.Contains(entries, e => e.Category == "RxMediasoup.Worker" && e.Level == LogLevel.Debug);
@@ -97,8 +100,47 @@ public sealed class LoggingTests : IDisposable
         secrets.AddRange(srtpKeys);
         foreach (var k in srtpKeys) secrets.Add(Convert.ToHexString(Convert.FromBase64String(k)));
         foreach (var entry in entries)
+        {
+            Assert.DoesNotContain("PRIVATE KEY", entry.Scope ?? "", StringComparison.Ordinal);
             foreach (var secret in secrets)
                 Assert.False(entry.Message.Contains(secret, StringComparison.OrdinalIgnoreCase),
                     $"a {entry.Category} {entry.Level} line holds key material: {entry.Message}");
+        }
+    }
+
+    [Fact]
+    public async Task Entities_log_under_their_own_category_with_their_id_in_a_scope()
+    {
+        var capture = new CapturingLoggerProvider();
+        using var host = TestHosts.Build(new Dictionary<string, string?> { ["NumWorkers"] = "1" }, b =>
+        {
+            b.Logging.ClearProviders();
+            b.Logging.AddProvider(capture);
+            b.Logging.SetMinimumLevel(LogLevel.Debug);
+        });
+        await host.StartAsync();
+        try
+        {
+            var manager = host.Services.GetRequiredService<WorkerManager>();
+            var router = await manager.CreateRouterAsync();
+            var transport = await router.CreateDirectTransportAsync();
+            // A subscriber that throws is logged (and removed) by the entity whose stream it subscribed to.
+            using var s1 = router.Closed.Subscribe(_ => throw new InvalidOperationException("router subscriber"));
+            using var s2 = transport.Closed.Subscribe(_ => throw new InvalidOperationException("transport subscriber"));
+            await router.CloseAsync();
+            await Processes.UntilAsync(() => capture.Entries.Count(e => e.Message.Contains(" subscriber", StringComparison.Ordinal)
+                && e.Level == LogLevel.Error) >= 2, TimeSpan.FromSeconds(10), "the subscribers' errors");
+
+            var routerEntry = Assert.Single(capture.Entries, e => e.Message.Contains("router subscriber", StringComparison.Ordinal));
+            Assert.Equal("RxMediasoup.Router", routerEntry.Category);
+            Assert.Equal($"EntityKind=Router,EntityId={router.Id}", routerEntry.Scope);
+            var transportEntry = Assert.Single(capture.Entries, e => e.Message.Contains("transport subscriber", StringComparison.Ordinal));
+            Assert.Equal("RxMediasoup.DirectTransport", transportEntry.Category);
+            Assert.Equal($"EntityKind=DirectTransport,EntityId={transport.Id}", transportEntry.Scope);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
     }
 }
