@@ -31,8 +31,8 @@ public sealed class MediasoupOptionsValidator(string sectionPath) : IValidateOpt
 
         if (options.NumWorkers < 1)
             Fail("NumWorkers", $"must be at least 1 (is {options.NumWorkers})");
-        if (!Enum.TryParse<WorkerLoadMetric>(options.LoadMetric, ignoreCase: true, out var metric) || !Enum.IsDefined(metric)
-            || int.TryParse(options.LoadMetric, out _))
+        if (string.IsNullOrWhiteSpace(options.LoadMetric) || options.LoadMetric.Contains(',') || int.TryParse(options.LoadMetric, out _)
+            || !Enum.TryParse<WorkerLoadMetric>(options.LoadMetric, ignoreCase: true, out var metric) || !Enum.IsDefined(metric))
             Fail("LoadMetric", $"unknown load metric '{options.LoadMetric}' (known: {string.Join(", ", Enum.GetNames<WorkerLoadMetric>())})");
 
         ValidateWorker(options.WorkerSettings, Fail);
@@ -138,7 +138,7 @@ public sealed class MediasoupOptionsValidator(string sectionPath) : IValidateOpt
     }
 
     internal static WorkerLogTag? ParseTag(string? tag)
-        => !string.IsNullOrWhiteSpace(tag) && !int.TryParse(tag, out _)
+        => !string.IsNullOrWhiteSpace(tag) && !int.TryParse(tag, out _) && !tag.Contains(',')
            && Enum.TryParse<WorkerLogTag>(tag, ignoreCase: true, out var t) && Enum.IsDefined(t) ? t : null;
 
     internal static TransportProtocol? ParseProtocol(string? protocol) => protocol?.ToLowerInvariant() switch
