@@ -84,18 +84,27 @@ public sealed class LifecycleTests
     }
 
     [Fact]
-    public async Task A_worker_that_cannot_start_fails_the_host_start()
+    public async Task DTLS_files_the_worker_cannot_load_fail_the_host_start_with_the_workers_message_and_leave_no_worker()
     {
-        string fake = Path.GetTempFileName(); // exists (passes validation) but is not an executable worker
+        string notPem = Path.GetTempFileName(); // exists (passes validation), but is no PEM: only the worker can tell
+        File.WriteAllText(notPem, "not a certificate");
         try
         {
-            using var host = TestHosts.Build(new Dictionary<string, string?> { ["NumWorkers"] = "1", ["WorkerSettings:WorkerBin"] = fake });
-            await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+            using var host = TestHosts.Build(new Dictionary<string, string?>
+            {
+                ["NumWorkers"] = "1",
+                ["WorkerSettings:DtlsCertificateFile"] = notPem,
+                ["WorkerSettings:DtlsPrivateKeyFile"] = notPem,
+            });
+            // mediasoup-worker 3.27.1 aborts on unreadable DTLS files (not exit code 42); its stderr is in the message.
+            var e = await Assert.ThrowsAsync<MediasoupException>(() => host.StartAsync());
+            Assert.Contains("error reading DTLS certificate and private key PEM files", e.Message, StringComparison.Ordinal);
             Assert.False(host.Services.GetRequiredService<MediasoupHostedService>().IsRunning);
+            Assert.Throws<InvalidOperationException>(() => host.Services.GetRequiredService<WorkerManager>());
         }
         finally
         {
-            File.Delete(fake);
+            File.Delete(notPem);
         }
     }
 
