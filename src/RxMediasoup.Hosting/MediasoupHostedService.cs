@@ -92,6 +92,12 @@ public sealed class MediasoupHostedService : IHostedLifecycleService, IAsyncDisp
         if (Volatile.Read(ref _manager) is { } manager) await manager.CloseAsync().ConfigureAwait(false);
     }
 
+    /// <summary>True once the start of the workers has begun (for tests: validation failures stop the host before).</summary>
+    internal bool StartBegun
+    {
+        get { lock (_gate) return _start is not null; }
+    }
+
     /// <summary>Worker deaths (each is followed by a respawn or a failed one) within <paramref name="window"/> before now.</summary>
     internal int RecentRespawns(TimeSpan window)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace RxMediasoup.Hosting.Tests;
 
@@ -17,7 +18,9 @@ public sealed class LifecycleTests
         var hosted = host.Services.GetRequiredService<MediasoupHostedService>();
         Assert.Throws<InvalidOperationException>(() => hosted.Manager); // not before the host starts
 
+        Assert.False(hosted.StartBegun);
         await host.StartAsync();
+        Assert.True(hosted.StartBegun);
         var manager = host.Services.GetRequiredService<WorkerManager>();
         Assert.Same(hosted.Manager, manager);
         int[] pids = manager.Workers.Items.Select(w => w.Pid).ToArray();
@@ -106,6 +109,26 @@ public sealed class LifecycleTests
         {
             File.Delete(notPem);
         }
+    }
+
+    [Fact]
+    public async Task A_stop_whose_shutdown_timeout_has_passed_returns_at_once_and_the_workers_still_exit()
+    {
+        var capture = new CapturingLoggerProvider();
+        using var host = TestHosts.Build(new Dictionary<string, string?> { ["NumWorkers"] = "2" }, b => b.Logging.AddProvider(capture));
+        await host.StartAsync();
+        var manager = host.Services.GetRequiredService<WorkerManager>();
+        int[] pids = manager.Workers.Items.Select(w => w.Pid).ToArray();
+
+        var stopwatch = Stopwatch.StartNew();
+        await host.StopAsync(new CancellationToken(canceled: true));
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(2), $"stop took {stopwatch.Elapsed}");
+
+        Assert.True(manager.IsClosed);
+        foreach (int pid in pids)
+            Assert.True(await Processes.WaitUntilGoneAsync(pid, TimeSpan.FromSeconds(10)), $"worker {pid} left");
+        Assert.Contains(capture.Entries, e => e.Category == "RxMediasoup.Hosting" && e.Level == LogLevel.Warning
+            && e.Message.Contains("still closing", StringComparison.Ordinal));
     }
 
     [Fact]

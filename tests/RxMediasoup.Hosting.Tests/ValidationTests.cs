@@ -69,6 +69,7 @@ public sealed class ValidationTests
         Assert.Contains(reason, failure, StringComparison.Ordinal);
         Assert.Single(e.Failures); // only the broken setting: the valid base passes
         Assert.False(probe.Started);
+        Assert.False(host.Services.GetRequiredService<MediasoupHostedService>().StartBegun); // no worker was spawned
         Assert.False(host.Services.GetRequiredService<MediasoupHostedService>().IsRunning);
         Assert.Throws<InvalidOperationException>(() => host.Services.GetRequiredService<WorkerManager>());
     }
