@@ -8,7 +8,7 @@ namespace RxMediasoup.Hosting;
 /// <see cref="MediasoupServiceCollectionExtensions.AddMediasoup(Microsoft.Extensions.DependencyInjection.IServiceCollection, Microsoft.Extensions.Configuration.IConfiguration)"/>):
 /// every failure names the setting's configuration path, e.g. <c>Mediasoup:WorkerSettings:LogTags[2]</c>.
 /// </summary>
-/// <param name="sectionPath">The configuration path of the options (e.g. <c>Mediasoup</c>), the prefix of the names in failures.</param>
+/// <param name="sectionPath">The configuration path of the options (e.g. <c>Mediasoup</c>), the prefix of the names in failures (none if empty).</param>
 public sealed class MediasoupOptionsValidator(string sectionPath) : IValidateOptions<MediasoupOptions>
 {
     internal static readonly IReadOnlyDictionary<string, WorkerLogLevel> LogLevels = new Dictionary<string, WorkerLogLevel>(StringComparer.OrdinalIgnoreCase)
@@ -27,7 +27,8 @@ public sealed class MediasoupOptionsValidator(string sectionPath) : IValidateOpt
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        void Fail(string path, string message) => failures.Add($"{SectionPath}:{path}: {message}");
+        void Fail(string path, string message)
+            => failures.Add(string.IsNullOrEmpty(SectionPath) ? $"{path}: {message}" : $"{SectionPath}:{path}: {message}");
 
         if (options.NumWorkers < 1)
             Fail("NumWorkers", $"must be at least 1 (is {options.NumWorkers})");

@@ -19,6 +19,7 @@ public static class MediasoupServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        // A section names failures by its path; the root configuration by the bare keys.
         string path = configuration is IConfigurationSection section ? section.Path : "";
         services.AddOptions<MediasoupOptions>().Bind(configuration);
         return services.AddMediasoupCore(path);
@@ -40,7 +41,7 @@ public static class MediasoupServiceCollectionExtensions
     {
         services.AddOptions<MediasoupOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MediasoupOptions>>(
-            new MediasoupOptionsValidator(string.IsNullOrEmpty(path) ? MediasoupOptions.SectionName : path)));
+            new MediasoupOptionsValidator(path)));
         services.TryAddSingleton<MediasoupWebRtcServers>();
         services.TryAddSingleton<MediasoupHostedService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MediasoupHostedService>(

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -116,6 +117,24 @@ public sealed class ValidationTests
 
         var failure = Assert.Single(e.Failures);
         Assert.StartsWith("Mediasoup:WorkerSettings:LogTags[1]: unknown log tag 'bogus'", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Failures_name_the_sections_own_path_or_the_bare_key_for_a_root_configuration()
+    {
+        var nested = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        nested.Configuration.AddInMemoryCollection([new("Services:Media:NumWorkers", "0")]);
+        nested.Services.AddMediasoup(nested.Configuration.GetSection("Services:Media"));
+        using (var host = nested.Build())
+        {
+            var e = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+            Assert.StartsWith("Services:Media:NumWorkers: must be at least 1", Assert.Single(e.Failures), StringComparison.Ordinal);
+        }
+
+        var root = new ConfigurationBuilder().AddInMemoryCollection([new("NumWorkers", "0")]).Build();
+        var services = new ServiceCollection().AddMediasoup(root).BuildServiceProvider();
+        var failure = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<MediasoupOptions>>().Value);
+        Assert.StartsWith("NumWorkers: must be at least 1", Assert.Single(failure.Failures), StringComparison.Ordinal);
     }
 
     [Fact]
