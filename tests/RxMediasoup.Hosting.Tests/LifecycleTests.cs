@@ -87,6 +87,38 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task A_WebRtcServer_port_in_use_fails_the_host_start_and_closes_the_workers_it_started()
+    {
+        int port = 48000 + Random.Shared.Next(0, 1000);
+        var settings = new Dictionary<string, string?>
+        {
+            ["NumWorkers"] = "1",
+            ["WebRtcServer:ListenInfos:0:Protocol"] = "udp",
+            ["WebRtcServer:ListenInfos:0:Ip"] = "127.0.0.1",
+            ["WebRtcServer:ListenInfos:0:Port"] = port.ToString(),
+        };
+        using var first = TestHosts.Build(settings);
+        await first.StartAsync();
+        try
+        {
+            var capture = new CapturingLoggerProvider();
+            using var second = TestHosts.Build(settings, b => b.Logging.AddProvider(capture).SetMinimumLevel(LogLevel.Debug));
+
+            var e = await Assert.ThrowsAnyAsync<MediasoupException>(() => second.StartAsync());
+            Assert.Contains(port.ToString(), e.Message, StringComparison.Ordinal);
+            Assert.False(second.Services.GetRequiredService<MediasoupHostedService>().IsRunning);
+            // The second host's worker was started, then closed when its server failed.
+            var started = Assert.Single(capture.Entries, x => x.Message.StartsWith("worker process running", StringComparison.Ordinal));
+            int pid = int.Parse(started.Message[(started.Message.IndexOf("pid:", StringComparison.Ordinal) + 4)..^1]);
+            Assert.True(await Processes.WaitUntilGoneAsync(pid, TimeSpan.FromSeconds(10)), $"worker {pid} left");
+        }
+        finally
+        {
+            await first.StopAsync();
+        }
+    }
+
+    [Fact]
     public async Task DTLS_files_the_worker_cannot_load_fail_the_host_start_with_the_workers_message_and_leave_no_worker()
     {
         string notPem = Path.GetTempFileName(); // exists (passes validation), but is no PEM: only the worker can tell
