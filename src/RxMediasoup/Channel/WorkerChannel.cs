@@ -63,12 +63,16 @@ internal sealed partial class WorkerChannel
     {
         _socket = socket;
         _pid = pid;
+        LoggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("RxMediasoup.Channel");
         Deliveries = new DeliveryQueue(loggerFactory.CreateLogger("RxMediasoup.Delivery"), deliveryWarningThreshold);
         _workerLogger = loggerFactory.CreateLogger("RxMediasoup.Worker");
         _timeoutMs = requestTimeout is { } t && t > TimeSpan.Zero ? (long)t.TotalMilliseconds : -1;
         _handlersBySpan = _handlers.GetAlternateLookup<ReadOnlySpan<char>>();
     }
+
+    /// <summary>The factory of the loggers of this worker's entities (<c>RxMediasoup.&lt;EntityKind&gt;</c>).</summary>
+    public ILoggerFactory LoggerFactory { get; }
 
     /// <summary>
     /// The worker's delivery queue: every notification is parsed on the reader and delivered through it, so a

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using RxMediasoup.Channel;
 using RxMediasoup.Reactive;
 
@@ -36,9 +37,10 @@ public abstract class MediasoupEntity : IAsyncDisposable
         EntityKind = kind;
         EntityId = entityId;
         Channel = channel;
-        Logger = logger;
+        // Category RxMediasoup.<kind> with the entity in a scope; the parent's logger if the channel logs nowhere.
+        Logger = channel.LoggerFactory is NullLoggerFactory ? logger : new EntityLogger(channel.LoggerFactory.CreateLogger($"RxMediasoup.{kind}"), kind, entityId);
         AppData = appData ?? new Dictionary<string, object?>();
-        _closed = StreamSubject<CloseReason>.Signal($"{kind}.Closed", channel.Deliveries, logger);
+        _closed = StreamSubject<CloseReason>.Signal($"{kind}.Closed", channel.Deliveries, Logger);
     }
 
     /// <summary>Custom application data.</summary>
