@@ -4,8 +4,9 @@ namespace RxMediasoup;
 
 /// <summary>
 /// Settings of a new worker (<see cref="Worker.CreateAsync"/>). They are validated before the process is
-/// spawned (as mediasoup 3.27 validates them); anything only the worker can check (e.g. the content of the
-/// DTLS files) makes it exit with code 42, which also surfaces as an <see cref="ArgumentException"/>.
+/// spawned (as mediasoup 3.27 validates them); anything only the worker can check fails the start: a bad setting
+/// makes it exit with code 42 (an <see cref="ArgumentException"/>), while DTLS files it cannot load make
+/// mediasoup-worker 3.27.1 abort, which surfaces as a <see cref="MediasoupException"/> carrying the worker's message.
 /// </summary>
 public sealed record WorkerSettings
 {
