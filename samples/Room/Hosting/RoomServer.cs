@@ -56,7 +56,8 @@ public static class RoomServer
         var options = app.Services.GetRequiredService<RoomServerOptions>();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RxMediasoup.Samples.Room.Signalling");
         var webRoot = new PhysicalFileProvider(Path.Combine(app.Environment.ContentRootPath, "wwwroot"));
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
+        // Pings every 10 s; a peer whose network is gone (no pong within 10 s) is dropped like a closed tab.
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(10), KeepAliveTimeout = TimeSpan.FromSeconds(10) });
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = webRoot });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = webRoot });
         app.Map("/ws", (HttpContext context, Rooms rooms, IHostApplicationLifetime lifetime) =>

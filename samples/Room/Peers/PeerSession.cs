@@ -109,7 +109,15 @@ internal sealed partial class PeerSession : IDisposable
         string peerId = data.Id("peerId");
         var room = await _rooms.GetOrCreateAsync(roomId, ct).ConfigureAwait(false);
         // Mid-move (the room's worker just died): wait for the room's next router rather than fail.
-        var router = await room.Router.Where(r => !r.IsClosed).FirstAsync().ToTask(ct).WaitAsync(TimeSpan.FromSeconds(15), ct).ConfigureAwait(false);
+        Router router;
+        try
+        {
+            router = await room.Router.Where(r => !r.IsClosed).FirstAsync().ToTask(ct).WaitAsync(TimeSpan.FromSeconds(15), ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new SignallingException(ErrorCodes.InvalidState, $"room '{roomId}' has no live worker at the moment; join again later");
+        }
         var peer = new RoomPeer(peerId, isServerPeer: false, kick: () => _close((WebSocketCloseStatus)4000, "replaced by a newer connection of this peer"));
         lock (_gate)
         {
@@ -129,9 +137,10 @@ internal sealed partial class PeerSession : IDisposable
             {
                 if (_lifetime.IsDisposed) return;
                 _lifetime.Add(RoomNotifications(room, peer).Subscribe(_channel.Post));
-                _lifetime.Add(room.Router.Skip(1).Take(1).Subscribe(router =>
+                // Any router but the one joined (even if the move happened before this subscription): reconnect.
+                _lifetime.Add(room.Router.Where(r => r != router).Take(1).Subscribe(moved =>
                 {
-                    _channel.Post(Messages.Notification("roomMoved", new { routerId = router.Id }));
+                    _channel.Post(Messages.Notification("roomMoved", new { routerId = moved.Id }));
                     _close((WebSocketCloseStatus)4001, "the room moved to another worker; reconnect");
                 }));
             }

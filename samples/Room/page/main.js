@@ -144,10 +144,11 @@ async function join() {
       ],
       codecOptions: { videoGoogleStartBitrate: 1000 },
       stopTracks: false, // the camera outlives a connection: a reconnect publishes the same track again
+      zeroRtpOnPause: true, // pause() (setTrackEnabled false) sends no RTP at all
     }));
   }
   const audio = localStream?.getAudioTracks()[0];
-  if (audio && audio.readyState === 'live') s.producers.set('audio', await s.send.produce({ track: audio, stopTracks: false }));
+  if (audio && audio.readyState === 'live') s.producers.set('audio', await s.send.produce({ track: audio, stopTracks: false, zeroRtpOnPause: true }));
   s.chatProducer = await s.send.produceData({ ordered: true, label: 'chat' });
   state.joined = true;
   failures = 0;
@@ -233,7 +234,13 @@ window.__room = {
   }),
   stats,
   sendChat,
-  setTrackEnabled: (kind, enabled) => { localTrack(kind).enabled = Boolean(enabled); },
+  // track.enabled, and the page's producer paused/resumed with it: Chrome keeps sending black frames or silence for
+  // a disabled track, so without the pause no media would stop (the stall and active-speaker checks need it to).
+  setTrackEnabled: (kind, enabled) => {
+    localTrack(kind).enabled = Boolean(enabled);
+    const producer = session?.producers.get(kind);
+    if (producer) { if (enabled) producer.resume(); else producer.pause(); }
+  },
   stopTrack: (kind) => { localTrack(kind).stop(); },
   requestLayers,
   leave: () => { left = true; session?.signalling.close(1000, 'leave'); },
