@@ -80,22 +80,35 @@ public sealed class PresenceTests(RoomFixture fixture, ITestOutputHelper output)
         var room = Peers.NewRoomId("stall");
         var a = await peers.OpenAsync(room, "alice");
         var b = await peers.OpenAsync(room, "bob");
-        await Media.WaitReceivingAsync(b, ["alice"], Media.FirstMedia);
-        await Media.WaitReceivingAsync(a, ["bob"], Media.FirstMedia);
+        var c = await peers.OpenAsync(room, "carol");
+        await Media.WaitReceivingAsync(b, ["alice", "carol"], Media.FirstMedia);
+        await Media.WaitReceivingAsync(a, ["bob", "carol"], Media.FirstMedia);
         var before = await b.StateAsync();
-        Assert.False(before.Peer("alice")!.Stalled, "alice shown stalled while sending: " + before);
+        Assert.False(before.Peer("alice")!.Stalled || before.Peer("carol")!.Stalled, "shown stalled while sending: " + before);
 
+        // alice's tracks stop (track.stop()); carol's are disabled (setTrackEnabled false). Both keep their sockets.
         var stopped = Stopwatch.StartNew();
         await a.StopTrackAsync("video");
         await a.StopTrackAsync("audio");
+        await c.SetTrackEnabledAsync("video", false);
+        await c.SetTrackEnabledAsync("audio", false);
         // 5 s of stopped media must show as stalled "within a few seconds" of those 5 s: 12 s leaves the server's stats
         // poll period and stall threshold (options of the Room) plus the notification's trip on a loaded machine.
-        await b.WaitForStateAsync(s => s.Peer("alice")?.Stalled == true, TimeSpan.FromSeconds(12), "alice shown stalled");
-        output.WriteLine($"alice shown stalled {stopped.Elapsed.TotalSeconds:0.0} s after her tracks stopped");
-        Assert.Contains("alice", await b.PeerElementsAsync("stalled"));
+        await b.WaitForStateAsync(s => s.Peer("alice")?.Stalled == true && s.Peer("carol")?.Stalled == true,
+            TimeSpan.FromSeconds(12), "alice and carol shown stalled");
+        output.WriteLine($"alice and carol shown stalled {stopped.Elapsed.TotalSeconds:0.0} s after their media stopped");
+        Assert.Equal(["alice", "carol"], (await b.PeerElementsAsync("stalled")).Order());
         Assert.True((await a.StateAsync()).Joined, "alice's socket must stay open (she is stalled, not gone)");
+        Assert.True((await c.StateAsync()).Joined, "carol's socket must stay open (she is stalled, not gone)");
         // bob still sends: he is not stalled at alice.
         Assert.False((await a.StateAsync()).Peer("bob")?.Stalled ?? true, "bob must be present and not stalled at alice");
+
+        // carol's media resumes: the stall clears (same bound: one poll period after packets flow again).
+        await c.SetTrackEnabledAsync("video", true);
+        await c.SetTrackEnabledAsync("audio", true);
+        await b.WaitForStateAsync(s => s.Peer("carol")?.Stalled == false, TimeSpan.FromSeconds(12), "carol no longer stalled");
+        Assert.Equal(["alice"], await b.PeerElementsAsync("stalled"));
+        await Media.AssertGrowingAsync(b, ["carol"], output);
     }
 
     [Fact(Timeout = 150_000)]
