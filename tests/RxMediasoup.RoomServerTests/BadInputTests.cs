@@ -185,7 +185,7 @@ public sealed class BadInputTests(RoomServerFixture fixture) : IClassFixture<Roo
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task OnlyThePageAndTheSocketAreServedFromTheContentRoot()
+    public async Task OnlyThePageTheSocketAndTheHealthEndpointAreServedFromTheContentRoot()
     {
         // The process runs with the temp directory as its working directory: the page comes from the recorded content root.
         using var http = new HttpClient { BaseAddress = fixture.Room.BaseUrl };
@@ -198,6 +198,9 @@ public sealed class BadInputTests(RoomServerFixture fixture) : IClassFixture<Roo
         foreach (string path in new[] { "/Room.dll", "/package.json", "/Program.cs", "/appsettings.json", "/page/main.js", "/node_modules/mediasoup-client/package.json" })
             Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync(path)).StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await http.GetAsync("/ws")).StatusCode);
+        var health = await http.GetAsync("/health");
+        Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
     }
 
     /// <summary>A client's DTLS parameters (any well-formed fingerprint: nothing connects to it here).</summary>

@@ -8,19 +8,25 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RxMediasoup.Hosting;
 
 namespace RxMediasoup.Samples.Room;
 
 /// <summary>
-/// Hosts the room server: the page (<c>/</c>, <c>/dist/*</c>) and the signalling socket (<c>/ws</c>), nothing else.
+/// Hosts the room server: the page (<c>/</c>, <c>/dist/*</c>), the signalling socket (<c>/ws</c>) and the health
+/// endpoint (<c>/health</c>), nothing else. The workers are RxMediasoup.Hosting's (<c>AddMediasoup</c>, configured by
+/// the <c>Mediasoup</c> section of appsettings.json, environment variables such as <c>Mediasoup__NumWorkers</c>, and
+/// the command line; <c>--workers N</c> is <c>--Mediasoup:NumWorkers=N</c>).
 /// Other programs host it in-process: <c>CreateBuilder(args)</c> → add services → <c>Build(builder)</c> →
 /// <c>StartAsync(app)</c> → <c>app.Services.GetRequiredService&lt;Rooms&gt;()</c>; or <see cref="RunAsync"/>.
 /// </summary>
 public static class RoomServer
 {
     /// <summary>
-    /// A web application builder with the room's services (<see cref="Rooms"/>, <see cref="RoomServerOptions"/>),
-    /// its content root (the Room project directory, so the page is found from any output path), console logging,
+    /// A web application builder with the room's services (<see cref="Rooms"/>, <see cref="RoomServerOptions"/>, the
+    /// hosted <see cref="WorkerManager"/> from <c>AddMediasoup(Configuration.GetSection("Mediasoup"))</c> and its
+    /// health check), its content root (appsettings.json is read from there) (the Room project directory, so the page is found from any output path), console logging,
     /// and the default URL unless <c>--urls</c>/<c>ASPNETCORE_URLS</c> gives one.
     /// </summary>
     /// <param name="args">Command-line arguments: the sample's switches (<see cref="RoomServerOptions.ParseArgs"/>) and ASP.NET Core's.</param>
@@ -45,11 +51,15 @@ public static class RoomServer
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None); // RunAsync prints startup errors itself
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(6));
         builder.Services.AddSingleton(options);
+        // The workers first: hosted services stop in reverse order, so the rooms close before their workers do.
+        builder.Services.AddMediasoup(builder.Configuration.GetSection(MediasoupOptions.SectionName));
+        builder.Services.AddMediasoupHealthChecks();
         builder.Services.AddSingleton<Rooms>();
+        builder.Services.AddHostedService(static sp => sp.GetRequiredService<Rooms>());
         return builder;
     }
 
-    /// <summary>Builds the app and maps the page and the signalling socket.</summary>
+    /// <summary>Builds the app and maps the page, the signalling socket and the health endpoint.</summary>
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var app = builder.Build();
@@ -62,19 +72,24 @@ public static class RoomServer
         app.UseStaticFiles(new StaticFileOptions { FileProvider = webRoot });
         app.Map("/ws", (HttpContext context, Rooms rooms, IHostApplicationLifetime lifetime) =>
             SignallingEndpoint.HandleAsync(context, rooms, options, lifetime, log));
+        // Healthy / Degraded (200) or Unhealthy (503), as plain text: RxMediasoup.Hosting's check of the workers.
+        app.MapHealthChecks("/health");
         return app;
     }
 
     /// <summary>
-    /// Starts the rooms (building the worker on a first run, with its output on the terminal), then the web server,
-    /// then prints one line with the URL (<c>Room server listening on http://127.0.0.1:3000 …</c>).
+    /// Checks the <c>Mediasoup</c> settings, builds the worker on a first run (with its output on the terminal), starts
+    /// the host (the workers, the rooms, then the web server), then prints one line with the URL
+    /// (<c>Room server listening on http://127.0.0.1:3000 …</c>).
     /// </summary>
     /// <returns>The URLs the server listens on.</returns>
+    /// <exception cref="OptionsValidationException">A <c>Mediasoup</c> setting is invalid (nothing was started).</exception>
     public static async Task<IReadOnlyList<string>> StartAsync(WebApplication app, CancellationToken cancellationToken = default)
     {
-        var rooms = app.Services.GetRequiredService<Rooms>();
-        await rooms.StartAsync(cancellationToken).ConfigureAwait(false);
-        app.Lifetime.ApplicationStopped.Register(() => rooms.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        // Validated here (the host would only do it in StartAsync): a bad setting stops the Room before a first-run build.
+        var mediasoup = app.Services.GetRequiredService<IOptions<MediasoupOptions>>().Value;
+        if (string.IsNullOrEmpty(mediasoup.WorkerSettings.WorkerBin))
+            await WorkerBootstrap.EnsureWorkerAsync(Console.Out, cancellationToken).ConfigureAwait(false);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var urls = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
         string first = urls.FirstOrDefault() ?? "(no address)";
@@ -84,7 +99,8 @@ public static class RoomServer
 
     /// <summary>
     /// The whole program: build, start, print the URL, run <paramref name="onStarted"/> (a hosting sample's own work),
-    /// and wait for Ctrl+C / SIGTERM. Returns the exit code (0 on a clean stop, 1 on a startup error, printed without a stack trace).
+    /// and wait for Ctrl+C / SIGTERM. Returns the exit code (0 on a clean stop, 1 on a startup error, 2 on a bad switch or
+    /// <c>Mediasoup</c> setting; errors are printed without a stack trace).
     /// </summary>
     public static async Task<int> RunAsync(string[] args, Func<WebApplication, CancellationToken, Task>? onStarted = null, Action<RoomServerOptions>? configure = null)
     {
@@ -107,6 +123,11 @@ public static class RoomServer
             catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
             {
                 return 0; // Ctrl+C during the first-run build or the workers' start
+            }
+            catch (OptionsValidationException e)
+            {
+                foreach (string failure in e.Failures) Console.Error.WriteLine($"error: {failure}");
+                return 2;
             }
             catch (Exception e) when (e is MediasoupException or InvalidOperationException or IOException)
             {

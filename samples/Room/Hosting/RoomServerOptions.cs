@@ -1,8 +1,9 @@
 namespace RxMediasoup.Samples.Room;
 
 /// <summary>
-/// The room server's settings. Command-line switches set some of them (<c>--announced-ip</c>, <c>--https</c>,
-/// <c>--workers</c>); the rest are for programs that host the room (<see cref="RoomServer.CreateBuilder"/>).
+/// The room server's settings. Command-line switches set some of them (<c>--announced-ip</c>, <c>--https</c>); the
+/// rest are for programs that host the room (<see cref="RoomServer.CreateBuilder"/>). The workers are configured by
+/// the <c>Mediasoup</c> configuration section (RxMediasoup.Hosting); <c>--workers N</c> sets <c>Mediasoup:NumWorkers</c>.
 /// </summary>
 public sealed class RoomServerOptions
 {
@@ -17,9 +18,6 @@ public sealed class RoomServerOptions
 
     /// <summary>Serve HTTPS with a self-signed certificate (<c>--https</c>): browsers allow cameras on plain http only for localhost.</summary>
     public bool Https { get; set; }
-
-    /// <summary>mediasoup workers the rooms are spread over (<c>--workers</c>); default: one per core.</summary>
-    public int NumWorkers { get; set; } = Environment.ProcessorCount;
 
     /// <summary>The largest signalling message accepted, in bytes (a bigger one gets a <c>frame_too_large</c> error).</summary>
     public int MaxMessageBytes { get; set; } = 64 * 1024;
@@ -42,7 +40,11 @@ public sealed class RoomServerOptions
     /// <summary>The period of consumer score/bitrate notifications (stats polling and throttling).</summary>
     public TimeSpan ConsumerStatsPeriod { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Reads the sample's own switches from <paramref name="args"/> and returns the others (for ASP.NET Core).</summary>
+    /// <summary>
+    /// Reads the sample's own switches from <paramref name="args"/> and returns the others (for ASP.NET Core);
+    /// <c>--workers N</c> comes back as <c>--Mediasoup:NumWorkers=N</c> (the command line wins over appsettings.json
+    /// and environment variables).
+    /// </summary>
     /// <exception cref="ArgumentException">A switch is missing its value or has a bad one (the message names it).</exception>
     public string[] ParseArgs(string[] args)
     {
@@ -74,7 +76,7 @@ public sealed class RoomServerOptions
                 case "--workers":
                     string? v = Value();
                     if (!int.TryParse(v, out int n) || n < 1) throw new ArgumentException($"--workers must be a positive integer, not '{v}'");
-                    NumWorkers = n;
+                    rest.Add(FormattableString.Invariant($"--{RxMediasoup.Hosting.MediasoupOptions.SectionName}:NumWorkers={n}"));
                     break;
                 default:
                     rest.Add(arg);

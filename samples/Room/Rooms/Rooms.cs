@@ -1,25 +1,32 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using RxMediasoup.Hosting;
 
 namespace RxMediasoup.Samples.Room;
 
 /// <summary>
-/// The server's rooms, spread over a <see cref="WorkerManager"/> (one worker per core by default; a dead worker is
-/// replaced and its rooms move). A room is created on first use and lives until the server stops.
+/// The server's rooms, spread over the hosted <see cref="WorkerManager"/> (RxMediasoup.Hosting: one worker per core by
+/// default; a dead worker is replaced and its rooms move). A room is created on first use and lives until the server
+/// stops. A hosted service registered after the workers' (<see cref="RoomServer.CreateBuilder"/>): it starts after
+/// them and, on stop, closes every room before the workers close.
 /// Get it from DI (<c>app.Services.GetRequiredService&lt;Rooms&gt;()</c>) once <see cref="RoomServer.StartAsync"/> ran.
 /// </summary>
-public sealed class Rooms : IAsyncDisposable
+public sealed class Rooms : IHostedService, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<Room>>> _rooms = new();
     private readonly RoomServerOptions _options;
+    private readonly MediasoupHostedService _mediasoup;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _log;
     private readonly TaskCompletionSource<WorkerManager> _workers = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private IDisposable? _respawns;
 
-    /// <summary>Creates the registry; <see cref="StartAsync"/> starts its workers.</summary>
-    public Rooms(RoomServerOptions options, ILoggerFactory loggerFactory)
+    /// <summary>Creates the registry (done by dependency injection); the host starts it after its workers.</summary>
+    public Rooms(RoomServerOptions options, MediasoupHostedService mediasoup, ILoggerFactory loggerFactory)
     {
         _options = options;
+        _mediasoup = mediasoup;
         _loggerFactory = loggerFactory;
         _log = loggerFactory.CreateLogger("RxMediasoup.Samples.Room.Rooms");
     }
@@ -32,22 +39,19 @@ public sealed class Rooms : IAsyncDisposable
     /// <summary>The rooms created so far.</summary>
     public IReadOnlyList<Room> All => [.. _rooms.Values.Where(l => l.Value.IsCompletedSuccessfully).Select(l => l.Value.Result)];
 
-    /// <summary>Builds the worker if needed (first run, progress on the terminal) and starts the workers.</summary>
-    public async Task StartAsync(CancellationToken cancellationToken = default)
+    /// <summary>Takes the hosted workers (awaiting their start) and serves rooms on them.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (_workers.Task.IsCompleted) return;
-        string workerBin = await WorkerBootstrap.EnsureWorkerAsync(Console.Out, cancellationToken).ConfigureAwait(false);
-        var manager = await WorkerManager.CreateAsync(new WorkerManagerOptions
-        {
-            NumWorkers = Math.Max(1, _options.NumWorkers),
-            WorkerSettings = new WorkerSettings { WorkerBin = workerBin, LogLevel = WorkerLogLevel.Warn, LoggerFactory = _loggerFactory },
-            Respawn = new WorkerRespawnPolicy { Enabled = true, InitialDelay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(5), FailureWindow = TimeSpan.FromSeconds(30) },
-        }, cancellationToken).ConfigureAwait(false);
-        manager.Respawns.Subscribe(r => _log.LogWarning("worker {Pid} died ({Death}); replacement: {Replacement}",
+        await _mediasoup.StartAsync(cancellationToken).ConfigureAwait(false);
+        var manager = _mediasoup.Manager;
+        _respawns = manager.Respawns.Subscribe(r => _log.LogWarning("worker {Pid} died ({Death}); replacement: {Replacement}",
             r.Death.Pid, r.Death, r.Replacement?.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? r.Error?.Message ?? "none"));
         _workers.TrySetResult(manager);
-        _log.LogInformation("{Count} mediasoup workers started (pids {Pids})", manager.Workers.Count, string.Join(", ", manager.Workers.Items.Select(w => w.Pid)));
     }
+
+    /// <summary>Closes every room (the host closes the workers after this).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken) => await CloseRoomsAsync().ConfigureAwait(false);
 
     /// <summary>The room with this id, created (on the least loaded worker) on first use.</summary>
     public async Task<Room> GetOrCreateAsync(string roomId, CancellationToken cancellationToken = default)
@@ -76,12 +80,17 @@ public sealed class Rooms : IAsyncDisposable
             workers.Sum(w => w.Diagnostics.Subscribers), workers.Sum(w => w.Diagnostics.QueuedDeliveries));
     }
 
-    /// <summary>Closes every room and the workers.</summary>
+    /// <summary>Closes every room (the workers are the host's: it closes them when it stops).</summary>
     public async ValueTask DisposeAsync()
     {
+        await CloseRoomsAsync().ConfigureAwait(false);
+        _workers.TrySetCanceled();
+    }
+
+    private async Task CloseRoomsAsync()
+    {
+        _respawns?.Dispose();
         foreach (var room in All) await room.DisposeAsync().ConfigureAwait(false);
         _rooms.Clear();
-        if (_workers.Task.IsCompletedSuccessfully) await _workers.Task.Result.CloseAsync().ConfigureAwait(false);
-        else _workers.TrySetCanceled();
     }
 }
