@@ -26,8 +26,8 @@ public static class RoomServer
     /// <summary>
     /// A web application builder with the room's services (<see cref="Rooms"/>, <see cref="RoomServerOptions"/>, the
     /// hosted <see cref="WorkerManager"/> from <c>AddMediasoup(Configuration.GetSection("Mediasoup"))</c> and its
-    /// health check), its content root (appsettings.json is read from there) (the Room project directory, so the page is found from any output path), console logging,
-    /// and the default URL unless <c>--urls</c>/<c>ASPNETCORE_URLS</c> gives one.
+    /// health check), its content root (the Room project directory, so the page and appsettings.json are found from any
+    /// output path), console logging, and the default URL unless <c>--urls</c>/<c>ASPNETCORE_URLS</c> gives one.
     /// </summary>
     /// <param name="args">Command-line arguments: the sample's switches (<see cref="RoomServerOptions.ParseArgs"/>) and ASP.NET Core's.</param>
     /// <param name="configure">Changes the options before they are used.</param>
