@@ -1,4 +1,5 @@
 using RxMediasoup.Channel;
+using RxMediasoup.Diagnostics;
 
 namespace RxMediasoup;
 
@@ -51,6 +52,21 @@ internal static class EntityCreation
         parent.ThrowIfClosed();
         cancellationToken.ThrowIfCancellationRequested();
         var channel = parent.Channel;
+        using var span = Telemetry.StartCreateSpan(parent, steps.Kind, steps.Id);
+        try
+        {
+            return await CreateCoreAsync(parent, steps, channel, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Telemetry.SetError(span, e);
+            throw;
+        }
+    }
+
+    private static async Task<TEntity> CreateCoreAsync<TResult, TEntity>(MediasoupEntity parent, Steps<TResult, TEntity> steps,
+        WorkerChannel channel, CancellationToken cancellationToken) where TEntity : MediasoupEntity
+    {
         if (steps.Sink is { } sink && !channel.TryRegisterHandler(steps.Id, sink))
             throw new ArgumentException($"a {steps.Kind} with same id \"{steps.Id}\" already exists", "options.Id");
         TResult result;
