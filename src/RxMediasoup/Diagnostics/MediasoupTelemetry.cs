@@ -17,6 +17,9 @@ namespace RxMediasoup;
 /// <c>timeout</c>, <c>closed</c>, <c>cancelled</c>).</item>
 /// <item><c>rxmediasoup.worker.deaths</c> (<c>{death}</c>) and <c>rxmediasoup.worker.respawns</c>
 /// (<c>{respawn}</c>, tag <c>outcome</c> <c>ok</c>/<c>error</c>): counters.</item>
+/// <item><c>rxmediasoup.worker.cpu.time</c> (observable counter in <c>s</c>, tag <c>cpu.mode</c> <c>user</c>/<c>system</c>)
+/// and <c>rxmediasoup.worker.memory.usage</c> (observable up-down counter in <c>By</c>, resident memory) of each live
+/// worker, tag <c>rxmediasoup.worker.pid</c>, read from <c>/proc</c>.</item>
 /// </list>
 /// Spans (kind <see cref="System.Diagnostics.ActivityKind.Client"/>): <c>&lt;Kind&gt;.Create</c> (a child's
 /// creation), <c>&lt;Kind&gt;.&lt;Command&gt;</c> (e.g. <c>Producer.Pause</c>, <c>WebRtcTransport.Connect</c>) and

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Diagnostics.Metrics;
 
 namespace RxMediasoup.Diagnostics;
@@ -32,9 +34,26 @@ internal static class Telemetry
     public static readonly Counter<long> WorkerDeaths = Meter.CreateCounter<long>("rxmediasoup.worker.deaths", "{death}", "Workers that died unexpectedly.");
     public static readonly Counter<long> WorkerRespawns = Meter.CreateCounter<long>("rxmediasoup.worker.respawns", "{respawn}", "Worker replacements by a WorkerManager, by outcome (ok/error).");
 
+    /// <summary>Pids of the live workers (for the observable CPU and memory instruments).</summary>
+    private static readonly ConcurrentDictionary<int, byte> LiveWorkerPids = new();
+
+    /// <summary>Clock ticks per second of /proc/&lt;pid&gt;/stat (USER_HZ, 100 on Linux whatever the kernel's HZ).</summary>
+    private const double UserHz = 100;
+
+    public static readonly ObservableCounter<double> WorkerCpuTime = Meter.CreateObservableCounter("rxmediasoup.worker.cpu.time",
+        ObserveWorkerCpuTime, "s", "CPU time of each live worker process, by rxmediasoup.worker.pid and cpu.mode (user/system).");
+
+    public static readonly ObservableUpDownCounter<long> WorkerMemoryUsage = Meter.CreateObservableUpDownCounter("rxmediasoup.worker.memory.usage",
+        ObserveWorkerMemory, "By", "Resident memory of each live worker process, by rxmediasoup.worker.pid.");
+
     /// <summary>Counts a live entity: +1 when constructed, −1 when closed (the one place entity counts change).</summary>
     public static void CountEntity(MediasoupEntity entity, int delta)
     {
+        if (entity is Worker)
+        {
+            if (delta > 0) LiveWorkerPids.TryAdd(entity.Channel.Pid, 0);
+            else LiveWorkerPids.TryRemove(entity.Channel.Pid, out _);
+        }
         var (counter, tag) = entity switch
         {
             Producer => (Producers, null),
@@ -125,6 +144,44 @@ internal static class Telemetry
         try { return await task.ConfigureAwait(false); }
         catch (Exception e) { SetError(activity, e); throw; }
         finally { activity.Dispose(); }
+    }
+
+    private static IEnumerable<Measurement<double>> ObserveWorkerCpuTime()
+    {
+        var measurements = new List<Measurement<double>>();
+        foreach (var pid in LiveWorkerPids.Keys)
+        {
+            // /proc/<pid>/stat: utime and stime are fields 14 and 15, counted from the state (field 3) after the name's ')'.
+            if (ReadProc(pid, "stat") is not { } stat) continue;
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            if (fields.Length < 13) continue;
+            var pidTag = new KeyValuePair<string, object?>("rxmediasoup.worker.pid", pid);
+            measurements.Add(new(long.Parse(fields[11], CultureInfo.InvariantCulture) / UserHz, pidTag, new("cpu.mode", "user")));
+            measurements.Add(new(long.Parse(fields[12], CultureInfo.InvariantCulture) / UserHz, pidTag, new("cpu.mode", "system")));
+        }
+        return measurements;
+    }
+
+    private static IEnumerable<Measurement<long>> ObserveWorkerMemory()
+    {
+        var measurements = new List<Measurement<long>>();
+        foreach (var pid in LiveWorkerPids.Keys)
+        {
+            // /proc/<pid>/statm: size resident … in pages.
+            if (ReadProc(pid, "statm") is not { } statm) continue;
+            var fields = statm.Split(' ');
+            if (fields.Length < 2) continue;
+            measurements.Add(new(long.Parse(fields[1], CultureInfo.InvariantCulture) * Environment.SystemPageSize,
+                new KeyValuePair<string, object?>("rxmediasoup.worker.pid", pid)));
+        }
+        return measurements;
+    }
+
+    /// <summary>/proc/&lt;pid&gt;/&lt;file&gt;, or null once the process is gone.</summary>
+    private static string? ReadProc(int pid, string file)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/{file}"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
     }
 
     /// <summary>"PauseAsync" → "Pause".</summary>

@@ -40,6 +40,9 @@ internal sealed class TelemetryRecorder : IDisposable
         Measurements.Enqueue(new Measurement(instrument.Name, value, dict));
     }
 
+    /// <summary>Reads the observable instruments (their measurements are added to <see cref="Measurements"/>).</summary>
+    public void RecordObservableInstruments() => _meters.RecordObservableInstruments();
+
     /// <summary>The sum of what <paramref name="instrument"/> measured (with the tag, if given).</summary>
     public double Sum(string instrument, string? tag = null, object? value = null)
         => Of(instrument, tag, value).Sum(m => m.Value);

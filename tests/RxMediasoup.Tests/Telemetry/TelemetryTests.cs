@@ -195,6 +195,31 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public async Task TheCpuTimeAndMemoryOfEachLiveWorkerAreObservedUntilItCloses()
+    {
+        using var recorder = new TelemetryRecorder();
+        var worker = await RxMediasoup.Worker.CreateAsync();
+        var router = await worker.CreateRouterAsync(new RouterOptions { MediaCodecs = ConsumerMediaCodecs });
+        for (int i = 0; i < 200; i++) await router.CreateWebRtcTransportAsync(WebRtcOptions);
+        recorder.RecordObservableInstruments();
+        var cpu = recorder.Of("rxmediasoup.worker.cpu.time", "rxmediasoup.worker.pid", worker.Pid);
+        Assert.Equal(["user", "system"], cpu.Select(m => m.Tags["cpu.mode"]));
+        // The same as the worker's own getrusage (to the tick, 10 ms, and what the request itself costs).
+        var usage = await worker.GetResourceUsageAsync();
+        Assert.InRange(cpu[0].Value, usage.UserCpuTime.TotalSeconds - 0.03, usage.UserCpuTime.TotalSeconds + 0.03);
+        Assert.InRange(cpu[1].Value, usage.SystemCpuTime.TotalSeconds - 0.03, usage.SystemCpuTime.TotalSeconds + 0.03);
+        Assert.True(cpu.Sum(m => m.Value) > 0 || (usage.UserCpuTime + usage.SystemCpuTime) < TimeSpan.FromMilliseconds(20));
+        var memory = Assert.Single(recorder.Of("rxmediasoup.worker.memory.usage", "rxmediasoup.worker.pid", worker.Pid));
+        Assert.InRange(memory.Value, 1 << 20, 1L << 32);
+
+        await worker.CloseAsync();
+        recorder.Measurements.Clear();
+        recorder.RecordObservableInstruments();
+        Assert.Empty(recorder.Of("rxmediasoup.worker.cpu.time", "rxmediasoup.worker.pid", worker.Pid));
+        Assert.Empty(recorder.Of("rxmediasoup.worker.memory.usage", "rxmediasoup.worker.pid", worker.Pid));
+    }
+
+    [Fact]
     public async Task WithoutListenersNothingIsMeasuredOrTraced()
     {
         await using var worker = await RxMediasoup.Worker.CreateAsync();
