@@ -125,14 +125,26 @@ public sealed class TelemetryTests
         await Assert.ThrowsAnyAsync<MediasoupException>(() => transport.ConnectAsync(RemoteDtlsParameters)); // already connected
         var connects = recorder.Of(Duration, "method", "WEBRTCTRANSPORT_CONNECT");
         Assert.Equal(["ok", "error"], connects.Select(m => m.Tags["outcome"]));
+    }
 
-        // A request the worker never answers because it died: outcome "closed".
-        var pending = worker.DumpAsync();
+    [Fact]
+    public async Task ARequestNotAnsweredInTimeIsATimeoutAndOneCutByTheWorkersDeathIsClosed()
+    {
+        const int SIGSTOP = 19;
+        const string Duration = "rxmediasoup.channel.request.duration";
+        using var recorder = new TelemetryRecorder();
+        await using var worker = await RxMediasoup.Worker.CreateAsync(new WorkerSettings { RequestTimeout = TimeSpan.FromMilliseconds(300) });
+        Processes.Signal(worker.Pid, SIGSTOP); // the worker stops answering
+        await Assert.ThrowsAsync<TimeoutException>(() => worker.DumpAsync());
+        var pending = worker.GetResourceUsageAsync();
         Processes.Signal(worker.Pid, LibC.SIGKILL);
-        try { await pending; } catch (WorkerClosedException) { }
-        var workerDumps = recorder.Of(Duration, "method", "WORKER_DUMP");
-        Assert.Single(workerDumps);
-        Assert.Contains(workerDumps[0].Tags["outcome"], new object[] { "ok", "closed" });
+        await Assert.ThrowsAsync<WorkerClosedException>(() => pending);
+
+        var dump = Assert.Single(recorder.Of(Duration, "method", "WORKER_DUMP"));
+        Assert.Equal("timeout", dump.Tags["outcome"]);
+        Assert.InRange(dump.Value, 0.29, 10);
+        Assert.Equal("closed", Assert.Single(recorder.Of(Duration, "method", "WORKER_GET_RESOURCE_USAGE")).Tags["outcome"]);
+        Assert.Equal(1, recorder.Sum("rxmediasoup.worker.deaths"));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using RxMediasoup.Channel;
 using RxMediasoup.Diagnostics;
 
@@ -45,28 +46,33 @@ internal static class EntityCreation
         public required Func<CloseReason> ParentCloseReason { get; init; }
     }
 
-    /// <summary>Creates a child of <paramref name="parent"/> (see the class summary).</summary>
-    public static async Task<TEntity> CreateAsync<TResult, TEntity>(MediasoupEntity parent, Steps<TResult, TEntity> steps,
+    /// <summary>
+    /// Creates a child of <paramref name="parent"/> (see the class summary); traced as a span <c>&lt;Kind&gt;.Create</c>
+    /// when someone listens (with no extra continuation otherwise).
+    /// </summary>
+    public static Task<TEntity> CreateAsync<TResult, TEntity>(MediasoupEntity parent, Steps<TResult, TEntity> steps,
+        CancellationToken cancellationToken) where TEntity : MediasoupEntity
+    {
+        if (!Telemetry.Source.HasListeners()) return CreateCoreAsync(parent, steps, cancellationToken);
+        var previous = Activity.Current;
+        var span = Telemetry.StartCreateSpan(parent, steps.Kind, steps.Id);
+        try
+        {
+            var task = CreateCoreAsync(parent, steps, cancellationToken);
+            return span is null ? task : Telemetry.Traced(task, span);
+        }
+        finally
+        {
+            Activity.Current = previous;
+        }
+    }
+
+    private static async Task<TEntity> CreateCoreAsync<TResult, TEntity>(MediasoupEntity parent, Steps<TResult, TEntity> steps,
         CancellationToken cancellationToken) where TEntity : MediasoupEntity
     {
         parent.ThrowIfClosed();
         cancellationToken.ThrowIfCancellationRequested();
         var channel = parent.Channel;
-        using var span = Telemetry.StartCreateSpan(parent, steps.Kind, steps.Id);
-        try
-        {
-            return await CreateCoreAsync(parent, steps, channel, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            Telemetry.SetError(span, e);
-            throw;
-        }
-    }
-
-    private static async Task<TEntity> CreateCoreAsync<TResult, TEntity>(MediasoupEntity parent, Steps<TResult, TEntity> steps,
-        WorkerChannel channel, CancellationToken cancellationToken) where TEntity : MediasoupEntity
-    {
         if (steps.Sink is { } sink && !channel.TryRegisterHandler(steps.Id, sink))
             throw new ArgumentException($"a {steps.Kind} with same id \"{steps.Id}\" already exists", "options.Id");
         TResult result;
