@@ -144,6 +144,7 @@ public sealed class TelemetryTests
         Assert.Equal("timeout", dump.Tags["outcome"]);
         Assert.InRange(dump.Value, 0.29, 10);
         Assert.Equal("closed", Assert.Single(recorder.Of(Duration, "method", "WORKER_GET_RESOURCE_USAGE")).Tags["outcome"]);
+        await worker.Died.FirstAsyncOrTimeout(TimeSpan.FromSeconds(5)); // the channel may close before the exit is seen
         Assert.Equal(1, recorder.Sum("rxmediasoup.worker.deaths"));
     }
 
