@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using RxMediasoup.Diagnostics;
+
 namespace RxMediasoup.Channel;
 
 /// <summary>A request sent to the worker and waiting for its response.</summary>
@@ -8,6 +11,17 @@ internal abstract class PendingRequest
         Id = id;
         Method = method;
         Deadline = deadline;
+        // The rxmediasoup.channel.request.duration histogram (request correlation): timed only while someone listens.
+        Started = Telemetry.RequestDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
+    }
+
+    /// <summary>When it was sent (a <see cref="Stopwatch"/> timestamp), 0 when its duration is not measured.</summary>
+    protected long Started { get; }
+
+    /// <summary>Records the request's duration with its outcome (when measured and someone still listens).</summary>
+    protected void Record(string outcome)
+    {
+        if (Started != 0 && Telemetry.RequestDuration.Enabled) Telemetry.RecordRequest(Started, Method.ToString(), outcome);
     }
 
     public uint Id { get; }
@@ -56,9 +70,11 @@ internal sealed class PendingRequest<TResult> : PendingRequest
         }
         catch (Exception e)
         {
+            Record("error");
             _tcs.TrySetException(new MediasoupException($"invalid response to {Method} (id {Id}): {e.Message}", e));
             return;
         }
+        Record("ok");
         // A parser that applied state (AcceptedThen → StreamSubject.OnNext) posted its delivery: the awaiter resumes
         // after it (and after what was posted before), unless the delivery that sent this command is still running —
         // possibly blocked on this very task: then it resumes now. See DeliveryQueue.CompleteInOrder.
@@ -66,7 +82,18 @@ internal sealed class PendingRequest<TResult> : PendingRequest
         else _deliveries.CompleteInOrder(static (tcs, r) => ((TaskCompletionSource<TResult>)tcs!).TrySetResult((TResult)r!), _tcs, result, _issuer);
     }
 
-    public override bool Fail(Exception error) => _tcs.TrySetException(error);
+    // The one who removed the request from the pending table ends it (once): recorded before its awaiter can resume.
+    public override bool Fail(Exception error)
+    {
+        if (_tcs.Task.IsCompleted) return false;
+        Record(Telemetry.Outcome(error));
+        return _tcs.TrySetException(error);
+    }
 
-    public override bool Cancel(CancellationToken token) => _tcs.TrySetCanceled(token);
+    public override bool Cancel(CancellationToken token)
+    {
+        if (_tcs.Task.IsCompleted) return false;
+        Record("cancelled");
+        return _tcs.TrySetCanceled(token);
+    }
 }

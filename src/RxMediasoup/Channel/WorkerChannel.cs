@@ -71,6 +71,9 @@ internal sealed partial class WorkerChannel
         _handlersBySpan = _handlers.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
+    /// <summary>The worker's process id (for traces).</summary>
+    public int Pid => _pid;
+
     /// <summary>The factory of the loggers of this worker's entities (<c>RxMediasoup.&lt;EntityKind&gt;</c>).</summary>
     public ILoggerFactory LoggerFactory { get; }
 

@@ -326,8 +326,10 @@ public sealed class DataConsumerTests : IAsyncLifetime
     {
         var dataConsumer = await _transport2.ConsumeDataAsync(new DataConsumerOptions { DataProducerId = _sctpDataProducer.Id });
         var events = new List<string>();
-        var resumed = dataConsumer.DataProducerPaused.Skip(2).FirstAsyncOrTimeout(TimeSpan.FromSeconds(2));
+        // `events` subscribes first: observers are called in subscription order, so when `resumed` completes the
+        // recorder has already seen the second change.
         using var subscription = dataConsumer.DataProducerPaused.Skip(1).Subscribe(p => events.Add(p ? "pause" : "resume"));
+        var resumed = dataConsumer.DataProducerPaused.Skip(2).FirstAsyncOrTimeout(TimeSpan.FromSeconds(2));
         await Task.WhenAll(_sctpDataProducer.PauseAsync(), _sctpDataProducer.ResumeAsync());
         // The data consumer learns it from the worker's notifications.
         Assert.False(await resumed);

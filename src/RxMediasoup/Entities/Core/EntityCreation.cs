@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using RxMediasoup.Channel;
+using RxMediasoup.Diagnostics;
 
 namespace RxMediasoup;
 
@@ -44,8 +46,28 @@ internal static class EntityCreation
         public required Func<CloseReason> ParentCloseReason { get; init; }
     }
 
-    /// <summary>Creates a child of <paramref name="parent"/> (see the class summary).</summary>
-    public static async Task<TEntity> CreateAsync<TResult, TEntity>(MediasoupEntity parent, Steps<TResult, TEntity> steps,
+    /// <summary>
+    /// Creates a child of <paramref name="parent"/> (see the class summary); traced as a span <c>&lt;Kind&gt;.Create</c>
+    /// when someone listens (with no extra continuation otherwise).
+    /// </summary>
+    public static Task<TEntity> CreateAsync<TResult, TEntity>(MediasoupEntity parent, Steps<TResult, TEntity> steps,
+        CancellationToken cancellationToken) where TEntity : MediasoupEntity
+    {
+        if (!Telemetry.Source.HasListeners()) return CreateCoreAsync(parent, steps, cancellationToken);
+        var previous = Activity.Current;
+        var span = Telemetry.StartCreateSpan(parent, steps.Kind, steps.Id);
+        try
+        {
+            var task = CreateCoreAsync(parent, steps, cancellationToken);
+            return span is null ? task : Telemetry.Traced(task, span);
+        }
+        finally
+        {
+            Activity.Current = previous;
+        }
+    }
+
+    private static async Task<TEntity> CreateCoreAsync<TResult, TEntity>(MediasoupEntity parent, Steps<TResult, TEntity> steps,
         CancellationToken cancellationToken) where TEntity : MediasoupEntity
     {
         parent.ThrowIfClosed();

@@ -1,6 +1,9 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RxMediasoup.Channel;
+using RxMediasoup.Diagnostics;
 using RxMediasoup.Reactive;
 
 namespace RxMediasoup;
@@ -41,6 +44,7 @@ public abstract class MediasoupEntity : IAsyncDisposable
         Logger = channel.LoggerFactory is NullLoggerFactory ? logger : new EntityLogger(channel.LoggerFactory.CreateLogger($"RxMediasoup.{kind}"), kind, entityId);
         AppData = appData ?? new Dictionary<string, object?>();
         _closed = StreamSubject<CloseReason>.Signal($"{kind}.Closed", channel.Deliveries, Logger);
+        Telemetry.CountEntity(this, +1);
     }
 
     /// <summary>Custom application data.</summary>
@@ -66,12 +70,14 @@ public abstract class MediasoupEntity : IAsyncDisposable
     public async Task CloseAsync()
     {
         if (!CloseCore(CloseReason.Explicit)) return;
+        using var span = Telemetry.StartSpan(this, "Close");
         try
         {
             await SendCloseAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (e is MediasoupException or ArgumentException or TimeoutException)
         {
+            Telemetry.SetError(span, e);
             // As mediasoup does: the entity is closed here whatever the worker answers (it may have closed it first,
             // e.g. a transport whose close raced a router's).
             Logger.LogDebug(e, "the worker did not confirm closing {Entity}", this);
@@ -122,6 +128,7 @@ public abstract class MediasoupEntity : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _isClosed, 1) != 0) return false;
         _closeReason = reason;
+        Telemetry.CountEntity(this, -1);
         Channel.UnregisterHandler(EntityId);
         Run(() => OnClosing(reason), "closing");
         Run(() => CloseChildren(reason), "closing children");
@@ -171,20 +178,56 @@ public abstract class MediasoupEntity : IAsyncDisposable
         if (ClosedError() is { } e) throw e;
     }
 
-    /// <summary>Runs a command under the command policy: a faulted task, never a synchronous throw.</summary>
-    private protected Task Command(Func<Task> command)
+    /// <summary>
+    /// Runs a command under the command policy: a faulted task, never a synchronous throw; traced as a span
+    /// <c>&lt;Kind&gt;.&lt;Command&gt;</c> when someone listens.
+    /// </summary>
+    private protected Task Command(Func<Task> command, [CallerMemberName] string name = "")
     {
         if (ClosedError() is { } e) return Task.FromException(e);
-        try { return command(); }
-        catch (Exception ex) { return Task.FromException(ex); }
+        var previous = Activity.Current;
+        var span = Telemetry.StartSpan(this, name);
+        try
+        {
+            var task = command();
+            return span is null ? task : Telemetry.Traced(task, span);
+        }
+        catch (Exception ex)
+        {
+            Telemetry.SetError(span, ex);
+            span?.Dispose();
+            return Task.FromException(ex);
+        }
+        finally
+        {
+            if (span is not null) Activity.Current = previous;
+        }
     }
 
-    /// <summary>Runs a command under the command policy: a faulted task, never a synchronous throw.</summary>
-    private protected Task<T> Command<T>(Func<Task<T>> command)
+    /// <summary>
+    /// Runs a command under the command policy: a faulted task, never a synchronous throw; traced as a span
+    /// <c>&lt;Kind&gt;.&lt;Command&gt;</c> when someone listens.
+    /// </summary>
+    private protected Task<T> Command<T>(Func<Task<T>> command, [CallerMemberName] string name = "")
     {
         if (ClosedError() is { } e) return Task.FromException<T>(e);
-        try { return command(); }
-        catch (Exception ex) { return Task.FromException<T>(ex); }
+        var previous = Activity.Current;
+        var span = Telemetry.StartSpan(this, name);
+        try
+        {
+            var task = command();
+            return span is null ? task : Telemetry.Traced(task, span);
+        }
+        catch (Exception ex)
+        {
+            Telemetry.SetError(span, ex);
+            span?.Dispose();
+            return Task.FromException<T>(ex);
+        }
+        finally
+        {
+            if (span is not null) Activity.Current = previous;
+        }
     }
 
     /// <summary>A state stream of this entity (completes when it closes).</summary>

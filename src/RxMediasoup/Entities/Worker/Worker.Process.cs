@@ -168,6 +168,7 @@ public sealed partial class Worker
     private protected override void OnClosing(CloseReason reason)
     {
         if (reason != CloseReason.WorkerDied || _death is not { } death) return;
+        if (RxMediasoup.Diagnostics.Telemetry.WorkerDeaths.Enabled) RxMediasoup.Diagnostics.Telemetry.WorkerDeaths.Add(1);
         _died.OnNext(death);
         _isSubprocessClosed = true;
         _subprocessClosed.OnNext(Unit.Default);

@@ -225,6 +225,7 @@ public sealed class WorkerManager : IAsyncDisposable
         {
             _logger.LogError(e, "could not replace worker {Death}", death);
             if (!IsClosed) _respawns.OnNext(new WorkerRespawn(death, delay, null, e));
+            CountRespawn("error");
             return;
         }
         if (IsClosed)
@@ -234,6 +235,13 @@ public sealed class WorkerManager : IAsyncDisposable
         }
         Adopt(replacement);
         _logger.LogInformation("worker {Death} replaced by pid {Pid} after {Delay}", death, replacement.Pid, delay);
+        CountRespawn("ok");
         _respawns.OnNext(new WorkerRespawn(death, delay, replacement, null));
+    }
+
+    private static void CountRespawn(string outcome)
+    {
+        if (Diagnostics.Telemetry.WorkerRespawns.Enabled)
+            Diagnostics.Telemetry.WorkerRespawns.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
     }
 }
