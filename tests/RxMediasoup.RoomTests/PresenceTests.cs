@@ -132,8 +132,10 @@ public sealed class PresenceTests(RoomFixture fixture, ITestOutputHelper output)
             var started = Stopwatch.StartNew();
             foreach (var page in silent)
             {
-                // 15 s: the dominant-speaker algorithm needs a few seconds of the fake microphone's beeps against silence.
-                await page.WaitForStateAsync(s => s.ActiveSpeaker == speaker.PeerId, TimeSpan.FromSeconds(15), $"{speaker.PeerId} active speaker");
+                // 30 s: the dominant-speaker algorithm needs a few seconds of the fake microphone's beeps against silence
+                // (measured 0.6–3.4 s alone), but a speaker whose producer was paused rebuilds its history from nothing, and
+                // once, in a CI run with three pages encoding 720p simulcast on 2 cores, that took more than 15 s.
+                await page.WaitForStateAsync(s => s.ActiveSpeaker == speaker.PeerId, TimeSpan.FromSeconds(30), $"{speaker.PeerId} active speaker");
                 await Eventually.WaitAsync(() => page.PeerElementsAsync("active-speaker"), e => e.SequenceEqual([speaker.PeerId]),
                     TimeSpan.FromSeconds(2), $"{page.PeerId}: only {speaker.PeerId}'s element has class active-speaker", e => string.Join(",", e));
             }
