@@ -1,0 +1,68 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using Event = FBS.Notification.Event;
+
+namespace RxMediasoup.Diagnostics;
+
+// The notification counters: what the worker said that reached an entity, and what was dropped on the way.
+internal static partial class Telemetry
+{
+    /// <summary>Why a notification (or a value derived from one) was not delivered: the <c>reason</c> tag.</summary>
+    public static class DropReason
+    {
+        /// <summary>A bounded buffer (Consumer.BufferedRtp, DataConsumer.BufferedMessages) was full: its oldest value went.</summary>
+        public const string BufferFull = "buffer_full";
+
+        /// <summary>The worker's notification for an entity that was closed lately (the worker had not heard yet).</summary>
+        public const string ClosedEntity = "closed_entity";
+
+        /// <summary>The worker's notification for a handler id never registered (or closed long ago).</summary>
+        public const string UnknownHandler = "unknown_handler";
+
+        /// <summary>An event the entity does not handle.</summary>
+        public const string UnhandledEvent = "unhandled_event";
+    }
+
+    public static readonly Counter<long> NotificationsDelivered = Meter.CreateCounter<long>("rxmediasoup.notifications.delivered",
+        "{notification}", "Worker notifications dispatched to an entity, by rxmediasoup.entity.type and event.");
+
+    public static readonly Counter<long> NotificationsDropped = Meter.CreateCounter<long>("rxmediasoup.notifications.dropped",
+        "{notification}", "Notifications (or values of a bounded buffer) not delivered, by reason.");
+
+    /// <summary>The worker's event names by value (no formatting per notification).</summary>
+    private static readonly string[] EventNames = BuildEventNames();
+
+    /// <summary>Counts a notification dispatched to an entity of type <paramref name="entityType"/>; the caller checked Enabled.</summary>
+    public static void CountDelivered(string entityType, Event @event)
+        => NotificationsDelivered.Add(1,
+            new KeyValuePair<string, object?>("rxmediasoup.entity.type", entityType),
+            new KeyValuePair<string, object?>("event", EventName(@event)));
+
+    /// <summary>Counts a notification of <paramref name="event"/> dropped for <paramref name="reason"/>; the caller checked Enabled.</summary>
+    public static void CountDropped(string reason, Event @event)
+        => NotificationsDropped.Add(1,
+            new KeyValuePair<string, object?>("reason", reason),
+            new KeyValuePair<string, object?>("event", EventName(@event)));
+
+    /// <summary>Counts a value a full bounded buffer of an <paramref name="entityType"/> dropped.</summary>
+    public static void CountBufferDrop(string entityType)
+    {
+        if (!NotificationsDropped.Enabled) return;
+        NotificationsDropped.Add(1,
+            new KeyValuePair<string, object?>("reason", DropReason.BufferFull),
+            new KeyValuePair<string, object?>("rxmediasoup.entity.type", entityType));
+    }
+
+    /// <summary>"CONSUMER_RTP" for <see cref="Event.CONSUMER_RTP"/>.</summary>
+    public static string EventName(Event @event)
+        => (int)@event < EventNames.Length ? EventNames[(int)@event] : ((int)@event).ToString(CultureInfo.InvariantCulture);
+
+    private static string[] BuildEventNames()
+    {
+        var values = Enum.GetValues<Event>();
+        var names = new string[values.Max(v => (int)v) + 1];
+        for (int i = 0; i < names.Length; i++) names[i] = i.ToString(CultureInfo.InvariantCulture);
+        foreach (var v in values) names[(int)v] = v.ToString();
+        return names;
+    }
+}
