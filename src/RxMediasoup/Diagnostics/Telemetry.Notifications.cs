@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Globalization;
 using Event = FBS.Notification.Event;
 
 namespace RxMediasoup.Diagnostics;
@@ -29,9 +28,6 @@ internal static partial class Telemetry
     public static readonly Counter<long> NotificationsDropped = Meter.CreateCounter<long>("rxmediasoup.notifications.dropped",
         "{notification}", "Notifications (or values of a bounded buffer) not delivered, by reason.");
 
-    /// <summary>The worker's event names by value (no formatting per notification).</summary>
-    private static readonly string[] EventNames = BuildEventNames();
-
     /// <summary>Counts a notification dispatched to an entity of type <paramref name="entityType"/>; the caller checked Enabled.</summary>
     public static void CountDelivered(string entityType, Event @event)
         => NotificationsDelivered.Add(1,
@@ -53,16 +49,9 @@ internal static partial class Telemetry
             new KeyValuePair<string, object?>("rxmediasoup.entity.type", entityType));
     }
 
-    /// <summary>"CONSUMER_RTP" for <see cref="Event.CONSUMER_RTP"/>.</summary>
-    public static string EventName(Event @event)
-        => (int)@event < EventNames.Length ? EventNames[(int)@event] : ((int)@event).ToString(CultureInfo.InvariantCulture);
+    /// <summary>The worker's event names by value (no boxing or formatting per notification).</summary>
+    private static readonly string[] EventNames = NamesByValue<Event>(e => (int)e);
 
-    private static string[] BuildEventNames()
-    {
-        var values = Enum.GetValues<Event>();
-        var names = new string[values.Max(v => (int)v) + 1];
-        for (int i = 0; i < names.Length; i++) names[i] = i.ToString(CultureInfo.InvariantCulture);
-        foreach (var v in values) names[(int)v] = v.ToString();
-        return names;
-    }
+    /// <summary>"CONSUMER_RTP" for <see cref="Event.CONSUMER_RTP"/>.</summary>
+    public static string EventName(Event @event) => NameOf(EventNames, (int)@event);
 }

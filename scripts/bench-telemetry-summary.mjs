@@ -1,0 +1,79 @@
+// The tables of scripts/bench-telemetry.sh, from its results.jsonl (RESULTS): per round, medians, and each variant's
+// cost against its reference run in the same round (median of the per-round ratios), with the goals of issue 9 §2.
+import { readFileSync } from 'node:fs';
+
+const runs = readFileSync(process.env.RESULTS, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+for (const r of runs) {
+  r.ops = r.rps;
+  r.host_us = (r.host_cpu_precise_s * 1e6) / r.count;
+  r.worker_us = (r.worker_cpu_s * 1e6) / r.count;
+  r.alloc = r.alloc_bytes_per_req;
+}
+const median = (xs) => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const fmt = (x, d = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }) : '?');
+const pct = (x) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${fmt(100 * x, 1)} %` : '?');
+const pad = (s, w) => String(s).padStart(w);
+const groups = [...new Set(runs.map((r) => r.group))];
+const rounds = [...new Set(runs.map((r) => r.round))].sort((a, b) => a - b);
+const pick = (g, v, k) => runs.find((r) => r.group === g && r.variant === v && r.round === k);
+const reference = (v) => (v === 'base' ? null : v === 'none' ? 'base' : 'none');
+const titles = {
+  dump1: 'worker.DumpAsync, 1 in flight', dump16: 'worker.DumpAsync, 16 in flight', transports: 'WebRtcTransport create + close',
+};
+
+console.log(`# bench-telemetry: ${rounds.length} interleaved round(s); baseline (no telemetry in the library) = ${process.env.BASELINE}`);
+const verdicts = [];
+for (const g of groups) {
+  const variants = [...new Set(runs.filter((r) => r.group === g).map((r) => r.variant))];
+  const first = runs.find((r) => r.group === g);
+  console.log('');
+  console.log(`## ${g}: ${titles[g] ?? g}, ${fmt(first.count)} ops per run`);
+  console.log('# per round: ops/s | host CPU µs/op | alloc B/op');
+  console.log([pad('round', 5), ...variants.map((v) => pad(v, 30))].join('  '));
+  for (const k of rounds) {
+    console.log([pad(k, 5), ...variants.map((v) => {
+      const r = pick(g, v, k);
+      return pad(r ? `${fmt(r.ops)} | ${fmt(r.host_us, 2)} | ${fmt(r.alloc)}` : '-', 30);
+    })].join('  '));
+  }
+  console.log('# medians, and the cost against the reference of the same round (median of per-round ratios)');
+  console.log([pad('variant', 12), pad('ops/s', 9), pad('host µs/op', 10), pad('worker µs/op', 12), pad('alloc B/op', 10),
+    pad('vs', 5), pad('throughput', 11), pad('host CPU/op', 11), pad('alloc/op', 9)].join('  '));
+  for (const v of variants) {
+    const of = (key) => median(runs.filter((r) => r.group === g && r.variant === v).map((r) => r[key]));
+    const ref = reference(v);
+    const ratio = (key) => median(rounds.map((k) => {
+      const [a, b] = [pick(g, v, k), ref && pick(g, ref, k)];
+      return a && b ? a[key] / b[key] : NaN;
+    }));
+    const throughputCost = ref ? 1 / ratio('ops') - 1 : NaN; // time per op, relative
+    const cpuCost = ref ? ratio('host_us') - 1 : NaN;
+    const allocDelta = ref ? median(rounds.map((k) => {
+      const [a, b] = [pick(g, v, k), pick(g, ref, k)];
+      return a && b ? a.alloc - b.alloc : NaN;
+    })) : NaN;
+    console.log([pad(v, 12), pad(fmt(of('ops')), 9), pad(fmt(of('host_us'), 2), 10), pad(fmt(of('worker_us'), 2), 12),
+      pad(fmt(of('alloc')), 10), pad(ref ?? '', 5), pad(pct(throughputCost), 11), pad(pct(cpuCost), 11),
+      pad(ref ? `${allocDelta >= 0 ? '+' : ''}${fmt(allocDelta)} B` : '', 9)].join('  '));
+    const goal = g.startsWith('dump') && (v === 'none' ? 0.01 : v === 'meters' ? 0.05 : null);
+    if (goal) {
+      verdicts.push(`${g} ${v} vs ${ref}: host CPU/op ${pct(cpuCost)}, time/op ${pct(throughputCost)} (goal ≤ ${fmt(100 * goal)} %) ` +
+        `${cpuCost <= goal ? 'MET' : 'NOT MET'} on host CPU/op, ${throughputCost <= goal ? 'met' : 'not met'} on throughput`);
+    }
+    if (g === 'transports' && v !== 'base' && v !== 'none') {
+      verdicts.push(`tracing cost on WebRtcTransport create+close, ${v} vs none: host CPU/op ${pct(cpuCost)}, ` +
+        `time/op ${pct(throughputCost)}, ${allocDelta >= 0 ? '+' : ''}${fmt(allocDelta)} B/op`);
+    }
+  }
+}
+console.log('');
+console.log('# goals (issue 9 §2)');
+for (const v of verdicts) console.log(v);
+const loads = runs.map((r) => r.load1);
+console.log(`# ${runs.length} runs in ${process.env.ELAPSED} s; 1-min load average before the runs ${fmt(Math.min(...loads), 2)}–${fmt(Math.max(...loads), 2)} ` +
+  `(${runs[0].runtime}); throughput moves with the other processes on the machine, CPU per op much less`);
