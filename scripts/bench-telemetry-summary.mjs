@@ -2,7 +2,9 @@
 // cost against its reference run in the same round (median of the per-round ratios), with the goals of issue 9 §2.
 import { readFileSync } from 'node:fs';
 
-const runs = readFileSync(process.env.RESULTS, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const all = readFileSync(process.env.RESULTS, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const runs = all.filter((r) => !r.phases);
+const paired = all.filter((r) => r.phases);
 for (const r of runs) {
   r.ops = r.rps;
   r.host_us = (r.host_cpu_precise_s * 1e6) / r.count;
@@ -71,9 +73,42 @@ for (const g of groups) {
     }
   }
 }
+// Paired runs: each neighbouring (none, listener) pair of phases of one process gives a ratio; medians over all pairs.
+const pairedGroups = [...new Set(paired.map((r) => r.group))];
+for (const g of pairedGroups) {
+  const first = paired.find((r) => r.group === g);
+  console.log('');
+  console.log(`## ${g}: ${first.workload}, ${first.inflight} in flight, one process per run, ${first.phases.length} phases of ${fmt(first.count)} ops ` +
+    'alternating none / the listener; cost = median over all neighbouring pairs (per run: median of its pairs)');
+  console.log([pad('listener', 12), pad('pairs', 5), pad('time/op', 9), pad('host CPU/op', 11), pad('alloc/op', 9), '  per run (host CPU/op)'].join('  '));
+  for (const v of [...new Set(paired.filter((r) => r.group === g).map((r) => r.variant))]) {
+    const pairs = [];
+    const perRun = [];
+    for (const r of paired.filter((x) => x.group === g && x.variant === v)) {
+      const mine = [];
+      for (let i = 0; i + 1 < r.phases.length; i += 2) {
+        const [a, b] = r.phases[i].mode === 'none' ? [r.phases[i + 1], r.phases[i]] : [r.phases[i], r.phases[i + 1]];
+        mine.push({ time: b.ops / a.ops - 1, cpu: a.host_us / b.host_us - 1, alloc: a.alloc - b.alloc });
+      }
+      pairs.push(...mine);
+      perRun.push(pct(median(mine.map((m) => m.cpu))));
+    }
+    const [time, cpu, alloc] = ['time', 'cpu', 'alloc'].map((k) => median(pairs.map((p) => p[k])));
+    console.log([pad(v, 12), pad(pairs.length, 5), pad(pct(time), 9), pad(pct(cpu), 11), pad(`${alloc >= 0 ? '+' : ''}${fmt(alloc)} B`, 9),
+      `  ${perRun.join(', ')}`].join('  '));
+    const goal = first.workload === 'dump' && v === 'meters' ? 0.05 : null;
+    if (goal) {
+      verdicts.push(`${g} (one process) ${v} vs none: host CPU/op ${pct(cpu)}, time/op ${pct(time)} (goal ≤ 5 %) ` +
+        `${cpu <= goal ? 'MET' : 'NOT MET'} on host CPU/op, ${time <= goal ? 'met' : 'not met'} on throughput`);
+    } else {
+      verdicts.push(`${g} (one process) ${v} vs none: host CPU/op ${pct(cpu)}, time/op ${pct(time)}, ${alloc >= 0 ? '+' : ''}${fmt(alloc)} B/op`);
+    }
+  }
+}
+
 console.log('');
 console.log('# goals (issue 9 §2)');
 for (const v of verdicts) console.log(v);
-const loads = runs.map((r) => r.load1);
-console.log(`# ${runs.length} runs in ${process.env.ELAPSED} s; 1-min load average before the runs ${fmt(Math.min(...loads), 2)}–${fmt(Math.max(...loads), 2)} ` +
-  `(${runs[0].runtime}); throughput moves with the other processes on the machine, CPU per op much less`);
+const loads = all.map((r) => r.load1);
+console.log(`# ${all.length} runs in ${process.env.ELAPSED} s; 1-min load average before the runs ${fmt(Math.min(...loads), 2)}–${fmt(Math.max(...loads), 2)} ` +
+  `(${runs[0]?.runtime ?? ''}); throughput moves with the other processes on the machine, CPU per op much less`);

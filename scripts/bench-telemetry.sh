@@ -9,6 +9,10 @@
 #                   base | none | meters (MeterListener on every instrument) | otel-metrics (SDK MeterProvider, periodic reader)
 #   transports      WebRtcTransport create + close, TRANSPORTS each:
 #                   base | none | activities (ActivityListener, AllDataAndRecorded) | otel (SDK meters + tracer provider)
+#   paired1, paired16, pairedtransports   the listeners' cost inside ONE process (PairedBenchmark.cs): after a
+#                   warm-up, PHASES phases alternate none / the listener (none X X none none X …); each neighbouring pair
+#                   gives a ratio — same JIT state, worker and process, a second apart: far less noise than across
+#                   processes. Variants: meters | otel-metrics (dumps), activities | otel (transports).
 # Every round runs every variant of every group, the variants' order rotating from round to round
 # (base none meters otel-metrics, then none meters otel-metrics base, …), so drift and the other processes on the
 # machine hit them alike. Reported per round and as medians: ops/s, host CPU µs/op (clock_gettime of the process:
@@ -24,7 +28,8 @@
 #   BASELINE [896f15b^]  the commit whose src/ is the no-telemetry reference (built once into BASE_DIR with the
 #                        current harness: only the library differs)
 #   BASE_DIR [$TMPDIR/rxmediasoup-telemetry-base-<commit>]  kept between runs, rebuilt when the harness changes
-#   BENCH_GROUPS ["dump1 dump16 transports"]   SKIP_BUILD [0]  1: use the built harness as it is
+#   PHASES [12]  phases of a paired run (COUNT/3 dumps or TRANSPORTS/4 cycles each)
+#   BENCH_GROUPS ["dump1 dump16 transports paired1 paired16 pairedtransports"]   SKIP_BUILD [0]  1: use the built harness as it is
 #   BENCH_OUT [a temp dir]  where results.jsonl is kept
 # Quick smoke run: ROUNDS=1 COUNT=10000 TRANSPORTS=300 WARMUP_MS=300 bash scripts/bench-telemetry.sh
 set -euo pipefail
@@ -36,12 +41,13 @@ COUNT="${COUNT:-60000}"
 TRANSPORTS="${TRANSPORTS:-2000}"
 WARMUP_MS="${WARMUP_MS:-1500}"
 BASELINE="${BASELINE:-896f15b^}"
-GROUPS_="${BENCH_GROUPS:-dump1 dump16 transports}"
+GROUPS_="${BENCH_GROUPS:-dump1 dump16 transports paired1 paired16 pairedtransports}"
+PHASES="${PHASES:-12}"
 harness_rel="tests/RxMediasoup.Benchmarks"
 harness_dll="bin/Release/net10.0/RxMediasoup.Benchmarks.dll"
 
 say() { printf '[bench-telemetry %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-for v in ROUNDS COUNT TRANSPORTS WARMUP_MS; do
+for v in ROUNDS COUNT TRANSPORTS WARMUP_MS PHASES; do
   [[ "${!v}" =~ ^[0-9]+$ ]] || { echo "bench-telemetry: $v must be a non-negative integer" >&2; exit 2; }
 done
 command -v node >/dev/null || { echo "bench-telemetry: node is required (the summary)" >&2; exit 2; }
@@ -88,6 +94,8 @@ variants_of() {
   case "$1" in
     dump1|dump16) echo "base none meters otel-metrics" ;;
     transports) echo "base none activities otel" ;;
+    paired1|paired16) echo "meters otel-metrics" ;;
+    pairedtransports) echo "activities otel" ;;
     *) echo "bench-telemetry: unknown group $1" >&2; exit 2 ;;
   esac
 }
@@ -98,6 +106,9 @@ run() { # group variant
     dump1) args=(dump --inflight 1 --count "$COUNT" --warmup 2000) ;;
     dump16) args=(dump --inflight 16 --count "$COUNT" --warmup 2000) ;;
     transports) args=(transports --inflight 1 --count "$TRANSPORTS" --warmup 200) ;;
+    paired1) args=(paired dump --inflight 1 --count "$(( COUNT / 3 ))" --phases "$PHASES") ;;
+    paired16) args=(paired dump --inflight 16 --count "$(( COUNT / 3 ))" --phases "$PHASES") ;;
+    pairedtransports) args=(paired transports --inflight 1 --count "$(( TRANSPORTS / 4 ))" --phases "$PHASES") ;;
   esac
   DOTNET_CLI_TELEMETRY_OPTOUT=1 dotnet "$dll" "${args[@]}" --warmup-ms "$WARMUP_MS" --telemetry "$mode"
 }

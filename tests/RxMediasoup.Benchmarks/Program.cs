@@ -9,6 +9,7 @@ using RxMediasoup;
 //
 //   dotnet RxMediasoup.Benchmarks.dll dump --inflight 16 --count 100000 --warmup 5000 [--warmup-ms 2000]
 //   dotnet RxMediasoup.Benchmarks.dll transports --count 2000 --telemetry activities
+//   dotnet RxMediasoup.Benchmarks.dll paired dump --inflight 16 --count 10000 --phases 12 --telemetry meters
 //
 // --telemetry none|meters|activities|otel-metrics|otel (TelemetryModes.cs): what listens during the whole run.
 //
@@ -24,6 +25,7 @@ using RxMediasoup;
 //   taken by other processes (machine_busy_s - host_cpu_s - worker_cpu_s) shows how disturbed the run was.
 // C#-only diagnostics: bytes allocated per request and the gen0/gen2 collections in the measured window.
 if (args.Length > 0 && args[0] == "notifications") return await NotificationBenchmark.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "paired") return await PairedBenchmark.RunAsync(args[1..]);
 return await Cli.RunAsync(args);
 
 internal static class Cli
@@ -160,7 +162,7 @@ internal static class DumpBenchmark
     }
 
     /// <summary>One WebRtcTransport created and closed (a UDP listen info on 127.0.0.1) in a router of its own.</summary>
-    private static async Task<Func<Task>> TransportCycle(Worker worker)
+    internal static async Task<Func<Task>> TransportCycle(Worker worker)
     {
         var router = await worker.CreateRouterAsync();
         var transportOptions = new WebRtcTransportOptions
@@ -175,7 +177,7 @@ internal static class DumpBenchmark
     }
 
     /// <summary>Runs <paramref name="count"/> operations (dumps) with <paramref name="inFlight"/> outstanding.</summary>
-    private static Task RunLoopsAsync(Func<Task> op, int inFlight, int count, long[]? latencies)
+    internal static Task RunLoopsAsync(Func<Task> op, int inFlight, int count, long[]? latencies)
     {
         var next = new StrongBox(-1);
         var loops = new Task[inFlight];
