@@ -28,7 +28,7 @@ const titles = {
   dump1: 'worker.DumpAsync, 1 in flight', dump16: 'worker.DumpAsync, 16 in flight', transports: 'WebRtcTransport create + close',
 };
 
-console.log(`# bench-telemetry: ${rounds.length} interleaved round(s); baseline (no telemetry in the library) = ${process.env.BASELINE}`);
+console.log(`# bench-telemetry: ${new Set(all.map((r) => r.round)).size} interleaved round(s); baseline (no telemetry in the library) = ${process.env.BASELINE}`);
 const verdicts = [];
 for (const g of groups) {
   const variants = [...new Set(runs.filter((r) => r.group === g).map((r) => r.variant))];
@@ -111,4 +111,4 @@ console.log('# goals (issue 9 §2)');
 for (const v of verdicts) console.log(v);
 const loads = all.map((r) => r.load1);
 console.log(`# ${all.length} runs in ${process.env.ELAPSED} s; 1-min load average before the runs ${fmt(Math.min(...loads), 2)}–${fmt(Math.max(...loads), 2)} ` +
-  `(${runs[0]?.runtime ?? ''}); throughput moves with the other processes on the machine, CPU per op much less`);
+  `(${all.find((r) => r.runtime)?.runtime ?? 'paired runs only'}); throughput moves with the other processes on the machine, CPU per op much less`);

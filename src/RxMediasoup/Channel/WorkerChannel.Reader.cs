@@ -154,7 +154,7 @@ internal sealed partial class WorkerChannel
             if (unknown is not null && !closed)
                 _logger.LogDebug("worker[pid:{Pid}] notification {Event} for unknown handler {HandlerId}", _pid, notification.Event, unknown);
             if (Telemetry.NotificationsDropped.Enabled)
-                Telemetry.CountDropped(closed ? Telemetry.DropReason.ClosedEntity : Telemetry.DropReason.UnknownHandler, notification.Event);
+                Telemetry.CountDropped(closed ? Telemetry.DropReason.ClosedEntity : Telemetry.DropReason.UnknownHandler, FbsNames.Of(notification.Event));
             return;
         }
         try

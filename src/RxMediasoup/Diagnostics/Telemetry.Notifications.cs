@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Event = FBS.Notification.Event;
 
 namespace RxMediasoup.Diagnostics;
 
@@ -28,17 +27,18 @@ internal static partial class Telemetry
     public static readonly Counter<long> NotificationsDropped = Meter.CreateCounter<long>("rxmediasoup.notifications.dropped",
         "{notification}", "Notifications (or values of a bounded buffer) not delivered, by reason.");
 
-    /// <summary>Counts a notification dispatched to an entity of type <paramref name="entityType"/>; the caller checked Enabled.</summary>
-    public static void CountDelivered(string entityType, Event @event)
+    /// <summary>Counts a notification (the worker's <paramref name="event"/> name) dispatched to an entity of type
+    /// <paramref name="entityType"/>; the caller checked Enabled.</summary>
+    public static void CountDelivered(string entityType, string @event)
         => NotificationsDelivered.Add(1,
             new KeyValuePair<string, object?>("rxmediasoup.entity.type", entityType),
-            new KeyValuePair<string, object?>("event", EventName(@event)));
+            new KeyValuePair<string, object?>("event", @event));
 
     /// <summary>Counts a notification of <paramref name="event"/> dropped for <paramref name="reason"/>; the caller checked Enabled.</summary>
-    public static void CountDropped(string reason, Event @event)
+    public static void CountDropped(string reason, string @event)
         => NotificationsDropped.Add(1,
             new KeyValuePair<string, object?>("reason", reason),
-            new KeyValuePair<string, object?>("event", EventName(@event)));
+            new KeyValuePair<string, object?>("event", @event));
 
     /// <summary>Counts a value a full bounded buffer of an <paramref name="entityType"/> dropped.</summary>
     public static void CountBufferDrop(string entityType)
@@ -49,9 +49,4 @@ internal static partial class Telemetry
             new KeyValuePair<string, object?>("rxmediasoup.entity.type", entityType));
     }
 
-    /// <summary>The worker's event names by value (no boxing or formatting per notification).</summary>
-    private static readonly string[] EventNames = NamesByValue<Event>(e => (int)e);
-
-    /// <summary>"CONSUMER_RTP" for <see cref="Event.CONSUMER_RTP"/>.</summary>
-    public static string EventName(Event @event) => NameOf(EventNames, (int)@event);
 }

@@ -76,28 +76,12 @@ internal static partial class Telemetry
     /// Records a request's duration since <paramref name="started"/> (a <see cref="Stopwatch"/> timestamp); the caller
     /// checked <see cref="Instrument.Enabled"/> of <see cref="RequestDuration"/>.
     /// </summary>
-    public static void RecordRequest(long started, FBS.Request.Method method, string outcome)
+    public static void RecordRequest(long started, string method, string outcome)
     {
         RequestDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
-            new KeyValuePair<string, object?>("method", NameOf(MethodNames, (int)method)),
+            new KeyValuePair<string, object?>("method", method),
             new KeyValuePair<string, object?>("outcome", outcome));
     }
-
-    /// <summary>The worker's method names by value: a tag value without boxing the enum per request (Enum.ToString does).</summary>
-    private static readonly string[] MethodNames = NamesByValue<FBS.Request.Method>(m => (int)m);
-
-    /// <summary>The names of <typeparamref name="TEnum"/>'s values, indexed by value (unnamed values as numbers).</summary>
-    private static string[] NamesByValue<TEnum>(Func<TEnum, int> value) where TEnum : struct, Enum
-    {
-        var values = Enum.GetValues<TEnum>();
-        var names = new string[values.Max(value) + 1];
-        for (int i = 0; i < names.Length; i++) names[i] = i.ToString(CultureInfo.InvariantCulture);
-        foreach (var v in values) names[value(v)] = v.ToString();
-        return names;
-    }
-
-    private static string NameOf(string[] names, int value)
-        => (uint)value < (uint)names.Length ? names[value] : value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The outcome tag of a failed request.</summary>
     public static string Outcome(Exception error) => error switch

@@ -55,11 +55,11 @@ internal sealed class NotificationSink<TNotification>(NotificationParser<TNotifi
     {
         if (parse(@event, notification) is not { } parsed)
         {
-            if (Telemetry.NotificationsDropped.Enabled) Telemetry.CountDropped(Telemetry.DropReason.UnhandledEvent, @event);
+            if (Telemetry.NotificationsDropped.Enabled) Telemetry.CountDropped(Telemetry.DropReason.UnhandledEvent, FbsNames.Of(@event));
             return;
         }
         // rxmediasoup.notifications.delivered: counted once, here, whether delivered now or on attach.
-        if (Telemetry.NotificationsDelivered.Enabled) Telemetry.CountDelivered(name, @event);
+        if (Telemetry.NotificationsDelivered.Enabled) Telemetry.CountDelivered(name, FbsNames.Of(@event));
         var target = Volatile.Read(ref _target);
         if (target is null)
         {

@@ -78,7 +78,7 @@ internal static class WorkerProtocol
         public void OnNotification(FBS.Notification.Event @event, in FBS.Notification.Notification notification)
         {
             if (@event != FBS.Notification.Event.WORKER_RUNNING) return;
-            if (Telemetry.NotificationsDelivered.Enabled) Telemetry.CountDelivered(nameof(Worker), @event);
+            if (Telemetry.NotificationsDelivered.Enabled) Telemetry.CountDelivered(nameof(Worker), FbsNames.Of(@event));
             onRunning();
         }
     }
