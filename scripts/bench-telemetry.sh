@@ -13,6 +13,9 @@
 #                   warm-up, PHASES phases alternate none / the listener (none X X none none X …); each neighbouring pair
 #                   gives a ratio — same JIT state, worker and process, a second apart: far less noise than across
 #                   processes. Variants: meters | otel-metrics (dumps), activities | otel (transports).
+#   pairedbase1, pairedbase16   the same for "nobody listens" against the library before telemetry: the baseline's
+#                   RxMediasoup.dll is loaded beside the current one (its own AssemblyLoadContext and worker,
+#                   BaselineLibrary.cs) and the phases alternate between the two libraries' dumps.
 # Every round runs every variant of every group, the variants' order rotating from round to round
 # (base none meters otel-metrics, then none meters otel-metrics base, …), so drift and the other processes on the
 # machine hit them alike. Reported per round and as medians: ops/s, host CPU µs/op (clock_gettime of the process:
@@ -28,8 +31,8 @@
 #   BASELINE [896f15b^]  the commit whose src/ is the no-telemetry reference (built once into BASE_DIR with the
 #                        current harness: only the library differs)
 #   BASE_DIR [$TMPDIR/rxmediasoup-telemetry-base-<commit>]  kept between runs, rebuilt when the harness changes
-#   PHASES [12]  phases of a paired run (COUNT/3 dumps or TRANSPORTS/4 cycles each)
-#   BENCH_GROUPS ["dump1 dump16 transports paired1 paired16 pairedtransports"]   SKIP_BUILD [0]  1: use the built harness as it is
+#   PHASES [24]  phases of a paired run (COUNT/6 dumps or TRANSPORTS/4 cycles each)
+#   BENCH_GROUPS ["dump1 dump16 transports pairedbase1 pairedbase16 paired1 paired16 pairedtransports"]   SKIP_BUILD [0]  1: use the built harness as it is
 #   BENCH_OUT [a temp dir]  where results.jsonl is kept
 # Quick smoke run: ROUNDS=1 COUNT=10000 TRANSPORTS=300 WARMUP_MS=300 bash scripts/bench-telemetry.sh
 set -euo pipefail
@@ -41,8 +44,8 @@ COUNT="${COUNT:-60000}"
 TRANSPORTS="${TRANSPORTS:-2000}"
 WARMUP_MS="${WARMUP_MS:-1500}"
 BASELINE="${BASELINE:-896f15b^}"
-GROUPS_="${BENCH_GROUPS:-dump1 dump16 transports paired1 paired16 pairedtransports}"
-PHASES="${PHASES:-12}"
+GROUPS_="${BENCH_GROUPS:-dump1 dump16 transports pairedbase1 pairedbase16 paired1 paired16 pairedtransports}"
+PHASES="${PHASES:-24}"
 harness_rel="tests/RxMediasoup.Benchmarks"
 harness_dll="bin/Release/net10.0/RxMediasoup.Benchmarks.dll"
 
@@ -72,6 +75,7 @@ base_sha="$(git -C "$repo" rev-parse --verify "$BASELINE^{commit}")"
 base_dir="${BASE_DIR:-${TMPDIR:-/tmp}/rxmediasoup-telemetry-base-${base_sha:0:12}}"
 stamp="$(cd "$repo" && cat "$harness_rel"/*.cs "$harness_rel"/*.csproj Directory.Packages.props | sha256sum | cut -c1-16)"
 base_dll="$base_dir/tree/$harness_rel/$harness_dll"
+base_lib="$(dirname "$base_dll")/RxMediasoup.dll"
 if [ -f "$base_dir/built-$stamp" ] && [ -f "$base_dll" ]; then
   say "baseline: $BASELINE = ${base_sha:0:12}, built in $base_dir"
 else
@@ -95,19 +99,25 @@ variants_of() {
     dump1|dump16) echo "base none meters otel-metrics" ;;
     transports) echo "base none activities otel" ;;
     paired1|paired16) echo "meters otel-metrics" ;;
+    pairedbase1|pairedbase16) echo "base" ;;
     pairedtransports) echo "activities otel" ;;
     *) echo "bench-telemetry: unknown group $1" >&2; exit 2 ;;
   esac
 }
 run() { # group variant
   local dll="$current_dll" mode="$2" args
-  if [ "$2" = base ]; then dll="$base_dll"; mode=none; fi
+  if [ "$2" = base ]; then
+    mode=none # pairedbase*: the current harness loads the baseline library itself (--base); else the baseline's harness
+    [[ "$1" == pairedbase* ]] || dll="$base_dll"
+  fi
   case "$1" in
     dump1) args=(dump --inflight 1 --count "$COUNT" --warmup 2000) ;;
     dump16) args=(dump --inflight 16 --count "$COUNT" --warmup 2000) ;;
     transports) args=(transports --inflight 1 --count "$TRANSPORTS" --warmup 200) ;;
-    paired1) args=(paired dump --inflight 1 --count "$(( COUNT / 3 ))" --phases "$PHASES") ;;
-    paired16) args=(paired dump --inflight 16 --count "$(( COUNT / 3 ))" --phases "$PHASES") ;;
+    paired1) args=(paired dump --inflight 1 --count "$(( COUNT / 6 ))" --phases "$PHASES") ;;
+    paired16) args=(paired dump --inflight 16 --count "$(( COUNT / 6 ))" --phases "$PHASES") ;;
+    pairedbase1) args=(paired dump --inflight 1 --count "$(( COUNT / 6 ))" --phases "$PHASES" --base "$base_lib") ;;
+    pairedbase16) args=(paired dump --inflight 16 --count "$(( COUNT / 6 ))" --phases "$PHASES" --base "$base_lib") ;;
     pairedtransports) args=(paired transports --inflight 1 --count "$(( TRANSPORTS / 4 ))" --phases "$PHASES") ;;
   esac
   DOTNET_CLI_TELEMETRY_OPTOUT=1 dotnet "$dll" "${args[@]}" --warmup-ms "$WARMUP_MS" --telemetry "$mode"

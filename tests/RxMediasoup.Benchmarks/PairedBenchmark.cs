@@ -10,6 +10,10 @@ using RxMediasoup;
 /// for both, and the phases are a second or so apart, which cancels most of what other processes on the machine do.
 ///
 ///   dotnet RxMediasoup.Benchmarks.dll paired dump|transports [--inflight N] [--count N] [--phases N] [--warmup-ms N] --telemetry MODE
+///   dotnet RxMediasoup.Benchmarks.dll paired dump [--inflight N] … --base path/to/other/RxMediasoup.dll
+///
+/// With --base PATH (dumps only) the other phases run, instead of a listener, the same dumps through another build of
+/// the library loaded beside this one (<see cref="BaselineLibrary"/>: the library before telemetry), mode "base".
 ///
 /// Prints one JSON line: the phases (mode, ops/s, host CPU µs/op from clock_gettime, bytes allocated/op).
 /// </summary>
@@ -22,6 +26,7 @@ internal static class PairedBenchmark
         string workload = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "dump";
         int inFlight = 1, count = 10_000, phases = 12, warmupMs = 1500;
         string telemetry = "meters";
+        string? basePath = null;
         for (int i = workload == args.FirstOrDefault() ? 1 : 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -31,34 +36,41 @@ internal static class PairedBenchmark
                 case "--phases": phases = int.Parse(args[i + 1]); break;
                 case "--warmup-ms": warmupMs = int.Parse(args[i + 1]); break;
                 case "--telemetry": telemetry = args[i + 1]; break;
+                case "--base": basePath = args[i + 1]; break;
                 default: await Console.Error.WriteLineAsync($"paired: unknown option {args[i]}"); return 2;
             }
         }
-        if (!TelemetryModes.All.Contains(telemetry) || phases < 2 || count < inFlight)
+        if (!TelemetryModes.All.Contains(telemetry) || phases < 2 || count < inFlight || (basePath is not null && workload != "dump"))
         {
-            await Console.Error.WriteLineAsync("paired: need a known --telemetry, --phases >= 2 and --count >= --inflight");
+            await Console.Error.WriteLineAsync("paired: need a known --telemetry, --phases >= 2, --count >= --inflight; --base with dump only");
             return 2;
         }
 
-        await using var worker = await Worker.CreateAsync(new WorkerSettings { LogLevel = WorkerLogLevel.Warn });
+        // Both workers with the default settings, so that they differ by the library only.
+        await using var worker = await Worker.CreateAsync();
+        await using var baseline = basePath is null ? null : await BaselineLibrary.LoadAsync(basePath);
+        if (baseline is not null) telemetry = "base";
         Func<Task> op = workload == "transports" ? await DumpBenchmark.TransportCycle(worker) : () => worker.DumpAsync();
-        // Warm-up under both modes: the listener's own code paths are jitted (and tiered up) too.
+        Func<Task> OpOf(string mode) => mode == "base" ? baseline!.Dump : op;
+        IDisposable Attach(string mode) => TelemetryModes.Attach(mode == "base" ? "none" : mode);
+        // Warm-up under both modes: the listener's own code paths (or the other library) are jitted and tiered up too.
         var warmup = Stopwatch.StartNew();
         for (int k = 0; warmup.ElapsedMilliseconds < warmupMs || k < 2; k++)
         {
-            using (TelemetryModes.Attach(k % 2 == 0 ? "none" : telemetry))
-                await DumpBenchmark.RunLoopsAsync(op, inFlight, Math.Max(inFlight, count / 4), null);
+            string mode = k % 2 == 0 ? "none" : telemetry;
+            using (Attach(mode))
+                await DumpBenchmark.RunLoopsAsync(OpOf(mode), inFlight, Math.Max(inFlight, count / 4), null);
         }
 
         var results = new List<Phase>();
         for (int p = 0; p < phases; p++)
         {
             string mode = (p + 1) / 2 % 2 == 0 ? "none" : telemetry;
-            using var listener = TelemetryModes.Attach(mode);
+            using var listener = Attach(mode);
             long allocated = GC.GetTotalAllocatedBytes(precise: false);
             double cpu = ProcStat.ProcessCpuSeconds();
             long t0 = Stopwatch.GetTimestamp();
-            await DumpBenchmark.RunLoopsAsync(op, inFlight, count, null);
+            await DumpBenchmark.RunLoopsAsync(OpOf(mode), inFlight, count, null);
             double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
             cpu = ProcStat.ProcessCpuSeconds() - cpu;
             allocated = GC.GetTotalAllocatedBytes(precise: false) - allocated;
