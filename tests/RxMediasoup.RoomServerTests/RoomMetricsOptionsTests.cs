@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using RxMediasoup.Samples.Room;
@@ -24,11 +26,28 @@ public sealed class RoomMetricsOptionsTests : IDisposable
         LifecycleTests.AssertNoStackTrace(output);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task WithRequireHostTheScrapeIsServedOnlyOnThatPort()
+    {
+        int metricsPort = FreeLoopbackPort();
+        // The second --urls wins over RoomProcess's own: the random port first (the URL line's), then the metrics port.
+        await using var room = await RoomProcess.StartAsync(new Dictionary<string, string?> { ["Metrics__RequireHost__0"] = $"*:{metricsPort}" },
+            extraArgs: ["--urls", $"http://127.0.0.1:0;http://127.0.0.1:{metricsPort}"]);
+        Assert.NotEqual(metricsPort, room.BaseUrl.Port);
+        using var http = new HttpClient();
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri(room.BaseUrl, "/metrics"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(room.BaseUrl, "/health"))).StatusCode);
+        var scrape = await http.GetAsync($"http://127.0.0.1:{metricsPort}/metrics");
+        Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
+        Assert.Contains("rxmediasoup_workers{", await scrape.Content.ReadAsStringAsync());
+    }
+
     [Theory]
     [InlineData("metrics", "'metrics' must be an absolute path such as /metrics")]
     [InlineData("/", "'/' must be an absolute path such as /metrics")]
     [InlineData("/dist/metrics", "'/dist/metrics' is the Room's own /dist")]
     [InlineData("/WS", "'/WS' is the Room's own /ws")]
+    [InlineData("/health/metrics", "'/health/metrics' is the Room's own /health")]
     public void BadPathsAreRefusedWithTheirReason(string path, string reason)
     {
         var error = Assert.Throws<ArgumentException>(() => new RoomMetricsOptions { Path = path }.Validate());
@@ -62,6 +81,13 @@ public sealed class RoomMetricsOptionsTests : IDisposable
         Assert.Equal(project, RoomServer.ContentRoot(bare, project));           // build output: dotnet run, dotnet Room.dll
         Assert.Equal(bare, RoomServer.ContentRoot(bare, Path.Combine(_dir.FullName, "gone"))); // recorded directory deleted
         Assert.Equal(bare, RoomServer.ContentRoot(bare, null));
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private string Page(string name)

@@ -30,6 +30,12 @@ public sealed class RoomMetricsOptions
     /// <summary>More meters by name (wildcards such as <c>MyCompany.*</c> allowed), e.g. the program's own.</summary>
     public List<string> Meters { get; set; } = [];
 
+    /// <summary>
+    /// Serve the scrape only on these hosts (ASP.NET Core's <c>RequireHost</c> patterns, e.g. <c>*:9464</c> with that port
+    /// also in <c>--urls</c>), so that a public port does not expose it; empty (default): on every address.
+    /// </summary>
+    public List<string> RequireHost { get; set; } = [];
+
     /// <summary>The <c>service_name</c> of the <c>target_info</c> series (default <c>rxmediasoup-room</c>).</summary>
     public string ServiceName { get; set; } = "rxmediasoup-room";
 
@@ -83,10 +89,16 @@ public sealed class RoomMetricsOptions
             throw new ArgumentException($"{SectionName}:ServiceName: must not be empty");
         if (ScrapeResponseCacheMilliseconds < 0)
             throw new ArgumentException($"{SectionName}:ScrapeResponseCacheMilliseconds: {ScrapeResponseCacheMilliseconds} must be 0 or more");
-        foreach (var (meter, i) in Meters.Select((m, i) => (m, i)))
+        CheckNotEmpty(Meters, nameof(Meters));
+        CheckNotEmpty(RequireHost, nameof(RequireHost));
+    }
+
+    private static void CheckNotEmpty(List<string> values, string name)
+    {
+        for (int i = 0; i < values.Count; i++)
         {
-            if (string.IsNullOrWhiteSpace(meter))
-                throw new ArgumentException($"{SectionName}:Meters[{i}]: empty meter name");
+            if (string.IsNullOrWhiteSpace(values[i]))
+                throw new ArgumentException($"{SectionName}:{name}[{i}]: must not be empty");
         }
     }
 }
@@ -123,6 +135,7 @@ public static class RoomMetrics
     {
         var options = app.Services.GetRequiredService<RoomMetricsOptions>();
         if (!options.Enabled) return;
-        app.MapPrometheusScrapingEndpoint(options.Path, app.Services.GetRequiredService<MeterProvider>(), null, null);
+        var endpoint = app.MapPrometheusScrapingEndpoint(options.Path, app.Services.GetRequiredService<MeterProvider>(), null, null);
+        if (options.RequireHost.Count > 0) endpoint.RequireHost([.. options.RequireHost]);
     }
 }
