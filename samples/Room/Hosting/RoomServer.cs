@@ -24,6 +24,9 @@ namespace RxMediasoup.Samples.Room;
 /// </summary>
 public static class RoomServer
 {
+    /// <summary>The host's shutdown timeout: rooms and workers close within it on Ctrl+C / SIGTERM.</summary>
+    internal static TimeSpan ShutdownTimeout { get; } = TimeSpan.FromSeconds(6);
+
     /// <summary>
     /// A web application builder with the room's services (<see cref="Rooms"/>, <see cref="RoomServerOptions"/>, the
     /// hosted <see cref="WorkerManager"/> from <c>AddMediasoup(Configuration.GetSection("Mediasoup"))</c> and its
@@ -49,7 +52,7 @@ public static class RoomServer
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None); // RunAsync prints startup errors itself
-        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(6));
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddSingleton(options);
         // The workers first: hosted services stop in reverse order, so the rooms close before their workers do.
         builder.Services.AddMediasoup(builder.Configuration.GetSection(MediasoupOptions.SectionName));
