@@ -16,9 +16,9 @@ namespace RxMediasoup.Samples.Room;
 /// <summary>
 /// Hosts the room server: the page (<c>/</c>, <c>/dist/*</c>), the signalling socket (<c>/ws</c>), the health
 /// endpoint (<c>/health</c>) and the Prometheus metrics (<c>/metrics</c>, the <c>Metrics</c> section:
-/// <see cref="RoomMetricsOptions"/>), nothing else. The workers are RxMediasoup.Hosting's (<c>AddMediasoup</c>, configured by
-/// the <c>Mediasoup</c> section of appsettings.json, environment variables such as <c>Mediasoup__NumWorkers</c>, and
-/// the command line; <c>--workers N</c> is <c>--Mediasoup:NumWorkers=N</c>).
+/// <see cref="RoomMetricsOptions"/>), nothing else. The workers are RxMediasoup.Hosting's (<c>AddMediasoup</c>,
+/// configured by the <c>Mediasoup</c> section of appsettings.json, environment variables such as
+/// <c>Mediasoup__NumWorkers</c>, and the command line; <c>--workers N</c> is <c>--Mediasoup:NumWorkers=N</c>).
 /// Other programs host it in-process: <c>CreateBuilder(args)</c> → add services → <c>Build(builder)</c> →
 /// <c>StartAsync(app)</c> → <c>app.Services.GetRequiredService&lt;Rooms&gt;()</c>; or <see cref="RunAsync"/>.
 /// </summary>
@@ -30,7 +30,8 @@ public static class RoomServer
     /// <summary>
     /// A web application builder with the room's services (<see cref="Rooms"/>, <see cref="RoomServerOptions"/>, the
     /// hosted <see cref="WorkerManager"/> from <c>AddMediasoup(Configuration.GetSection("Mediasoup"))</c> and its
-    /// health check, the metrics of <see cref="RoomMetricsOptions"/>), its content root (<see cref="ContentRoot()"/>), console logging, and the default URL unless <c>--urls</c>/<c>ASPNETCORE_URLS</c> gives one.
+    /// health check, the metrics of <see cref="RoomMetricsOptions"/>), its content root (<see cref="ContentRoot()"/>),
+    /// console logging, and the default URL unless <c>--urls</c>/<c>ASPNETCORE_URLS</c> gives one.
     /// </summary>
     /// <param name="args">Command-line arguments: the sample's switches (<see cref="RoomServerOptions.ParseArgs"/>) and ASP.NET Core's.</param>
     /// <param name="configure">Changes the options before they are used.</param>
