@@ -185,7 +185,7 @@ public sealed class BadInputTests(RoomServerFixture fixture) : IClassFixture<Roo
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task OnlyThePageTheSocketAndTheHealthEndpointAreServedFromTheContentRoot()
+    public async Task OnlyThePageTheSocketTheHealthEndpointAndTheMetricsAreServedFromTheContentRoot()
     {
         // The process runs with the temp directory as its working directory: the page comes from the recorded content root.
         using var http = new HttpClient { BaseAddress = fixture.Room.BaseUrl };
@@ -201,6 +201,9 @@ public sealed class BadInputTests(RoomServerFixture fixture) : IClassFixture<Roo
         var health = await http.GetAsync("/health");
         Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
         Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
+        var metrics = await http.GetAsync("/metrics");
+        Assert.Equal(System.Net.HttpStatusCode.OK, metrics.StatusCode);
+        Assert.Contains("rxmediasoup_workers{", await metrics.Content.ReadAsStringAsync());
     }
 
     /// <summary>A client's DTLS parameters (any well-formed fingerprint: nothing connects to it here).</summary>

@@ -64,7 +64,7 @@ public sealed class HealthAndConfigurationTests
     }
 
     /// <summary>Runs <c>dotnet Room.dll --urls http://127.0.0.1:0 …</c> until it exits by itself (45 s at most).</summary>
-    private static async Task<(int ExitCode, string Output)> RunToExitAsync(IDictionary<string, string?>? environment, params string[] args)
+    internal static async Task<(int ExitCode, string Output)> RunToExitAsync(IDictionary<string, string?>? environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {

@@ -6,7 +6,7 @@ namespace RxMediasoup.RoomServerTests;
 
 /// <summary>
 /// The Room server as a real process: <c>dotnet Room.dll --urls http://127.0.0.1:0 --workers 1</c> (no <c>--workers</c>
-/// with <c>oneWorker: false</c>), started through
+/// with <c>oneWorker: false</c>; another Room.dll with <c>roomDll</c>), started through
 /// <c>env --default-signal=INT</c> so SIGINT reaches it even when this test host was started with SIGINT ignored (a
 /// background job of a non-interactive shell). Its output is collected; <see cref="BaseUrl"/> comes from the line it
 /// prints once listening. Disposing kills it (and its workers) if it is still running.
@@ -37,7 +37,7 @@ internal sealed partial class RoomProcess : IAsyncDisposable
     public static string RoomDll => Path.Combine(AppContext.BaseDirectory, "Room.dll");
 
     public static async Task<RoomProcess> StartAsync(IDictionary<string, string?>? environment = null, TimeSpan? timeout = null,
-        string? workingDirectory = null, bool oneWorker = true, params string[] extraArgs)
+        string? workingDirectory = null, bool oneWorker = true, string? roomDll = null, params string[] extraArgs)
     {
         var start = new ProcessStartInfo("env")
         {
@@ -46,7 +46,7 @@ internal sealed partial class RoomProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
         };
-        foreach (var arg in (string[])["--default-signal=INT", "dotnet", RoomDll, "--urls", "http://127.0.0.1:0", .. oneWorker ? ["--workers", "1"] : (string[])[], .. extraArgs])
+        foreach (var arg in (string[])["--default-signal=INT", "dotnet", roomDll ?? RoomDll, "--urls", "http://127.0.0.1:0", .. oneWorker ? ["--workers", "1"] : (string[])[], .. extraArgs])
             start.ArgumentList.Add(arg);
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {

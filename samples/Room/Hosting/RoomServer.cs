@@ -14,20 +14,24 @@ using RxMediasoup.Hosting;
 namespace RxMediasoup.Samples.Room;
 
 /// <summary>
-/// Hosts the room server: the page (<c>/</c>, <c>/dist/*</c>), the signalling socket (<c>/ws</c>) and the health
-/// endpoint (<c>/health</c>), nothing else. The workers are RxMediasoup.Hosting's (<c>AddMediasoup</c>, configured by
-/// the <c>Mediasoup</c> section of appsettings.json, environment variables such as <c>Mediasoup__NumWorkers</c>, and
-/// the command line; <c>--workers N</c> is <c>--Mediasoup:NumWorkers=N</c>).
+/// Hosts the room server: the page (<c>/</c>, <c>/dist/*</c>), the signalling socket (<c>/ws</c>), the health
+/// endpoint (<c>/health</c>) and the Prometheus metrics (<c>/metrics</c>, the <c>Metrics</c> section:
+/// <see cref="RoomMetricsOptions"/>), nothing else. The workers are RxMediasoup.Hosting's (<c>AddMediasoup</c>,
+/// configured by the <c>Mediasoup</c> section of appsettings.json, environment variables such as
+/// <c>Mediasoup__NumWorkers</c>, and the command line; <c>--workers N</c> is <c>--Mediasoup:NumWorkers=N</c>).
 /// Other programs host it in-process: <c>CreateBuilder(args)</c> → add services → <c>Build(builder)</c> →
 /// <c>StartAsync(app)</c> → <c>app.Services.GetRequiredService&lt;Rooms&gt;()</c>; or <see cref="RunAsync"/>.
 /// </summary>
 public static class RoomServer
 {
+    /// <summary>The host's shutdown timeout: rooms and workers close within it on Ctrl+C / SIGTERM.</summary>
+    internal static TimeSpan ShutdownTimeout { get; } = TimeSpan.FromSeconds(6);
+
     /// <summary>
     /// A web application builder with the room's services (<see cref="Rooms"/>, <see cref="RoomServerOptions"/>, the
     /// hosted <see cref="WorkerManager"/> from <c>AddMediasoup(Configuration.GetSection("Mediasoup"))</c> and its
-    /// health check), its content root (the Room project directory, so the page and appsettings.json are found from any
-    /// output path), console logging, and the default URL unless <c>--urls</c>/<c>ASPNETCORE_URLS</c> gives one.
+    /// health check, the metrics of <see cref="RoomMetricsOptions"/>), its content root (<see cref="ContentRoot()"/>),
+    /// console logging, and the default URL unless <c>--urls</c>/<c>ASPNETCORE_URLS</c> gives one.
     /// </summary>
     /// <param name="args">Command-line arguments: the sample's switches (<see cref="RoomServerOptions.ParseArgs"/>) and ASP.NET Core's.</param>
     /// <param name="configure">Changes the options before they are used.</param>
@@ -49,17 +53,18 @@ public static class RoomServer
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None); // RunAsync prints startup errors itself
-        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(6));
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddSingleton(options);
         // The workers first: hosted services stop in reverse order, so the rooms close before their workers do.
         builder.Services.AddMediasoup(builder.Configuration.GetSection(MediasoupOptions.SectionName));
         builder.Services.AddMediasoupHealthChecks();
+        builder.AddRoomMetrics(RoomMetricsOptions.Read(builder.Configuration));
         builder.Services.AddSingleton<Rooms>();
         builder.Services.AddHostedService(static sp => sp.GetRequiredService<Rooms>());
         return builder;
     }
 
-    /// <summary>Builds the app and maps the page, the signalling socket and the health endpoint.</summary>
+    /// <summary>Builds the app and maps the page, the signalling socket, the health endpoint and the metrics.</summary>
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var app = builder.Build();
@@ -74,6 +79,7 @@ public static class RoomServer
             SignallingEndpoint.HandleAsync(context, rooms, options, lifetime, log));
         // Healthy / Degraded (200) or Unhealthy (503), as plain text: RxMediasoup.Hosting's check of the workers.
         app.MapHealthChecks("/health");
+        app.MapRoomMetrics();
         return app;
     }
 
@@ -150,11 +156,19 @@ public static class RoomServer
         return 0;
     }
 
-    /// <summary>The Room project directory recorded at build time (it holds wwwroot/), else the app's base directory.</summary>
-    public static string ContentRoot()
+    /// <summary>
+    /// The content root (it holds wwwroot/ and appsettings.json): the app's base directory when it has the page (a
+    /// <c>dotnet publish</c> folder, wherever it was moved), else the Room project directory recorded at build time (the
+    /// build output of <c>dotnet run</c>, <c>dotnet Room.dll</c>, a custom artifacts path), else the base directory.
+    /// </summary>
+    public static string ContentRoot() => ContentRoot(AppContext.BaseDirectory,
+        typeof(RoomServer).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "RoomContentRoot")?.Value);
+
+    /// <summary><see cref="ContentRoot()"/> for a given base directory and recorded project directory.</summary>
+    internal static string ContentRoot(string baseDirectory, string? recorded)
     {
-        string? recorded = typeof(RoomServer).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .FirstOrDefault(a => a.Key == "RoomContentRoot")?.Value;
-        return recorded is not null && Directory.Exists(Path.Combine(recorded, "wwwroot")) ? recorded : AppContext.BaseDirectory;
+        static bool HasPage(string? dir) => dir is not null && File.Exists(Path.Combine(dir, "wwwroot", "index.html"));
+        if (HasPage(baseDirectory)) return baseDirectory;
+        return HasPage(recorded) ? recorded! : baseDirectory;
     }
 }

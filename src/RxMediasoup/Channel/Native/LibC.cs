@@ -84,6 +84,12 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib)]
     public static partial IntPtr strerror(int errnum);
 
+    /// <summary>access(2) mode: may the calling process execute the file (with its real uid/gid).</summary>
+    public const int X_OK = 1;
+
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int access(string path, int mode);
+
     public static string ErrorText(int errno) => Marshal.PtrToStringUTF8(strerror(errno)) ?? $"errno {errno}";
 
     public static bool WIfExited(int status) => (status & 0x7f) == 0;
