@@ -44,12 +44,11 @@ public sealed class NotificationTelemetryTests
     }
 
     /// <summary>
-    /// Subscribes a bounded buffer of <paramref name="capacity"/> whose drain waits (a TestScheduler not started), then a
-    /// plain subscriber, sends <see cref="Sent"/> values and waits until the plain subscriber has them all: by then the
-    /// buffer has seen them too (it subscribed first) and dropped all but <paramref name="capacity"/>. Returns what the
-    /// buffer delivers once drained.
+    /// Subscribes a bounded buffer whose drain waits (a TestScheduler not started), then a plain subscriber, sends
+    /// <see cref="Sent"/> values and waits until the plain subscriber has them all: by then the buffer has seen them too
+    /// (it subscribed first) and dropped all but its capacity. Returns how many the buffer delivers once drained.
     /// </summary>
-    private static async Task<int> FillAsync<T>(IObservable<T> plain, Func<IScheduler, IObservable<T>> buffered, int capacity, Action<int> send)
+    private static async Task<int> FillAsync<T>(IObservable<T> plain, Func<IScheduler, IObservable<T>> buffered, Action<int> send)
     {
         var scheduler = new TestScheduler();
         var drained = scheduler.CreateObserver<T>();
@@ -78,7 +77,7 @@ public sealed class NotificationTelemetryTests
         var consumer = await transport.ConsumeAsync(new ConsumerOptions { ProducerId = producer.Id, RtpCapabilities = router.RtpCapabilities });
 
         const int Capacity = 4;
-        int drained = await FillAsync(consumer.Rtp, s => consumer.BufferedRtp(Capacity, s), Capacity, i => producer.Send(RtpPacket(i)));
+        int drained = await FillAsync(consumer.Rtp, s => consumer.BufferedRtp(Capacity, s), i => producer.Send(RtpPacket(i)));
 
         Assert.Equal(Capacity, drained);
         Assert.Equal(Sent - Capacity, consumer.DroppedRtpPackets);
@@ -101,8 +100,7 @@ public sealed class NotificationTelemetryTests
         var dataConsumer = await transport.ConsumeDataAsync(new DataConsumerOptions { DataProducerId = dataProducer.Id });
 
         const int Capacity = 3;
-        int drained = await FillAsync(dataConsumer.Messages, s => dataConsumer.BufferedMessages(Capacity, s), Capacity,
-            i => dataProducer.Send($"message {i}"));
+        int drained = await FillAsync(dataConsumer.Messages, s => dataConsumer.BufferedMessages(Capacity, s), i => dataProducer.Send($"message {i}"));
 
         Assert.Equal(Capacity, drained);
         Assert.Equal(Sent - Capacity, dataConsumer.DroppedMessages);
