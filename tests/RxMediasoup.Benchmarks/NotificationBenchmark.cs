@@ -12,7 +12,7 @@ using RxMediasoup.Channel.Native;
 /// Issue 4's notification-delivery benchmark: notifications per second from the worker to one subscriber, and
 /// allocations from socket bytes to OnNext.
 ///
-///   dotnet RxMediasoup.Benchmarks.dll notifications [--count 200000] [--payload 160]
+///   dotnet RxMediasoup.Benchmarks.dll notifications [--count 200000] [--payload 160] [--telemetry none|meters|otel-metrics|…]
 ///
 /// Two measurements, one JSON line each:
 /// - "worker": a real worker. Opus RTP sent with Producer.Send on a DirectTransport comes back as CONSUMER_RTP
@@ -29,12 +29,15 @@ internal static class NotificationBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         int count = 200_000, payload = 160;
+        string telemetry = "none";
         for (int i = 0; i + 1 < args.Length; i += 2)
         {
             if (args[i] == "--count") count = int.Parse(args[i + 1]);
             else if (args[i] == "--payload") payload = int.Parse(args[i + 1]);
+            else if (args[i] == "--telemetry") telemetry = args[i + 1];
             else { Console.Error.WriteLine($"unknown option {args[i]}"); return 2; }
         }
+        using var listener = TelemetryModes.Attach(telemetry); // rxmediasoup.notifications.delivered is counted per packet
         await WorkerRoundTripAsync(Math.Min(count, 20_000), payload, warmup: true);
         Print(await WorkerRoundTripAsync(count, payload, warmup: false));
         await LibraryOnlyAsync(Math.Min(count, 20_000), payload);

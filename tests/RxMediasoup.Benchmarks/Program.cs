@@ -4,9 +4,14 @@ using System.Runtime;
 using System.Text.Json;
 using RxMediasoup;
 
-// The C# side of scripts/bench-dump.sh: worker.DumpAsync() round trips with N requests in flight.
+// The C# side of scripts/bench-dump.sh: worker.DumpAsync() round trips with N requests in flight; and of
+// scripts/bench-telemetry.sh: the same, or WebRtcTransport create+close ("transports"), with a telemetry listener.
 //
 //   dotnet RxMediasoup.Benchmarks.dll dump --inflight 16 --count 100000 --warmup 5000 [--warmup-ms 2000]
+//   dotnet RxMediasoup.Benchmarks.dll transports --count 2000 --telemetry activities
+//   dotnet RxMediasoup.Benchmarks.dll paired dump --inflight 16 --count 10000 --phases 12 --telemetry meters
+//
+// --telemetry none|meters|activities|otel-metrics|otel (TelemetryModes.cs): what listens during the whole run.
 //
 // Warm-up (unmeasured): at least --warmup requests and at least --warmup-ms milliseconds of them; both runtimes
 // tier their JIT up over the first second or two, and a request count alone warms the fast points (256 in
@@ -20,6 +25,7 @@ using RxMediasoup;
 //   taken by other processes (machine_busy_s - host_cpu_s - worker_cpu_s) shows how disturbed the run was.
 // C#-only diagnostics: bytes allocated per request and the gen0/gen2 collections in the measured window.
 if (args.Length > 0 && args[0] == "notifications") return await NotificationBenchmark.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "paired") return await PairedBenchmark.RunAsync(args[1..]);
 return await Cli.RunAsync(args);
 
 internal static class Cli
@@ -34,7 +40,7 @@ internal static class Cli
         catch (ArgumentException e)
         {
             await Console.Error.WriteLineAsync($"bench: {e.Message}");
-            await Console.Error.WriteLineAsync("usage: RxMediasoup.Benchmarks dump [--inflight N] [--count N] [--warmup N] [--warmup-ms N]");
+            await Console.Error.WriteLineAsync("usage: RxMediasoup.Benchmarks dump|transports [--inflight N] [--count N] [--warmup N] [--warmup-ms N] [--telemetry MODE]");
             return 2;
         }
 
@@ -44,17 +50,24 @@ internal static class Cli
     }
 }
 
-internal sealed record Options(string Workload, int InFlight, int Count, int Warmup, int WarmupMs)
+internal sealed record Options(string Workload, int InFlight, int Count, int Warmup, int WarmupMs, string Telemetry = "none")
 {
     public static Options Parse(string[] args)
     {
         var rest = new Queue<string>(args);
         string workload = rest.Count > 0 && !rest.Peek().StartsWith("--", StringComparison.Ordinal) ? rest.Dequeue() : "dump";
         int inFlight = 1, count = 100_000, warmup = 5_000, warmupMs = 0;
+        string telemetry = "none";
         while (rest.Count > 0)
         {
             string key = rest.Dequeue();
             if (rest.Count == 0) throw new ArgumentException($"{key} needs a value");
+            if (key == "--telemetry")
+            {
+                telemetry = rest.Dequeue();
+                if (!TelemetryModes.All.Contains(telemetry)) throw new ArgumentException($"unknown telemetry mode {telemetry}");
+                continue;
+            }
             if (!int.TryParse(rest.Dequeue(), NumberStyles.None, CultureInfo.InvariantCulture, out int value))
                 throw new ArgumentException($"{key} needs a non-negative integer");
             switch (key)
@@ -66,9 +79,9 @@ internal sealed record Options(string Workload, int InFlight, int Count, int War
                 default: throw new ArgumentException($"unknown option {key}");
             }
         }
-        if (workload != "dump") throw new ArgumentException($"unknown workload {workload} (only: dump)");
+        if (workload is not ("dump" or "transports")) throw new ArgumentException($"unknown workload {workload} (dump or transports)");
         if (inFlight < 1 || count < inFlight) throw new ArgumentException("need 1 <= --inflight <= --count");
-        return new Options(workload, inFlight, count, warmup, warmupMs);
+        return new Options(workload, inFlight, count, warmup, warmupMs, telemetry);
     }
 }
 
@@ -76,7 +89,7 @@ internal sealed record DumpResult(
     string Lib, string Workload, int Inflight, int Count, int Warmup, int WarmupMs, int WarmupDone,
     double Seconds, double Rps, double P50Us, double P99Us, double MaxUs,
     double HostCpuS, double WorkerCpuS, double MachineBusyS, int HostPid, int WorkerPid, string WorkerBin,
-    double AllocBytesPerReq, int Gc0, int Gc2, string Runtime);
+    double AllocBytesPerReq, int Gc0, int Gc2, string Runtime, string Telemetry = "none", double HostCpuPreciseS = 0);
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(
     PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower)]
@@ -87,7 +100,9 @@ internal static class DumpBenchmark
 {
     public static async Task<DumpResult> RunAsync(Options options)
     {
+        using var telemetry = TelemetryModes.Attach(options.Telemetry);
         await using var worker = await Worker.CreateAsync(new WorkerSettings { LogLevel = WorkerLogLevel.Warn });
+        Func<Task> op = options.Workload == "transports" ? await TransportCycle(worker) : () => worker.DumpAsync();
         string workerBin = File.ResolveLinkTarget($"/proc/{worker.Pid.ToString(CultureInfo.InvariantCulture)}/exe", false)?.FullName ?? "?";
 
         int warmupDone = 0;
@@ -95,21 +110,23 @@ internal static class DumpBenchmark
         while (warmupDone < options.Warmup || Stopwatch.GetElapsedTime(warmupStart).TotalMilliseconds < options.WarmupMs)
         {
             int chunk = Math.Max(options.InFlight, Math.Min(options.Warmup > 0 ? options.Warmup : 10_000, 10_000));
-            await RunLoopsAsync(worker, options.InFlight, chunk, null);
+            await RunLoopsAsync(op, options.InFlight, chunk, null);
             warmupDone += chunk;
         }
         var latencies = new long[options.Count];
 
         double machineBefore = ProcStat.MachineBusySeconds();
         double hostBefore = ProcStat.CpuSeconds(Environment.ProcessId);
+        double hostPreciseBefore = ProcStat.ProcessCpuSeconds();
         double workerBefore = ProcStat.CpuSeconds(worker.Pid);
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
         int gen0Before = GC.CollectionCount(0), gen2Before = GC.CollectionCount(2);
         long t0 = Stopwatch.GetTimestamp();
-        await RunLoopsAsync(worker, options.InFlight, options.Count, latencies);
+        await RunLoopsAsync(op, options.InFlight, options.Count, latencies);
         long elapsed = Stopwatch.GetTimestamp() - t0;
         long allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
         int gen0 = GC.CollectionCount(0) - gen0Before, gen2 = GC.CollectionCount(2) - gen2Before;
+        double hostPrecise = ProcStat.ProcessCpuSeconds() - hostPreciseBefore;
         double hostCpu = ProcStat.CpuSeconds(Environment.ProcessId) - hostBefore;
         double workerCpu = ProcStat.CpuSeconds(worker.Pid) - workerBefore;
         double machineBusy = ProcStat.MachineBusySeconds() - machineBefore;
@@ -139,26 +156,43 @@ internal static class DumpBenchmark
             AllocBytesPerReq: Math.Round((double)allocated / options.Count, 0),
             Gc0: gen0,
             Gc2: gen2,
-            Runtime: $".NET {Environment.Version} {(GCSettings.IsServerGC ? "server" : "workstation")} GC");
+            Runtime: $".NET {Environment.Version} {(GCSettings.IsServerGC ? "server" : "workstation")} GC",
+            Telemetry: options.Telemetry,
+            HostCpuPreciseS: Math.Round(hostPrecise, 5));
     }
 
-    /// <summary>Runs <paramref name="count"/> dumps with <paramref name="inFlight"/> outstanding.</summary>
-    private static Task RunLoopsAsync(Worker worker, int inFlight, int count, long[]? latencies)
+    /// <summary>One WebRtcTransport created and closed (a UDP listen info on 127.0.0.1) in a router of its own.</summary>
+    internal static async Task<Func<Task>> TransportCycle(Worker worker)
+    {
+        var router = await worker.CreateRouterAsync();
+        var transportOptions = new WebRtcTransportOptions
+        {
+            ListenInfos = [new ListenInfo { Protocol = TransportProtocol.Udp, Ip = "127.0.0.1", PortRange = new PortRange(20000, 40000) }],
+        };
+        return async () =>
+        {
+            var transport = await router.CreateWebRtcTransportAsync(transportOptions).ConfigureAwait(false);
+            await transport.CloseAsync().ConfigureAwait(false);
+        };
+    }
+
+    /// <summary>Runs <paramref name="count"/> operations (dumps) with <paramref name="inFlight"/> outstanding.</summary>
+    internal static Task RunLoopsAsync(Func<Task> op, int inFlight, int count, long[]? latencies)
     {
         var next = new StrongBox(-1);
         var loops = new Task[inFlight];
-        for (int k = 0; k < inFlight; k++) loops[k] = Task.Run(() => LoopAsync(worker, count, latencies, next));
+        for (int k = 0; k < inFlight; k++) loops[k] = Task.Run(() => LoopAsync(op, count, latencies, next));
         return Task.WhenAll(loops);
     }
 
-    private static async Task LoopAsync(Worker worker, int count, long[]? latencies, StrongBox next)
+    private static async Task LoopAsync(Func<Task> op, int count, long[]? latencies, StrongBox next)
     {
         while (true)
         {
             int i = Interlocked.Increment(ref next.Value);
             if (i >= count) return;
             long t0 = Stopwatch.GetTimestamp();
-            await worker.DumpAsync().ConfigureAwait(false);
+            await op().ConfigureAwait(false);
             if (latencies is not null) latencies[i] = Stopwatch.GetTimestamp() - t0;
         }
     }
@@ -189,6 +223,21 @@ internal static class ProcStat
         long ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
         return ticks / ClockTicks;
     }
+
+    /// <summary>
+    /// CPU seconds (user+system, all threads) of this process from clock_gettime(CLOCK_PROCESS_CPUTIME_ID): nanosecond
+    /// resolution, where /proc's utime+stime count 10 ms ticks (too coarse for a 1 % difference over a few seconds).
+    /// </summary>
+    public static unsafe double ProcessCpuSeconds()
+    {
+        const int CLOCK_PROCESS_CPUTIME_ID = 2;
+        long* ts = stackalloc long[2]; // struct timespec { time_t tv_sec; long tv_nsec; } on 64-bit Linux
+        if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, ts) != 0) return double.NaN;
+        return ts[0] + ts[1] / 1e9;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern unsafe int clock_gettime(int clock, long* timespec);
 
     /// <summary>Non-idle CPU seconds of the whole machine (all CPUs; steal counts as busy), from /proc/stat.</summary>
     public static double MachineBusySeconds()

@@ -21,7 +21,7 @@ internal abstract class PendingRequest
     /// <summary>Records the request's duration with its outcome (when measured and someone still listens).</summary>
     protected void Record(string outcome)
     {
-        if (Started != 0 && Telemetry.RequestDuration.Enabled) Telemetry.RecordRequest(Started, Method.ToString(), outcome);
+        if (Started != 0 && Telemetry.RequestDuration.Enabled) Telemetry.RecordRequest(Started, FbsNames.Of(Method), outcome);
     }
 
     public uint Id { get; }

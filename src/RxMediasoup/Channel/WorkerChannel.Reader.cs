@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Google.FlatBuffers;
 using Microsoft.Extensions.Logging;
+using RxMediasoup.Diagnostics;
 using FbsBody = FBS.Message.Body;
 
 namespace RxMediasoup.Channel;
@@ -148,8 +149,12 @@ internal sealed partial class WorkerChannel
         }
         if (sink is null)
         {
-            if (notification.HandlerId is { } unknown && !_closedHandlers.Contains(unknown))
+            string? unknown = notification.HandlerId;
+            bool closed = unknown is not null && _closedHandlers.Contains(unknown);
+            if (unknown is not null && !closed)
                 _logger.LogDebug("worker[pid:{Pid}] notification {Event} for unknown handler {HandlerId}", _pid, notification.Event, unknown);
+            if (Telemetry.NotificationsDropped.Enabled)
+                Telemetry.CountDropped(closed ? Telemetry.DropReason.ClosedEntity : Telemetry.DropReason.UnknownHandler, FbsNames.Of(notification.Event));
             return;
         }
         try

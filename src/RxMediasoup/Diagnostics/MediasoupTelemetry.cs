@@ -20,6 +20,14 @@ namespace RxMediasoup;
 /// <item><c>rxmediasoup.worker.cpu.time</c> (observable counter in <c>s</c>, tag <c>cpu.mode</c> <c>user</c>/<c>system</c>)
 /// and <c>rxmediasoup.worker.memory.usage</c> (observable up-down counter in <c>By</c>, resident memory) of each live
 /// worker, tag <c>rxmediasoup.worker.pid</c>, read from <c>/proc</c>.</item>
+/// <item><c>rxmediasoup.notifications.delivered</c> (<c>{notification}</c>): counter of the worker's notifications
+/// dispatched to an entity, tags <c>rxmediasoup.entity.type</c> (e.g. <c>Consumer</c>) and <c>event</c> (the worker's
+/// event, e.g. <c>CONSUMER_RTP</c>).</item>
+/// <item><c>rxmediasoup.notifications.dropped</c> (<c>{notification}</c>): counter, tag <c>reason</c>:
+/// <c>buffer_full</c> (a full <see cref="Consumer.BufferedRtp"/> / <see cref="DataConsumer.BufferedMessages"/> queue
+/// dropped its oldest value; tag <c>rxmediasoup.entity.type</c>), <c>closed_entity</c> (a notification for an entity
+/// closed lately, which the worker had not yet heard of), <c>unknown_handler</c> (for an id with no entity) or
+/// <c>unhandled_event</c> (an event the entity does not handle); the last three tagged <c>event</c>.</item>
 /// </list>
 /// Spans (kind <see cref="System.Diagnostics.ActivityKind.Client"/>): <c>&lt;Kind&gt;.Create</c> (a child's
 /// creation), <c>&lt;Kind&gt;.&lt;Command&gt;</c> (e.g. <c>Producer.Pause</c>, <c>WebRtcTransport.Connect</c>) and

@@ -10,7 +10,7 @@ namespace RxMediasoup.Diagnostics;
 /// <see cref="Instrument.Enabled"/> / <see cref="ActivitySource.HasListeners"/> first, so nothing is allocated or
 /// measured while nobody listens.
 /// </summary>
-internal static class Telemetry
+internal static partial class Telemetry
 {
     private static readonly string? Version = typeof(Telemetry).Assembly.GetName().Version?.ToString();
 

@@ -1,4 +1,5 @@
 using RxMediasoup.Channel;
+using RxMediasoup.Diagnostics;
 using Event = FBS.Notification.Event;
 
 namespace RxMediasoup.Protocol;
@@ -22,7 +23,8 @@ internal interface INotificationTarget<in TNotification>
 /// each notification is parsed at once on the reader into a typed record and posted to the worker's delivery
 /// queue, so the reader never runs entity or subscriber code. Records that arrive before the entity exists (e.g.
 /// CONSUMER_PRODUCER_PAUSE for a paused producer, sent before the consume response) are kept and delivered first,
-/// in order, when the entity attaches.
+/// in order, when the entity attaches. <c>name</c> is the entity's type (e.g. <c>Consumer</c>, <c>WebRtcTransport</c>):
+/// it names the deliveries and tags the rxmediasoup.notifications.delivered counter.
 /// </summary>
 internal sealed class NotificationSink<TNotification>(NotificationParser<TNotification> parse, DeliveryQueue queue, string name)
     : INotificationSink where TNotification : class
@@ -51,7 +53,13 @@ internal sealed class NotificationSink<TNotification>(NotificationParser<TNotifi
 
     public void OnNotification(Event @event, in FBS.Notification.Notification notification)
     {
-        if (parse(@event, notification) is not { } parsed) return;
+        if (parse(@event, notification) is not { } parsed)
+        {
+            if (Telemetry.NotificationsDropped.Enabled) Telemetry.CountDropped(Telemetry.DropReason.UnhandledEvent, FbsNames.Of(@event));
+            return;
+        }
+        // rxmediasoup.notifications.delivered: counted once, here, whether delivered now or on attach.
+        if (Telemetry.NotificationsDelivered.Enabled) Telemetry.CountDelivered(name, FbsNames.Of(@event));
         var target = Volatile.Read(ref _target);
         if (target is null)
         {

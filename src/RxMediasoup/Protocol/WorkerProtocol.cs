@@ -1,4 +1,5 @@
 using RxMediasoup.Channel;
+using RxMediasoup.Diagnostics;
 using static RxMediasoup.Protocol.ProtocolHelpers;
 using Method = FBS.Request.Method;
 
@@ -76,7 +77,9 @@ internal static class WorkerProtocol
     {
         public void OnNotification(FBS.Notification.Event @event, in FBS.Notification.Notification notification)
         {
-            if (@event == FBS.Notification.Event.WORKER_RUNNING) onRunning();
+            if (@event != FBS.Notification.Event.WORKER_RUNNING) return;
+            if (Telemetry.NotificationsDelivered.Enabled) Telemetry.CountDelivered(nameof(Worker), FbsNames.Of(@event));
+            onRunning();
         }
     }
 }

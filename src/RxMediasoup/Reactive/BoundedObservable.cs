@@ -1,6 +1,7 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using Microsoft.Extensions.Logging;
+using RxMediasoup.Diagnostics;
 
 namespace RxMediasoup;
 
@@ -8,16 +9,19 @@ namespace RxMediasoup;
 /// An opt-in bounded buffer between a hot, high-rate source (delivered synchronously on the channel's dispatch loop)
 /// and a subscriber that may be slower: each subscription gets its own queue of at most <c>capacity</c> values,
 /// drained on a scheduler. When the queue is full the OLDEST value is dropped (for media the freshest packet is worth
-/// more) and <c>onDropped</c> is called. Source completion is delivered after the queued values. A subscriber that
+/// more), <c>onDropped</c> is called and the drop is counted in rxmediasoup.notifications.dropped (reason
+/// <c>buffer_full</c>, tagged with <c>entityType</c>). Source completion is delivered after the queued values. A subscriber that
 /// throws is logged and unsubscribed.
 /// </summary>
-internal sealed class BoundedObservable<T>(IObservable<T> source, int capacity, IScheduler scheduler, Action onDropped, ILogger logger, string name)
+internal sealed class BoundedObservable<T>(IObservable<T> source, int capacity, IScheduler scheduler, Action onDropped, ILogger logger,
+    string entityType, string name)
     : IObservable<T>
 {
     private readonly int _capacity = capacity;
     private readonly IScheduler _scheduler = scheduler;
     private readonly Action _onDropped = onDropped;
     private readonly ILogger _logger = logger;
+    private readonly string _entityType = entityType;
     private readonly string _name = name;
 
     public IDisposable Subscribe(IObserver<T> observer)
@@ -41,6 +45,7 @@ internal sealed class BoundedObservable<T>(IObservable<T> source, int capacity, 
 
         public void OnNext(T value)
         {
+            bool dropped = false, schedule = false;
             lock (_gate)
             {
                 if (_disposed || _completed) return;
@@ -48,12 +53,13 @@ internal sealed class BoundedObservable<T>(IObservable<T> source, int capacity, 
                 {
                     _queue.Dequeue();
                     owner._onDropped();
+                    dropped = true;
                 }
                 _queue.Enqueue(value);
-                if (_draining) return;
-                _draining = true;
+                if (!_draining) _draining = schedule = true;
             }
-            owner._scheduler.Schedule(Drain);
+            if (dropped) Telemetry.CountBufferDrop(owner._entityType); // outside the lock: a listener's callback runs here
+            if (schedule) owner._scheduler.Schedule(Drain);
         }
 
         public void OnError(Exception error) => OnCompleted(); // the entities' streams never error

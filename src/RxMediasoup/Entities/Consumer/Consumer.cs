@@ -162,7 +162,7 @@ public sealed class Consumer : MediasoupEntity, INotificationTarget<ConsumerNoti
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         return new BoundedObservable<ReadOnlyMemory<byte>>(Rtp, capacity, scheduler ?? TaskPoolScheduler.Default,
-            () => Interlocked.Increment(ref _droppedRtpPackets), Logger, "Consumer.BufferedRtp");
+            () => Interlocked.Increment(ref _droppedRtpPackets), Logger, nameof(Consumer), "Consumer.BufferedRtp");
     }
 
     /// <summary>Packets dropped so far by full <see cref="BufferedRtp"/> queues (all subscriptions).</summary>

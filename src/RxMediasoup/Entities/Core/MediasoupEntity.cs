@@ -185,8 +185,12 @@ public abstract class MediasoupEntity : IAsyncDisposable
     private protected Task Command(Func<Task> command, [CallerMemberName] string name = "")
     {
         if (ClosedError() is { } e) return Task.FromException(e);
-        var previous = Activity.Current;
-        var span = Telemetry.StartSpan(this, name);
+        Activity? previous = null, span = null;
+        if (Telemetry.Source.HasListeners()) // else not even Activity.Current (an AsyncLocal read) is looked at
+        {
+            previous = Activity.Current;
+            span = Telemetry.StartSpan(this, name);
+        }
         try
         {
             var task = command();
@@ -211,8 +215,12 @@ public abstract class MediasoupEntity : IAsyncDisposable
     private protected Task<T> Command<T>(Func<Task<T>> command, [CallerMemberName] string name = "")
     {
         if (ClosedError() is { } e) return Task.FromException<T>(e);
-        var previous = Activity.Current;
-        var span = Telemetry.StartSpan(this, name);
+        Activity? previous = null, span = null;
+        if (Telemetry.Source.HasListeners()) // else not even Activity.Current (an AsyncLocal read) is looked at
+        {
+            previous = Activity.Current;
+            span = Telemetry.StartSpan(this, name);
+        }
         try
         {
             var task = command();

@@ -135,7 +135,7 @@ public sealed class DataConsumer : MediasoupEntity, INotificationTarget<DataCons
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         return new BoundedObservable<DataMessage>(_messageValues, capacity, scheduler ?? TaskPoolScheduler.Default,
-            () => Interlocked.Increment(ref _droppedMessages), Logger, "DataConsumer.BufferedMessages");
+            () => Interlocked.Increment(ref _droppedMessages), Logger, nameof(DataConsumer), "DataConsumer.BufferedMessages");
     }
 
     /// <summary>Messages dropped so far by full <see cref="BufferedMessages"/> queues (all subscriptions).</summary>
