@@ -58,10 +58,10 @@ public class WorkerManagerTests
         using var connection = respawns.Connect();
 
         var victim = manager.Workers.Items.First();
-        Processes.Signal(victim.Pid, LibC.SIGKILL);
+        TestWorkerMode.Kill(victim);
         var first = await respawns.FirstAsyncOrTimeout(TimeSpan.FromSeconds(10));
         Assert.Equal(victim.Pid, first.Death.Pid);
-        Assert.Equal(LibC.SIGKILL, first.Death.Signal);
+        if (!TestWorkerMode.InProcess) Assert.Equal(LibC.SIGKILL, first.Death.Signal);
         Assert.Equal(TimeSpan.FromMilliseconds(100), first.Delay);
         Assert.NotNull(first.Replacement);
         Assert.NotEqual(victim.Pid, first.Replacement!.Pid);
@@ -70,7 +70,7 @@ public class WorkerManagerTests
         Assert.DoesNotContain(victim, manager.Workers.Items);
 
         // A second death within the failure window backs off twice as long.
-        Processes.Signal(first.Replacement.Pid, LibC.SIGKILL);
+        TestWorkerMode.Kill(first.Replacement);
         var second = await respawns.Skip(1).FirstAsyncOrTimeout(TimeSpan.FromSeconds(10));
         Assert.Equal(TimeSpan.FromMilliseconds(200), second.Delay);
         Assert.NotNull(second.Replacement);
@@ -87,7 +87,7 @@ public class WorkerManagerTests
         using var connection = respawns.Connect();
         var victim = manager.Workers.Items.Single();
         var died = victim.Died.FirstAsyncOrTimeout(TimeSpan.FromSeconds(5));
-        Processes.Signal(victim.Pid, LibC.SIGKILL);
+        TestWorkerMode.Kill(victim);
         await died;
         Assert.Equal(0, manager.Workers.Count);
         await Assert.ThrowsAsync<WorkerClosedException>(() => manager.CreateRouterAsync());
@@ -106,7 +106,7 @@ public class WorkerManagerTests
         await using var manager = await RxMediasoup.WorkerManager.CreateAsync(Options(workers: 2, respawn: false));
         var respawn = manager.Respawns.FirstAsyncOrTimeout(TimeSpan.FromSeconds(10));
         var victim = manager.Workers.Items.First();
-        Processes.Signal(victim.Pid, LibC.SIGKILL);
+        TestWorkerMode.Kill(victim);
         var reported = await respawn;
         Assert.Null(reported.Replacement);
         Assert.Equal(1, manager.Workers.Count);
