@@ -182,7 +182,9 @@ internal sealed unsafe class InProcessWorker : IWorkerBackend, IWorkerTransport
     private static nint OnRead(byte** message, uint* length, nuint* messageCtx, nint handle, nint ctx)
     {
         var self = (InProcessWorker)GCHandle.FromIntPtr(ctx).Target!;
-        if (self._asyncHandle == 0) Volatile.Write(ref self._asyncHandle, handle);
+        // A full fence between publishing the handle and looking at the queue (Enqueue then reads the handle): a
+        // message is either seen here or woken for.
+        if (self._asyncHandle == 0) Interlocked.CompareExchange(ref self._asyncHandle, handle, 0);
         if (!self._toWorker.TryDequeue(out var m)) return 0;
         *message = (byte*)m.Message;
         *length = (uint)m.Length;
