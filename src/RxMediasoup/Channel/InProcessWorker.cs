@@ -203,24 +203,26 @@ internal sealed unsafe class InProcessWorker : IWorkerBackend, IWorkerTransport
     private static void OnWrite(byte* message, uint length, nint ctx)
         => ((InProcessWorker)GCHandle.FromIntPtr(ctx).Target!).Deliver(new ReadOnlySpan<byte>(message, (int)length));
 
-    private void Deliver(ReadOnlySpan<byte> payload)
+    /// <summary>
+    /// Appends one message of the worker to the inbox. The worker hands over its frames size-prefixed (it builds them
+    /// with <c>FinishSizePrefixed</c> for the socket and passes the same bytes to the callback): copied as they are.
+    /// </summary>
+    private void Deliver(ReadOnlySpan<byte> frame)
     {
         lock (_inboxLock)
         {
             if (_inboxEnded) return; // nobody reads any more (the channel closed)
-            int need = 4 + payload.Length;
-            if (_inbox.Length - _inEnd < need)
+            if (_inbox.Length - _inEnd < frame.Length)
             {
                 int used = _inEnd - _inStart;
-                var target = used + need <= _inbox.Length ? _inbox : new byte[Math.Max(_inbox.Length * 2, used + need)];
+                var target = used + frame.Length <= _inbox.Length ? _inbox : new byte[Math.Max(_inbox.Length * 2, used + frame.Length)];
                 Buffer.BlockCopy(_inbox, _inStart, target, 0, used);
                 _inbox = target;
                 _inStart = 0;
                 _inEnd = used;
             }
-            BinaryPrimitives.WriteInt32LittleEndian(_inbox.AsSpan(_inEnd, 4), payload.Length);
-            payload.CopyTo(_inbox.AsSpan(_inEnd + 4));
-            _inEnd += need;
+            frame.CopyTo(_inbox.AsSpan(_inEnd));
+            _inEnd += frame.Length;
             if (_readerWaiting) Monitor.Pulse(_inboxLock);
         }
     }

@@ -61,9 +61,11 @@ internal sealed unsafe class WorkerLibrary
     /// finds with <paramref name="workerBin"/> (where <c>scripts/build-worker.sh --lib</c> puts it).
     /// </summary>
     /// <exception cref="WorkerBinaryNotFoundException">Not found; the message says how to build it.</exception>
-    public static string Locate(string? workerBin)
+    public static string Locate(string? workerBin) => Locate(workerBin, Environment.GetEnvironmentVariable(EnvironmentVariable));
+
+    /// <summary><see cref="Locate(string?)"/> with the value of <c>MEDIASOUP_WORKER_LIB</c> given.</summary>
+    internal static string Locate(string? workerBin, string? fromEnv)
     {
-        string? fromEnv = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrEmpty(fromEnv))
         {
             if (File.Exists(fromEnv)) return System.IO.Path.GetFullPath(fromEnv);
