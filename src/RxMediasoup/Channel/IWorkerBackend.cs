@@ -15,8 +15,9 @@ internal readonly record struct ProcessExit(int? ExitCode, int? Signal);
 internal interface IWorkerTransport
 {
     /// <summary>
-    /// Sends whole frames (one or more, never a partial one) and completes when all of them are handed over.
-    /// Called by one writer at a time; the memory may be reused once the task completed.
+    /// Sends bytes of frames and completes when all of them are handed over. A frame may span calls (the writer sends
+    /// one bigger than its batch in pieces). Called by one writer at a time; the memory may be reused once the task
+    /// completed.
     /// </summary>
     /// <exception cref="System.IO.IOException">The channel is broken.</exception>
     /// <exception cref="ObjectDisposedException">The transport was shut down.</exception>

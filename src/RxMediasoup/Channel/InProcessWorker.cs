@@ -41,6 +41,8 @@ internal sealed unsafe class InProcessWorker : IWorkerBackend, IWorkerTransport
     private byte[] _inbox = new byte[64 * 1024];
     private int _inStart, _inEnd;
     private bool _inboxEnded, _readerWaiting;
+    private byte[] _carry = new byte[256]; // under _sendLock: the start of a frame split across sends
+    private int _carryLength;
     private byte[]? _scanArray;
     private ByteBuffer? _scan;
 
@@ -137,6 +139,10 @@ internal sealed unsafe class InProcessWorker : IWorkerBackend, IWorkerTransport
         return true;
     }
 
+    /// <summary>
+    /// Takes bytes of frames — the writer sends a frame bigger than its batch in pieces, so a frame may span calls (its
+    /// start is kept in <see cref="_carry"/>) — and queues each whole message for the worker, then wakes it once.
+    /// </summary>
     private void Enqueue(byte[] array, int offset, int count)
     {
         lock (_sendLock)
@@ -144,14 +150,32 @@ internal sealed unsafe class InProcessWorker : IWorkerBackend, IWorkerTransport
             // After WORKER_CLOSE the worker reads nothing more: later messages go nowhere (as to an exited process).
             if (_wakesStopped) return;
             bool closing = false;
-            for (int end = offset + count; offset + 4 <= end && !closing;)
+            int end = offset + count;
+            while (offset < end && !closing)
             {
-                int length = BinaryPrimitives.ReadInt32LittleEndian(array.AsSpan(offset, 4));
-                closing = IsWorkerClose(array, offset + 4);
-                var message = (byte*)NativeMemory.Alloc((nuint)Math.Max(length, 1));
-                array.AsSpan(offset + 4, length).CopyTo(new Span<byte>(message, length));
-                _toWorker.Enqueue(((nint)message, length));
-                offset += 4 + length;
+                if (_carryLength == 0 && end - offset >= 4)
+                {
+                    int length = BinaryPrimitives.ReadInt32LittleEndian(array.AsSpan(offset, 4));
+                    if (end - offset - 4 >= length)
+                    {
+                        closing = QueueMessage(array, offset + 4, length);
+                        offset += 4 + length;
+                        continue;
+                    }
+                }
+                // A partial frame: first its 4-byte length, then the rest, gathered in _carry.
+                int want = _carryLength < 4 ? 4 : 4 + BinaryPrimitives.ReadInt32LittleEndian(_carry.AsSpan(0, 4));
+                if (_carry.Length < want) Array.Resize(ref _carry, Math.Max(want, _carry.Length * 2));
+                int n = Math.Min(want - _carryLength, end - offset);
+                Buffer.BlockCopy(array, offset, _carry, _carryLength, n);
+                _carryLength += n;
+                offset += n;
+                if (_carryLength >= 4 && _carryLength == 4 + BinaryPrimitives.ReadInt32LittleEndian(_carry.AsSpan(0, 4)))
+                {
+                    closing = QueueMessage(_carry, 4, _carryLength - 4);
+                    _carryLength = 0;
+                    if (_carry.Length > 64 * 1024) _carry = new byte[256];
+                }
             }
             // Before its first read the worker has not given its handle: it reads everything queued when it starts.
             nint handle = Volatile.Read(ref _asyncHandle);
@@ -159,6 +183,15 @@ internal sealed unsafe class InProcessWorker : IWorkerBackend, IWorkerTransport
             if (closing) _wakesStopped = true;
         }
         if (_runEnded) FreeUnread();
+    }
+
+    /// <summary>Copies one message into native memory for the worker's read callback; true if it is <c>WORKER_CLOSE</c>.</summary>
+    private bool QueueMessage(byte[] array, int offset, int length)
+    {
+        var message = (byte*)NativeMemory.Alloc((nuint)Math.Max(length, 1));
+        array.AsSpan(offset, length).CopyTo(new Span<byte>(message, length));
+        _toWorker.Enqueue(((nint)message, length));
+        return IsWorkerClose(array, offset);
     }
 
     private bool IsWorkerClose(byte[] array, int position)

@@ -41,6 +41,7 @@ public class WorkerManagerTests
     }
 
     [Fact]
+    [Trait("WorkerMode", TestWorkerMode.SubprocessOnly)] // in-process, a worker's resource usage is the whole process's
     public async Task CpuTimeMetricAvoidsTheBusyWorker()
     {
         await using var manager = await RxMediasoup.WorkerManager.CreateAsync(Options(workers: 2) with { LoadMetric = WorkerLoadMetric.CpuTime });

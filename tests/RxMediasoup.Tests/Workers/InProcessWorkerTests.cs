@@ -96,6 +96,19 @@ public class InProcessWorkerTests
     }
 
     [Fact]
+    public async Task FramesSplitAcrossTheWritersBatchesReachTheWorkerWhole()
+    {
+        await using var worker = await CreateAsync();
+        // 20,000 requests fill many 256 KiB batches (frames straddle them); a 7 MiB one is sent in batch-sized pieces.
+        var dumps = Enumerable.Range(0, 20_000).Select(_ => worker.DumpAsync()).ToArray();
+        var big = WorkerTests.RawUpdateLogLevel(worker, new string('y', 7 * 1024 * 1024));
+        await Assert.ThrowsAsync<ArgumentException>(() => big.WaitAsync(Timeout)); // the worker's TypeError: it read it whole
+        var all = await Task.WhenAll(dumps).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.All(all, d => Assert.Equal(Environment.ProcessId, d.Pid));
+        Assert.Equal(0, worker.Diagnostics.PendingRequests);
+    }
+
+    [Fact]
     public async Task SubscribersRunOffTheWorkerThread()
     {
         await using var worker = await CreateAsync();
