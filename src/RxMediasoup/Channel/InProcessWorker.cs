@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Google.FlatBuffers;
-using Microsoft.Extensions.Logging;
 using RxMediasoup.Channel.Native;
 using FbsBody = FBS.Message.Body;
 using FbsEvent = FBS.Notification.Event;
@@ -28,7 +27,6 @@ internal sealed unsafe class InProcessWorker : IWorkerBackend, IWorkerTransport
     private static readonly byte[] CloseFrame = BuildCloseFrame();
 
     private readonly WorkerLibrary _library;
-    private readonly ILogger _logger;
     private readonly ConcurrentQueue<(nint Message, int Length)> _toWorker = new();
     private readonly TaskCompletionSource<ProcessExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _sendLock = new();
@@ -61,16 +59,12 @@ internal sealed unsafe class InProcessWorker : IWorkerBackend, IWorkerTransport
 
     public IReadOnlyList<string> RecentStderr => [];
 
-    private InProcessWorker(WorkerLibrary library, ILogger logger)
-    {
-        _library = library;
-        _logger = logger;
-    }
+    private InProcessWorker(WorkerLibrary library) => _library = library;
 
     /// <summary>Starts a worker from <paramref name="libraryPath"/> with <paramref name="args"/> (the worker's options).</summary>
-    public static InProcessWorker Start(string libraryPath, IReadOnlyList<string> args, ILogger logger)
+    public static InProcessWorker Start(string libraryPath, IReadOnlyList<string> args)
     {
-        var worker = new InProcessWorker(WorkerLibrary.Load(libraryPath), logger);
+        var worker = new InProcessWorker(WorkerLibrary.Load(libraryPath));
         worker._self = GCHandle.Alloc(worker);
         // A process's main thread gets 8 MiB of stack; so does the worker's.
         new Thread(worker.RunThread, maxStackSize: 8 * 1024 * 1024)
@@ -113,9 +107,9 @@ internal sealed unsafe class InProcessWorker : IWorkerBackend, IWorkerTransport
             _inboxEnded = true;
             if (_readerWaiting) Monitor.PulseAll(_inboxLock);
         }
-        // The worker calls nothing of ours any more.
+        // The worker calls nothing of ours any more. Nothing else runs here: Worker logs the exit from a continuation
+        // (RunContinuationsAsynchronously), never on this thread.
         _self.Free();
-        _logger.LogDebug("in-process worker [tid:{Pid}] run returned {Code}", Pid, code);
         _exited.TrySetResult(new ProcessExit(code, null));
     }
 

@@ -31,7 +31,7 @@ public sealed partial class Worker
         var loggerFactory = settings.LoggerFactory ?? NullLoggerFactory.Instance;
         var logger = loggerFactory.CreateLogger("RxMediasoup.Worker");
         IWorkerBackend process = settings.Mode == WorkerMode.InProcess
-            ? InProcessWorker.Start(WorkerLibrary.Locate(settings.WorkerBin), settings.ToArguments(), logger)
+            ? InProcessWorker.Start(WorkerLibrary.Locate(settings.WorkerBin), settings.ToArguments())
             : WorkerProcess.Spawn(WorkerBinary.Locate(settings.WorkerBin), settings.ToArguments(),
                 new Dictionary<string, string> { ["MEDIASOUP_VERSION"] = MediasoupInfo.WorkerVersion }, logger);
         var channel = new WorkerChannel(process.Transport, process.Pid, loggerFactory, settings.RequestTimeout, settings.DeliveryWarningThreshold);
