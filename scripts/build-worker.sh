@@ -19,8 +19,8 @@
 # Options: --force (rebuild even if cached), --lib (also build libmediasoup-worker.so beside the
 # binary, for WorkerMode.InProcess; with a cached binary only the library is added), --print-path.
 # --lib compiles the worker's own sources a second time (the executable's have -DMS_EXECUTABLE): 704
-# ninja steps instead of 488 for the binary alone (measured: 15 min 20 s, 21.6 CPU-min, for both on
-# 2 shared cores); the subprojects compile once. BUILD_WORKER_KEEP=1 keeps the build folder.
+# ninja steps instead of 488 for the binary alone (measured for both: about 22 CPU-minutes, 15 to 27 min
+# wall on 2 busy shared cores); the subprojects compile once. BUILD_WORKER_KEEP=1 keeps the build folder.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
