@@ -60,6 +60,12 @@ public sealed class MediasoupWorkerOptions
     /// <summary>Explicit path of the mediasoup-worker binary. Default: found by <see cref="WorkerBinary.Locate"/>.</summary>
     public string? WorkerBin { get; set; }
 
+    /// <summary>
+    /// How workers run: <c>Subprocess</c> (default) or <c>InProcess</c> (<c>libmediasoup-worker.so</c> inside the
+    /// application; a worker crash then ends it). See <see cref="RxMediasoup.WorkerMode"/>.
+    /// </summary>
+    public string Mode { get; set; } = nameof(RxMediasoup.WorkerMode.Subprocess);
+
     /// <summary>How long to wait for each worker to report it is running. Default 10 seconds.</summary>
     public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

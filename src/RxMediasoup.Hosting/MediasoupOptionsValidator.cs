@@ -58,6 +58,8 @@ public sealed class MediasoupOptionsValidator(string sectionPath) : IValidateOpt
             if (ParseTag(tags[i]) is null)
                 fail($"WorkerSettings:LogTags[{i}]",
                     $"unknown log tag '{tags[i]}' (known: {string.Join(", ", Enum.GetNames<WorkerLogTag>().Select(n => n.ToLowerInvariant()))})");
+        if (ParseMode(w.Mode) is null)
+            fail("WorkerSettings:Mode", $"unknown worker mode '{w.Mode}' (known: {string.Join(", ", Enum.GetNames<WorkerMode>())})");
         bool minOk = w.RtcMinPort is not (< 0 or > 65535), maxOk = w.RtcMaxPort is not (< 0 or > 65535);
         if (!minOk) fail("WorkerSettings:RtcMinPort", $"must be a port from 0 to 65535 (is {w.RtcMinPort})");
         if (!maxOk) fail("WorkerSettings:RtcMaxPort", $"must be a port from 0 to 65535 (is {w.RtcMaxPort})");
@@ -138,9 +140,14 @@ public sealed class MediasoupOptionsValidator(string sectionPath) : IValidateOpt
         if (h.RespawnWindow <= TimeSpan.Zero) fail("HealthChecks:RespawnWindow", $"must be positive (is {h.RespawnWindow})");
     }
 
-    internal static WorkerLogTag? ParseTag(string? tag)
-        => !string.IsNullOrWhiteSpace(tag) && !int.TryParse(tag, out _) && !tag.Contains(',')
-           && Enum.TryParse<WorkerLogTag>(tag, ignoreCase: true, out var t) && Enum.IsDefined(t) ? t : null;
+    internal static WorkerMode? ParseMode(string? mode) => ParseName<WorkerMode>(mode);
+
+    internal static WorkerLogTag? ParseTag(string? tag) => ParseName<WorkerLogTag>(tag);
+
+    /// <summary>An enum member by name, case-insensitively; null for anything else (numbers, lists, unknown names).</summary>
+    private static T? ParseName<T>(string? name) where T : struct, Enum
+        => !string.IsNullOrWhiteSpace(name) && !int.TryParse(name, out _) && !name.Contains(',')
+           && Enum.TryParse<T>(name, ignoreCase: true, out var value) && Enum.IsDefined(value) ? value : null;
 
     internal static TransportProtocol? ParseProtocol(string? protocol) => protocol?.ToLowerInvariant() switch
     {
@@ -174,6 +181,7 @@ public sealed class MediasoupOptionsValidator(string sectionPath) : IValidateOpt
                 DtlsPrivateKeyFile = NullIfEmpty(w.DtlsPrivateKeyFile),
                 LibwebrtcFieldTrials = NullIfEmpty(w.LibwebrtcFieldTrials),
                 WorkerBin = NullIfEmpty(w.WorkerBin),
+                Mode = ParseMode(w.Mode)!.Value,
                 StartupTimeout = w.StartupTimeout,
                 RequestTimeout = w.RequestTimeout,
                 LoggerFactory = loggerFactory,

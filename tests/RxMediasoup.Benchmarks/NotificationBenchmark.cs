@@ -150,7 +150,7 @@ internal static class NotificationBenchmark
     private static async Task<object> LibraryOnlyAsync(int count, int payload)
     {
         var (channelSocket, peer) = SocketPair();
-        var channel = new WorkerChannel(channelSocket, 0, NullLoggerFactory.Instance, null);
+        var channel = new WorkerChannel(new SocketTransport(channelSocket), 0, NullLoggerFactory.Instance, null);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         const string handlerId = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
         var sink = new CountingSink(count, done);

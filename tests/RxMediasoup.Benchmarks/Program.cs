@@ -101,9 +101,15 @@ internal static class DumpBenchmark
     public static async Task<DumpResult> RunAsync(Options options)
     {
         using var telemetry = TelemetryModes.Attach(options.Telemetry);
-        await using var worker = await Worker.CreateAsync(new WorkerSettings { LogLevel = WorkerLogLevel.Warn });
+        // BENCH_WORKER_MODE=InProcess: the worker runs on a thread of this process (libmediasoup-worker.so); its CPU is
+        // that thread's (/proc/self/task/<tid>/stat) and the host's is the process's minus it.
+        var mode = Enum.Parse<WorkerMode>(Environment.GetEnvironmentVariable("BENCH_WORKER_MODE") ?? nameof(WorkerMode.Subprocess), ignoreCase: true);
+        await using var worker = await Worker.CreateAsync(new WorkerSettings { LogLevel = WorkerLogLevel.Warn, Mode = mode });
         Func<Task> op = options.Workload == "transports" ? await TransportCycle(worker) : () => worker.DumpAsync();
-        string workerBin = File.ResolveLinkTarget($"/proc/{worker.Pid.ToString(CultureInfo.InvariantCulture)}/exe", false)?.FullName ?? "?";
+        bool inProcess = mode == WorkerMode.InProcess;
+        string workerStat = inProcess ? $"/proc/self/task/{worker.Pid.ToString(CultureInfo.InvariantCulture)}/stat" : ProcStat.StatPath(worker.Pid);
+        string workerBin = inProcess ? "in-process"
+            : File.ResolveLinkTarget($"/proc/{worker.Pid.ToString(CultureInfo.InvariantCulture)}/exe", false)?.FullName ?? "?";
 
         int warmupDone = 0;
         long warmupStart = Stopwatch.GetTimestamp();
@@ -116,9 +122,9 @@ internal static class DumpBenchmark
         var latencies = new long[options.Count];
 
         double machineBefore = ProcStat.MachineBusySeconds();
-        double hostBefore = ProcStat.CpuSeconds(Environment.ProcessId);
+        double hostBefore = ProcStat.CpuSeconds(ProcStat.StatPath(Environment.ProcessId));
         double hostPreciseBefore = ProcStat.ProcessCpuSeconds();
-        double workerBefore = ProcStat.CpuSeconds(worker.Pid);
+        double workerBefore = ProcStat.CpuSeconds(workerStat);
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
         int gen0Before = GC.CollectionCount(0), gen2Before = GC.CollectionCount(2);
         long t0 = Stopwatch.GetTimestamp();
@@ -127,15 +133,16 @@ internal static class DumpBenchmark
         long allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
         int gen0 = GC.CollectionCount(0) - gen0Before, gen2 = GC.CollectionCount(2) - gen2Before;
         double hostPrecise = ProcStat.ProcessCpuSeconds() - hostPreciseBefore;
-        double hostCpu = ProcStat.CpuSeconds(Environment.ProcessId) - hostBefore;
-        double workerCpu = ProcStat.CpuSeconds(worker.Pid) - workerBefore;
+        double hostCpu = ProcStat.CpuSeconds(ProcStat.StatPath(Environment.ProcessId)) - hostBefore;
+        double workerCpu = ProcStat.CpuSeconds(workerStat) - workerBefore;
+        if (inProcess) { hostCpu -= workerCpu; hostPrecise -= workerCpu; }
         double machineBusy = ProcStat.MachineBusySeconds() - machineBefore;
 
         Array.Sort(latencies);
         double seconds = (double)elapsed / Stopwatch.Frequency;
         double Us(long ticks) => ticks * 1_000_000.0 / Stopwatch.Frequency;
         return new DumpResult(
-            Lib: "rxmediasoup",
+            Lib: inProcess ? "rxmediasoup-inprocess" : "rxmediasoup",
             Workload: options.Workload,
             Inflight: options.InFlight,
             Count: options.Count,
@@ -213,10 +220,12 @@ internal static class ProcStat
 {
     private static readonly double ClockTicks = ReadClockTicks();
 
-    /// <summary>utime+stime of a process in seconds, from /proc/&lt;pid&gt;/stat.</summary>
-    public static double CpuSeconds(int pid)
+    public static string StatPath(int pid) => $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat";
+
+    /// <summary>utime+stime in seconds, from a /proc/&lt;pid&gt;/stat (a process) or /proc/self/task/&lt;tid&gt;/stat (a thread).</summary>
+    public static double CpuSeconds(string statPath)
     {
-        string stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+        string stat = File.ReadAllText(statPath);
         // The command name (field 2) may contain spaces: the fields after it start after the last ')'.
         string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         // fields[0] is field 3 (state); utime is field 14, stime field 15.

@@ -38,6 +38,24 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task InProcess_workers_from_configuration_run_on_threads_of_the_host_and_end_with_it()
+    {
+        using var host = TestHosts.Build(new Dictionary<string, string?> { ["NumWorkers"] = "2", ["WorkerSettings:Mode"] = "InProcess" });
+        await host.StartAsync();
+        var manager = host.Services.GetRequiredService<WorkerManager>();
+        int[] tids = manager.Workers.Items.Select(w => w.Pid).ToArray();
+        Assert.Equal(2, tids.Distinct().Count());
+        Assert.All(tids, tid => Assert.True(Directory.Exists($"/proc/self/task/{tid}"), $"{tid} is not a thread of the host"));
+        await using (var router = await manager.CreateRouterAsync()) Assert.False(router.IsClosed);
+
+        await host.StopAsync();
+        Assert.True(manager.IsClosed);
+        // A worker thread reports its run's end just before it exits: allow it a moment.
+        Assert.All(tids, tid => Assert.True(SpinWait.SpinUntil(() => !Directory.Exists($"/proc/self/task/{tid}"), TimeSpan.FromSeconds(5)),
+            $"worker thread {tid} left after stop"));
+    }
+
+    [Fact]
     public async Task Each_worker_gets_a_WebRtcServer_on_its_own_port_and_a_replacement_gets_its_predecessors()
     {
         int port = 46000 + Random.Shared.Next(0, 1000) * 2;

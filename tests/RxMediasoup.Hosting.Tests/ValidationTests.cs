@@ -23,6 +23,8 @@ public sealed class ValidationTests
         { "WorkerSettings:DtlsCertificateFile", "/nonexistent/cert.pem", "Mediasoup:WorkerSettings:DtlsCertificateFile", "does not exist" },
         { "WorkerSettings:DtlsPrivateKeyFile", "/nonexistent/key.pem", "Mediasoup:WorkerSettings:DtlsPrivateKeyFile", "does not exist" },
         { "WorkerSettings:WorkerBin", "/nonexistent/mediasoup-worker", "Mediasoup:WorkerSettings:WorkerBin", "does not exist" },
+        { "WorkerSettings:Mode", "thread", "Mediasoup:WorkerSettings:Mode", "unknown worker mode 'thread'" },
+        { "WorkerSettings:Mode", "1", "Mediasoup:WorkerSettings:Mode", "unknown worker mode '1'" },
         { "WorkerSettings:StartupTimeout", "00:00:00", "Mediasoup:WorkerSettings:StartupTimeout", "must be positive" },
         { "Respawn:MaxDelay", "00:00:00.5", "Mediasoup:Respawn:MaxDelay", "cannot be less than InitialDelay" },
         { "Respawn:FailureWindow", "00:00:00", "Mediasoup:Respawn:FailureWindow", "must be positive" },
@@ -147,6 +149,7 @@ public sealed class ValidationTests
         settings["Respawn:Enabled"] = "false";
         settings["Respawn:InitialDelay"] = "00:00:02";
         settings["Respawn:MaxDelay"] = "00:00:10";
+        settings["WorkerSettings:Mode"] = "inprocess";
         using var host = TestHosts.Build(settings);
         var options = host.Services.GetRequiredService<IOptions<MediasoupOptions>>().Value;
 
@@ -157,6 +160,7 @@ public sealed class ValidationTests
         Assert.Equal(WorkerLogLevel.Warn, mapped.WorkerSettings.LogLevel);
         Assert.Equal([WorkerLogTag.Info, WorkerLogTag.Ice, WorkerLogTag.Dtls], mapped.WorkerSettings.LogTags);
         Assert.Equal((20000, 20100), (mapped.WorkerSettings.RtcMinPort, mapped.WorkerSettings.RtcMaxPort));
+        Assert.Equal(WorkerMode.InProcess, mapped.WorkerSettings.Mode);
         Assert.Equal(new WorkerRespawnPolicy { Enabled = false, InitialDelay = TimeSpan.FromSeconds(2), MaxDelay = TimeSpan.FromSeconds(10) }, mapped.Respawn);
 
         var second = MediasoupOptionsValidator.ToWebRtcServerOptions(options.WebRtcServer!, slot: 1);

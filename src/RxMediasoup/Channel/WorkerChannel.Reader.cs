@@ -21,14 +21,7 @@ internal sealed partial class WorkerChannel
         {
             while (true)
             {
-                int n = _socket.Receive(buffer, end, buffer.Length - end, SocketFlags.None, out var error);
-                if (error == SocketError.WouldBlock)
-                {
-                    // Wakes up on data, EOF, or the shutdown that Close() does.
-                    _socket.Poll(-1, SelectMode.SelectRead);
-                    continue;
-                }
-                if (error != SocketError.Success) throw new SocketException((int)error);
+                int n = _transport.Receive(buffer.AsSpan(end));
                 if (n == 0)
                 {
                     cause = new EndOfStreamException("the worker closed its channel");

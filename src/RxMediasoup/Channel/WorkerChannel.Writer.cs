@@ -100,14 +100,5 @@ internal sealed partial class WorkerChannel
         }
     }
 
-    private async ValueTask SendAllAsync(byte[] buffer, int length)
-    {
-        int sent = 0;
-        while (sent < length)
-        {
-            int n = await _socket.SendAsync(buffer.AsMemory(sent, length - sent), SocketFlags.None).ConfigureAwait(false);
-            if (n <= 0) throw new IOException("the worker channel accepted no data");
-            sent += n;
-        }
-    }
+    private ValueTask SendAllAsync(byte[] buffer, int length) => _transport.SendAsync(buffer.AsMemory(0, length));
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.Sockets;
 using System.Threading.Channels;
 using Google.FlatBuffers;
 using Microsoft.Extensions.Logging;
@@ -10,12 +9,13 @@ using FbsMethod = FBS.Request.Method;
 namespace RxMediasoup.Channel;
 
 /// <summary>
-/// The request/response/notification channel to one worker over a stream socket. Each message is a
-/// 4-byte little-endian length followed by a FlatBuffers <c>FBS.Message.Message</c>.
+/// The request/response/notification channel to one worker over an <see cref="IWorkerTransport"/> (a subprocess's
+/// socket or an in-process worker's callbacks). Each message is a 4-byte little-endian length followed by a
+/// FlatBuffers <c>FBS.Message.Message</c>.
 /// <list type="bullet">
 /// <item>One writer loop drains a <see cref="System.Threading.Channels.Channel{T}"/> and writes every queued
-/// message in one <c>send</c> (this cuts the worker's CPU per request several-fold).</item>
-/// <item>One reader thread (non-blocking socket + poll) parses frames, completes requests by id (the response is parsed on the loop, while
+/// message in one transport send (this cuts the worker's CPU per request several-fold).</item>
+/// <item>One reader thread (its own, blocking in the transport's receive) parses frames, completes requests by id (the response is parsed on the loop, while
 /// it is in the receive buffer), dispatches notifications by handler id, and forwards worker logs.</item>
 /// <item>No lock is held while awaiting I/O. Close (explicit, EOF, socket error, protocol fault) fails every
 /// pending request at once with <see cref="WorkerClosedException"/>.</item>
@@ -39,7 +39,7 @@ internal sealed partial class WorkerChannel
 
     [ThreadStatic] private static FlatBufferBuilder? t_builder;
 
-    private readonly Socket _socket;
+    private readonly IWorkerTransport _transport;
     private readonly ILogger _logger;
     private readonly ILogger _workerLogger;
     private readonly int _pid;
@@ -58,10 +58,10 @@ internal sealed partial class WorkerChannel
 
     private readonly record struct Frame(byte[] Buffer, int Length);
 
-    public WorkerChannel(Socket socket, int pid, ILoggerFactory loggerFactory, TimeSpan? requestTimeout,
+    public WorkerChannel(IWorkerTransport transport, int pid, ILoggerFactory loggerFactory, TimeSpan? requestTimeout,
         TimeSpan? deliveryWarningThreshold = null)
     {
-        _socket = socket;
+        _transport = transport;
         _pid = pid;
         LoggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("RxMediasoup.Channel");
@@ -96,10 +96,7 @@ internal sealed partial class WorkerChannel
     public void Start()
     {
         _writerLoop = Task.Run(WriterLoopAsync);
-        // The reader is a dedicated thread polling a non-blocking socket: a read completes right where it is
-        // parsed and dispatched, with no hop from .NET's socket-event thread to the thread pool (measured: about
-        // twice the request rate with 16 and 256 requests in flight, and half the host CPU per request).
-        _socket.Blocking = false;
+        // The reader is a dedicated thread (see SocketTransport for why).
         var readerDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _readerLoop = readerDone.Task;
         new Thread(() =>
@@ -222,7 +219,7 @@ internal sealed partial class WorkerChannel
 
     /// <summary>
     /// Closes the channel now: no more sends, every pending request fails with
-    /// <see cref="WorkerClosedException"/>, the socket is shut. Idempotent.
+    /// <see cref="WorkerClosedException"/>, the transport is shut down. Idempotent.
     /// </summary>
     public void Close(Exception? cause = null)
     {
@@ -231,8 +228,7 @@ internal sealed partial class WorkerChannel
         _timeoutTimer?.Dispose();
         Deliveries.Dispose();
         FailAllPending(cause);
-        try { _socket.Shutdown(SocketShutdown.Both); } catch (Exception) { }
-        _socket.Dispose();
+        _transport.Shutdown();
         _closed.TrySetResult(cause);
     }
 

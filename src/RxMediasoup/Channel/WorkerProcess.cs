@@ -7,9 +7,6 @@ using RxMediasoup.Channel.Native;
 
 namespace RxMediasoup.Channel;
 
-/// <summary>How the worker process ended: an exit code, or the signal that killed it.</summary>
-internal readonly record struct ProcessExit(int? ExitCode, int? Signal);
-
 /// <summary>
 /// A spawned mediasoup-worker process. Its channel is one AF_UNIX stream socket pair whose child end is
 /// duplicated onto fd 3 (the worker reads requests) and fd 4 (the worker writes responses); stdin is
@@ -19,7 +16,7 @@ internal readonly record struct ProcessExit(int? ExitCode, int? Signal);
 /// the host's terminal does not reach it), default signal dispositions and an empty signal mask, and a
 /// dedicated thread reaps it with waitpid and records its exit code or signal.
 /// </summary>
-internal sealed class WorkerProcess : IDisposable
+internal sealed class WorkerProcess : IWorkerBackend
 {
     private readonly TaskCompletionSource<ProcessExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ILogger _logger;
@@ -32,6 +29,12 @@ internal sealed class WorkerProcess : IDisposable
 
     /// <summary>The parent's end of the channel (both directions).</summary>
     public Socket ChannelSocket { get; }
+
+    /// <inheritdoc/>
+    public IWorkerTransport Transport { get; }
+
+    /// <inheritdoc/>
+    public string RunningHandlerId => Pid.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Completes once the process has exited and been reaped.</summary>
     public Task<ProcessExit> Exited => _exited.Task;
@@ -48,6 +51,7 @@ internal sealed class WorkerProcess : IDisposable
     {
         Pid = pid;
         ChannelSocket = channel;
+        Transport = new SocketTransport(channel);
         _logger = logger;
     }
 
@@ -88,16 +92,16 @@ internal sealed class WorkerProcess : IDisposable
             LibC.sigemptyset(sigset);
             Check(LibC.posix_spawnattr_setsigmask(attr, sigset), "setsigmask");
 
-            byte* pathZ = Utf8Z(path, strings);
+            byte* pathZ = LibC.Utf8Z(path, strings);
             var argv = stackalloc byte*[args.Count + 2];
             argv[0] = pathZ;
-            for (int i = 0; i < args.Count; i++) argv[i + 1] = Utf8Z(args[i], strings);
+            for (int i = 0; i < args.Count; i++) argv[i + 1] = LibC.Utf8Z(args[i], strings);
             argv[args.Count + 1] = null;
 
             var env = BuildEnvironment(extraEnv);
             var envp = (byte**)NativeMemory.Alloc((nuint)(env.Count + 1), (nuint)sizeof(byte*));
             strings.Add((IntPtr)envp);
-            for (int i = 0; i < env.Count; i++) envp[i] = Utf8Z(env[i], strings);
+            for (int i = 0; i < env.Count; i++) envp[i] = LibC.Utf8Z(env[i], strings);
             envp[env.Count] = null;
 
             int pid;
@@ -139,6 +143,9 @@ internal sealed class WorkerProcess : IDisposable
         if (HasExited) return false;
         return LibC.kill(Pid, signal) == 0;
     }
+
+    /// <summary>SIGKILL (see <see cref="Signal"/>).</summary>
+    public bool Kill() => Signal(LibC.SIGKILL);
 
     public void Dispose()
     {
@@ -238,16 +245,6 @@ internal sealed class WorkerProcess : IDisposable
         foreach (DictionaryEntry e in Environment.GetEnvironmentVariables())
             env[(string)e.Key] = (string?)e.Value ?? "";
         return env.Select(p => $"{p.Key}={p.Value}").ToList();
-    }
-
-    private static unsafe byte* Utf8Z(string s, List<IntPtr> owned)
-    {
-        int n = Encoding.UTF8.GetByteCount(s);
-        var p = (byte*)NativeMemory.Alloc((nuint)n + 1);
-        owned.Add((IntPtr)p);
-        Encoding.UTF8.GetBytes(s, new Span<byte>(p, n));
-        p[n] = 0;
-        return p;
     }
 
     private static unsafe void CreatePair(int* fds)

@@ -14,7 +14,7 @@ public class ChannelTests
         await using var worker = await RxMediasoup.Worker.CreateAsync();
         var requests = Enumerable.Range(0, 1000).Select(_ => worker.DumpAsync()).ToArray();
         var dumps = await Task.WhenAll(requests).WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.All(dumps, d => Assert.Equal(worker.Pid, d.Pid));
+        Assert.All(dumps, d => Assert.Equal(TestWorkerMode.DumpPid(worker), d.Pid));
         Assert.Equal(0, worker.Diagnostics.PendingRequests);
     }
 
@@ -31,10 +31,11 @@ public class ChannelTests
         // A message just under the limit goes through the framing and the worker answers it (with its TypeError).
         var big = new string('y', RxMediasoup.Channel.WorkerChannel.MessageMaxLength - 1024);
         await Assert.ThrowsAsync<ArgumentException>(() => WorkerTests.RawUpdateLogLevel(worker, big));
-        Assert.Equal(worker.Pid, (await worker.DumpAsync()).Pid);
+        Assert.Equal(TestWorkerMode.DumpPid(worker), (await worker.DumpAsync()).Pid);
     }
 
     [Fact]
+    [Trait("WorkerMode", TestWorkerMode.SubprocessOnly)]
     public async Task SigkillWithHundredsOfRequestsInFlightFaultsAllOfThemWithinOneSecond()
     {
         var worker = await RxMediasoup.Worker.CreateAsync();
@@ -47,7 +48,7 @@ public class ChannelTests
         Assert.Equal(250, worker.Diagnostics.PendingRequests);
 
         var stopwatch = Stopwatch.StartNew();
-        Processes.Signal(worker.Pid, LibC.SIGKILL);
+        TestWorkerMode.Kill(worker);
         await Task.WhenAny(Task.WhenAll(requests), Task.Delay(TimeSpan.FromSeconds(1)));
         stopwatch.Stop();
         Assert.All(requests, r => Assert.True(r.IsCompleted, "a request was still pending 1 s after SIGKILL"));
@@ -61,6 +62,7 @@ public class ChannelTests
     }
 
     [Fact]
+    [Trait("WorkerMode", TestWorkerMode.SubprocessOnly)]
     public async Task ARequestTheWorkerDoesNotAnswerTimesOut()
     {
         await using var worker = await RxMediasoup.Worker.CreateAsync(new WorkerSettings { RequestTimeout = TimeSpan.FromMilliseconds(300) });
@@ -76,11 +78,12 @@ public class ChannelTests
             Processes.Signal(worker.Pid, 18 /* SIGCONT */);
         }
         // The late response is dropped; the channel keeps working.
-        Assert.Equal(worker.Pid, (await worker.DumpAsync()).Pid);
+        Assert.Equal(TestWorkerMode.DumpPid(worker), (await worker.DumpAsync()).Pid);
         Assert.Equal(0, worker.Diagnostics.PendingRequests);
     }
 
     [Fact]
+    [Trait("WorkerMode", TestWorkerMode.SubprocessOnly)]
     public async Task CancellingAPendingRequestCancelsItAndTheChannelKeepsWorking()
     {
         await using var worker = await RxMediasoup.Worker.CreateAsync();
@@ -95,11 +98,12 @@ public class ChannelTests
         {
             Processes.Signal(worker.Pid, 18 /* SIGCONT */);
         }
-        Assert.Equal(worker.Pid, (await worker.DumpAsync()).Pid);
+        Assert.Equal(TestWorkerMode.DumpPid(worker), (await worker.DumpAsync()).Pid);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => worker.DumpAsync(new CancellationToken(true)));
     }
 
     [Fact]
+    [Trait("WorkerMode", TestWorkerMode.SubprocessOnly)]
     public async Task TheHostsExitLeavesNoWorkerBehindAndTheWorkerHasItsOwnProcessGroup()
     {
         string hostDll = Path.Combine(AppContext.BaseDirectory, "RxMediasoup.TestHost.dll");
@@ -170,6 +174,7 @@ public class ChannelTests
     }
 
     [Fact]
+    [Trait("WorkerMode", TestWorkerMode.SubprocessOnly)]
     public async Task ABinaryThatIsNotAWorkerFailsStartupWithItsExitCode()
     {
         var e = await Assert.ThrowsAsync<MediasoupException>(() =>
@@ -190,6 +195,7 @@ public class ChannelTests
     }
 
     [Fact]
+    [Trait("WorkerMode", TestWorkerMode.SubprocessOnly)]
     public async Task AWorkerThatNeverReportsRunningTimesOutAndIsKilled()
     {
         // A process that never writes WORKER_RUNNING on fd 4.

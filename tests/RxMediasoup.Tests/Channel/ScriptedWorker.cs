@@ -23,7 +23,7 @@ internal sealed class ScriptedWorker : IDisposable
         int* fds = stackalloc int[2];
         if (LibC.socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0, fds) != 0)
             throw new InvalidOperationException("socketpair failed");
-        Channel = new WorkerChannel(new Socket(new SafeSocketHandle((IntPtr)fds[0], true)), 4242,
+        Channel = new WorkerChannel(new SocketTransport(new Socket(new SafeSocketHandle((IntPtr)fds[0], true))), 4242,
             loggerFactory ?? NullLoggerFactory.Instance, requestTimeout);
         Peer = new Socket(new SafeSocketHandle((IntPtr)fds[1], true));
     }

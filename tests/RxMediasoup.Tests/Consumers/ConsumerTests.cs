@@ -704,7 +704,7 @@ public sealed class ConsumerTests : IAsyncLifetime
         var audio = await ConsumeAudioAsync();
         var closed = audio.Closed.FirstAsyncOrTimeout(Timeout);
         var producerClosed = _audioProducer.Closed.FirstAsyncOrTimeout(Timeout);
-        System.Diagnostics.Process.GetProcessById(_worker.Pid).Kill();
+        TestWorkerMode.Kill(_worker);
         Assert.Equal(CloseReason.WorkerDied, await closed);
         Assert.Equal(CloseReason.WorkerDied, await producerClosed);
         await Assert.ThrowsAsync<WorkerClosedException>(() => audio.DumpAsync());
@@ -740,7 +740,7 @@ public sealed class ConsumerTests : IAsyncLifetime
     public async Task ConsumeAfterTheWorkerDiedFailsWithWorkerClosedBeforeLookingTheProducerUp()
     {
         var pipe = await _router.CreatePipeTransportAsync(new PipeTransportOptions { ListenInfo = new ListenInfo { Ip = "127.0.0.1" } });
-        System.Diagnostics.Process.GetProcessById(_worker.Pid).Kill();
+        TestWorkerMode.Kill(_worker);
         Assert.Equal(CloseReason.WorkerDied, await _worker.Closed.FirstAsyncOrTimeout(Timeout));
         // An existing producer and an unknown one: either way the worker's death is the answer (not "not found").
         await Assert.ThrowsAsync<WorkerClosedException>(() => ConsumeAudioAsync());

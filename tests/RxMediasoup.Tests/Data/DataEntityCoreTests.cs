@@ -99,7 +99,7 @@ public sealed class DataEntityCoreTests : IAsyncLifetime
         var dataConsumer = await _transport2.ConsumeDataAsync(new DataConsumerOptions { DataProducerId = _dataProducer.Id });
         var producerClosed = _dataProducer.Closed.FirstAsyncOrTimeout(Timeout);
         var consumerClosed = dataConsumer.Closed.FirstAsyncOrTimeout(Timeout);
-        System.Diagnostics.Process.GetProcessById(_worker.Pid).Kill();
+        TestWorkerMode.Kill(_worker);
         Assert.Equal(CloseReason.WorkerDied, await producerClosed);
         Assert.Equal(CloseReason.WorkerDied, await consumerClosed);
         // The data producer is gone from the router, but the worker's death is checked before the lookup.

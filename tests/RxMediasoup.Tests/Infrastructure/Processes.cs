@@ -17,6 +17,11 @@ public static class Processes
 
     public static void Signal(int pid, int signal)
     {
+        // An in-process worker's Pid is a thread of this process: a signal would hit the test host.
+        if (pid == Environment.ProcessId || Directory.Exists($"/proc/self/task/{pid}"))
+            throw new InvalidOperationException(
+                $"refusing to signal {pid}, a thread of the test host (an in-process worker): mark the test " +
+                $"[Trait(\"WorkerMode\", \"{TestWorkerMode.SubprocessOnly}\")] or end the worker with TestWorkerMode.Kill");
         if (LibC.kill(pid, signal) != 0) throw new InvalidOperationException($"kill({pid}, {signal}) failed");
     }
 

@@ -131,7 +131,7 @@ public sealed class PipeToRouterLifecycleTests : IAsyncLifetime
         var pipe1 = PipeTransportOf(_router1);
         var pipe1Closed = pipe1.Closed.Timeout(Timeout).ToTask();
         var pipeConsumerClosed = result.PipeConsumer!.Closed.Timeout(Timeout).ToTask();
-        Processes.Signal(_worker2.Pid, 9);
+        TestWorkerMode.Kill(_worker2);
         Assert.Equal(CloseReason.WorkerDied, await result.PipeProducer!.Closed.Timeout(Timeout).ToTask());
         Assert.Equal(CloseReason.Explicit, await pipe1Closed);
         Assert.Contains(await pipeConsumerClosed, new[] { CloseReason.TransportClosed, CloseReason.Explicit });

@@ -65,7 +65,7 @@ public sealed class RouterTests : IAsyncLifetime
         router.AppData = new Dictionary<string, object?> { ["foo"] = 222, ["bar"] = "BBB" };
 
         var workerDump = await _worker.DumpAsync();
-        Assert.Equal(_worker.Pid, workerDump.Pid);
+        Assert.Equal(TestWorkerMode.DumpPid(_worker), workerDump.Pid);
         Assert.Empty(workerDump.WebRtcServerIds);
         Assert.Equal([router.Id], workerDump.RouterIds);
         Assert.Equal([router.Id], workerDump.ChannelMessageHandlers.ChannelRequestHandlers);
@@ -238,7 +238,7 @@ public sealed class RouterTests : IAsyncLifetime
         var router = await _worker.CreateRouterAsync(new RouterOptions { MediaCodecs = MediaCodecs });
         var routersCompleted = _worker.Routers.Connect().LastAsync().FirstAsyncOrTimeout(TimeSpan.FromSeconds(5));
         var closed = router.Closed.FirstAsyncOrTimeout(TimeSpan.FromSeconds(5));
-        Processes.Signal(_worker.Pid, RxMediasoup.Channel.Native.LibC.SIGKILL);
+        TestWorkerMode.Kill(_worker);
         Assert.Equal(CloseReason.WorkerDied, await closed);
         await routersCompleted;
         Assert.Equal(0, _worker.Routers.Count);
@@ -246,6 +246,7 @@ public sealed class RouterTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("WorkerMode", TestWorkerMode.SubprocessOnly)]
     public async Task CancellingACreateAfterItWasSentLeavesNoRouterInTheWorker()
     {
         Processes.Signal(_worker.Pid, 19 /* SIGSTOP: the request is sent, the answer cannot come yet */);

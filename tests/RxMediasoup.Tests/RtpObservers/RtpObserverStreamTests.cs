@@ -148,6 +148,7 @@ public sealed class RtpObserverStreamTests : IAsyncLifetime
         await TransportTestHelpers.AssertNoHandlersAsync(_worker);
     }
     [Fact]
+    [Trait("WorkerMode", TestWorkerMode.SubprocessOnly)]
     public async Task CancellingACreateAfterItWasSentLeavesNoObserverInTheWorker()
     {
         int before = _worker.Diagnostics.RegisteredHandlers;
@@ -181,7 +182,7 @@ public sealed class RtpObserverStreamTests : IAsyncLifetime
         bool volumesCompleted = false;
         using var s = level.Volumes.Subscribe(_ => { }, () => volumesCompleted = true);
 
-        System.Diagnostics.Process.GetProcessById(_worker.Pid).Kill();
+        TestWorkerMode.Kill(_worker);
 
         Assert.Equal(CloseReason.WorkerDied, await speakerClosed);
         Assert.Equal(CloseReason.WorkerDied, await levelClosed);
@@ -199,7 +200,7 @@ public sealed class RtpObserverStreamTests : IAsyncLifetime
         await observer.AddProducerAsync(producer.Id);
         var closed = observer.Closed.FirstAsyncOrTimeout(Timeout);
 
-        System.Diagnostics.Process.GetProcessById(_worker.Pid).Kill();
+        TestWorkerMode.Kill(_worker);
         Assert.Equal(CloseReason.WorkerDied, await closed);
 
         // The producer is gone from the router too: the closed check comes first, so the error is the worker's.

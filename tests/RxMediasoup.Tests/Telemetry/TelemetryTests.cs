@@ -93,7 +93,7 @@ public sealed class TelemetryTests
         Assert.Equal(1, recorder.Sum("rxmediasoup.transports"));
 
         var respawn = manager.Respawns.FirstAsyncOrTimeout(TimeSpan.FromSeconds(10));
-        Processes.Signal(victim.Pid, LibC.SIGKILL);
+        TestWorkerMode.Kill(victim);
         Assert.NotNull((await respawn).Replacement);
 
         Assert.Equal(1, recorder.Sum("rxmediasoup.worker.deaths"));
@@ -128,6 +128,7 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    [Trait("WorkerMode", TestWorkerMode.SubprocessOnly)]
     public async Task ARequestNotAnsweredInTimeIsATimeoutAndOneCutByTheWorkersDeathIsClosed()
     {
         const int SIGSTOP = 19;
@@ -137,7 +138,7 @@ public sealed class TelemetryTests
         Processes.Signal(worker.Pid, SIGSTOP); // the worker stops answering
         await Assert.ThrowsAsync<TimeoutException>(() => worker.DumpAsync());
         var pending = worker.GetResourceUsageAsync();
-        Processes.Signal(worker.Pid, LibC.SIGKILL);
+        TestWorkerMode.Kill(worker);
         await Assert.ThrowsAsync<WorkerClosedException>(() => pending);
 
         var dump = Assert.Single(recorder.Of(Duration, "method", "WORKER_DUMP"));

@@ -72,7 +72,7 @@ public sealed class TransportLifecycleTests : IAsyncLifetime
         var transport2 = await _router.CreateWebRtcTransportAsync(WebRtcOptions);
         var producer = await transport1.ProduceAsync(ConsumerAudioProducerOptions);
         var closed = transport2.Closed.FirstAsyncOrTimeout(Timeout);
-        Processes.Signal(_worker.Pid, RxMediasoup.Channel.Native.LibC.SIGKILL);
+        TestWorkerMode.Kill(_worker);
         Assert.Equal(CloseReason.WorkerDied, await closed);
 
         Assert.IsType<WorkerClosedException>(await FaultOf(() => transport1.ProduceAsync(ConsumerAudioProducerOptions)));

@@ -602,13 +602,14 @@ public sealed class WebRtcTransportTests : IAsyncLifetime
         var transport = await CreateAsync();
         var closed = transport.Closed.FirstAsyncOrTimeout(TimeSpan.FromSeconds(5));
         var iceCompleted = transport.IceState.LastAsync().FirstAsyncOrTimeout(TimeSpan.FromSeconds(5));
-        Processes.Signal(_worker.Pid, RxMediasoup.Channel.Native.LibC.SIGKILL);
+        TestWorkerMode.Kill(_worker);
         Assert.Equal(CloseReason.WorkerDied, await closed);
         Assert.Equal(IceState.Closed, await iceCompleted);
         await Assert.ThrowsAsync<WorkerClosedException>(() => transport.DumpAsync());
     }
 
     [Fact]
+    [Trait("WorkerMode", TestWorkerMode.SubprocessOnly)]
     public async Task CancellingACreateAfterItWasSentLeavesNoTransportInTheWorker()
     {
         Processes.Signal(_worker.Pid, 19 /* SIGSTOP */);

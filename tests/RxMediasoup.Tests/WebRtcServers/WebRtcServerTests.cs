@@ -23,7 +23,7 @@ public sealed class WebRtcServerTests : IAsyncLifetime
         Assert.False(server.IsClosed);
         Assert.Equal(new Dictionary<string, object?> { ["foo"] = 123 }, server.AppData);
         var workerDump = await _worker.DumpAsync();
-        Assert.Equal(_worker.Pid, workerDump.Pid);
+        Assert.Equal(TestWorkerMode.DumpPid(_worker), workerDump.Pid);
         Assert.Equal([server.Id], workerDump.WebRtcServerIds);
         Assert.Empty(workerDump.RouterIds);
         Assert.Equal([server.Id], workerDump.ChannelMessageHandlers.ChannelRequestHandlers);
@@ -334,7 +334,7 @@ public sealed class WebRtcServerTests : IAsyncLifetime
         Assert.Equal(0, router.Transports.Count);
 
         var workerDump = await _worker.DumpAsync();
-        Assert.Equal(_worker.Pid, workerDump.Pid);
+        Assert.Equal(TestWorkerMode.DumpPid(_worker), workerDump.Pid);
         Assert.Empty(workerDump.WebRtcServerIds);
         Assert.Equal([router.Id], workerDump.RouterIds);
         Assert.Equal([router.Id], workerDump.ChannelMessageHandlers.ChannelRequestHandlers);
@@ -351,7 +351,7 @@ public sealed class WebRtcServerTests : IAsyncLifetime
         var transport = await router.CreateWebRtcTransportAsync(new WebRtcTransportOptions { WebRtcServer = server });
         var serverClosed = server.Closed.FirstAsyncOrTimeout(TimeSpan.FromSeconds(5));
         var transportClosed = transport.Closed.FirstAsyncOrTimeout(TimeSpan.FromSeconds(5));
-        Processes.Signal(_worker.Pid, RxMediasoup.Channel.Native.LibC.SIGKILL);
+        TestWorkerMode.Kill(_worker);
         Assert.Equal(CloseReason.WorkerDied, await serverClosed);
         Assert.Equal(CloseReason.WorkerDied, await transportClosed);
         Assert.Equal(0, server.WebRtcTransports.Count);
@@ -360,6 +360,7 @@ public sealed class WebRtcServerTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("WorkerMode", TestWorkerMode.SubprocessOnly)]
     public async Task CancellingACreateAfterItWasSentLeavesNoServerInTheWorker()
     {
         Processes.Signal(_worker.Pid, 19 /* SIGSTOP */);

@@ -65,7 +65,7 @@ public sealed class CommandPolicyTests
     public async Task AfterTheWorkerDiedEveryCommandOfEveryEntityReturnsATaskFaultedWithWorkerClosed()
     {
         var (worker, all) = await CreateEverythingAsync();
-        Processes.Signal(worker.Pid, LibC.SIGKILL);
+        TestWorkerMode.Kill(worker);
         Assert.Equal(CloseReason.WorkerDied, await worker.Closed.FirstAsyncOrTimeout(TimeSpan.FromSeconds(5)));
         int checkedCommands = 0;
         var wrong = new List<string>();

@@ -51,7 +51,7 @@ public sealed class WorkerEntityTests
         var routerClosed = router.Closed.ToTask();
         var serverClosed = server.Closed.ToTask();
 
-        Processes.Signal(worker.Pid, LibC.SIGKILL);
+        TestWorkerMode.Kill(worker);
 
         Assert.Equal(CloseReason.WorkerDied, await worker.Closed.ToTask().WaitAsync(Timeout));
         Assert.True(worker.HasDied);

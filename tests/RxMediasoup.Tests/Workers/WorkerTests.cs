@@ -127,7 +127,7 @@ public class WorkerTests
     {
         await using var worker = await RxMediasoup.Worker.CreateAsync(new WorkerSettings { WorkerBin = WorkerBinary.Locate() });
         var dump = await worker.DumpAsync();
-        Assert.Equal(worker.Pid, dump.Pid);
+        Assert.Equal(TestWorkerMode.DumpPid(worker), dump.Pid);
         Assert.Empty(dump.WebRtcServerIds);
         Assert.Empty(dump.RouterIds);
         Assert.Empty(dump.ChannelMessageHandlers.ChannelRequestHandlers);
@@ -178,6 +178,7 @@ public class WorkerTests
     [InlineData(LibC.SIGTERM)]
     [InlineData(LibC.SIGKILL)]
     [NodeCase("test-Worker.js", "Worker emits \"died\" if mediasoup-worker process died unexpectedly")]
+    [Trait("WorkerMode", TestWorkerMode.SubprocessOnly)]
     public async Task WorkerEmitsDiedIfProcessDiedUnexpectedly(int signal)
     {
         var worker = await RxMediasoup.Worker.CreateAsync(new WorkerSettings { LogLevel = WorkerLogLevel.Warn });
@@ -211,6 +212,7 @@ public class WorkerTests
 
     [Fact]
     [NodeCase("test-Worker.js", "mediasoup-worker process ignores PIPE, HUP, ALRM, USR1 and USR2 signals")]
+    [Trait("WorkerMode", TestWorkerMode.SubprocessOnly)]
     public async Task ProcessIgnoresPipeHupAlrmUsr1Usr2()
     {
         var worker = await RxMediasoup.Worker.CreateAsync(new WorkerSettings { LogLevel = WorkerLogLevel.Warn });

@@ -39,6 +39,21 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int kill(int pid, int sig);
 
+    /// <summary>Copies <paramref name="s"/> into native memory as a NUL-terminated UTF-8 string; <paramref name="owned"/> gets the pointer to free.</summary>
+    public static byte* Utf8Z(string s, List<nint> owned)
+    {
+        int n = System.Text.Encoding.UTF8.GetByteCount(s);
+        var p = (byte*)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)n + 1);
+        owned.Add((nint)p);
+        System.Text.Encoding.UTF8.GetBytes(s, new Span<byte>(p, n));
+        p[n] = 0;
+        return p;
+    }
+
+    /// <summary>The calling thread's kernel id (glibc 2.30+).</summary>
+    [LibraryImport(Lib)]
+    public static partial int gettid();
+
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int waitpid(int pid, int* status, int options);
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Reactive;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,12 +14,13 @@ public sealed partial class Worker
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(3);
 
     /// <summary>
-    /// Spawns a worker and waits until it reports it is running.
+    /// Starts a worker (a subprocess, or in this process: <see cref="WorkerSettings.Mode"/>) and waits until it
+    /// reports it is running.
     /// </summary>
     /// <param name="settings">Worker settings; null for defaults.</param>
     /// <param name="cancellationToken">Cancels the start-up (the half-started process is killed).</param>
     /// <exception cref="ArgumentException">Invalid settings, found before spawning or reported by the worker (exit code 42).</exception>
-    /// <exception cref="WorkerBinaryNotFoundException">No mediasoup-worker binary; the message says how to build it.</exception>
+    /// <exception cref="WorkerBinaryNotFoundException">No mediasoup-worker binary (or library, in-process); the message says how to build it.</exception>
     /// <exception cref="MediasoupException">The process could not be spawned or exited during start-up.</exception>
     /// <exception cref="TimeoutException">The worker did not report it was running within <see cref="WorkerSettings.StartupTimeout"/>.</exception>
     public static async Task<Worker> CreateAsync(WorkerSettings? settings = null, CancellationToken cancellationToken = default)
@@ -30,13 +30,13 @@ public sealed partial class Worker
         cancellationToken.ThrowIfCancellationRequested();
         var loggerFactory = settings.LoggerFactory ?? NullLoggerFactory.Instance;
         var logger = loggerFactory.CreateLogger("RxMediasoup.Worker");
-        string binary = WorkerBinary.Locate(settings.WorkerBin);
-
-        var process = WorkerProcess.Spawn(binary, settings.ToArguments(),
-            new Dictionary<string, string> { ["MEDIASOUP_VERSION"] = MediasoupInfo.WorkerVersion }, logger);
-        var channel = new WorkerChannel(process.ChannelSocket, process.Pid, loggerFactory, settings.RequestTimeout, settings.DeliveryWarningThreshold);
+        IWorkerBackend process = settings.Mode == WorkerMode.InProcess
+            ? InProcessWorker.Start(WorkerLibrary.Locate(settings.WorkerBin), settings.ToArguments())
+            : WorkerProcess.Spawn(WorkerBinary.Locate(settings.WorkerBin), settings.ToArguments(),
+                new Dictionary<string, string> { ["MEDIASOUP_VERSION"] = MediasoupInfo.WorkerVersion }, logger);
+        var channel = new WorkerChannel(process.Transport, process.Pid, loggerFactory, settings.RequestTimeout, settings.DeliveryWarningThreshold);
         var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        string pidHandler = process.Pid.ToString(CultureInfo.InvariantCulture);
+        string pidHandler = process.RunningHandlerId;
         channel.RegisterHandler(pidHandler, WorkerProtocol.RunningSink(() => running.TrySetResult()));
         channel.Start();
 
@@ -72,7 +72,7 @@ public sealed partial class Worker
             throw new MediasoupException($"worker process failed unexpectedly {death}{detail}");
         }
 
-        process.Signal(LibC.SIGKILL);
+        process.Kill();
         await process.Exited.WaitAsync(ExitTimeout, CancellationToken.None).ConfigureAwait(false);
         process.Dispose();
         cancellationToken.ThrowIfCancellationRequested();
@@ -102,7 +102,7 @@ public sealed partial class Worker
             if (!await ExitsWithin(ExitTimeout).ConfigureAwait(false))
             {
                 Logger.LogWarning("worker [pid:{Pid}] did not exit after close; sending SIGKILL", Pid);
-                _process.Signal(LibC.SIGKILL);
+                _process.Kill();
                 await ExitsWithin(ExitTimeout).ConfigureAwait(false);
             }
             if (_process.Exited.IsCompleted) OnProcessExited(_process.Exited.Result);
@@ -131,7 +131,7 @@ public sealed partial class Worker
         // channel is gone is useless; if the process does not exit by itself promptly, it is killed, and its
         // exit is reported through Died.
         Logger.LogError("worker [pid:{Pid}] channel closed unexpectedly: {Cause}", Pid, cause?.Message);
-        _ = Task.Delay(TimeSpan.FromSeconds(1)).ContinueWith(_ => _process.Signal(LibC.SIGKILL), TaskScheduler.Default);
+        _ = Task.Delay(TimeSpan.FromSeconds(1)).ContinueWith(_ => _process.Kill(), TaskScheduler.Default);
     }
 
     /// <summary>

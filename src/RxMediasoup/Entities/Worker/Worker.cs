@@ -22,14 +22,14 @@ namespace RxMediasoup;
 /// </remarks>
 public sealed partial class Worker : MediasoupEntity
 {
-    private readonly WorkerProcess _process;
+    private readonly IWorkerBackend _process;
     private readonly StreamSubject<WorkerDeath> _died;
     private readonly StreamSubject<Unit> _subprocessClosed;
     private volatile WorkerDeath? _death;
     private volatile bool _isSubprocessClosed;
     private int _exitHandled;
 
-    private Worker(WorkerProcess process, WorkerChannel channel, WorkerSettings settings, ILogger logger)
+    private Worker(IWorkerBackend process, WorkerChannel channel, WorkerSettings settings, ILogger logger)
         : base(nameof(Worker), process.Pid.ToString(CultureInfo.InvariantCulture), channel, logger, settings.AppData)
     {
         _process = process;
@@ -41,7 +41,7 @@ public sealed partial class Worker : MediasoupEntity
         WebRtcServers = Collection<WebRtcServer>(nameof(WebRtcServers), static s => s.Id);
     }
 
-    /// <summary>The worker's process id.</summary>
+    /// <summary>The worker's process id (<see cref="WorkerMode.InProcess"/>: its native thread's kernel id).</summary>
     public int Pid { get; }
 
     /// <summary>True if the worker process died unexpectedly.</summary>
@@ -208,6 +208,9 @@ public sealed partial class Worker : MediasoupEntity
     private protected override bool WorkerIsGone => IsClosed || Channel.IsClosed;
 
     /// <summary>Subscribers of the streams that do not complete with the others (for <see cref="Diagnostics"/>).</summary>
+    /// <summary>What runs this worker (a process, or a native thread of this process): tests end it through <see cref="IWorkerBackend.Kill"/>.</summary>
+    internal IWorkerBackend Backend => _process;
+
     internal int ProcessSubscriberCount => _subprocessClosed.SubscriberCount;
 
     /// <summary>The reason the worker's children close with now (it closed or died).</summary>

@@ -43,6 +43,14 @@ public sealed record WorkerSettings
     /// </summary>
     public string? WorkerBin { get; init; }
 
+    /// <summary>
+    /// How the worker runs: <see cref="WorkerMode.Subprocess"/> (the default) or <see cref="WorkerMode.InProcess"/>.
+    /// </summary>
+    public WorkerMode Mode { get; init; } = DefaultMode;
+
+    /// <summary>The default of <see cref="Mode"/>: a test run sets it to run its whole suite in one mode.</summary>
+    internal static WorkerMode DefaultMode { get; set; } = WorkerMode.Subprocess;
+
     /// <summary>Custom application data, available as <see cref="MediasoupEntity.AppData"/>.</summary>
     public IDictionary<string, object?>? AppData { get; init; }
 
@@ -66,6 +74,8 @@ public sealed record WorkerSettings
 
     internal void Validate()
     {
+        if (!Enum.IsDefined(Mode))
+            throw new ArgumentOutOfRangeException(nameof(Mode), Mode, $"invalid value '{(int)Mode}' for mode");
         if (!Enum.IsDefined(LogLevel))
             throw new ArgumentOutOfRangeException(nameof(LogLevel), LogLevel, $"invalid value '{(int)LogLevel}' for logLevel");
         ArgumentNullException.ThrowIfNull(LogTags, nameof(LogTags));

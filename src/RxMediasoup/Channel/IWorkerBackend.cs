@@ -1,0 +1,70 @@
+namespace RxMediasoup.Channel;
+
+/// <summary>How a worker ended: an exit code (a process's, or what the in-process run returned), or the signal that killed its process.</summary>
+internal readonly record struct ProcessExit(int? ExitCode, int? Signal);
+
+/// <summary>
+/// The byte channel to one worker, as <see cref="WorkerChannel"/> uses it. Both directions carry frames: a 4-byte
+/// little-endian length followed by one FlatBuffers <c>FBS.Message.Message</c>, back to back.
+/// </summary>
+/// <remarks>
+/// The one seam between the channel and what runs the worker: a socket to a subprocess
+/// (<see cref="SocketTransport"/>), callbacks into a library on a native thread (<see cref="InProcessWorker"/>),
+/// or anything else that speaks frames (a simulated worker).
+/// </remarks>
+internal interface IWorkerTransport
+{
+    /// <summary>
+    /// Sends bytes of frames and completes when all of them are handed over. A frame may span calls (the writer sends
+    /// one bigger than its batch in pieces). Called by one writer at a time; the memory may be reused once the task
+    /// completed.
+    /// </summary>
+    /// <exception cref="System.IO.IOException">The channel is broken.</exception>
+    /// <exception cref="ObjectDisposedException">The transport was shut down.</exception>
+    ValueTask SendAsync(ReadOnlyMemory<byte> frames);
+
+    /// <summary>
+    /// Blocks until incoming bytes are available and copies up to <paramref name="buffer"/>'s length of them
+    /// (frames may be split across calls). Returns 0 at the end of the stream. Called by one reader thread.
+    /// </summary>
+    /// <exception cref="System.Net.Sockets.SocketException">The channel is broken.</exception>
+    /// <exception cref="ObjectDisposedException">The transport was shut down.</exception>
+    int Receive(Span<byte> buffer);
+
+    /// <summary>Ends both directions: a blocked <see cref="Receive"/> returns (0 or an exception). Idempotent.</summary>
+    void Shutdown();
+}
+
+/// <summary>
+/// What runs one worker, as <see cref="Worker"/> manages it: its channel (<see cref="Transport"/>) and its
+/// lifetime — an id for logs, the end of its run with how it ended, a forced stop, recent diagnostics output.
+/// </summary>
+internal interface IWorkerBackend : IDisposable
+{
+    /// <summary>The id shown as <see cref="Worker.Pid"/>: the process id, or the native thread id of an in-process worker.</summary>
+    int Pid { get; }
+
+    /// <summary>The handler id of the worker's <c>WORKER_RUNNING</c> notification (its <c>getpid()</c>).</summary>
+    string RunningHandlerId { get; }
+
+    /// <summary>Frames to and from the worker.</summary>
+    IWorkerTransport Transport { get; }
+
+    /// <summary>Completes once the worker has ended (process reaped, or run returned).</summary>
+    Task<ProcessExit> Exited { get; }
+
+    /// <summary>True once <see cref="Exited"/> completed.</summary>
+    bool HasExited { get; }
+
+    /// <summary>Completes when the worker's own output (stdout/stderr) was read to the end.</summary>
+    Task OutputDrained { get; }
+
+    /// <summary>The last lines the worker wrote to stderr (at most 20), e.g. to explain a start-up failure.</summary>
+    IReadOnlyList<string> RecentStderr { get; }
+
+    /// <summary>
+    /// Stops the worker without its cooperation as far as the backend can: SIGKILL for a process; an in-process
+    /// worker is told to end its run. False when it has already ended.
+    /// </summary>
+    bool Kill();
+}

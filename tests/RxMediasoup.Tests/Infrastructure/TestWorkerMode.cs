@@ -1,0 +1,40 @@
+using System.Runtime.CompilerServices;
+
+namespace RxMediasoup.Tests.Infrastructure;
+
+/// <summary>
+/// The worker mode of a test run: <c>RXMEDIASOUP_TEST_WORKER_MODE=InProcess</c> makes every worker the tests create
+/// (through <see cref="WorkerSettings"/>' default <see cref="WorkerSettings.Mode"/>) an in-process one. Tests about the
+/// subprocess itself (signals, process groups, pids) carry <c>[Trait("WorkerMode", "SubprocessOnly")]</c> and are
+/// filtered out of that run (<c>--filter "WorkerMode!=SubprocessOnly"</c>).
+/// </summary>
+public static class TestWorkerMode
+{
+    public const string EnvironmentVariable = "RXMEDIASOUP_TEST_WORKER_MODE";
+
+    /// <summary>The trait value of tests that only make sense with a worker process.</summary>
+    public const string SubprocessOnly = "SubprocessOnly";
+
+    [ModuleInitializer]
+    internal static void Apply()
+    {
+        string? value = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (string.IsNullOrEmpty(value)) return;
+        if (!Enum.TryParse<WorkerMode>(value, ignoreCase: true, out var mode) || !Enum.IsDefined(mode))
+            throw new InvalidOperationException($"{EnvironmentVariable}={value}: expected {string.Join(" or ", Enum.GetNames<WorkerMode>())}");
+        WorkerSettings.DefaultMode = mode;
+    }
+
+    /// <summary>True when this run's workers are in-process.</summary>
+    public static bool InProcess => WorkerSettings.DefaultMode == WorkerMode.InProcess;
+
+    /// <summary>The pid the worker reports in its dump: its process's (an in-process worker's is the test host's).</summary>
+    public static int DumpPid(Worker worker) => worker.Backend is RxMediasoup.Channel.InProcessWorker ? Environment.ProcessId : worker.Pid;
+
+    /// <summary>
+    /// Ends <paramref name="worker"/> without its cooperation, so that it dies: SIGKILL for a process; an in-process
+    /// worker's run is ended through the backend's hook (the worker handles a close it was not asked for by
+    /// <see cref="MediasoupEntity.CloseAsync"/>).
+    /// </summary>
+    public static void Kill(Worker worker) => Assert.True(worker.Backend.Kill(), $"worker {worker.Pid} had already ended");
+}
