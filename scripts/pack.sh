@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Packs the NuGet packages into a folder (default: artifacts/packages):
 #   RxMediasoup, RxMediasoup.Hosting (+ .snupkg symbol packages) and RxMediasoup.Worker.linux-x64 (the worker binary,
-#   taken from the build cache: run scripts/build-worker.sh first; the pack fails saying so otherwise).
+#   and libmediasoup-worker.so for WorkerMode.InProcess, taken from the build cache: run scripts/build-worker.sh --lib
+#   first; the pack fails saying so otherwise).
 #   bash scripts/pack.sh [output folder] [extra dotnet pack arguments…]
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

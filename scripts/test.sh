@@ -2,9 +2,11 @@
 # Runs every RxMediasoup test against a real mediasoup-worker, from a fresh machine or a warm one:
 #   1. installs what the tests need when run as root and it is missing (apt: chromium, ffmpeg; the worker build's
 #      own packages are installed by scripts/build-worker.sh),
-#   2. builds mediasoup-worker into the per-user cache (≈5–12 min the first time, a no-op afterwards),
+#   2. builds mediasoup-worker and libmediasoup-worker.so into the per-user cache (one configure; ≈10–20 min the first
+#      time, a no-op afterwards),
 #   3. prepares the browser harness (npm ci + esbuild bundle) and the SCTP peer (npm werift-sctp),
-#   4. builds the solution (warnings are errors) and runs `dotnet test` on each test project, one after another,
+#   4. builds the solution (warnings are errors) and runs `dotnet test` on each test project, one after another, then
+#      RxMediasoup.Tests and one browser test again with in-process workers (extra arguments apply to the first pass),
 #   5. fails if any test failed, was skipped, or if no test ran; prints "N passed, N failed, N skipped".
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,7 +32,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 # --- worker and browser harness -------------------------------------------------------------------
-if [ -z "${MEDIASOUP_WORKER_BIN:-}" ]; then bash scripts/build-worker.sh; fi
+# --lib: libmediasoup-worker.so too, for the in-process run below and the native package.
+if [ -z "${MEDIASOUP_WORKER_BIN:-}" ]; then bash scripts/build-worker.sh --lib; fi
 bash tests/browser/setup.sh
 bash tests/sctp-peer/setup.sh
 
@@ -52,6 +55,16 @@ for p in "${projects[@]}"; do
   dotnet test "$p" -c Release --no-build -nologo --blame-hang-timeout 5m "$@" 2>&1 | tee -a "$out"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 done
+# The library's tests again with in-process workers (WorkerMode.InProcess), minus the ones about the worker process
+# itself ([Trait("WorkerMode", "SubprocessOnly")]), and one browser test with in-process workers in the Room.
+say "dotnet test tests/RxMediasoup.Tests (in-process workers)"
+RXMEDIASOUP_TEST_WORKER_MODE=InProcess dotnet test tests/RxMediasoup.Tests/RxMediasoup.Tests.csproj -c Release --no-build -nologo \
+  --blame-hang-timeout 5m --filter "WorkerMode!=SubprocessOnly" 2>&1 | tee -a "$out"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+say "one browser test with in-process workers"
+Mediasoup__WorkerSettings__Mode=InProcess dotnet test tests/RxMediasoup.RoomTests/RxMediasoup.RoomTests.csproj -c Release --no-build \
+  -nologo --blame-hang-timeout 5m --filter "FullyQualifiedName~ThreePeersEachDecodeTheVideoAndReceiveTheAudioOfBothOthers" 2>&1 | tee -a "$out"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 set -e
 
 # One summary line per test assembly: "Passed!  - Failed: 0, Passed: 27, Skipped: 0, Total: 27, ..."

@@ -32,6 +32,19 @@ public sealed class ConsumerAppTests(PackageFeed feed)
     }
 
     [Fact]
+    public async Task PublishedAppRunsAnInProcessWorkerFromThePackage()
+    {
+        await feed.Published;
+        var run = await Cli.RunAsync(Path.Combine(feed.PublishDir, "ConsumerApp"), ["--in-process"], feed.Root, feed.ConsumerEnvironment,
+            TimeSpan.FromMinutes(1));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("in-process", run.Line("worker-mode"));
+        Assert.True(File.Exists(Path.Combine(feed.PublishDir, "libmediasoup-worker.so")), "the library was not published next to the app");
+        Assert.True(Guid.TryParse(run.Line("router-id"), out _), run.ToString());
+        Assert.Equal("True", run.Line("worker-closed"));
+    }
+
+    [Fact]
     public async Task PublishedAppRunsAsANonRootUser()
     {
         await feed.Published;

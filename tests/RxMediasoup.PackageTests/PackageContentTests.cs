@@ -76,6 +76,14 @@ public sealed class PackageContentTests(PackageFeed feed)
         {
             Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(cached))), Convert.ToHexStringLower(SHA256.HashData(packed)));
         }
+        // The library for WorkerMode.InProcess, beside it (the locator looks next to the binary it found).
+        var library = zip.GetEntry("runtimes/linux-x64/native/libmediasoup-worker.so");
+        Assert.NotNull(library);
+        await using (var packed = library.Open())
+        {
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(cached)!, "libmediasoup-worker.so")))),
+                Convert.ToHexStringLower(SHA256.HashData(packed)));
+        }
         Assert.NotNull(zip.GetEntry("buildTransitive/RxMediasoup.Worker.linux-x64.targets"));
 
         string info = Text(zip, "WORKER-INFO.txt");

@@ -11,11 +11,17 @@ try
     Console.WriteLine($"worker-bin: {WorkerBinary.Locate()}");
     var builder = Host.CreateApplicationBuilder(args);
     builder.Logging.SetMinimumLevel(LogLevel.Warning);
-    builder.Services.AddMediasoup(o => o.NumWorkers = 1);
+    bool inProcess = args.Contains("--in-process");
+    builder.Services.AddMediasoup(o =>
+    {
+        o.NumWorkers = 1;
+        if (inProcess) o.WorkerSettings.Mode = "InProcess"; // libmediasoup-worker.so from the package, on a thread of this app
+    });
     using var host = builder.Build();
     await host.StartAsync();
     var worker = await host.Services.GetRequiredService<WorkerManager>().GetLeastLoadedWorkerAsync();
     Console.WriteLine($"worker-pid: {worker.Pid}");
+    Console.WriteLine($"worker-mode: {(inProcess ? "in-process" : "subprocess")}");
     var router = await worker.CreateRouterAsync();
     Console.WriteLine($"router-id: {router.Id}");
     await router.CloseAsync();
