@@ -81,6 +81,9 @@ internal interface IPushWorkerTransport : IWorkerTransport
     /// <summary>The clock of the worker: request timeouts run on it.</summary>
     System.Reactive.Concurrency.IScheduler Scheduler { get; }
 
+    /// <summary>A new entity id (what the library would take from <see cref="Guid.NewGuid"/>): deterministic in a simulation.</summary>
+    string NewId();
+
     /// <summary>Called once by <see cref="WorkerChannel.Start"/>: from then on, frames go to <see cref="WorkerChannel.OnFrames"/>.</summary>
     void Attach(WorkerChannel channel);
 }

@@ -35,6 +35,9 @@ internal sealed partial class WorkerChannel
         }
     }
 
+    /// <summary>A new entity id: a random GUID, or the push transport's (deterministic ids in a simulation).</summary>
+    public string NewId() => _push?.NewId() ?? Guid.NewGuid().ToString();
+
     private void SendPushed(Frame frame)
     {
         try

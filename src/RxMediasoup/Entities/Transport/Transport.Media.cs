@@ -56,7 +56,7 @@ public abstract partial class Transport
             lock (_mediaGate)
             {
                 // An empty CNAME counts as none (Chrome's simulcast offer carries cname ""), as in Node's `if (rtcp?.cname)`.
-                _cnameForProducers ??= string.IsNullOrEmpty(rtpParameters.Rtcp.Cname) ? Guid.NewGuid().ToString()[..8] : rtpParameters.Rtcp.Cname;
+                _cnameForProducers ??= string.IsNullOrEmpty(rtpParameters.Rtcp.Cname) ? Channel.NewId()[..8] : rtpParameters.Rtcp.Cname;
                 cname = _cnameForProducers;
             }
             rtpParameters = rtpParameters with { Rtcp = rtpParameters.Rtcp with { Cname = cname } };
@@ -65,7 +65,7 @@ public abstract partial class Transport
         // producers without one would tell the worker that they come from one sender and share its clock.
         else if (string.IsNullOrEmpty(rtpParameters.Rtcp.Cname))
         {
-            rtpParameters = rtpParameters with { Rtcp = rtpParameters.Rtcp with { Cname = Guid.NewGuid().ToString()[..8] } };
+            rtpParameters = rtpParameters with { Rtcp = rtpParameters.Rtcp with { Cname = Channel.NewId()[..8] } };
         }
         var routerRtpCapabilities = Router.RtpCapabilities;
         var rtpMapping = Ortc.GetProducerRtpParametersMapping(rtpParameters, routerRtpCapabilities, out var negotiated);
@@ -73,7 +73,7 @@ public abstract partial class Transport
 
         ThrowIfClosed();
         cancellationToken.ThrowIfCancellationRequested();
-        string producerId = options.Id ?? Guid.NewGuid().ToString();
+        string producerId = options.Id ?? Channel.NewId();
         var sink = new NotificationSink<ProducerNotification>(ProducerNotification.Parse, Channel.Deliveries, "Producer");
         var data = new ProduceRequestData(producerId, options.Kind, negotiated, rtpMapping, options.Paused,
             (uint)options.KeyFrameRequestDelay, options.EnableMediasoupPacketIdHeaderExtension);
@@ -116,7 +116,7 @@ public abstract partial class Transport
         RtpParameters rtpParameters;
         ConsumerType type;
         ConsumeRequestData data;
-        string consumerId = Guid.NewGuid().ToString();
+        string consumerId = Channel.NewId();
         if (this is PipeTransport pipeTransport)
         {
             producer = LookUpProducer(options.ProducerId);

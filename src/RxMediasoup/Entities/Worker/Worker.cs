@@ -135,7 +135,7 @@ public sealed partial class Worker : MediasoupEntity
         options ??= new RouterOptions();
         ArgumentNullException.ThrowIfNull(options.MediaCodecs, nameof(options.MediaCodecs));
         var rtpCapabilities = Ortc.GenerateRouterRtpCapabilities(options.MediaCodecs);
-        string routerId = Guid.NewGuid().ToString();
+        string routerId = Channel.NewId();
         return await EntityCreation.CreateAsync(this, new EntityCreation.Steps<bool, Router>
         {
             Kind = nameof(Router),
@@ -174,7 +174,7 @@ public sealed partial class Worker : MediasoupEntity
         ThrowIfClosed(); // the command policy: a closed entity or a dead worker first, then the arguments
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        string serverId = Guid.NewGuid().ToString();
+        string serverId = Channel.NewId();
         return await EntityCreation.CreateAsync(this, new EntityCreation.Steps<bool, WebRtcServer>
         {
             Kind = nameof(WebRtcServer),

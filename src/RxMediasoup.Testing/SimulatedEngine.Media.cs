@@ -1,0 +1,179 @@
+using FBS.Request;
+using Event = FBS.Notification.Event;
+using ResponseBody = FBS.Response.BodyUnion;
+using RtpType = FBS.RtpParameters.Type;
+
+namespace RxMediasoup.Testing;
+
+// Producers and consumers: produce/consume with the worker's validation, pause/resume with the derived consumer
+// notifications, preferred layers, dumps, stats, and the producer-close cascade.
+internal sealed partial class SimulatedEngine
+{
+    private ResponseBody Produce(SimTransport transport, FBS.Transport.ProduceRequestT request)
+    {
+        var rtp = request.RtpParameters ?? throw new SimulatedError("missing rtpParameters", isTypeError: true);
+        var encodings = rtp.Encodings ?? [];
+        if (encodings.Count == 0) throw new SimulatedError("empty rtpParameters.encodings", isTypeError: true);
+        if (_handlers.ContainsKey(request.ProducerId)) throw new SimulatedError($"Channel request handler with ID {request.ProducerId} already exists");
+        // RtpListener::AddProducer: the tables are checked before anything is added.
+        if (!string.IsNullOrEmpty(rtp.Mid) && transport.MidTable.ContainsKey(rtp.Mid))
+            throw new SimulatedError($"MID already exists in RTP listener [mid:{rtp.Mid}]");
+        foreach (var e in encodings)
+            if (e.Ssrc is { } ssrc && transport.SsrcTable.ContainsKey(ssrc))
+                throw new SimulatedError($"ssrc already exists in RTP listener [ssrc:{ssrc}]");
+        var type = encodings.Count > 1 ? RtpType.SIMULCAST
+            : SimConsumer.ScalabilityMode(encodings[0].ScalabilityMode).Spatial > 1 ? RtpType.SVC : RtpType.SIMPLE;
+        var producer = new SimProducer(request.ProducerId, transport, request, type);
+        Register(producer.Id, producer);
+        transport.Producers[producer.Id] = producer;
+        if (!string.IsNullOrEmpty(rtp.Mid)) transport.MidTable[rtp.Mid] = producer.Id;
+        foreach (var e in encodings)
+            if (e.Ssrc is { } ssrc) transport.SsrcTable[ssrc] = producer.Id;
+        return ResponseBody.FromTransport_ProduceResponse(new FBS.Transport.ProduceResponseT { Type = type });
+    }
+
+    private ResponseBody Consume(SimTransport transport, FBS.Transport.ConsumeRequestT request)
+    {
+        if (_handlers.ContainsKey(request.ConsumerId)) throw new SimulatedError($"Channel request handler with ID {request.ConsumerId} already exists");
+        var producer = transport.Router.Transports.Values.SelectMany(t => t.Producers.Values).FirstOrDefault(p => p.Id == request.ProducerId)
+            ?? throw new SimulatedError($"Producer not found [producerId:{request.ProducerId}]");
+        var consumer = new SimConsumer(request.ConsumerId, transport, producer, request);
+        if (consumer.IsLayered)
+        {
+            var (spatial, temporal) = consumer.MaxLayers();
+            var wanted = request.PreferredLayers;
+            consumer.PreferredLayers = new FBS.Consumer.ConsumerLayersT
+            {
+                SpatialLayer = Math.Min(wanted?.SpatialLayer ?? spatial, spatial),
+                TemporalLayer = Math.Min(wanted?.TemporalLayer ?? temporal, temporal),
+            };
+        }
+        Register(consumer.Id, consumer);
+        transport.Consumers[consumer.Id] = consumer;
+        producer.Consumers.Add(consumer);
+        return ResponseBody.FromTransport_ConsumeResponse(new FBS.Transport.ConsumeResponseT
+        {
+            Paused = consumer.Paused,
+            ProducerPaused = consumer.ProducerPaused,
+            // No media yet: the consumer's own score is 10, its producer's streams score 0 (as the worker reports).
+            Score = new FBS.Consumer.ConsumerScoreT
+            {
+                Score = 10,
+                ProducerScore = 0,
+                ProducerScores = [.. Enumerable.Repeat((byte)0, producer.EncodingCount)],
+            },
+            PreferredLayers = consumer.PreferredLayers,
+        });
+    }
+
+    private ResponseBody? AnswerProducer(SimProducer producer, RequestT request)
+    {
+        switch (request.Method)
+        {
+            case Method.PRODUCER_PAUSE:
+            case Method.PRODUCER_RESUME:
+                bool pause = request.Method == Method.PRODUCER_PAUSE;
+                if (producer.Paused == pause) return null;
+                producer.Paused = pause;
+                foreach (var consumer in producer.Consumers)
+                {
+                    consumer.ProducerPaused = pause;
+                    Notify(consumer.Id, pause ? Event.CONSUMER_PRODUCER_PAUSE : Event.CONSUMER_PRODUCER_RESUME);
+                }
+                return null;
+            case Method.PRODUCER_DUMP:
+                return ResponseBody.FromProducer_DumpResponse(new FBS.Producer.DumpResponseT
+                {
+                    Id = producer.Id,
+                    Kind = producer.Request.Kind,
+                    Type = producer.Type,
+                    RtpParameters = producer.Request.RtpParameters,
+                    RtpMapping = producer.Request.RtpMapping,
+                    RtpStreams = [],
+                    TraceEventTypes = [],
+                    Paused = producer.Paused,
+                });
+            case Method.PRODUCER_GET_STATS:
+                return ResponseBody.FromProducer_GetStatsResponse(new FBS.Producer.GetStatsResponseT { Stats = [] });
+            default:
+                throw NotSimulated(request.Method);
+        }
+    }
+
+    private ResponseBody? AnswerConsumer(SimConsumer consumer, RequestT request)
+    {
+        switch (request.Method)
+        {
+            case Method.CONSUMER_PAUSE:
+                consumer.Paused = true;
+                return null;
+            case Method.CONSUMER_RESUME:
+                consumer.Paused = false;
+                return null;
+            case Method.CONSUMER_SET_PREFERRED_LAYERS:
+            {
+                // A simple consumer ignores the request and answers without layers.
+                if (!consumer.IsLayered) return ResponseBody.FromConsumer_SetPreferredLayersResponse(new FBS.Consumer.SetPreferredLayersResponseT());
+                var wanted = request.Body.AsConsumer_SetPreferredLayersRequest().PreferredLayers;
+                var (spatial, temporal) = consumer.MaxLayers();
+                consumer.PreferredLayers = new FBS.Consumer.ConsumerLayersT
+                {
+                    SpatialLayer = Math.Min(wanted.SpatialLayer, spatial),
+                    TemporalLayer = Math.Min(wanted.TemporalLayer ?? temporal, temporal),
+                };
+                return ResponseBody.FromConsumer_SetPreferredLayersResponse(
+                    new FBS.Consumer.SetPreferredLayersResponseT { PreferredLayers = consumer.PreferredLayers });
+            }
+            case Method.CONSUMER_DUMP:
+                return ResponseBody.FromConsumer_DumpResponse(new FBS.Consumer.DumpResponseT
+                {
+                    Data = new FBS.Consumer.ConsumerDumpT
+                    {
+                        Base = new FBS.Consumer.BaseConsumerDumpT
+                        {
+                            Id = consumer.Id,
+                            Type = consumer.Request.Type,
+                            ProducerId = consumer.Producer.Id,
+                            Kind = consumer.Request.Kind,
+                            RtpParameters = consumer.Request.RtpParameters,
+                            ConsumableRtpEncodings = consumer.Request.ConsumableRtpEncodings,
+                            SupportedCodecPayloadTypes = [.. (consumer.Request.RtpParameters?.Codecs ?? []).Select(c => c.PayloadType)],
+                            TraceEventTypes = [],
+                            Paused = consumer.Paused,
+                            ProducerPaused = consumer.ProducerPaused,
+                            Priority = 1,
+                        },
+                        RtpStreams = [],
+                        PreferredSpatialLayer = consumer.PreferredLayers?.SpatialLayer,
+                        PreferredTemporalLayer = consumer.PreferredLayers?.TemporalLayer,
+                    },
+                });
+            case Method.CONSUMER_GET_STATS:
+                return ResponseBody.FromConsumer_GetStatsResponse(new FBS.Consumer.GetStatsResponseT { Stats = [] });
+            default:
+                throw NotSimulated(request.Method);
+        }
+    }
+
+    /// <summary>Closes a producer: each of its consumers hears producerclose and closes (Router::OnTransportProducerClosed).</summary>
+    private void CloseProducer(SimProducer producer)
+    {
+        foreach (var consumer in producer.Consumers.ToList())
+        {
+            Notify(consumer.Id, Event.CONSUMER_PRODUCER_CLOSE);
+            CloseConsumer(consumer);
+        }
+        var transport = producer.Transport;
+        transport.Producers.Remove(producer.Id);
+        foreach (var mid in transport.MidTable.Where(e => e.Value == producer.Id).Select(e => e.Key).ToList()) transport.MidTable.Remove(mid);
+        foreach (var ssrc in transport.SsrcTable.Where(e => e.Value == producer.Id).Select(e => e.Key).ToList()) transport.SsrcTable.Remove(ssrc);
+        _handlers.Remove(producer.Id);
+    }
+
+    private void CloseConsumer(SimConsumer consumer)
+    {
+        consumer.Producer.Consumers.Remove(consumer);
+        consumer.Transport.Consumers.Remove(consumer.Id);
+        _handlers.Remove(consumer.Id);
+    }
+}

@@ -1,0 +1,172 @@
+using FBS.Request;
+using ResponseBody = FBS.Response.BodyUnion;
+using Wrt = FBS.WebRtcTransport;
+
+namespace RxMediasoup.Testing;
+
+// Transports: creation (ports, ICE/DTLS parameters), connect, dumps and stats, close cascades.
+internal sealed partial class SimulatedEngine
+{
+    private ResponseBody CreateWebRtcTransport(SimRouter router, FBS.Router.CreateWebRtcTransportRequestT request)
+    {
+        var transport = new SimTransport(request.TransportId, router, SimTransportKind.WebRtc)
+        {
+            UsernameFragment = NextSecret(16),
+            Password = NextSecret(32),
+        };
+        var options = request.Options;
+        var infos = options?.Listen?.AsListenIndividual()?.ListenInfos ?? [];
+        if (options?.Listen?.Type == Wrt.Listen.ListenServer) throw NotSimulated(Method.ROUTER_CREATE_WEBRTCTRANSPORT_WITH_SERVER);
+        uint priority = 1076302079;
+        foreach (var info in infos)
+        {
+            transport.IceCandidates.Add(new Wrt.IceCandidateT
+            {
+                Foundation = info.Protocol == FBS.Transport.Protocol.UDP ? "udpcandidate" : "tcpcandidate",
+                Priority = priority--,
+                Address = string.IsNullOrEmpty(info.AnnouncedAddress) ? info.Ip : info.AnnouncedAddress,
+                Protocol = info.Protocol,
+                Port = info.Port != 0 ? info.Port : (ushort)NextPort(),
+                Type = Wrt.IceCandidateType.HOST,
+                TcpType = info.Protocol == FBS.Transport.Protocol.TCP ? Wrt.IceCandidateTcpType.PASSIVE : null,
+            });
+        }
+        Add(router, transport);
+        return ResponseBody.FromWebRtcTransport_DumpResponse(WebRtcDump(transport));
+    }
+
+    private ResponseBody CreatePlainTransport(SimRouter router, FBS.Router.CreatePlainTransportRequestT request)
+    {
+        var transport = new SimTransport(request.TransportId, router, SimTransportKind.Plain);
+        var info = request.Options?.ListenInfo;
+        Add(router, transport);
+        return ResponseBody.FromPlainTransport_DumpResponse(new FBS.PlainTransport.DumpResponseT
+        {
+            Base = BaseDump(transport),
+            RtcpMux = request.Options?.RtcpMux ?? true,
+            Comedia = request.Options?.Comedia ?? false,
+            Tuple = new FBS.Transport.TupleT
+            {
+                LocalAddress = string.IsNullOrEmpty(info?.AnnouncedAddress) ? info?.Ip ?? "127.0.0.1" : info.AnnouncedAddress,
+                LocalPort = info is { Port: not 0 } ? info.Port : (ushort)NextPort(),
+                Protocol = info?.Protocol ?? FBS.Transport.Protocol.UDP,
+            },
+        });
+    }
+
+    private ResponseBody CreateDirectTransport(SimRouter router, FBS.Router.CreateDirectTransportRequestT request)
+    {
+        var transport = new SimTransport(request.TransportId, router, SimTransportKind.Direct);
+        Add(router, transport);
+        return ResponseBody.FromDirectTransport_DumpResponse(new FBS.DirectTransport.DumpResponseT { Base = BaseDump(transport) });
+    }
+
+    private void Add(SimRouter router, SimTransport transport)
+    {
+        Register(transport.Id, transport);
+        router.Transports[transport.Id] = transport;
+    }
+
+    private ResponseBody? AnswerTransport(SimTransport transport, RequestT request)
+    {
+        switch (request.Method)
+        {
+            case Method.TRANSPORT_DUMP:
+                return transport.Kind switch
+                {
+                    SimTransportKind.WebRtc => ResponseBody.FromWebRtcTransport_DumpResponse(WebRtcDump(transport)),
+                    SimTransportKind.Direct => ResponseBody.FromDirectTransport_DumpResponse(new FBS.DirectTransport.DumpResponseT { Base = BaseDump(transport) }),
+                    _ => throw NotSimulated(request.Method),
+                };
+            case Method.TRANSPORT_GET_STATS when transport.Kind == SimTransportKind.WebRtc:
+                return ResponseBody.FromWebRtcTransport_GetStatsResponse(new Wrt.GetStatsResponseT
+                {
+                    Base = new FBS.Transport.StatsT { TransportId = transport.Id, Timestamp = (ulong)backend.Scheduler.Now.ToUnixTimeMilliseconds() },
+                    IceRole = Wrt.IceRole.CONTROLLED,
+                    IceState = transport.Connected ? Wrt.IceState.CONNECTED : Wrt.IceState.NEW,
+                    DtlsState = Wrt.DtlsState.NEW,
+                });
+            case Method.WEBRTCTRANSPORT_CONNECT:
+            {
+                if (transport.Connected) throw new SimulatedError("connect() already called");
+                var remote = request.Body.AsWebRtcTransport_ConnectRequest().DtlsParameters;
+                // As WebRtcTransport.cpp: a remote "client" makes us "server"; "server" or "auto" makes us "client" (we are ICE controlled).
+                transport.DtlsRole = remote?.Role == Wrt.DtlsRole.CLIENT ? Wrt.DtlsRole.SERVER : Wrt.DtlsRole.CLIENT;
+                transport.Connected = true;
+                return ResponseBody.FromWebRtcTransport_ConnectResponse(new Wrt.ConnectResponseT { DtlsLocalRole = transport.DtlsRole });
+            }
+            case Method.TRANSPORT_PRODUCE:
+                return Produce(transport, request.Body.AsTransport_ProduceRequest());
+            case Method.TRANSPORT_CONSUME:
+                return Consume(transport, request.Body.AsTransport_ConsumeRequest());
+            case Method.TRANSPORT_CLOSE_PRODUCER:
+            {
+                string id = request.Body.AsTransport_CloseProducerRequest().ProducerId;
+                if (!transport.Producers.TryGetValue(id, out var producer)) throw new SimulatedError("Producer not found");
+                CloseProducer(producer);
+                return null;
+            }
+            case Method.TRANSPORT_CLOSE_CONSUMER:
+            {
+                string id = request.Body.AsTransport_CloseConsumerRequest().ConsumerId;
+                if (!transport.Consumers.TryGetValue(id, out var consumer)) throw new SimulatedError("Consumer not found");
+                CloseConsumer(consumer);
+                return null;
+            }
+            default:
+                throw NotSimulated(request.Method);
+        }
+    }
+
+    /// <summary>Closes a transport as the worker does: its producers (their consumers elsewhere hear producerclose) and consumers.</summary>
+    private void CloseTransport(SimTransport transport)
+    {
+        foreach (var producer in transport.Producers.Values.ToList()) CloseProducer(producer);
+        foreach (var consumer in transport.Consumers.Values.ToList()) CloseConsumer(consumer);
+        transport.Router.Transports.Remove(transport.Id);
+        _handlers.Remove(transport.Id);
+    }
+
+    private Wrt.DumpResponseT WebRtcDump(SimTransport transport) => new()
+    {
+        Base = BaseDump(transport),
+        IceRole = Wrt.IceRole.CONTROLLED,
+        IceParameters = new Wrt.IceParametersT { UsernameFragment = transport.UsernameFragment, Password = transport.Password, IceLite = true },
+        IceCandidates = transport.IceCandidates,
+        IceState = Wrt.IceState.NEW,
+        DtlsParameters = new Wrt.DtlsParametersT
+        {
+            Role = transport.DtlsRole,
+            Fingerprints = [new Wrt.FingerprintT { Algorithm = Wrt.FingerprintAlgorithm.SHA256, Value = Fingerprint(transport.Id) }],
+        },
+        DtlsState = Wrt.DtlsState.NEW,
+    };
+
+    private static string Fingerprint(string seed)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(seed));
+        return string.Join(':', hash.Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    private static FBS.Transport.DumpT BaseDump(SimTransport transport) => new()
+    {
+        Id = transport.Id,
+        Direct = transport.Kind == SimTransportKind.Direct,
+        ProducerIds = [.. transport.Producers.Keys],
+        ConsumerIds = [.. transport.Consumers.Keys],
+        MapSsrcConsumerId = [],
+        MapRtxSsrcConsumerId = [],
+        DataProducerIds = [],
+        DataConsumerIds = [],
+        RecvRtpHeaderExtensions = new FBS.Transport.RecvRtpHeaderExtensionsT(),
+        RtpListener = new FBS.Transport.RtpListenerT
+        {
+            SsrcTable = [.. transport.SsrcTable.Select(e => new FBS.Common.Uint32StringT { Key = e.Key, Value = e.Value })],
+            MidTable = [.. transport.MidTable.Select(e => new FBS.Common.StringStringT { Key = e.Key, Value = e.Value })],
+            RidTable = [],
+        },
+        MaxSendMessageSize = 262144,
+        MaxReceiveMessageSize = 262144,
+        TraceEventTypes = [],
+    };
+}

@@ -1,0 +1,53 @@
+using System.Text;
+using FBS.Request;
+
+namespace RxMediasoup.Testing;
+
+/// <summary>The simulation's coverage of the worker's request methods (tests/SIMULATION.md is checked against it).</summary>
+internal static class SimulatedMethods
+{
+    /// <summary>The methods the simulation answers (others are rejected with "not simulated yet").</summary>
+    public static readonly IReadOnlySet<Method> Implemented = new HashSet<Method>
+    {
+        Method.WORKER_DUMP, Method.WORKER_GET_RESOURCE_USAGE, Method.WORKER_UPDATE_SETTINGS, Method.WORKER_CREATE_ROUTER,
+        Method.WORKER_CLOSE_ROUTER,
+        Method.ROUTER_DUMP, Method.ROUTER_CREATE_WEBRTCTRANSPORT, Method.ROUTER_CREATE_PLAINTRANSPORT,
+        Method.ROUTER_CREATE_DIRECTTRANSPORT, Method.ROUTER_CLOSE_TRANSPORT,
+        Method.TRANSPORT_DUMP, Method.TRANSPORT_GET_STATS, Method.WEBRTCTRANSPORT_CONNECT, Method.TRANSPORT_PRODUCE,
+        Method.TRANSPORT_CONSUME, Method.TRANSPORT_CLOSE_PRODUCER, Method.TRANSPORT_CLOSE_CONSUMER,
+        Method.PRODUCER_PAUSE, Method.PRODUCER_RESUME, Method.PRODUCER_DUMP, Method.PRODUCER_GET_STATS,
+        Method.CONSUMER_PAUSE, Method.CONSUMER_RESUME, Method.CONSUMER_SET_PREFERRED_LAYERS, Method.CONSUMER_DUMP,
+        Method.CONSUMER_GET_STATS,
+    };
+
+    private static readonly string[] Words =
+    [
+        "webrtcserver", "webrtctransport", "plaintransport", "pipetransport", "directtransport", "dataproducer",
+        "dataconsumer", "rtpobserver", "activespeakerobserver", "audiolevelobserver",
+    ];
+
+    private static readonly string[] Spelled =
+    [
+        "WebRtcServer", "WebRtcTransport", "PlainTransport", "PipeTransport", "DirectTransport", "DataProducer",
+        "DataConsumer", "RtpObserver", "ActiveSpeakerObserver", "AudioLevelObserver",
+    ];
+
+    /// <summary>
+    /// The worker's name of a method as it appears in its error reasons, e.g. ROUTER_CREATE_WEBRTCTRANSPORT →
+    /// <c>router.createWebRtcTransport</c> (the worker's method-to-string table follows this pattern).
+    /// </summary>
+    public static string Name(Method method)
+    {
+        var parts = method.ToString().ToLowerInvariant().Split('_');
+        var name = new StringBuilder(Word(parts[0], first: true)).Append('.');
+        for (int i = 1; i < parts.Length; i++) name.Append(Word(parts[i], first: i == 1));
+        return name.ToString();
+    }
+
+    private static string Word(string word, bool first)
+    {
+        int known = Array.IndexOf(Words, word);
+        string spelled = known >= 0 ? Spelled[known] : char.ToUpperInvariant(word[0]) + word[1..];
+        return first ? char.ToLowerInvariant(spelled[0]) + spelled[1..] : spelled;
+    }
+}
