@@ -26,6 +26,7 @@ internal sealed class SimulatedBackend : IWorkerBackend, IPushWorkerTransport
         Scheduler = scheduler;
         Latency = latency;
         _ids = new Random(seed);
+        SsrcSource = new Random(unchecked(seed * 31 + 1));
         Pid = FirstFakePid + (int)((uint)seed % 1_000_000);
         Engine = new SimulatedEngine(this, seed);
     }
@@ -50,6 +51,8 @@ internal sealed class SimulatedBackend : IWorkerBackend, IPushWorkerTransport
     public Task OutputDrained => Task.CompletedTask;
 
     public IReadOnlyList<string> RecentStderr => [];
+
+    public Random SsrcSource { get; }
 
     public string NewId()
     {

@@ -26,7 +26,7 @@ internal sealed partial class SimulatedEngine
                 Priority = priority--,
                 Address = string.IsNullOrEmpty(info.AnnouncedAddress) ? info.Ip : info.AnnouncedAddress,
                 Protocol = info.Protocol,
-                Port = info.Port != 0 ? info.Port : (ushort)NextPort(),
+                Port = info.Port != 0 ? info.Port : NextPort(info),
                 Type = Wrt.IceCandidateType.HOST,
                 TcpType = info.Protocol == FBS.Transport.Protocol.TCP ? Wrt.IceCandidateTcpType.PASSIVE : null,
             });
@@ -48,7 +48,7 @@ internal sealed partial class SimulatedEngine
             Tuple = new FBS.Transport.TupleT
             {
                 LocalAddress = string.IsNullOrEmpty(info?.AnnouncedAddress) ? info?.Ip ?? "127.0.0.1" : info.AnnouncedAddress,
-                LocalPort = info is { Port: not 0 } ? info.Port : (ushort)NextPort(),
+                LocalPort = info is { Port: not 0 } ? info.Port : NextPort(info),
                 Protocol = info?.Protocol ?? FBS.Transport.Protocol.UDP,
             },
         });

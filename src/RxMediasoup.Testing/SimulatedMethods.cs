@@ -34,10 +34,11 @@ internal static class SimulatedMethods
 
     /// <summary>
     /// The worker's name of a method as it appears in its error reasons, e.g. ROUTER_CREATE_WEBRTCTRANSPORT →
-    /// <c>router.createWebRtcTransport</c> (the worker's method-to-string table follows this pattern).
+    /// <c>router.createWebRtcTransport</c> (worker/src/Channel/ChannelRequest.cpp's method2String follows this pattern, with one exception).
     /// </summary>
     public static string Name(Method method)
     {
+        if (method == Method.WORKER_WEBRTCSERVER_CLOSE) return "worker.closeWebRtcServer"; // the one exception to the pattern
         var parts = method.ToString().ToLowerInvariant().Split('_');
         var name = new StringBuilder(Word(parts[0], first: true)).Append('.');
         for (int i = 1; i < parts.Length; i++) name.Append(Word(parts[i], first: i == 1));

@@ -84,6 +84,9 @@ internal interface IPushWorkerTransport : IWorkerTransport
     /// <summary>A new entity id (what the library would take from <see cref="Guid.NewGuid"/>): deterministic in a simulation.</summary>
     string NewId();
 
+    /// <summary>Where the SSRCs the library generates (consumers, RTP mappings) come from: seeded in a simulation.</summary>
+    Random SsrcSource { get; }
+
     /// <summary>Called once by <see cref="WorkerChannel.Start"/>: from then on, frames go to <see cref="WorkerChannel.OnFrames"/>.</summary>
     void Attach(WorkerChannel channel);
 }

@@ -18,6 +18,31 @@ internal sealed partial class WorkerChannel
     {
         if (_push is null) throw new InvalidOperationException("this channel reads its transport on its own thread");
         if (IsClosed) return;
+        var context = WithoutSynchronizationContext();
+        try
+        {
+            DispatchFrames(frames);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+        }
+    }
+
+    /// <summary>
+    /// Clears the calling thread's synchronization context and returns it (to restore): a task completes its awaiters
+    /// inline only where none is current (a test framework's usually is), so that every awaiter of what completes
+    /// meanwhile has resumed when the scheduler action returns.
+    /// </summary>
+    private static SynchronizationContext? WithoutSynchronizationContext()
+    {
+        var context = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        return context;
+    }
+
+    private void DispatchFrames(ReadOnlySpan<byte> frames)
+    {
         var buffer = frames.ToArray();
         var bb = new ByteBuffer(buffer);
         for (int start = 0; start < buffer.Length;)
@@ -37,6 +62,9 @@ internal sealed partial class WorkerChannel
 
     /// <summary>A new entity id: a random GUID, or the push transport's (deterministic ids in a simulation).</summary>
     public string NewId() => _push?.NewId() ?? Guid.NewGuid().ToString();
+
+    /// <summary>The source of generated SSRCs: null (<see cref="Random.Shared"/>), or the push transport's.</summary>
+    public Random? SsrcSource => _push?.SsrcSource;
 
     private void SendPushed(Frame frame)
     {
@@ -60,8 +88,16 @@ internal sealed partial class WorkerChannel
         => _push!.Scheduler.Schedule((this, id), TimeSpan.FromMilliseconds(_timeoutMs), static (_, state) =>
         {
             var (channel, requestId) = state;
-            if (channel._pending.TryGetValue(requestId, out var pending))
+            if (!channel._pending.TryGetValue(requestId, out var pending)) return Disposable.Empty;
+            var context = WithoutSynchronizationContext();
+            try
+            {
                 channel.Expire(new KeyValuePair<uint, PendingRequest>(requestId, pending));
+            }
+            finally
+            {
+                SynchronizationContext.SetSynchronizationContext(context);
+            }
             return Disposable.Empty;
         });
 }

@@ -68,7 +68,8 @@ public abstract partial class Transport
             rtpParameters = rtpParameters with { Rtcp = rtpParameters.Rtcp with { Cname = Channel.NewId()[..8] } };
         }
         var routerRtpCapabilities = Router.RtpCapabilities;
-        var rtpMapping = Ortc.GetProducerRtpParametersMapping(rtpParameters, routerRtpCapabilities, out var negotiated);
+        var (rtpMapping, negotiated) = Ortc.WithSsrcSource(Channel.SsrcSource,
+            () => (Ortc.GetProducerRtpParametersMapping(rtpParameters, routerRtpCapabilities, out var n), n));
         var consumableRtpParameters = Ortc.GetConsumableRtpParameters(options.Kind, negotiated, routerRtpCapabilities, rtpMapping);
 
         ThrowIfClosed();
@@ -120,7 +121,8 @@ public abstract partial class Transport
         if (this is PipeTransport pipeTransport)
         {
             producer = LookUpProducer(options.ProducerId);
-            rtpParameters = Ortc.GetPipeConsumerRtpParameters(producer.ConsumableRtpParameters, pipeTransport.Rtx);
+            rtpParameters = Ortc.WithSsrcSource(Channel.SsrcSource,
+                () => Ortc.GetPipeConsumerRtpParameters(producer.ConsumableRtpParameters, pipeTransport.Rtx));
             type = ConsumerType.Pipe;
             data = new ConsumeRequestData(consumerId, producer.Id, producer.Kind, rtpParameters, type,
                 producer.ConsumableRtpParameters.Encodings);
@@ -136,7 +138,8 @@ public abstract partial class Transport
             var rtpCapabilities = Ortc.ValidateAndNormalizeRtpCapabilities(options.RtpCapabilities);
             producer = LookUpProducer(options.ProducerId);
             bool enableRtx = options.EnableRtx ?? producer.Kind == MediaKind.Video;
-            rtpParameters = Ortc.GetConsumerRtpParameters(producer.ConsumableRtpParameters, rtpCapabilities, options.Pipe, enableRtx);
+            rtpParameters = Ortc.WithSsrcSource(Channel.SsrcSource,
+                () => Ortc.GetConsumerRtpParameters(producer.ConsumableRtpParameters, rtpCapabilities, options.Pipe, enableRtx));
             if (!options.Pipe)
             {
                 string mid;

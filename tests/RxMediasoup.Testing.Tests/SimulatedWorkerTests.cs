@@ -1,0 +1,170 @@
+using System.Reactive;
+using Microsoft.Reactive.Testing;
+using RxMediasoup.Tests.Transports;
+
+namespace RxMediasoup.Testing.Tests;
+
+/// <summary>A simulated worker behind the library's real entities, in virtual time (TestScheduler).</summary>
+public sealed class SimulatedWorkerTests
+{
+    private static readonly DtlsParameters RemoteDtlsParameters = new()
+    {
+        Role = DtlsRole.Client,
+        Fingerprints = [new DtlsFingerprint { Algorithm = FingerprintAlgorithm.Sha256, Value = "82:5A:68:3D:36:C3:0A:DE" }],
+    };
+
+    [Fact]
+    public void CreatesTheEntitiesAsTheWorkerDoes()
+    {
+        var room = SimulatedRoom.Create(seed: 1);
+
+        // The worker's initial values (as ConsumerTests asserts them against mediasoup-worker 3.27.1).
+        Assert.Equal(ProducerType.Simple, room.AudioProducer.Type);
+        Assert.Equal(ProducerType.Simulcast, room.VideoProducer.Type);
+        Assert.Equal(ConsumerType.Simple, room.AudioConsumer.Type);
+        Assert.Equal(ConsumerType.Simulcast, room.VideoConsumer.Type);
+        Assert.Equal(new ConsumerScore { Score = 10, ProducerScore = 0, ProducerScores = [0] }, room.AudioConsumer.Score.Current());
+        Assert.Equal(new ConsumerScore { Score = 10, ProducerScore = 0, ProducerScores = [0, 0, 0, 0] }, room.VideoConsumer.Score.Current());
+        Assert.Null(room.AudioConsumer.PreferredLayers.Current());
+        Assert.Equal(new ConsumerLayers { SpatialLayer = 3, TemporalLayer = 0 }, room.VideoConsumer.PreferredLayers.Current());
+        Assert.False(room.VideoConsumer.ProducerPaused.Current());
+        var candidate = Assert.Single(room.Transport1.IceCandidates);
+        Assert.InRange(candidate.Port, 2000, 3000); // the listen info's port range
+        Assert.Equal(IceRole.Controlled, room.Transport1.IceRole);
+
+        var dump = room.Answer(room.Router.DumpAsync());
+        Assert.Equal([room.AudioConsumer.Id], dump.MapProducerIdConsumerIds[room.AudioProducer.Id]);
+        Assert.Equal(room.VideoProducer.Id, dump.MapConsumerIdProducerId[room.VideoConsumer.Id]);
+        var transportDump = room.Answer(room.Transport2.DumpAsync());
+        Assert.Equal([room.AudioConsumer.Id, room.VideoConsumer.Id], transportDump.ConsumerIds);
+        var workerDump = room.Answer(room.Worker.DumpAsync());
+        Assert.Equal([room.Router.Id], workerDump.RouterIds);
+        Assert.Equal(room.Worker.Pid, workerDump.Pid);
+
+        Assert.Equal(DtlsRole.Server, room.Answer(ConnectAsync(room.Transport1)));
+        room.Answer(room.VideoConsumer.SetPreferredLayersAsync(new ConsumerLayers { SpatialLayer = 1, TemporalLayer = 2 }));
+        Assert.Equal(new ConsumerLayers { SpatialLayer = 1, TemporalLayer = 2 }, room.VideoConsumer.PreferredLayers.Current());
+    }
+
+    private static async Task<DtlsRole> ConnectAsync(WebRtcTransport transport)
+    {
+        await transport.ConnectAsync(RemoteDtlsParameters);
+        return transport.DtlsParameters.Role ?? DtlsRole.Auto;
+    }
+
+    [Fact]
+    public void ProducerPauseReachesItsConsumersInVirtualTime()
+    {
+        var room = SimulatedRoom.Create();
+        var scheduler = room.Scheduler;
+        var observer = scheduler.CreateObserver<bool>();
+        using var subscription = room.VideoConsumer.ProducerPaused.Subscribe(observer);
+        long subscribed = scheduler.Clock;
+
+        scheduler.AdvanceTo(100);
+        room.Answer(room.VideoProducer.PauseAsync());
+        scheduler.AdvanceTo(200);
+        room.Answer(room.VideoProducer.ResumeAsync());
+
+        // The worker's consumer producerpause/producerresume, derived by the simulation, delivered in the tick that answered.
+        Assert.Equal(
+        [
+            ReactiveTest.OnNext(subscribed, false),
+            ReactiveTest.OnNext(101, true),
+            ReactiveTest.OnNext(201, false),
+        ], observer.Messages);
+        Assert.True(room.VideoConsumer.Score.Current().Score == 10);
+    }
+
+    [Fact]
+    public void ClosingCascadesLikeTheWorker()
+    {
+        var room = SimulatedRoom.Create();
+        var reasons = new List<(string, CloseReason)>();
+        foreach (var entity in new MediasoupEntity[] { room.AudioConsumer, room.VideoConsumer, room.Transport1, room.AudioProducer })
+            entity.Closed.Subscribe(r => reasons.Add((entity.GetType().Name, r)));
+
+        // The producer's close reaches its consumer through the worker's producerclose notification.
+        room.Answer(room.AudioProducer.CloseAsync());
+        Assert.True(room.AudioConsumer.IsClosed);
+        Assert.Contains(("Consumer", CloseReason.ProducerClosed), reasons);
+        Assert.False(room.VideoConsumer.IsClosed);
+
+        room.Answer(room.Router.CloseAsync());
+        Assert.True(room.VideoConsumer.IsClosed);
+        Assert.True(room.Transport1.IsClosed);
+        Assert.Contains(("WebRtcTransport", CloseReason.RouterClosed), reasons);
+        Assert.Empty(room.Answer(room.Worker.DumpAsync()).RouterIds);
+
+        var close = room.Worker.CloseAsync();
+        room.Scheduler.AdvanceBy(1);
+        Assert.True(close.IsCompletedSuccessfully);
+        Assert.True(room.Worker.IsSubprocessClosed);
+        Assert.False(room.Worker.HasDied);
+    }
+
+    [Fact]
+    public void RejectionsHaveTheRealWorkersShape()
+    {
+        var room = SimulatedRoom.Create();
+        room.Answer(room.Transport1.ConnectAsync(RemoteDtlsParameters));
+        var again = room.Transport1.ConnectAsync(RemoteDtlsParameters);
+        room.Scheduler.AdvanceBy(1);
+        var e = Assert.IsType<MediasoupException>(again.Exception?.InnerException);
+        Assert.Equal(MediasoupErrorCode.AlreadyConnected, e.Code);
+        Assert.Equal("connect() already called [method:webRtcTransport.connect]", e.Message);
+
+        var sameMid = room.Transport1.ProduceAsync(RxMediasoup.Tests.Media.MediaTestData.ConsumerAudioProducerOptions);
+        room.Scheduler.AdvanceBy(1);
+        var mid = Assert.IsType<MediasoupException>(sameMid.Exception?.InnerException);
+        Assert.Equal(MediasoupErrorCode.MidInUse, mid.Code);
+        Assert.StartsWith("MID already exists in RTP listener [mid:", mid.Message);
+    }
+
+    [Fact]
+    public async Task ARequestTimesOutInVirtualTime()
+    {
+        var scheduler = new TestScheduler();
+        var settings = new WorkerSettings { RequestTimeout = TimeSpan.FromSeconds(2) };
+        var created = SimulatedWorker.CreateAsync(scheduler, settings: settings, latency: TimeSpan.FromSeconds(10));
+        Assert.True(created.IsCompletedSuccessfully);
+        var worker = await created;
+        var router = worker.CreateRouterAsync(new RouterOptions());
+
+        scheduler.AdvanceBy(TimeSpan.FromSeconds(2).Ticks - 1);
+        Assert.False(router.IsCompleted);
+        scheduler.AdvanceBy(1);
+        Assert.IsType<TimeoutException>(router.Exception?.InnerException);
+
+        // The late answer (at 10 s) matches no pending request and changes nothing; the worker stays open.
+        scheduler.AdvanceBy(TimeSpan.FromSeconds(8).Ticks);
+        Assert.Equal(0, worker.Diagnostics.PendingRequests);
+        Assert.False(worker.IsClosed);
+        Assert.Empty(worker.Routers.Items);
+    }
+
+    [Fact]
+    public void TheSameSeedGivesTheSameIdsPortsAndSsrcs()
+    {
+        var first = SimulatedRoom.Create(seed: 42).Fingerprint();
+        var second = SimulatedRoom.Create(seed: 42).Fingerprint();
+        var other = SimulatedRoom.Create(seed: 43).Fingerprint();
+        Assert.Equal(first, second);
+        Assert.Equal(first.Count, other.Count);
+        Assert.All(first.Zip(other).Take(8), pair => Assert.NotEqual(pair.First, pair.Second)); // pid and every entity id
+        Assert.True(Guid.TryParse(first[1], out _));
+    }
+
+    [Fact]
+    public void NoThreadServesASimulatedWorker()
+    {
+        // Every command above completed inside the tick that answered it (SimulatedRoom.Answer checks this): nothing ran
+        // elsewhere. And no channel reader thread exists: the real backends name theirs "mediasoup-worker <pid> channel".
+        var room = SimulatedRoom.Create();
+        var names = Directory.GetDirectories("/proc/self/task")
+            .Select(task => File.ReadAllText(Path.Combine(task, "comm")).Trim())
+            .ToList();
+        Assert.DoesNotContain(names, name => name.StartsWith("mediasoup-worke", StringComparison.Ordinal));
+        Assert.Equal(0, room.Worker.Diagnostics.PendingRequests);
+    }
+}
