@@ -1,4 +1,5 @@
 using System.Reactive;
+using System.Reactive.Concurrency;
 using Microsoft.Reactive.Testing;
 using RxMediasoup.Tests.Transports;
 
@@ -101,6 +102,36 @@ public sealed class SimulatedWorkerTests
         Assert.True(close.IsCompletedSuccessfully);
         Assert.True(room.Worker.IsSubprocessClosed);
         Assert.False(room.Worker.HasDied);
+    }
+
+    [Fact]
+    public async Task AWorkerDeathCascadesInVirtualTime()
+    {
+        var scheduler = new TestScheduler();
+        var created = SimulatedWorker.CreateAsync(scheduler, latency: TimeSpan.FromTicks(10));
+        Assert.True(created.IsCompletedSuccessfully);
+        var worker = await created;
+        var creating = worker.CreateRouterAsync(new RouterOptions());
+        scheduler.AdvanceBy(10);
+        Assert.True(creating.IsCompletedSuccessfully);
+        var router = await creating;
+        var deaths = new List<WorkerDeath>();
+        var routerClosed = new List<CloseReason>();
+        worker.Died.Subscribe(deaths.Add);
+        router.Closed.Subscribe(routerClosed.Add);
+
+        // The process dies (exit code 1) at t = 15, while a dump waits for its answer (due at t = 20).
+        var dump = worker.DumpAsync();
+        var backend = (SimulatedBackend)worker.Backend;
+        scheduler.ScheduleAbsolute(15, () => backend.Exit(1, null));
+        scheduler.AdvanceTo(15);
+
+        Assert.Equal([new WorkerDeath(worker.Pid, 1, null)], deaths);
+        Assert.True(worker.HasDied);
+        Assert.True(worker.IsSubprocessClosed);
+        Assert.Equal([CloseReason.WorkerDied], routerClosed);
+        Assert.IsType<WorkerClosedException>(dump.Exception?.InnerException);
+        scheduler.AdvanceTo(100); // the dump's answer is never delivered: the channel is closed
     }
 
     [Fact]
