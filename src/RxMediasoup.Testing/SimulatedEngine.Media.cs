@@ -93,6 +93,8 @@ internal sealed partial class SimulatedEngine
                     TraceEventTypes = [],
                     Paused = producer.Paused,
                 });
+            case Method.PRODUCER_ENABLE_TRACE_EVENT:
+                return null;
             case Method.PRODUCER_GET_STATS:
                 return ResponseBody.FromProducer_GetStatsResponse(new FBS.Producer.GetStatsResponseT { Stats = [] });
             default:
@@ -148,6 +150,14 @@ internal sealed partial class SimulatedEngine
                         PreferredTemporalLayer = consumer.PreferredLayers?.TemporalLayer,
                     },
                 });
+            case Method.CONSUMER_SET_PRIORITY:
+                return ResponseBody.FromConsumer_SetPriorityResponse(new FBS.Consumer.SetPriorityResponseT
+                {
+                    Priority = request.Body.AsConsumer_SetPriorityRequest().Priority,
+                });
+            case Method.CONSUMER_REQUEST_KEY_FRAME:
+            case Method.CONSUMER_ENABLE_TRACE_EVENT:
+                return null;
             case Method.CONSUMER_GET_STATS:
                 return ResponseBody.FromConsumer_GetStatsResponse(new FBS.Consumer.GetStatsResponseT { Stats = [] });
             default:

@@ -78,13 +78,31 @@ internal sealed partial class SimulatedEngine
                     SimTransportKind.Direct => ResponseBody.FromDirectTransport_DumpResponse(new FBS.DirectTransport.DumpResponseT { Base = BaseDump(transport) }),
                     _ => throw NotSimulated(request.Method),
                 };
-            case Method.TRANSPORT_GET_STATS when transport.Kind == SimTransportKind.WebRtc:
-                return ResponseBody.FromWebRtcTransport_GetStatsResponse(new Wrt.GetStatsResponseT
+            case Method.TRANSPORT_GET_STATS:
+                return transport.Kind switch
                 {
-                    Base = new FBS.Transport.StatsT { TransportId = transport.Id, Timestamp = (ulong)backend.Scheduler.Now.ToUnixTimeMilliseconds() },
-                    IceRole = Wrt.IceRole.CONTROLLED,
-                    IceState = transport.Connected ? Wrt.IceState.CONNECTED : Wrt.IceState.NEW,
-                    DtlsState = Wrt.DtlsState.NEW,
+                    SimTransportKind.WebRtc => ResponseBody.FromWebRtcTransport_GetStatsResponse(new Wrt.GetStatsResponseT
+                    {
+                        Base = BaseStats(transport),
+                        IceRole = Wrt.IceRole.CONTROLLED,
+                        IceState = Wrt.IceState.NEW,
+                        DtlsState = Wrt.DtlsState.NEW,
+                    }),
+                    SimTransportKind.Direct => ResponseBody.FromDirectTransport_GetStatsResponse(
+                        new FBS.DirectTransport.GetStatsResponseT { Base = BaseStats(transport) }),
+                    _ => throw NotSimulated(request.Method),
+                };
+            case Method.TRANSPORT_SET_MAX_INCOMING_BITRATE:
+            case Method.TRANSPORT_SET_MAX_OUTGOING_BITRATE:
+            case Method.TRANSPORT_SET_MIN_OUTGOING_BITRATE:
+            case Method.TRANSPORT_ENABLE_TRACE_EVENT:
+                return null; // accepted; no media flows in the simulation, so nothing changes that can be observed
+            case Method.TRANSPORT_RESTART_ICE when transport.Kind == SimTransportKind.WebRtc:
+                transport.UsernameFragment = NextSecret(16);
+                transport.Password = NextSecret(32);
+                return ResponseBody.FromTransport_RestartIceResponse(new FBS.Transport.RestartIceResponseT
+                {
+                    UsernameFragment = transport.UsernameFragment, Password = transport.Password, IceLite = true,
                 });
             case Method.WEBRTCTRANSPORT_CONNECT:
             {
@@ -147,6 +165,13 @@ internal sealed partial class SimulatedEngine
         var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(seed));
         return string.Join(':', hash.Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
     }
+
+    /// <summary>A transport's stats: no media flows in the simulation, so every counter is zero; the time is the scheduler's.</summary>
+    private FBS.Transport.StatsT BaseStats(SimTransport transport) => new()
+    {
+        TransportId = transport.Id,
+        Timestamp = (ulong)backend.Scheduler.Now.ToUnixTimeMilliseconds(),
+    };
 
     private static FBS.Transport.DumpT BaseDump(SimTransport transport) => new()
     {

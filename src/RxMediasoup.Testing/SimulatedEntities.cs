@@ -21,8 +21,8 @@ internal sealed class SimTransport(string id, SimRouter router, SimTransportKind
     public SimTransportKind Kind { get; } = kind;
     public bool Connected { get; set; }
     public List<FBS.WebRtcTransport.IceCandidateT> IceCandidates { get; } = [];
-    public string UsernameFragment { get; init; } = "";
-    public string Password { get; init; } = "";
+    public string UsernameFragment { get; set; } = "";
+    public string Password { get; set; } = "";
     public FBS.WebRtcTransport.DtlsRole DtlsRole { get; set; } = FBS.WebRtcTransport.DtlsRole.AUTO;
     public Dictionary<string, SimProducer> Producers { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, SimConsumer> Consumers { get; } = new(StringComparer.Ordinal);

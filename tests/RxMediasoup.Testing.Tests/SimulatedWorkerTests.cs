@@ -135,6 +135,35 @@ public sealed class SimulatedWorkerTests
     }
 
     [Fact]
+    public void TheOtherSimulatedCommandsAnswer()
+    {
+        var room = SimulatedRoom.Create();
+        var stats = room.Answer(room.Transport1.GetStatsAsync());
+        Assert.Equal(room.Transport1.Id, stats.TransportId);
+        Assert.Empty(room.Answer(room.AudioProducer.GetStatsAsync()));
+        Assert.Empty(room.Answer(room.VideoConsumer.GetStatsAsync()));
+        room.Answer(room.Transport1.SetMaxIncomingBitrateAsync(1_000_000));
+        room.Answer(room.Transport1.SetMaxOutgoingBitrateAsync(2_000_000));
+        room.Answer(room.Transport1.SetMinOutgoingBitrateAsync(100_000));
+        room.Answer(room.Transport1.EnableTraceEventAsync([TransportTraceEventType.Bwe]));
+        room.Answer(room.AudioProducer.EnableTraceEventAsync([ProducerTraceEventType.KeyFrame]));
+        room.Answer(room.VideoConsumer.EnableTraceEventAsync([ConsumerTraceEventType.KeyFrame]));
+        room.Answer(room.VideoConsumer.RequestKeyFrameAsync());
+        room.Answer(room.VideoConsumer.SetPriorityAsync(3));
+        Assert.Equal(3, room.VideoConsumer.Priority.Value);
+
+        var before = room.Transport1.IceParameters;
+        var after = room.Answer(room.Transport1.RestartIceAsync());
+        Assert.NotEqual(before.UsernameFragment, after.UsernameFragment);
+        Assert.Equal(after, room.Transport1.IceParameters);
+
+        var direct = room.Answer(room.Router.CreateDirectTransportAsync());
+        Assert.Equal(direct.Id, room.Answer(direct.DumpAsync()).Id);
+        Assert.Equal(direct.Id, room.Answer(direct.GetStatsAsync()).TransportId);
+        Assert.Equal([room.Transport1.Id, room.Transport2.Id, direct.Id], room.Answer(room.Router.DumpAsync()).TransportIds);
+    }
+
+    [Fact]
     public void RejectionsHaveTheRealWorkersShape()
     {
         var room = SimulatedRoom.Create();
