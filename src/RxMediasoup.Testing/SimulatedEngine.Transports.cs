@@ -170,7 +170,7 @@ internal sealed partial class SimulatedEngine
     private FBS.Transport.StatsT BaseStats(SimTransport transport) => new()
     {
         TransportId = transport.Id,
-        Timestamp = (ulong)backend.Scheduler.Now.ToUnixTimeMilliseconds(),
+        Timestamp = (ulong)(backend.Scheduler.Now.UtcTicks / TimeSpan.TicksPerMillisecond), // a monotonic ms clock, as DepLibUV::GetTimeMs
     };
 
     private static FBS.Transport.DumpT BaseDump(SimTransport transport) => new()

@@ -42,15 +42,10 @@ public sealed class SimulatedWorkerTests
         Assert.Equal([room.Router.Id], workerDump.RouterIds);
         Assert.Equal(room.Worker.Pid, workerDump.Pid);
 
-        Assert.Equal(DtlsRole.Server, room.Answer(ConnectAsync(room.Transport1)));
+        room.Answer(room.Transport1.ConnectAsync(RemoteDtlsParameters));
+        Assert.Equal(DtlsRole.Server, room.Transport1.DtlsParameters.Role); // the remote is the client
         room.Answer(room.VideoConsumer.SetPreferredLayersAsync(new ConsumerLayers { SpatialLayer = 1, TemporalLayer = 2 }));
         Assert.Equal(new ConsumerLayers { SpatialLayer = 1, TemporalLayer = 2 }, room.VideoConsumer.PreferredLayers.Current());
-    }
-
-    private static async Task<DtlsRole> ConnectAsync(WebRtcTransport transport)
-    {
-        await transport.ConnectAsync(RemoteDtlsParameters);
-        return transport.DtlsParameters.Role ?? DtlsRole.Auto;
     }
 
     [Fact]
@@ -161,6 +156,25 @@ public sealed class SimulatedWorkerTests
         Assert.Equal(direct.Id, room.Answer(direct.DumpAsync()).Id);
         Assert.Equal(direct.Id, room.Answer(direct.GetStatsAsync()).TransportId);
         Assert.Equal([room.Transport1.Id, room.Transport2.Id, direct.Id], room.Answer(room.Router.DumpAsync()).TransportIds);
+    }
+
+    [Fact]
+    public void PollingUsesTheSimulatedWorkersSchedulerWhenNoneIsGiven()
+    {
+        var room = SimulatedRoom.Create();
+        var start = room.Scheduler.Clock;
+        var stamps = new List<long>();
+        using (room.Transport1.PollStats(TimeSpan.FromSeconds(1)).Subscribe(s => stamps.Add((long)s.Timestamp)))
+        {
+            room.Scheduler.AdvanceBy(TimeSpan.FromSeconds(3).Ticks + 10);
+        }
+        // A request at subscribe, then one a second after each answer: 0, 1, 2, 3 s — plus 2 ticks per round (a
+        // TestScheduler runs what is scheduled for "now" one tick later: the loop's first fetch, each zero-latency answer),
+        // hence the 10 extra ticks, far from the 5th request at 4 s.
+        long origin = start / TimeSpan.TicksPerMillisecond;
+        Assert.Equal([origin, origin + 1000, origin + 2000, origin + 3000], stamps);
+        room.Scheduler.AdvanceBy(TimeSpan.FromSeconds(5).Ticks);
+        Assert.Equal(4, stamps.Count); // unsubscribed: the loop stopped
     }
 
     [Fact]

@@ -63,6 +63,9 @@ internal sealed partial class WorkerChannel
     /// <summary>A new entity id: a random GUID, or the push transport's (deterministic ids in a simulation).</summary>
     public string NewId() => _push?.NewId() ?? Guid.NewGuid().ToString();
 
+    /// <summary>The scheduler of a push transport (a simulated worker's virtual clock), or null: the default for its entities' timers.</summary>
+    public System.Reactive.Concurrency.IScheduler? Scheduler => _push?.Scheduler;
+
     /// <summary>The source of generated SSRCs: null (<see cref="Random.Shared"/>), or the push transport's.</summary>
     public Random? SsrcSource => _push?.SsrcSource;
 

@@ -106,10 +106,10 @@ public sealed partial class Worker : MediasoupEntity
     /// </code>
     /// </summary>
     /// <param name="period">The delay between an answer and the next request; positive.</param>
-    /// <param name="scheduler">The scheduler of the timers (virtual time in tests); the default scheduler when null.</param>
+    /// <param name="scheduler">The scheduler of the timers (virtual time in tests); when null, a simulated worker's scheduler (RxMediasoup.Testing), else the default scheduler.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not positive.</exception>
     public IObservable<WorkerResourceUsage> PollResourceUsage(TimeSpan period, IScheduler? scheduler = null)
-        => Polling.PollShared(this, "Worker.ResourceUsage", GetResourceUsageAsync, period, ClosedSignal, scheduler, Logger);
+        => Polling.PollShared(this, "Worker.ResourceUsage", GetResourceUsageAsync, period, ClosedSignal, scheduler ?? Channel.Scheduler, Logger);
 
     /// <summary>Changes the log level and/or log tags of the running worker.</summary>
     /// <exception cref="ArgumentException">Invalid settings.</exception>
