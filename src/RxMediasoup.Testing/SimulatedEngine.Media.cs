@@ -15,12 +15,16 @@ internal sealed partial class SimulatedEngine
         var encodings = rtp.Encodings ?? [];
         if (encodings.Count == 0) throw new SimulatedError("empty rtpParameters.encodings", isTypeError: true);
         if (_handlers.ContainsKey(request.ProducerId)) throw new SimulatedError($"Channel request handler with ID {request.ProducerId} already exists");
-        // RtpListener::AddProducer: the tables are checked before anything is added.
-        if (!string.IsNullOrEmpty(rtp.Mid) && transport.MidTable.ContainsKey(rtp.Mid))
-            throw new SimulatedError($"MID already exists in RTP listener [mid:{rtp.Mid}]");
+        // RtpListener::AddProducer: SSRCs (each encoding's, then its RTX one) before the MID; nothing is kept on failure.
         foreach (var e in encodings)
+        {
             if (e.Ssrc is { } ssrc && transport.SsrcTable.ContainsKey(ssrc))
                 throw new SimulatedError($"ssrc already exists in RTP listener [ssrc:{ssrc}]");
+            if (e.Rtx is { Ssrc: var rtx } && transport.SsrcTable.ContainsKey(rtx))
+                throw new SimulatedError($"RTX ssrc already exists in RTP listener [ssrc:{rtx}]");
+        }
+        if (!string.IsNullOrEmpty(rtp.Mid) && transport.MidTable.ContainsKey(rtp.Mid))
+            throw new SimulatedError($"MID already exists in RTP listener [mid:{rtp.Mid}]");
         var type = encodings.Count > 1 ? RtpType.SIMULCAST
             : SimConsumer.ScalabilityMode(encodings[0].ScalabilityMode).Spatial > 1 ? RtpType.SVC : RtpType.SIMPLE;
         var producer = new SimProducer(request.ProducerId, transport, request, type);
@@ -28,7 +32,11 @@ internal sealed partial class SimulatedEngine
         transport.Producers[producer.Id] = producer;
         if (!string.IsNullOrEmpty(rtp.Mid)) transport.MidTable[rtp.Mid] = producer.Id;
         foreach (var e in encodings)
+        {
             if (e.Ssrc is { } ssrc) transport.SsrcTable[ssrc] = producer.Id;
+            if (e.Rtx is { } rtx) transport.SsrcTable[rtx.Ssrc] = producer.Id;
+        }
+        RecordHeaderExtensions(transport.RecvHeaderExtensions, rtp.HeaderExtensions ?? []);
         return ResponseBody.FromTransport_ProduceResponse(new FBS.Transport.ProduceResponseT { Type = type });
     }
 
@@ -50,6 +58,11 @@ internal sealed partial class SimulatedEngine
         }
         Register(consumer.Id, consumer);
         transport.Consumers[consumer.Id] = consumer;
+        foreach (var e in request.RtpParameters?.Encodings ?? [])
+        {
+            if (e.Ssrc is { } ssrc) transport.ConsumerSsrcs[ssrc] = consumer.Id;
+            if (e.Rtx is { } rtx) transport.ConsumerRtxSsrcs[rtx.Ssrc] = consumer.Id;
+        }
         producer.Consumers.Add(consumer);
         return ResponseBody.FromTransport_ConsumeResponse(new FBS.Transport.ConsumeResponseT
         {
@@ -183,7 +196,29 @@ internal sealed partial class SimulatedEngine
     private void CloseConsumer(SimConsumer consumer)
     {
         consumer.Producer.Consumers.Remove(consumer);
-        consumer.Transport.Consumers.Remove(consumer.Id);
+        var transport = consumer.Transport;
+        transport.Consumers.Remove(consumer.Id);
+        foreach (var e in consumer.Request.RtpParameters?.Encodings ?? [])
+        {
+            if (e.Ssrc is { } ssrc) transport.ConsumerSsrcs.Remove(ssrc);
+            if (e.Rtx is { } rtx) transport.ConsumerRtxSsrcs.Remove(rtx.Ssrc);
+        }
         _handlers.Remove(consumer.Id);
+    }
+
+    /// <summary>Transport::Produce: the transport reads the header extensions it knows, from the first producer giving each.</summary>
+    private static void RecordHeaderExtensions(FBS.Transport.RecvRtpHeaderExtensionsT ids, List<FBS.RtpParameters.RtpHeaderExtensionParametersT> extensions)
+    {
+        foreach (var e in extensions)
+        {
+            switch (e.Uri)
+            {
+                case FBS.RtpParameters.RtpHeaderExtensionUri.Mid: ids.Mid ??= e.Id; break;
+                case FBS.RtpParameters.RtpHeaderExtensionUri.RtpStreamId: ids.Rid ??= e.Id; break;
+                case FBS.RtpParameters.RtpHeaderExtensionUri.RepairRtpStreamId: ids.Rrid ??= e.Id; break;
+                case FBS.RtpParameters.RtpHeaderExtensionUri.AbsSendTime: ids.AbsSendTime ??= e.Id; break;
+                case FBS.RtpParameters.RtpHeaderExtensionUri.TransportWideCcDraft01: ids.TransportWideCc01 ??= e.Id; break;
+            }
+        }
     }
 }

@@ -155,14 +155,24 @@ internal sealed partial class SimulatedEngine
         DtlsParameters = new Wrt.DtlsParametersT
         {
             Role = transport.DtlsRole,
-            Fingerprints = [new Wrt.FingerprintT { Algorithm = Wrt.FingerprintAlgorithm.SHA256, Value = Fingerprint(transport.Id) }],
+            // The worker offers its certificate's fingerprint in every algorithm it knows.
+            Fingerprints = [.. Enum.GetValues<Wrt.FingerprintAlgorithm>().Select(a => new Wrt.FingerprintT { Algorithm = a, Value = Fingerprint(transport.Id, a) })],
         },
         DtlsState = Wrt.DtlsState.NEW,
     };
 
-    private static string Fingerprint(string seed)
+    /// <summary>A deterministic fingerprint of the algorithm's length (the simulated certificate is the transport id).</summary>
+    private static string Fingerprint(string seed, Wrt.FingerprintAlgorithm algorithm)
     {
-        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(seed));
+        byte[] data = System.Text.Encoding.UTF8.GetBytes(seed);
+        byte[] hash = algorithm switch
+        {
+            Wrt.FingerprintAlgorithm.SHA1 => System.Security.Cryptography.SHA1.HashData(data),
+            Wrt.FingerprintAlgorithm.SHA224 => System.Security.Cryptography.SHA256.HashData(data)[..28],
+            Wrt.FingerprintAlgorithm.SHA384 => System.Security.Cryptography.SHA384.HashData(data),
+            Wrt.FingerprintAlgorithm.SHA512 => System.Security.Cryptography.SHA512.HashData(data),
+            _ => System.Security.Cryptography.SHA256.HashData(data),
+        };
         return string.Join(':', hash.Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
     }
 
@@ -179,11 +189,11 @@ internal sealed partial class SimulatedEngine
         Direct = transport.Kind == SimTransportKind.Direct,
         ProducerIds = [.. transport.Producers.Keys],
         ConsumerIds = [.. transport.Consumers.Keys],
-        MapSsrcConsumerId = [],
-        MapRtxSsrcConsumerId = [],
+        MapSsrcConsumerId = [.. transport.ConsumerSsrcs.Select(e => new FBS.Common.Uint32StringT { Key = e.Key, Value = e.Value })],
+        MapRtxSsrcConsumerId = [.. transport.ConsumerRtxSsrcs.Select(e => new FBS.Common.Uint32StringT { Key = e.Key, Value = e.Value })],
         DataProducerIds = [],
         DataConsumerIds = [],
-        RecvRtpHeaderExtensions = new FBS.Transport.RecvRtpHeaderExtensionsT(),
+        RecvRtpHeaderExtensions = transport.RecvHeaderExtensions,
         RtpListener = new FBS.Transport.RtpListenerT
         {
             SsrcTable = [.. transport.SsrcTable.Select(e => new FBS.Common.Uint32StringT { Key = e.Key, Value = e.Value })],

@@ -52,24 +52,18 @@ internal sealed partial class SimulatedEngine(SimulatedBackend backend, int seed
         var method = request.Method;
         if (method.ToString().StartsWith("WORKER_", StringComparison.Ordinal)) return AnswerWorker(request);
         string handlerId = request.HandlerId ?? "";
+        // As Worker::HandleRequest in 3.27.1: the reason is what the handler threw, with no method suffix (checked
+        // against the worker by DifferentialTests).
         if (!_handlers.TryGetValue(handlerId, out var handler))
-            throw new SimulatedError($"Channel request handler with ID {handlerId} not found [method:{SimulatedMethods.Name(method)}]");
-        try
+            throw new SimulatedError($"Channel request handler with ID {handlerId} not found");
+        return handler switch
         {
-            return handler switch
-            {
-                SimRouter router => AnswerRouter(router, request),
-                SimTransport transport => AnswerTransport(transport, request),
-                SimProducer producer => AnswerProducer(producer, request),
-                SimConsumer consumer => AnswerConsumer(consumer, request),
-                _ => throw NotSimulated(method),
-            };
-        }
-        catch (SimulatedError e)
-        {
-            // The worker's channel adds the method to what an entity's handler threw.
-            throw new SimulatedError($"{e.Message} [method:{SimulatedMethods.Name(method)}]", e.Error == "TypeError");
-        }
+            SimRouter router => AnswerRouter(router, request),
+            SimTransport transport => AnswerTransport(transport, request),
+            SimProducer producer => AnswerProducer(producer, request),
+            SimConsumer consumer => AnswerConsumer(consumer, request),
+            _ => throw NotSimulated(method),
+        };
     }
 
     private ResponseBody? AnswerWorker(RequestT request)

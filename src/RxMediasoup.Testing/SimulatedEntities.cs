@@ -28,6 +28,9 @@ internal sealed class SimTransport(string id, SimRouter router, SimTransportKind
     public Dictionary<string, SimConsumer> Consumers { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, string> MidTable { get; } = new(StringComparer.Ordinal);
     public Dictionary<uint, string> SsrcTable { get; } = [];
+    public Dictionary<uint, string> ConsumerSsrcs { get; } = [];
+    public Dictionary<uint, string> ConsumerRtxSsrcs { get; } = [];
+    public FBS.Transport.RecvRtpHeaderExtensionsT RecvHeaderExtensions { get; } = new();
 }
 
 internal sealed class SimProducer(string id, SimTransport transport, FBS.Transport.ProduceRequestT request, FBS.RtpParameters.Type type)

@@ -1,0 +1,95 @@
+using RxMediasoup.Tests.Transports;
+using static RxMediasoup.Tests.Media.MediaTestData;
+
+namespace RxMediasoup.Testing.Tests;
+
+/// <summary>
+/// The simulation checked against mediasoup-worker itself (the cached build): the same scenario on both, and what the
+/// worker computed compared after normalising what differs between any two runs (ids, ports, ICE secrets, SSRCs).
+/// A first step toward issue 12 §4's differential test over every request.
+/// </summary>
+[Collection(ThreadCountingCollection.Name)]
+public sealed class DifferentialTests
+{
+    private static readonly DtlsParameters RemoteDtlsParameters = new()
+    {
+        Role = DtlsRole.Client,
+        Fingerprints = [new DtlsFingerprint { Algorithm = FingerprintAlgorithm.Sha256, Value = "82:5A:68:3D:36:C3:0A:DE" }],
+    };
+
+    [Fact]
+    public async Task TheSimulationComputesWhatTheWorkerComputes()
+    {
+        var simulated = SimulatedRoom.Create();
+        var real = new RoomScenario();
+        var worker = await Worker.CreateAsync();
+        try
+        {
+            await real.BuildAsync(worker);
+            Assert.Equal(await real.ObservationsAsync(), await simulated.ObservationsAsync());
+
+            // The producer's pause reaches the consumer as the worker's notification (on a real worker, a moment later).
+            await real.VideoProducer.PauseAsync();
+            await WaitAsync(() => real.VideoConsumer.ProducerPaused.Current());
+            simulated.Answer(simulated.VideoProducer.PauseAsync());
+            Assert.Equal(await real.ObservationsAsync(), await simulated.ObservationsAsync());
+
+            // Rejections: same exception type, code and message.
+            Assert.Equal(await RejectionAsync(real, null), await RejectionAsync(simulated, simulated));
+        }
+        finally
+        {
+            await worker.CloseAsync();
+        }
+        Assert.True(worker.IsSubprocessClosed);
+        Assert.False(IsAlive(worker.Pid), $"mediasoup-worker {worker.Pid} is still running");
+    }
+
+    private static async Task<string> RejectionAsync(RoomScenario room, SimulatedRoom? simulated)
+    {
+        var messages = new List<string>();
+        foreach (var command in new Func<Task>[]
+        {
+            () => room.Transport1.ConnectAsync(RemoteDtlsParameters),
+            () => room.Transport1.ConnectAsync(RemoteDtlsParameters),
+            () => room.Transport1.ProduceAsync(ConsumerAudioProducerOptions),
+        })
+        {
+            var task = command();
+            if (simulated is not null) simulated.Scheduler.AdvanceBy(1);
+            try
+            {
+                await task;
+                messages.Add("ok");
+            }
+            catch (MediasoupException e)
+            {
+                messages.Add($"{e.GetType().Name} {e.Code}: {e.Message}");
+            }
+        }
+        return string.Join(" | ", messages);
+    }
+
+    private static async Task WaitAsync(Func<bool> condition)
+    {
+        // A real worker's notification crosses a socket and a thread: 5 s is far beyond what it takes.
+        var until = DateTime.UtcNow.AddSeconds(5);
+        while (!condition() && DateTime.UtcNow < until) await Task.Delay(10);
+        Assert.True(condition());
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        string stat = $"/proc/{pid}/stat";
+        if (!File.Exists(stat)) return false;
+        try
+        {
+            string text = File.ReadAllText(stat);
+            return text[(text.LastIndexOf(')') + 2)..].FirstOrDefault() != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+}
