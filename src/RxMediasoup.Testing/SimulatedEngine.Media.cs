@@ -152,15 +152,23 @@ internal sealed partial class SimulatedEngine
                             Kind = consumer.Request.Kind,
                             RtpParameters = consumer.Request.RtpParameters,
                             ConsumableRtpEncodings = consumer.Request.ConsumableRtpEncodings,
-                            SupportedCodecPayloadTypes = [.. (consumer.Request.RtpParameters?.Codecs ?? []).Select(c => c.PayloadType)],
+                            // The media codecs only (not RTX), as the worker lists them.
+                            SupportedCodecPayloadTypes = [.. (consumer.Request.RtpParameters?.Codecs ?? [])
+                                .Where(c => !c.MimeType.EndsWith("/rtx", StringComparison.OrdinalIgnoreCase)).Select(c => c.PayloadType)],
                             TraceEventTypes = [],
                             Paused = consumer.Paused,
                             ProducerPaused = consumer.ProducerPaused,
                             Priority = 1,
                         },
-                        RtpStreams = [],
-                        PreferredSpatialLayer = consumer.PreferredLayers?.SpatialLayer,
-                        PreferredTemporalLayer = consumer.PreferredLayers?.TemporalLayer,
+                        RtpStreams = SimulatedRtpStreams.OfConsumer(consumer),
+                        // What 3.27.1 dumps with no media yet (DifferentialTests): a simple consumer -1/-1 preferred and
+                        // target, 0/0 current; a layered one its preferred layers, -1/-1 target and current.
+                        PreferredSpatialLayer = consumer.PreferredLayers is { } p ? p.SpatialLayer : (short)-1,
+                        PreferredTemporalLayer = consumer.PreferredLayers is { } q ? (short)(q.TemporalLayer ?? 0) : (short)-1,
+                        TargetSpatialLayer = -1,
+                        TargetTemporalLayer = -1,
+                        CurrentSpatialLayer = consumer.IsLayered ? (short)-1 : (short)0,
+                        CurrentTemporalLayer = consumer.IsLayered ? (short)-1 : (short)0,
                     },
                 });
             case Method.CONSUMER_SET_PRIORITY:

@@ -26,13 +26,20 @@ public sealed class DifferentialTests
         try
         {
             await real.BuildAsync(worker);
-            Assert.Equal(await real.ObservationsAsync(), await simulated.ObservationsAsync());
+            await AssertSameAsync(real, simulated);
 
             // The producer's pause reaches the consumer as the worker's notification (on a real worker, a moment later).
             await real.VideoProducer.PauseAsync();
             await WaitAsync(() => real.VideoConsumer.ProducerPaused.Current());
             simulated.Answer(simulated.VideoProducer.PauseAsync());
-            Assert.Equal(await real.ObservationsAsync(), await simulated.ObservationsAsync());
+            await AssertSameAsync(real, simulated);
+
+            // The consumer's own pause, then its close.
+            await real.VideoConsumer.PauseAsync();
+            simulated.Answer(simulated.VideoConsumer.PauseAsync());
+            await real.AudioConsumer.CloseAsync();
+            simulated.Answer(simulated.AudioConsumer.CloseAsync());
+            await AssertSameAsync(real, simulated);
 
             // Rejections: same exception type, code and message.
             Assert.Equal(await RejectionAsync(real, null), await RejectionAsync(simulated, simulated));
@@ -43,6 +50,15 @@ public sealed class DifferentialTests
         }
         Assert.True(worker.IsSubprocessClosed);
         Assert.False(IsAlive(worker.Pid), $"mediasoup-worker {worker.Pid} is still running");
+    }
+
+    /// <summary>Line by line, so a difference names what differs.</summary>
+    private static async Task AssertSameAsync(RoomScenario real, RoomScenario simulated)
+    {
+        var expected = await real.ObservationsAsync();
+        var actual = await simulated.ObservationsAsync();
+        Assert.Equal(expected.Count, actual.Count);
+        foreach (var (worker, simulation) in expected.Zip(actual)) Assert.Equal(worker, simulation);
     }
 
     private static async Task<string> RejectionAsync(RoomScenario room, SimulatedRoom? simulated)

@@ -59,6 +59,10 @@ internal class RoomScenario
     public async Task<IReadOnlyList<string>> ObservationsAsync()
     {
         var routerDump = await Settle(Router.DumpAsync());
+        var producerDumps = new List<ProducerDump>();
+        foreach (var producer in new[] { AudioProducer, VideoProducer }.Where(p => !p.IsClosed)) producerDumps.Add(await Settle(producer.DumpAsync()));
+        var consumerDumps = new List<ConsumerDump>();
+        foreach (var consumer in new[] { AudioConsumer, VideoConsumer }.Where(c => !c.IsClosed)) consumerDumps.Add(await Settle(consumer.DumpAsync()));
         var dump1 = await Settle(Transport1.DumpAsync());
         var dump2 = await Settle(Transport2.DumpAsync());
         string Name(string id) => id == AudioProducer.Id ? "audioProducer" : id == VideoProducer.Id ? "videoProducer"
@@ -78,7 +82,21 @@ internal class RoomScenario
             $"transport1: producers={dump1.ProducerIds.Count} mids={string.Join(",", dump1.RtpListener.MidTable.Keys.Order())} ssrcs={dump1.RtpListener.SsrcTable.Count}",
             $"transport2: consumers={dump2.ConsumerIds.Count} ssrcMap={dump2.MapSsrcConsumerId.Count} rtxMap={dump2.MapRtxSsrcConsumerId.Count}",
             $"recv header extensions: {dump1.RecvRtpHeaderExtensions}",
+            .. producerDumps.Select(d =>
+                $"producer dump: {d.Kind} {d.Type} paused={d.Paused} streams={d.RtpStreams.Count} codecs={d.RtpParameters.Codecs.Count} " +
+                $"encodings={d.RtpParameters.Encodings.Count} mapping={d.RtpMapping.Codecs.Count}/{d.RtpMapping.Encodings.Count} traces={d.TraceEventTypes.Count}"),
+            .. consumerDumps.Select(d =>
+                $"consumer dump: {d.Kind} {d.Type} paused={d.Paused}/{d.ProducerPaused} priority={d.Priority} streams={string.Join(",", d.RtpStreams.Select(Stream))} " +
+                $"consumable={d.ConsumableRtpEncodings.Count} payloadTypes={string.Join(",", d.SupportedCodecPayloadTypes)} " +
+                $"layers={d.PreferredSpatialLayer}.{d.PreferredTemporalLayer}/{d.TargetSpatialLayer}.{d.TargetTemporalLayer}/{d.CurrentSpatialLayer}.{d.CurrentTemporalLayer}"),
         ];
+    }
+
+    private static string Stream(RtpStreamDump s)
+    {
+        var p = s.Params;
+        return $"{p.EncodingIdx}:{p.MimeType}/{p.PayloadType}/{p.ClockRate} nack={p.UseNack} pli={p.UsePli} fir={p.UseFir} " +
+               $"fec={p.UseInBandFec} dtx={p.UseDtx} {p.SpatialLayers}x{p.TemporalLayers} rtx={p.RtxPayloadType}/{s.RtxStream?.MimeType}";
     }
 
     private static string Score(Consumer consumer)
