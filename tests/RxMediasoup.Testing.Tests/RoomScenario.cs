@@ -59,6 +59,7 @@ internal class RoomScenario
     public async Task<IReadOnlyList<string>> ObservationsAsync()
     {
         var routerDump = await Settle(Router.DumpAsync());
+        var stats = await Settle(Transport1.GetStatsAsync());
         var producerDumps = new List<ProducerDump>();
         foreach (var producer in new[] { AudioProducer, VideoProducer }.Where(p => !p.IsClosed)) producerDumps.Add(await Settle(producer.DumpAsync()));
         var consumerDumps = new List<ConsumerDump>();
@@ -76,7 +77,8 @@ internal class RoomScenario
             $"paused: {AudioConsumer.Paused.Current()} {AudioConsumer.ProducerPaused.Current()} {VideoConsumer.Paused.Current()} {VideoConsumer.ProducerPaused.Current()}",
             $"priority: {AudioConsumer.Priority.Value} {VideoConsumer.Priority.Value}",
             $"ice: {Transport1.IceRole} lite={Transport1.IceParameters.IceLite} {Transport1.IceState.Current()}",
-            $"candidates: {string.Join(",", Transport1.IceCandidates.Select(c => $"{c.Protocol}/{c.Type}/{c.TcpType}/{c.Address}"))}",
+            $"candidates: {string.Join(",", Transport1.IceCandidates.Select(c => $"{c.Foundation}/{c.Priority}/{c.Protocol}/{c.Type}/{c.TcpType}/{c.Address}"))}",
+            $"transport stats: {stats with { TransportId = "", Timestamp = 0 }}",
             $"dtls: {Transport1.DtlsParameters.Role} {Transport1.DtlsState.Current()} {string.Join(",", Transport1.DtlsParameters.Fingerprints.Select(f => f.Algorithm))}",
             $"router maps: {string.Join(" ", routerDump.MapProducerIdConsumerIds.OrderBy(e => Name(e.Key)).Select(e => $"{Name(e.Key)}->{string.Join("+", e.Value.Select(Name))}"))}",
             $"transport1: producers={dump1.ProducerIds.Count} mids={string.Join(",", dump1.RtpListener.MidTable.Keys.Order())} ssrcs={dump1.RtpListener.SsrcTable.Count}",
