@@ -37,22 +37,36 @@ internal sealed partial class SimulatedEngine
 
     private ResponseBody CreatePlainTransport(SimRouter router, FBS.Router.CreatePlainTransportRequestT request)
     {
-        var transport = new SimTransport(request.TransportId, router, SimTransportKind.Plain);
-        var info = request.Options?.ListenInfo;
-        Add(router, transport);
-        return ResponseBody.FromPlainTransport_DumpResponse(new FBS.PlainTransport.DumpResponseT
+        var options = request.Options;
+        if (options?.EnableSrtp == true) throw NotSimulated(Method.ROUTER_CREATE_PLAINTRANSPORT); // SRTP keys: not yet
+        var info = options?.ListenInfo;
+        bool rtcpMux = options?.RtcpMux ?? true;
+        var transport = new SimTransport(request.TransportId, router, SimTransportKind.Plain)
         {
-            Base = BaseDump(transport),
-            RtcpMux = request.Options?.RtcpMux ?? true,
-            Comedia = request.Options?.Comedia ?? false,
-            Tuple = new FBS.Transport.TupleT
-            {
-                LocalAddress = string.IsNullOrEmpty(info?.AnnouncedAddress) ? info?.Ip ?? "127.0.0.1" : info.AnnouncedAddress,
-                LocalPort = info is { Port: not 0 } ? info.Port : NextPort(info),
-                Protocol = info?.Protocol ?? FBS.Transport.Protocol.UDP,
-            },
-        });
+            RtcpMux = rtcpMux,
+            Comedia = options?.Comedia ?? false,
+            Tuple = LocalTuple(info),
+            RtcpTuple = rtcpMux ? null : LocalTuple(options?.RtcpListenInfo ?? info),
+        };
+        Add(router, transport);
+        return ResponseBody.FromPlainTransport_DumpResponse(PlainDump(transport));
     }
+
+    private FBS.Transport.TupleT LocalTuple(FBS.Transport.ListenInfoT? info) => new()
+    {
+        LocalAddress = string.IsNullOrEmpty(info?.AnnouncedAddress) ? info?.Ip ?? "127.0.0.1" : info.AnnouncedAddress,
+        LocalPort = info is { Port: not 0 } ? info.Port : NextPort(info),
+        Protocol = info?.Protocol ?? FBS.Transport.Protocol.UDP,
+    };
+
+    private static FBS.PlainTransport.DumpResponseT PlainDump(SimTransport transport) => new()
+    {
+        Base = BaseDump(transport),
+        RtcpMux = transport.RtcpMux,
+        Comedia = transport.Comedia,
+        Tuple = transport.Tuple,
+        RtcpTuple = transport.RtcpTuple,
+    };
 
     private ResponseBody CreateDirectTransport(SimRouter router, FBS.Router.CreateDirectTransportRequestT request)
     {
@@ -76,7 +90,7 @@ internal sealed partial class SimulatedEngine
                 {
                     SimTransportKind.WebRtc => ResponseBody.FromWebRtcTransport_DumpResponse(WebRtcDump(transport)),
                     SimTransportKind.Direct => ResponseBody.FromDirectTransport_DumpResponse(new FBS.DirectTransport.DumpResponseT { Base = BaseDump(transport) }),
-                    _ => throw NotSimulated(request.Method),
+                    _ => ResponseBody.FromPlainTransport_DumpResponse(PlainDump(transport)),
                 };
             case Method.TRANSPORT_GET_STATS:
                 return transport.Kind switch
@@ -90,7 +104,14 @@ internal sealed partial class SimulatedEngine
                     }),
                     SimTransportKind.Direct => ResponseBody.FromDirectTransport_GetStatsResponse(
                         new FBS.DirectTransport.GetStatsResponseT { Base = BaseStats(transport) }),
-                    _ => throw NotSimulated(request.Method),
+                    _ => ResponseBody.FromPlainTransport_GetStatsResponse(new FBS.PlainTransport.GetStatsResponseT
+                    {
+                        Base = BaseStats(transport),
+                        RtcpMux = transport.RtcpMux,
+                        Comedia = transport.Comedia,
+                        Tuple = transport.Tuple,
+                        RtcpTuple = transport.RtcpTuple,
+                    }),
                 };
             case Method.TRANSPORT_SET_MAX_INCOMING_BITRATE:
             case Method.TRANSPORT_SET_MAX_OUTGOING_BITRATE:

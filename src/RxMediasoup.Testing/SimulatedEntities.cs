@@ -24,6 +24,10 @@ internal sealed class SimTransport(string id, SimRouter router, SimTransportKind
     public string UsernameFragment { get; set; } = "";
     public string Password { get; set; } = "";
     public FBS.WebRtcTransport.DtlsRole DtlsRole { get; set; } = FBS.WebRtcTransport.DtlsRole.AUTO;
+    public bool RtcpMux { get; init; }
+    public bool Comedia { get; init; }
+    public FBS.Transport.TupleT? Tuple { get; init; }
+    public FBS.Transport.TupleT? RtcpTuple { get; init; }
     public Dictionary<string, SimProducer> Producers { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, SimConsumer> Consumers { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, string> MidTable { get; } = new(StringComparer.Ordinal);

@@ -41,6 +41,9 @@ public sealed class DifferentialTests
             simulated.Answer(simulated.AudioConsumer.CloseAsync());
             await AssertSameAsync(real, simulated);
 
+            // A plain transport (RTCP not multiplexed): its dump and stats but the ports.
+            Assert.Equal(await PlainAsync(real.Router, null), await PlainAsync(simulated.Router, simulated));
+
             // Rejections: same exception type, code and message.
             Assert.Equal(await RejectionAsync(real, null), await RejectionAsync(simulated, simulated));
         }
@@ -50,6 +53,21 @@ public sealed class DifferentialTests
         }
         Assert.True(worker.IsSubprocessClosed);
         Assert.False(IsAlive(worker.Pid), $"mediasoup-worker {worker.Pid} is still running");
+    }
+
+    private static async Task<string> PlainAsync(Router router, SimulatedRoom? simulated)
+    {
+        async Task<T> Settle<T>(Task<T> command)
+        {
+            if (simulated is not null) simulated.Scheduler.AdvanceBy(1);
+            return await command;
+        }
+        var plain = await Settle(router.CreatePlainTransportAsync(new PlainTransportOptions { ListenInfo = TransportTestHelpers.Udp(), RtcpMux = false }));
+        var dump = await Settle(plain.DumpAsync());
+        var stats = Assert.IsType<PlainTransportStats>(await Settle(plain.GetStatsAsync()));
+        static string Tuple(TransportTuple? t) => t is null ? "none" : $"{t.LocalAddress} {t.Protocol} {t.RemoteIp}:{t.RemotePort}";
+        return $"{plain.RtcpMux} {Tuple(plain.Tuple.Current())} {Tuple(plain.RtcpTuple.Current())} {dump.ProducerIds.Count} " +
+               $"{stats with { TransportId = "", Timestamp = 0, Tuple = null!, RtcpTuple = null }}";
     }
 
     /// <summary>Line by line, so a difference names what differs.</summary>
