@@ -11,6 +11,7 @@ internal sealed partial class SimulatedEngine
     {
         var transport = new SimTransport(request.TransportId, router, SimTransportKind.WebRtc)
         {
+            Options = TransportOptions(request.Options?.Base),
             UsernameFragment = NextSecret(16),
             Password = NextSecret(32),
         };
@@ -43,6 +44,7 @@ internal sealed partial class SimulatedEngine
         bool rtcpMux = options?.RtcpMux ?? true;
         var transport = new SimTransport(request.TransportId, router, SimTransportKind.Plain)
         {
+            Options = TransportOptions(options?.Base),
             RtcpMux = rtcpMux,
             Comedia = options?.Comedia ?? false,
             Tuple = LocalTuple(info),
@@ -70,7 +72,7 @@ internal sealed partial class SimulatedEngine
 
     private ResponseBody CreateDirectTransport(SimRouter router, FBS.Router.CreateDirectTransportRequestT request)
     {
-        var transport = new SimTransport(request.TransportId, router, SimTransportKind.Direct);
+        var transport = new SimTransport(request.TransportId, router, SimTransportKind.Direct) { Options = TransportOptions(request.Options?.Base) };
         Add(router, transport);
         return ResponseBody.FromDirectTransport_DumpResponse(new FBS.DirectTransport.DumpResponseT { Base = BaseDump(transport) });
     }
@@ -145,6 +147,9 @@ internal sealed partial class SimulatedEngine
                 CloseProducer(producer);
                 return null;
             }
+            case Method.TRANSPORT_PRODUCE_DATA or Method.TRANSPORT_CONSUME_DATA or Method.TRANSPORT_CLOSE_DATAPRODUCER
+                or Method.TRANSPORT_CLOSE_DATACONSUMER:
+                return AnswerTransportData(transport, request);
             case Method.TRANSPORT_CLOSE_CONSUMER:
             {
                 string id = request.Body.AsTransport_CloseConsumerRequest().ConsumerId;
@@ -162,6 +167,7 @@ internal sealed partial class SimulatedEngine
     {
         foreach (var producer in transport.Producers.Values.ToList()) CloseProducer(producer);
         foreach (var consumer in transport.Consumers.Values.ToList()) CloseConsumer(consumer);
+        CloseData(transport);
         transport.Router.Transports.Remove(transport.Id);
         _handlers.Remove(transport.Id);
     }
@@ -202,6 +208,7 @@ internal sealed partial class SimulatedEngine
     {
         TransportId = transport.Id,
         Timestamp = (ulong)(backend.Scheduler.Now.UtcTicks / TimeSpan.TicksPerMillisecond), // a monotonic ms clock, as DepLibUV::GetTimeMs
+        SctpState = transport.Options.EnableSctp ? FBS.SctpAssociation.SctpState.NEW : null,
     };
 
     private static FBS.Transport.DumpT BaseDump(SimTransport transport) => new()
@@ -212,8 +219,8 @@ internal sealed partial class SimulatedEngine
         ConsumerIds = [.. transport.Consumers.Keys],
         MapSsrcConsumerId = [.. transport.ConsumerSsrcs.Select(e => new FBS.Common.Uint32StringT { Key = e.Key, Value = e.Value })],
         MapRtxSsrcConsumerId = [.. transport.ConsumerRtxSsrcs.Select(e => new FBS.Common.Uint32StringT { Key = e.Key, Value = e.Value })],
-        DataProducerIds = [],
-        DataConsumerIds = [],
+        DataProducerIds = [.. transport.DataProducers.Keys],
+        DataConsumerIds = [.. transport.DataConsumers.Keys],
         RecvRtpHeaderExtensions = transport.RecvHeaderExtensions,
         RtpListener = new FBS.Transport.RtpListenerT
         {
@@ -221,8 +228,12 @@ internal sealed partial class SimulatedEngine
             MidTable = [.. transport.MidTable.Select(e => new FBS.Common.StringStringT { Key = e.Key, Value = e.Value })],
             RidTable = [],
         },
-        MaxSendMessageSize = 262144,
-        MaxReceiveMessageSize = 262144,
+        MaxSendMessageSize = transport.Options.MaxSendMessageSize,
+        MaxReceiveMessageSize = transport.Options.MaxReceiveMessageSize,
         TraceEventTypes = [],
+        SctpParameters = SctpParameters(transport),
+        SctpState = transport.Options.EnableSctp ? FBS.SctpAssociation.SctpState.NEW : null,
+        SctpNegotiatedCapabilities = transport.Options.EnableSctp ? new FBS.SctpAssociation.SctpNegotiatedCapabilitiesT() : null,
+        SctpListener = transport.Options.EnableSctp ? SctpListener(transport) : null,
     };
 }

@@ -62,6 +62,8 @@ internal sealed partial class SimulatedEngine(SimulatedBackend backend, int seed
             SimTransport transport => AnswerTransport(transport, request),
             SimProducer producer => AnswerProducer(producer, request),
             SimConsumer consumer => AnswerConsumer(consumer, request),
+            SimDataProducer dataProducer => AnswerDataProducer(dataProducer, request),
+            SimDataConsumer dataConsumer => AnswerDataConsumer(dataConsumer, request),
             _ => throw NotSimulated(method),
         };
     }
@@ -123,8 +125,10 @@ internal sealed partial class SimulatedEngine(SimulatedBackend backend, int seed
                     MapConsumerIdProducerId = [.. router.Transports.Values.SelectMany(t => t.Consumers.Values).Select(c =>
                         new FBS.Common.StringStringT { Key = c.Id, Value = c.Producer.Id })],
                     MapProducerIdObserverIds = [],
-                    MapDataProducerIdDataConsumerIds = [],
-                    MapDataConsumerIdDataProducerId = [],
+                    MapDataProducerIdDataConsumerIds = [.. DataProducersOf(router).Select(p =>
+                        new FBS.Common.StringStringArrayT { Key = p.Id, Values = [.. p.Consumers.Select(c => c.Id)] })],
+                    MapDataConsumerIdDataProducerId = [.. router.Transports.Values.SelectMany(t => t.DataConsumers.Values).Select(c =>
+                        new FBS.Common.StringStringT { Key = c.Id, Value = c.Producer.Id })],
                 });
             case Method.ROUTER_CREATE_WEBRTCTRANSPORT:
                 return CreateWebRtcTransport(router, request.Body.AsRouter_CreateWebRtcTransportRequest());

@@ -1,9 +1,12 @@
 namespace RxMediasoup.Testing;
 
 /// <summary>A failure the simulated worker answers with, as mediasoup-worker does: <c>Error</c> or <c>TypeError</c> and a reason.</summary>
-internal sealed class SimulatedError(string reason, bool isTypeError = false) : Exception(reason)
+internal sealed class SimulatedError(string reason, bool isTypeError = false, string? error = null) : Exception(reason)
 {
-    public string Error => isTypeError ? "TypeError" : "Error";
+    public string Error => error ?? (isTypeError ? "TypeError" : "Error");
+
+    /// <summary>MS_THROW_NOT_FOUND_ERROR: answered with the error kind <c>NotFoundError</c>.</summary>
+    public static SimulatedError NotFound(string reason) => new(reason, error: "NotFoundError");
 }
 
 internal sealed class SimRouter(string id)
@@ -35,6 +38,9 @@ internal sealed class SimTransport(string id, SimRouter router, SimTransportKind
     public Dictionary<uint, string> ConsumerSsrcs { get; } = [];
     public Dictionary<uint, string> ConsumerRtxSsrcs { get; } = [];
     public FBS.Transport.RecvRtpHeaderExtensionsT RecvHeaderExtensions { get; } = new();
+    public FBS.Transport.OptionsT Options { get; init; } = new() { MaxSendMessageSize = 262144, MaxReceiveMessageSize = 262144 };
+    public Dictionary<string, SimDataProducer> DataProducers { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, SimDataConsumer> DataConsumers { get; } = new(StringComparer.Ordinal);
 }
 
 internal sealed class SimProducer(string id, SimTransport transport, FBS.Transport.ProduceRequestT request, FBS.RtpParameters.Type type)

@@ -55,6 +55,28 @@ public sealed class DifferentialTests
         Assert.False(IsAlive(worker.Pid), $"mediasoup-worker {worker.Pid} is still running");
     }
 
+    [Fact]
+    public async Task DataProducersAndConsumersBehaveAsOnTheWorker()
+    {
+        var worker = await Worker.CreateAsync();
+        IReadOnlyList<string> expected;
+        try
+        {
+            expected = await new DataScenario(worker, null).RunAsync();
+        }
+        finally
+        {
+            await worker.CloseAsync();
+        }
+        Assert.False(IsAlive(worker.Pid), $"mediasoup-worker {worker.Pid} is still running");
+        var scheduler = new Microsoft.Reactive.Testing.TestScheduler();
+        var simulated = await SimulatedWorker.CreateAsync(scheduler);
+        var actual = await new DataScenario(simulated, scheduler).RunAsync();
+        File.WriteAllLines("/tmp/sm_data_lines.txt", expected);
+        Assert.Equal(expected.Count, actual.Count);
+        foreach (var (real, simulation) in expected.Zip(actual)) Assert.Equal(real, simulation);
+    }
+
     private static async Task<string> PlainAsync(Router router, SimulatedRoom? simulated)
     {
         async Task<T> Settle<T>(Task<T> command)
