@@ -194,6 +194,7 @@ internal sealed partial class SimulatedEngine
             Notify(consumer.Id, Event.CONSUMER_PRODUCER_CLOSE);
             CloseConsumer(consumer);
         }
+        RemoveFromObservers(producer);
         var transport = producer.Transport;
         transport.Producers.Remove(producer.Id);
         foreach (var mid in transport.MidTable.Where(e => e.Value == producer.Id).Select(e => e.Key).ToList()) transport.MidTable.Remove(mid);

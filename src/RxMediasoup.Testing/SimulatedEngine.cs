@@ -64,6 +64,7 @@ internal sealed partial class SimulatedEngine(SimulatedBackend backend, int seed
             SimConsumer consumer => AnswerConsumer(consumer, request),
             SimDataProducer dataProducer => AnswerDataProducer(dataProducer, request),
             SimDataConsumer dataConsumer => AnswerDataConsumer(dataConsumer, request),
+            SimRtpObserver observer => AnswerRtpObserver(observer, request),
             _ => throw NotSimulated(method),
         };
     }
@@ -102,6 +103,7 @@ internal sealed partial class SimulatedEngine(SimulatedBackend backend, int seed
                 string id = request.Body.AsWorker_CloseRouterRequest().RouterId;
                 if (!_routers.Remove(id, out var router)) throw new SimulatedError("Router not found");
                 foreach (var transport in router.Transports.Values.ToList()) CloseTransport(transport);
+                foreach (string observer in router.RtpObservers.Keys.ToList()) CloseRtpObserver(router, observer);
                 _handlers.Remove(id);
                 return null;
             }
@@ -119,12 +121,14 @@ internal sealed partial class SimulatedEngine(SimulatedBackend backend, int seed
                 {
                     Id = router.Id,
                     TransportIds = [.. router.Transports.Keys],
-                    RtpObserverIds = [],
+                    RtpObserverIds = [.. router.RtpObservers.Keys],
                     MapProducerIdConsumerIds = [.. router.Transports.Values.SelectMany(t => t.Producers.Values).Select(p =>
                         new FBS.Common.StringStringArrayT { Key = p.Id, Values = [.. p.Consumers.Select(c => c.Id)] })],
                     MapConsumerIdProducerId = [.. router.Transports.Values.SelectMany(t => t.Consumers.Values).Select(c =>
                         new FBS.Common.StringStringT { Key = c.Id, Value = c.Producer.Id })],
-                    MapProducerIdObserverIds = [],
+                    // Every producer has an entry, empty when no observer watches it (Router::mapProducerRtpObservers).
+                    MapProducerIdObserverIds = [.. router.Transports.Values.SelectMany(t => t.Producers.Values).Select(p =>
+                        new FBS.Common.StringStringArrayT { Key = p.Id, Values = [.. router.RtpObservers.Values.Where(o => o.Producers.Contains(p)).Select(o => o.Id)] })],
                     MapDataProducerIdDataConsumerIds = [.. DataProducersOf(router).Select(p =>
                         new FBS.Common.StringStringArrayT { Key = p.Id, Values = [.. p.Consumers.Select(c => c.Id)] })],
                     MapDataConsumerIdDataProducerId = [.. router.Transports.Values.SelectMany(t => t.DataConsumers.Values).Select(c =>
@@ -136,6 +140,11 @@ internal sealed partial class SimulatedEngine(SimulatedBackend backend, int seed
                 return CreatePlainTransport(router, request.Body.AsRouter_CreatePlainTransportRequest());
             case Method.ROUTER_CREATE_DIRECTTRANSPORT:
                 return CreateDirectTransport(router, request.Body.AsRouter_CreateDirectTransportRequest());
+            case Method.ROUTER_CREATE_ACTIVESPEAKEROBSERVER or Method.ROUTER_CREATE_AUDIOLEVELOBSERVER:
+                return CreateRtpObserver(router, request);
+            case Method.ROUTER_CLOSE_RTPOBSERVER:
+                CloseRtpObserver(router, request.Body.AsRouter_CloseRtpObserverRequest().RtpObserverId);
+                return null;
             case Method.ROUTER_CLOSE_TRANSPORT:
             {
                 string id = request.Body.AsRouter_CloseTransportRequest().TransportId;

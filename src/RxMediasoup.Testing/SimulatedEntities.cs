@@ -13,6 +13,7 @@ internal sealed class SimRouter(string id)
 {
     public string Id { get; } = id;
     public Dictionary<string, SimTransport> Transports { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, SimRtpObserver> RtpObservers { get; } = new(StringComparer.Ordinal);
 }
 
 internal enum SimTransportKind { WebRtc, Plain, Direct }

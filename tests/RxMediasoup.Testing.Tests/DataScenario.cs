@@ -1,16 +1,10 @@
-using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.Reactive.Testing;
 using RxMediasoup.Tests.Transports;
 
 namespace RxMediasoup.Testing.Tests;
 
-/// <summary>
-/// Data producers and consumers, SCTP and direct, run the same way on a real worker and on the simulation: each step
-/// is recorded as a line (dumps and stats as JSON, rejections as type/code/message) with ids replaced by names and
-/// timestamps zeroed, so <see cref="DifferentialTests"/> compares them line by line.
-/// </summary>
-internal sealed partial class DataScenario(Worker worker, TestScheduler? scheduler)
+/// <summary>Data producers and consumers, SCTP and direct, recorded for <see cref="DifferentialTests"/>.</summary>
+internal sealed class DataScenario(Worker worker, TestScheduler? scheduler) : RecordedScenario(scheduler)
 {
     private static readonly WebRtcTransportOptions SctpOptions = new()
     {
@@ -18,13 +12,10 @@ internal sealed partial class DataScenario(Worker worker, TestScheduler? schedul
         EnableSctp = true,
     };
 
-    private readonly List<string> _lines = [];
-    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
-
     public async Task<IReadOnlyList<string>> RunAsync()
     {
         var router = await Settle(worker.CreateRouterAsync());
-        _names[router.Id] = "router";
+        Names[router.Id] = "router";
         var sctp1 = Name(await Settle(router.CreateWebRtcTransportAsync(SctpOptions)), "sctp1");
         var sctp2 = Name(await Settle(router.CreateWebRtcTransportAsync(SctpOptions)), "sctp2");
         var direct = Name(await Settle(router.CreateDirectTransportAsync()), "direct");
@@ -40,19 +31,19 @@ internal sealed partial class DataScenario(Worker worker, TestScheduler? schedul
             Label = "foo",
             Protocol = "bar",
         }));
-        _names[sctpProducer.Id] = "sctpProducer";
+        Names[sctpProducer.Id] = "sctpProducer";
         var directProducer = await Settle(direct.ProduceDataAsync(new DataProducerOptions { Label = "d", Paused = true }));
-        _names[directProducer.Id] = "directProducer";
+        Names[directProducer.Id] = "directProducer";
         Record("producers", sctpProducer.Type, sctpProducer.SctpStreamParameters, directProducer.Type, directProducer.Paused.Current());
         Record("sctp producer dump", await Settle(sctpProducer.DumpAsync()));
         Record("direct producer stats", await Settle(directProducer.GetStatsAsync()));
 
         var sctpConsumer = await Settle(sctp2.ConsumeDataAsync(new DataConsumerOptions { DataProducerId = sctpProducer.Id }));
-        _names[sctpConsumer.Id] = "sctpConsumer";
+        Names[sctpConsumer.Id] = "sctpConsumer";
         var directConsumer = await Settle(direct.ConsumeDataAsync(new DataConsumerOptions { DataProducerId = sctpProducer.Id, Subchannels = [5, 1] }));
-        _names[directConsumer.Id] = "directConsumer";
+        Names[directConsumer.Id] = "directConsumer";
         var ofPaused = await Settle(sctp2.ConsumeDataAsync(new DataConsumerOptions { DataProducerId = directProducer.Id }));
-        _names[ofPaused.Id] = "ofPaused";
+        Names[ofPaused.Id] = "ofPaused";
         Record("consumers", sctpConsumer.Type, sctpConsumer.SctpStreamParameters, directConsumer.Type, ofPaused.DataProducerPaused.Current());
         Record("sctp consumer dump", await Settle(sctpConsumer.DumpAsync()));
         Record("direct consumer dump", await Settle(directConsumer.DumpAsync()));
@@ -92,74 +83,7 @@ internal sealed partial class DataScenario(Worker worker, TestScheduler? schedul
         await Settle(sctpProducer.CloseAsync());
         await WaitAsync(() => sctpConsumer.IsClosed && directConsumer.IsClosed);
         Record("after close", DataPart(await Settle(direct.DumpAsync())), RouterPart(await Settle(router.DumpAsync())));
-        return _lines;
+        return Lines;
     }
 
-    /// <summary>What a transport dump says about data (the rest holds ports and ICE/DTLS secrets, compared elsewhere).</summary>
-    private static object DataPart(TransportDump d) => new
-    {
-        d.DataProducerIds, d.DataConsumerIds, d.MaxSendMessageSize, d.MaxReceiveMessageSize, d.SctpParameters, d.SctpState,
-        d.SctpNegotiatedCapabilities, d.SctpListener,
-    };
-
-    /// <summary>A router dump's maps sorted by name: the worker lists them in its hash maps' order.</summary>
-    private string RouterPart(RouterDump d)
-    {
-        string N(string id) => _names.GetValueOrDefault(id, id);
-        IEnumerable<string> Map(IReadOnlyDictionary<string, IReadOnlyList<string>> map)
-            => map.Select(e => $"{N(e.Key)}->[{string.Join(",", e.Value.Select(N).Order(StringComparer.Ordinal))}]").Order(StringComparer.Ordinal);
-        return string.Join(" ", [N(d.Id), .. d.TransportIds.Select(N).Order(StringComparer.Ordinal), .. Map(d.MapDataProducerIdDataConsumerIds),
-            .. d.MapDataConsumerIdDataProducerId.Select(e => $"{N(e.Key)}->{N(e.Value)}").Order(StringComparer.Ordinal)]);
-    }
-
-    private T Name<T>(T transport, string name) where T : Transport
-    {
-        _names[transport.Id] = name;
-        return transport;
-    }
-
-    private async Task<T> Settle<T>(Task<T> command)
-    {
-        scheduler?.AdvanceBy(1);
-        return await command;
-    }
-
-    private async Task Settle(Task command)
-    {
-        scheduler?.AdvanceBy(1);
-        await command;
-    }
-
-    private async Task RejectAsync(string what, Func<Task> command)
-    {
-        try
-        {
-            await Settle(command());
-            _lines.Add($"{what}: ok");
-        }
-        catch (Exception e) when (e is MediasoupException or ArgumentException or InvalidOperationException)
-        {
-            _lines.Add($"{what}: {Normalise($"{e.GetType().Name} {(e as MediasoupException)?.Code}: {e.Message}")}");
-        }
-    }
-
-    private void Record(string what, params object?[] values)
-        => _lines.Add($"{what}: {Normalise(string.Join(" | ", values.Select(v => v is null or Enum or bool or long ? $"{v}" : JsonSerializer.Serialize(v, v.GetType()))))}");
-
-    private string Normalise(string text)
-    {
-        foreach (var (id, name) in _names) text = text.Replace(id, name, StringComparison.Ordinal);
-        return Timestamp().Replace(text, "\"Timestamp\":0");
-    }
-
-    /// <summary>On the simulation the notification has arrived within the tick; a real worker's crosses a socket.</summary>
-    private async Task WaitAsync(Func<bool> condition)
-    {
-        var until = DateTime.UtcNow.AddSeconds(5); // far beyond a notification's trip from a local worker
-        while (!condition() && scheduler is null && DateTime.UtcNow < until) await Task.Delay(10);
-        Assert.True(condition());
-    }
-
-    [GeneratedRegex("\"Timestamp\":[0-9]+")]
-    private static partial Regex Timestamp();
 }

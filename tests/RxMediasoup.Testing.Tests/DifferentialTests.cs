@@ -56,23 +56,30 @@ public sealed class DifferentialTests
     }
 
     [Fact]
-    public async Task DataProducersAndConsumersBehaveAsOnTheWorker()
+    public Task DataProducersAndConsumersBehaveAsOnTheWorker()
+        => CompareAsync((worker, scheduler) => new DataScenario(worker, scheduler).RunAsync(), minimumLines: 20);
+
+    [Fact]
+    public Task RtpObserversBehaveAsOnTheWorker()
+        => CompareAsync((worker, scheduler) => new ObserverScenario(worker, scheduler).RunAsync(), minimumLines: 9);
+
+    /// <summary>Runs a recorded scenario on the cached mediasoup-worker, then on the simulation; compares line by line.</summary>
+    private static async Task CompareAsync(Func<Worker, Microsoft.Reactive.Testing.TestScheduler?, Task<IReadOnlyList<string>>> scenario, int minimumLines)
     {
         var worker = await Worker.CreateAsync();
         IReadOnlyList<string> expected;
         try
         {
-            expected = await new DataScenario(worker, null).RunAsync();
+            expected = await scenario(worker, null);
         }
         finally
         {
             await worker.CloseAsync();
         }
         Assert.False(IsAlive(worker.Pid), $"mediasoup-worker {worker.Pid} is still running");
+        Assert.True(expected.Count >= minimumLines, string.Join("\n", expected)); // the scenario ran to its end
         var scheduler = new Microsoft.Reactive.Testing.TestScheduler();
-        var simulated = await SimulatedWorker.CreateAsync(scheduler);
-        var actual = await new DataScenario(simulated, scheduler).RunAsync();
-        Assert.True(expected.Count >= 20, string.Join("\n", expected)); // the scenario ran to its end
+        var actual = await scenario(await SimulatedWorker.CreateAsync(scheduler), scheduler);
         Assert.Equal(expected.Count, actual.Count);
         foreach (var (real, simulation) in expected.Zip(actual)) Assert.Equal(real, simulation);
     }
