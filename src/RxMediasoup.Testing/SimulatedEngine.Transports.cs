@@ -12,12 +12,12 @@ internal sealed partial class SimulatedEngine
         var transport = new SimTransport(request.TransportId, router, SimTransportKind.WebRtc)
         {
             Options = TransportOptions(request.Options?.Base),
-            UsernameFragment = NextSecret(16),
+            UsernameFragment = NextSecret(32), // Utils::Crypto::GetRandomString(32), as the password
             Password = NextSecret(32),
         };
         var options = request.Options;
         var infos = options?.Listen?.AsListenIndividual()?.ListenInfos ?? [];
-        if (options?.Listen?.Type == Wrt.Listen.ListenServer) throw NotSimulated(Method.ROUTER_CREATE_WEBRTCTRANSPORT_WITH_SERVER);
+        if (options?.Listen?.Type == Wrt.Listen.ListenServer) ListenOnServer(transport, options);
         uint priority = 1076302079;
         foreach (var info in infos)
         {
@@ -121,7 +121,7 @@ internal sealed partial class SimulatedEngine
             case Method.TRANSPORT_ENABLE_TRACE_EVENT:
                 return null; // accepted; no media flows in the simulation, so nothing changes that can be observed
             case Method.TRANSPORT_RESTART_ICE when transport.Kind == SimTransportKind.WebRtc:
-                transport.UsernameFragment = NextSecret(16);
+                transport.UsernameFragment = NextSecret(32);
                 transport.Password = NextSecret(32);
                 return ResponseBody.FromTransport_RestartIceResponse(new FBS.Transport.RestartIceResponseT
                 {
@@ -168,6 +168,7 @@ internal sealed partial class SimulatedEngine
         foreach (var producer in transport.Producers.Values.ToList()) CloseProducer(producer);
         foreach (var consumer in transport.Consumers.Values.ToList()) CloseConsumer(consumer);
         CloseData(transport);
+        transport.Server?.Transports.Remove(transport);
         transport.Router.Transports.Remove(transport.Id);
         _handlers.Remove(transport.Id);
     }

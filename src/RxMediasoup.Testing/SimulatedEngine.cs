@@ -65,6 +65,7 @@ internal sealed partial class SimulatedEngine(SimulatedBackend backend, int seed
             SimDataProducer dataProducer => AnswerDataProducer(dataProducer, request),
             SimDataConsumer dataConsumer => AnswerDataConsumer(dataConsumer, request),
             SimRtpObserver observer => AnswerRtpObserver(observer, request),
+            SimWebRtcServer server => AnswerWebRtcServer(server, request),
             _ => throw NotSimulated(method),
         };
     }
@@ -77,7 +78,7 @@ internal sealed partial class SimulatedEngine(SimulatedBackend backend, int seed
                 return ResponseBody.FromWorker_DumpResponse(new FBS.Worker.DumpResponseT
                 {
                     Pid = (uint)backend.Pid,
-                    WebRtcServerIds = [],
+                    WebRtcServerIds = [.. WebRtcServerIds],
                     RouterIds = [.. _routers.Keys],
                     ChannelMessageHandlers = new FBS.Worker.ChannelMessageHandlersT
                     {
@@ -88,6 +89,11 @@ internal sealed partial class SimulatedEngine(SimulatedBackend backend, int seed
             case Method.WORKER_GET_RESOURCE_USAGE:
                 return ResponseBody.FromWorker_ResourceUsageResponse(new FBS.Worker.ResourceUsageResponseT());
             case Method.WORKER_UPDATE_SETTINGS:
+                return null;
+            case Method.WORKER_CREATE_WEBRTCSERVER:
+                return CreateWebRtcServer(request.Body.AsWorker_CreateWebRtcServerRequest());
+            case Method.WORKER_WEBRTCSERVER_CLOSE:
+                CloseWebRtcServer(request.Body.AsWorker_CloseWebRtcServerRequest().WebRtcServerId);
                 return null;
             case Method.WORKER_CREATE_ROUTER:
             {
@@ -134,7 +140,7 @@ internal sealed partial class SimulatedEngine(SimulatedBackend backend, int seed
                     MapDataConsumerIdDataProducerId = [.. router.Transports.Values.SelectMany(t => t.DataConsumers.Values).Select(c =>
                         new FBS.Common.StringStringT { Key = c.Id, Value = c.Producer.Id })],
                 });
-            case Method.ROUTER_CREATE_WEBRTCTRANSPORT:
+            case Method.ROUTER_CREATE_WEBRTCTRANSPORT or Method.ROUTER_CREATE_WEBRTCTRANSPORT_WITH_SERVER:
                 return CreateWebRtcTransport(router, request.Body.AsRouter_CreateWebRtcTransportRequest());
             case Method.ROUTER_CREATE_PLAINTRANSPORT:
                 return CreatePlainTransport(router, request.Body.AsRouter_CreatePlainTransportRequest());

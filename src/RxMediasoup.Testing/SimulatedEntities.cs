@@ -42,6 +42,7 @@ internal sealed class SimTransport(string id, SimRouter router, SimTransportKind
     public FBS.Transport.OptionsT Options { get; init; } = new() { MaxSendMessageSize = 262144, MaxReceiveMessageSize = 262144 };
     public Dictionary<string, SimDataProducer> DataProducers { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, SimDataConsumer> DataConsumers { get; } = new(StringComparer.Ordinal);
+    public SimWebRtcServer? Server { get; set; }
 }
 
 internal sealed class SimProducer(string id, SimTransport transport, FBS.Transport.ProduceRequestT request, FBS.RtpParameters.Type type)

@@ -32,6 +32,9 @@ internal static class SimulatedMethods
         // SimulatedEngine.RtpObservers.cs
         Method.ROUTER_CREATE_ACTIVESPEAKEROBSERVER, Method.ROUTER_CREATE_AUDIOLEVELOBSERVER, Method.ROUTER_CLOSE_RTPOBSERVER,
         Method.RTPOBSERVER_PAUSE, Method.RTPOBSERVER_RESUME, Method.RTPOBSERVER_ADD_PRODUCER, Method.RTPOBSERVER_REMOVE_PRODUCER,
+        // SimulatedEngine.WebRtcServer.cs
+        Method.WORKER_CREATE_WEBRTCSERVER, Method.WORKER_WEBRTCSERVER_CLOSE, Method.WEBRTCSERVER_DUMP,
+        Method.ROUTER_CREATE_WEBRTCTRANSPORT_WITH_SERVER,
     };
 
     private static readonly string[] Words =

@@ -63,6 +63,10 @@ public sealed class DifferentialTests
     public Task RtpObserversBehaveAsOnTheWorker()
         => CompareAsync((worker, scheduler) => new ObserverScenario(worker, scheduler).RunAsync(), minimumLines: 9);
 
+    [Fact]
+    public Task WebRtcServersBehaveAsOnTheWorker()
+        => CompareAsync((worker, scheduler) => new WebRtcServerScenario(worker, scheduler).RunAsync(), minimumLines: 5);
+
     /// <summary>Runs a recorded scenario on the cached mediasoup-worker, then on the simulation; compares line by line.</summary>
     private static async Task CompareAsync(Func<Worker, Microsoft.Reactive.Testing.TestScheduler?, Task<IReadOnlyList<string>>> scenario, int minimumLines)
     {
