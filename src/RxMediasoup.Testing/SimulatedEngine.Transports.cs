@@ -39,7 +39,6 @@ internal sealed partial class SimulatedEngine
     private ResponseBody CreatePlainTransport(SimRouter router, FBS.Router.CreatePlainTransportRequestT request)
     {
         var options = request.Options;
-        if (options?.EnableSrtp == true) throw NotSimulated(Method.ROUTER_CREATE_PLAINTRANSPORT); // SRTP keys: not yet
         var info = options?.ListenInfo;
         bool rtcpMux = options?.RtcpMux ?? true;
         var transport = new SimTransport(request.TransportId, router, SimTransportKind.Plain)
@@ -50,6 +49,7 @@ internal sealed partial class SimulatedEngine
             Tuple = LocalTuple(info),
             RtcpTuple = rtcpMux ? null : LocalTuple(options?.RtcpListenInfo ?? info),
         };
+        EnableSrtp(transport, options);
         Add(router, transport);
         return ResponseBody.FromPlainTransport_DumpResponse(PlainDump(transport));
     }
@@ -68,6 +68,7 @@ internal sealed partial class SimulatedEngine
         Comedia = transport.Comedia,
         Tuple = transport.Tuple,
         RtcpTuple = transport.RtcpTuple,
+        SrtpParameters = transport.Srtp,
     };
 
     private ResponseBody CreateDirectTransport(SimRouter router, FBS.Router.CreateDirectTransportRequestT request)
@@ -136,6 +137,8 @@ internal sealed partial class SimulatedEngine
                 transport.Connected = true;
                 return ResponseBody.FromWebRtcTransport_ConnectResponse(new Wrt.ConnectResponseT { DtlsLocalRole = transport.DtlsRole });
             }
+            case Method.PLAINTRANSPORT_CONNECT when transport.Kind == SimTransportKind.Plain:
+                return PlainConnect(transport, request.Body.AsPlainTransport_ConnectRequest());
             case Method.TRANSPORT_PRODUCE:
                 return Produce(transport, request.Body.AsTransport_ProduceRequest());
             case Method.TRANSPORT_CONSUME:

@@ -43,6 +43,7 @@ internal sealed class SimTransport(string id, SimRouter router, SimTransportKind
     public Dictionary<string, SimDataProducer> DataProducers { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, SimDataConsumer> DataConsumers { get; } = new(StringComparer.Ordinal);
     public SimWebRtcServer? Server { get; set; }
+    public FBS.SrtpParameters.SrtpParametersT? Srtp { get; set; }
 }
 
 internal sealed class SimProducer(string id, SimTransport transport, FBS.Transport.ProduceRequestT request, FBS.RtpParameters.Type type)

@@ -35,6 +35,7 @@ internal static class SimulatedMethods
         // SimulatedEngine.WebRtcServer.cs
         Method.WORKER_CREATE_WEBRTCSERVER, Method.WORKER_WEBRTCSERVER_CLOSE, Method.WEBRTCSERVER_DUMP,
         Method.ROUTER_CREATE_WEBRTCTRANSPORT_WITH_SERVER,
+        Method.PLAINTRANSPORT_CONNECT, // SimulatedEngine.Plain.cs, with SRTP
     };
 
     private static readonly string[] Words =

@@ -67,6 +67,10 @@ public sealed class DifferentialTests
     public Task WebRtcServersBehaveAsOnTheWorker()
         => CompareAsync((worker, scheduler) => new WebRtcServerScenario(worker, scheduler).RunAsync(), minimumLines: 5);
 
+    [Fact]
+    public Task PlainTransportsConnectAsOnTheWorker()
+        => CompareAsync((worker, scheduler) => new PlainScenario(worker, scheduler).RunAsync(), minimumLines: 14);
+
     /// <summary>Runs a recorded scenario on the cached mediasoup-worker, then on the simulation; compares line by line.</summary>
     private static async Task CompareAsync(Func<Worker, Microsoft.Reactive.Testing.TestScheduler?, Task<IReadOnlyList<string>>> scenario, int minimumLines)
     {
