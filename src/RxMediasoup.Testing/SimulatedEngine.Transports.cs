@@ -93,6 +93,7 @@ internal sealed partial class SimulatedEngine
                 {
                     SimTransportKind.WebRtc => ResponseBody.FromWebRtcTransport_DumpResponse(WebRtcDump(transport)),
                     SimTransportKind.Direct => ResponseBody.FromDirectTransport_DumpResponse(new FBS.DirectTransport.DumpResponseT { Base = BaseDump(transport) }),
+                    SimTransportKind.Pipe => ResponseBody.FromPipeTransport_DumpResponse(PipeDump(transport)),
                     _ => ResponseBody.FromPlainTransport_DumpResponse(PlainDump(transport)),
                 };
             case Method.TRANSPORT_GET_STATS:
@@ -105,6 +106,7 @@ internal sealed partial class SimulatedEngine
                         IceState = Wrt.IceState.NEW,
                         DtlsState = Wrt.DtlsState.NEW,
                     }),
+                    SimTransportKind.Pipe => PipeStats(transport),
                     SimTransportKind.Direct => ResponseBody.FromDirectTransport_GetStatsResponse(
                         new FBS.DirectTransport.GetStatsResponseT { Base = BaseStats(transport) }),
                     _ => ResponseBody.FromPlainTransport_GetStatsResponse(new FBS.PlainTransport.GetStatsResponseT
@@ -137,6 +139,8 @@ internal sealed partial class SimulatedEngine
                 transport.Connected = true;
                 return ResponseBody.FromWebRtcTransport_ConnectResponse(new Wrt.ConnectResponseT { DtlsLocalRole = transport.DtlsRole });
             }
+            case Method.PIPETRANSPORT_CONNECT when transport.Kind == SimTransportKind.Pipe:
+                return PipeConnect(transport, request.Body.AsPipeTransport_ConnectRequest());
             case Method.PLAINTRANSPORT_CONNECT when transport.Kind == SimTransportKind.Plain:
                 return PlainConnect(transport, request.Body.AsPlainTransport_ConnectRequest());
             case Method.TRANSPORT_PRODUCE:

@@ -144,6 +144,8 @@ internal sealed partial class SimulatedEngine(SimulatedBackend backend, int seed
                 return CreateWebRtcTransport(router, request.Body.AsRouter_CreateWebRtcTransportRequest());
             case Method.ROUTER_CREATE_PLAINTRANSPORT:
                 return CreatePlainTransport(router, request.Body.AsRouter_CreatePlainTransportRequest());
+            case Method.ROUTER_CREATE_PIPETRANSPORT:
+                return CreatePipeTransport(router, request.Body.AsRouter_CreatePipeTransportRequest());
             case Method.ROUTER_CREATE_DIRECTTRANSPORT:
                 return CreateDirectTransport(router, request.Body.AsRouter_CreateDirectTransportRequest());
             case Method.ROUTER_CREATE_ACTIVESPEAKEROBSERVER or Method.ROUTER_CREATE_AUDIOLEVELOBSERVER:

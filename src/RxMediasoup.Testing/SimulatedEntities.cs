@@ -16,7 +16,7 @@ internal sealed class SimRouter(string id)
     public Dictionary<string, SimRtpObserver> RtpObservers { get; } = new(StringComparer.Ordinal);
 }
 
-internal enum SimTransportKind { WebRtc, Plain, Direct }
+internal enum SimTransportKind { WebRtc, Plain, Direct, Pipe }
 
 internal sealed class SimTransport(string id, SimRouter router, SimTransportKind kind)
 {
@@ -44,6 +44,7 @@ internal sealed class SimTransport(string id, SimRouter router, SimTransportKind
     public Dictionary<string, SimDataConsumer> DataConsumers { get; } = new(StringComparer.Ordinal);
     public SimWebRtcServer? Server { get; set; }
     public FBS.SrtpParameters.SrtpParametersT? Srtp { get; set; }
+    public bool Rtx { get; init; }
 }
 
 internal sealed class SimProducer(string id, SimTransport transport, FBS.Transport.ProduceRequestT request, FBS.RtpParameters.Type type)

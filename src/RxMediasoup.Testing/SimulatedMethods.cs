@@ -36,6 +36,7 @@ internal static class SimulatedMethods
         Method.WORKER_CREATE_WEBRTCSERVER, Method.WORKER_WEBRTCSERVER_CLOSE, Method.WEBRTCSERVER_DUMP,
         Method.ROUTER_CREATE_WEBRTCTRANSPORT_WITH_SERVER,
         Method.PLAINTRANSPORT_CONNECT, // SimulatedEngine.Plain.cs, with SRTP
+        Method.ROUTER_CREATE_PIPETRANSPORT, Method.PIPETRANSPORT_CONNECT, // SimulatedEngine.Pipe.cs
     };
 
     private static readonly string[] Words =

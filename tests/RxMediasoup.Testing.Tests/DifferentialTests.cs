@@ -71,6 +71,10 @@ public sealed class DifferentialTests
     public Task PlainTransportsConnectAsOnTheWorker()
         => CompareAsync((worker, scheduler) => new PlainScenario(worker, scheduler).RunAsync(), minimumLines: 14);
 
+    [Fact]
+    public Task PipeToRouterBehavesAsOnTheWorker()
+        => CompareAsync((worker, scheduler) => new PipeScenario(worker, scheduler).RunAsync(), minimumLines: 8);
+
     /// <summary>Runs a recorded scenario on the cached mediasoup-worker, then on the simulation; compares line by line.</summary>
     private static async Task CompareAsync(Func<Worker, Microsoft.Reactive.Testing.TestScheduler?, Task<IReadOnlyList<string>>> scenario, int minimumLines)
     {

@@ -79,7 +79,15 @@ internal abstract partial class RecordedScenario(TestScheduler? scheduler)
     /// <summary>On the simulation the notification has arrived within the tick; a real worker's crosses a socket.</summary>
     protected async Task WaitAsync(Func<bool> condition)
     {
-        var until = DateTime.UtcNow.AddSeconds(5); // far beyond a notification's trip from a local worker
+        // On the simulation a chain of requests (e.g. a pipe producer paused by the library on its consumer's
+        // notification) takes one tick per request; on a real worker, 5 s is far beyond a local notification's trip.
+        // The library's pipe plumbing continues on the thread pool (see PipeScenario), hence the short real delay too.
+        for (int tick = 0; scheduler is not null && !condition() && tick < 10; tick++)
+        {
+            scheduler.AdvanceBy(1);
+            if (!condition()) await Task.Delay(10);
+        }
+        var until = DateTime.UtcNow.AddSeconds(5);
         while (!condition() && scheduler is null && DateTime.UtcNow < until) await Task.Delay(10);
         Assert.True(condition());
     }
