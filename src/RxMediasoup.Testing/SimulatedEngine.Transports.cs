@@ -139,6 +139,8 @@ internal sealed partial class SimulatedEngine
                 transport.Connected = true;
                 return ResponseBody.FromWebRtcTransport_ConnectResponse(new Wrt.ConnectResponseT { DtlsLocalRole = transport.DtlsRole });
             }
+            case Method.TRANSPORT_CONNECT: // no transport of 3.27.1 handles it: Transport::HandleRequest's default
+                throw new SimulatedError($"unknown method '{SimulatedMethods.Name(request.Method)}'");
             case Method.PIPETRANSPORT_CONNECT when transport.Kind == SimTransportKind.Pipe:
                 return PipeConnect(transport, request.Body.AsPipeTransport_ConnectRequest());
             case Method.PLAINTRANSPORT_CONNECT when transport.Kind == SimTransportKind.Plain:

@@ -37,6 +37,7 @@ internal static class SimulatedMethods
         Method.ROUTER_CREATE_WEBRTCTRANSPORT_WITH_SERVER,
         Method.PLAINTRANSPORT_CONNECT, // SimulatedEngine.Plain.cs, with SRTP
         Method.ROUTER_CREATE_PIPETRANSPORT, Method.PIPETRANSPORT_CONNECT, // SimulatedEngine.Pipe.cs
+        Method.TRANSPORT_CONNECT, // rejected as the worker does: no transport handles it
     };
 
     private static readonly string[] Words =
