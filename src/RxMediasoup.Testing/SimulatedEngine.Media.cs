@@ -72,7 +72,7 @@ internal sealed partial class SimulatedEngine
             Score = new FBS.Consumer.ConsumerScoreT
             {
                 Score = 10,
-                ProducerScore = 0,
+                ProducerScore = request.Type == RtpType.PIPE ? (byte)10 : (byte)0, // a pipe consumer's is hardcoded 10/10
                 ProducerScores = [.. Enumerable.Repeat((byte)0, producer.EncodingCount)],
             },
             PreferredLayers = consumer.PreferredLayers,
@@ -194,6 +194,7 @@ internal sealed partial class SimulatedEngine
             Notify(consumer.Id, Event.CONSUMER_PRODUCER_CLOSE);
             CloseConsumer(consumer);
         }
+        RemoveFromObservers(producer);
         var transport = producer.Transport;
         transport.Producers.Remove(producer.Id);
         foreach (var mid in transport.MidTable.Where(e => e.Value == producer.Id).Select(e => e.Key).ToList()) transport.MidTable.Remove(mid);

@@ -11,12 +11,13 @@ internal sealed partial class SimulatedEngine
     {
         var transport = new SimTransport(request.TransportId, router, SimTransportKind.WebRtc)
         {
-            UsernameFragment = NextSecret(16),
+            Options = TransportOptions(request.Options?.Base),
+            UsernameFragment = NextSecret(32), // Utils::Crypto::GetRandomString(32), as the password
             Password = NextSecret(32),
         };
         var options = request.Options;
         var infos = options?.Listen?.AsListenIndividual()?.ListenInfos ?? [];
-        if (options?.Listen?.Type == Wrt.Listen.ListenServer) throw NotSimulated(Method.ROUTER_CREATE_WEBRTCTRANSPORT_WITH_SERVER);
+        if (options?.Listen?.Type == Wrt.Listen.ListenServer) ListenOnServer(transport, options);
         uint priority = 1076302079;
         foreach (var info in infos)
         {
@@ -38,16 +39,17 @@ internal sealed partial class SimulatedEngine
     private ResponseBody CreatePlainTransport(SimRouter router, FBS.Router.CreatePlainTransportRequestT request)
     {
         var options = request.Options;
-        if (options?.EnableSrtp == true) throw NotSimulated(Method.ROUTER_CREATE_PLAINTRANSPORT); // SRTP keys: not yet
         var info = options?.ListenInfo;
         bool rtcpMux = options?.RtcpMux ?? true;
         var transport = new SimTransport(request.TransportId, router, SimTransportKind.Plain)
         {
+            Options = TransportOptions(options?.Base),
             RtcpMux = rtcpMux,
             Comedia = options?.Comedia ?? false,
             Tuple = LocalTuple(info),
             RtcpTuple = rtcpMux ? null : LocalTuple(options?.RtcpListenInfo ?? info),
         };
+        EnableSrtp(transport, options);
         Add(router, transport);
         return ResponseBody.FromPlainTransport_DumpResponse(PlainDump(transport));
     }
@@ -66,11 +68,12 @@ internal sealed partial class SimulatedEngine
         Comedia = transport.Comedia,
         Tuple = transport.Tuple,
         RtcpTuple = transport.RtcpTuple,
+        SrtpParameters = transport.Srtp,
     };
 
     private ResponseBody CreateDirectTransport(SimRouter router, FBS.Router.CreateDirectTransportRequestT request)
     {
-        var transport = new SimTransport(request.TransportId, router, SimTransportKind.Direct);
+        var transport = new SimTransport(request.TransportId, router, SimTransportKind.Direct) { Options = TransportOptions(request.Options?.Base) };
         Add(router, transport);
         return ResponseBody.FromDirectTransport_DumpResponse(new FBS.DirectTransport.DumpResponseT { Base = BaseDump(transport) });
     }
@@ -90,6 +93,7 @@ internal sealed partial class SimulatedEngine
                 {
                     SimTransportKind.WebRtc => ResponseBody.FromWebRtcTransport_DumpResponse(WebRtcDump(transport)),
                     SimTransportKind.Direct => ResponseBody.FromDirectTransport_DumpResponse(new FBS.DirectTransport.DumpResponseT { Base = BaseDump(transport) }),
+                    SimTransportKind.Pipe => ResponseBody.FromPipeTransport_DumpResponse(PipeDump(transport)),
                     _ => ResponseBody.FromPlainTransport_DumpResponse(PlainDump(transport)),
                 };
             case Method.TRANSPORT_GET_STATS:
@@ -102,6 +106,7 @@ internal sealed partial class SimulatedEngine
                         IceState = Wrt.IceState.NEW,
                         DtlsState = Wrt.DtlsState.NEW,
                     }),
+                    SimTransportKind.Pipe => PipeStats(transport),
                     SimTransportKind.Direct => ResponseBody.FromDirectTransport_GetStatsResponse(
                         new FBS.DirectTransport.GetStatsResponseT { Base = BaseStats(transport) }),
                     _ => ResponseBody.FromPlainTransport_GetStatsResponse(new FBS.PlainTransport.GetStatsResponseT
@@ -119,7 +124,7 @@ internal sealed partial class SimulatedEngine
             case Method.TRANSPORT_ENABLE_TRACE_EVENT:
                 return null; // accepted; no media flows in the simulation, so nothing changes that can be observed
             case Method.TRANSPORT_RESTART_ICE when transport.Kind == SimTransportKind.WebRtc:
-                transport.UsernameFragment = NextSecret(16);
+                transport.UsernameFragment = NextSecret(32);
                 transport.Password = NextSecret(32);
                 return ResponseBody.FromTransport_RestartIceResponse(new FBS.Transport.RestartIceResponseT
                 {
@@ -134,6 +139,12 @@ internal sealed partial class SimulatedEngine
                 transport.Connected = true;
                 return ResponseBody.FromWebRtcTransport_ConnectResponse(new Wrt.ConnectResponseT { DtlsLocalRole = transport.DtlsRole });
             }
+            case Method.TRANSPORT_CONNECT: // no transport of 3.27.1 handles it: Transport::HandleRequest's default
+                throw new SimulatedError($"unknown method '{SimulatedMethods.Name(request.Method)}'");
+            case Method.PIPETRANSPORT_CONNECT when transport.Kind == SimTransportKind.Pipe:
+                return PipeConnect(transport, request.Body.AsPipeTransport_ConnectRequest());
+            case Method.PLAINTRANSPORT_CONNECT when transport.Kind == SimTransportKind.Plain:
+                return PlainConnect(transport, request.Body.AsPlainTransport_ConnectRequest());
             case Method.TRANSPORT_PRODUCE:
                 return Produce(transport, request.Body.AsTransport_ProduceRequest());
             case Method.TRANSPORT_CONSUME:
@@ -145,6 +156,9 @@ internal sealed partial class SimulatedEngine
                 CloseProducer(producer);
                 return null;
             }
+            case Method.TRANSPORT_PRODUCE_DATA or Method.TRANSPORT_CONSUME_DATA or Method.TRANSPORT_CLOSE_DATAPRODUCER
+                or Method.TRANSPORT_CLOSE_DATACONSUMER:
+                return AnswerTransportData(transport, request);
             case Method.TRANSPORT_CLOSE_CONSUMER:
             {
                 string id = request.Body.AsTransport_CloseConsumerRequest().ConsumerId;
@@ -162,6 +176,8 @@ internal sealed partial class SimulatedEngine
     {
         foreach (var producer in transport.Producers.Values.ToList()) CloseProducer(producer);
         foreach (var consumer in transport.Consumers.Values.ToList()) CloseConsumer(consumer);
+        CloseData(transport);
+        transport.Server?.Transports.Remove(transport);
         transport.Router.Transports.Remove(transport.Id);
         _handlers.Remove(transport.Id);
     }
@@ -202,6 +218,7 @@ internal sealed partial class SimulatedEngine
     {
         TransportId = transport.Id,
         Timestamp = (ulong)(backend.Scheduler.Now.UtcTicks / TimeSpan.TicksPerMillisecond), // a monotonic ms clock, as DepLibUV::GetTimeMs
+        SctpState = transport.Options.EnableSctp ? FBS.SctpAssociation.SctpState.NEW : null,
     };
 
     private static FBS.Transport.DumpT BaseDump(SimTransport transport) => new()
@@ -212,8 +229,8 @@ internal sealed partial class SimulatedEngine
         ConsumerIds = [.. transport.Consumers.Keys],
         MapSsrcConsumerId = [.. transport.ConsumerSsrcs.Select(e => new FBS.Common.Uint32StringT { Key = e.Key, Value = e.Value })],
         MapRtxSsrcConsumerId = [.. transport.ConsumerRtxSsrcs.Select(e => new FBS.Common.Uint32StringT { Key = e.Key, Value = e.Value })],
-        DataProducerIds = [],
-        DataConsumerIds = [],
+        DataProducerIds = [.. transport.DataProducers.Keys],
+        DataConsumerIds = [.. transport.DataConsumers.Keys],
         RecvRtpHeaderExtensions = transport.RecvHeaderExtensions,
         RtpListener = new FBS.Transport.RtpListenerT
         {
@@ -221,8 +238,12 @@ internal sealed partial class SimulatedEngine
             MidTable = [.. transport.MidTable.Select(e => new FBS.Common.StringStringT { Key = e.Key, Value = e.Value })],
             RidTable = [],
         },
-        MaxSendMessageSize = 262144,
-        MaxReceiveMessageSize = 262144,
+        MaxSendMessageSize = transport.Options.MaxSendMessageSize,
+        MaxReceiveMessageSize = transport.Options.MaxReceiveMessageSize,
         TraceEventTypes = [],
+        SctpParameters = SctpParameters(transport),
+        SctpState = transport.Options.EnableSctp ? FBS.SctpAssociation.SctpState.NEW : null,
+        SctpNegotiatedCapabilities = transport.Options.EnableSctp ? new FBS.SctpAssociation.SctpNegotiatedCapabilitiesT() : null,
+        SctpListener = transport.Options.EnableSctp ? SctpListener(transport) : null,
     };
 }

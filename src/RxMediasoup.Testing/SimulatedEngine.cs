@@ -62,6 +62,10 @@ internal sealed partial class SimulatedEngine(SimulatedBackend backend, int seed
             SimTransport transport => AnswerTransport(transport, request),
             SimProducer producer => AnswerProducer(producer, request),
             SimConsumer consumer => AnswerConsumer(consumer, request),
+            SimDataProducer dataProducer => AnswerDataProducer(dataProducer, request),
+            SimDataConsumer dataConsumer => AnswerDataConsumer(dataConsumer, request),
+            SimRtpObserver observer => AnswerRtpObserver(observer, request),
+            SimWebRtcServer server => AnswerWebRtcServer(server, request),
             _ => throw NotSimulated(method),
         };
     }
@@ -74,7 +78,7 @@ internal sealed partial class SimulatedEngine(SimulatedBackend backend, int seed
                 return ResponseBody.FromWorker_DumpResponse(new FBS.Worker.DumpResponseT
                 {
                     Pid = (uint)backend.Pid,
-                    WebRtcServerIds = [],
+                    WebRtcServerIds = [.. WebRtcServerIds],
                     RouterIds = [.. _routers.Keys],
                     ChannelMessageHandlers = new FBS.Worker.ChannelMessageHandlersT
                     {
@@ -85,6 +89,11 @@ internal sealed partial class SimulatedEngine(SimulatedBackend backend, int seed
             case Method.WORKER_GET_RESOURCE_USAGE:
                 return ResponseBody.FromWorker_ResourceUsageResponse(new FBS.Worker.ResourceUsageResponseT());
             case Method.WORKER_UPDATE_SETTINGS:
+                return null;
+            case Method.WORKER_CREATE_WEBRTCSERVER:
+                return CreateWebRtcServer(request.Body.AsWorker_CreateWebRtcServerRequest());
+            case Method.WORKER_WEBRTCSERVER_CLOSE:
+                CloseWebRtcServer(request.Body.AsWorker_CloseWebRtcServerRequest().WebRtcServerId);
                 return null;
             case Method.WORKER_CREATE_ROUTER:
             {
@@ -100,6 +109,7 @@ internal sealed partial class SimulatedEngine(SimulatedBackend backend, int seed
                 string id = request.Body.AsWorker_CloseRouterRequest().RouterId;
                 if (!_routers.Remove(id, out var router)) throw new SimulatedError("Router not found");
                 foreach (var transport in router.Transports.Values.ToList()) CloseTransport(transport);
+                foreach (string observer in router.RtpObservers.Keys.ToList()) CloseRtpObserver(router, observer);
                 _handlers.Remove(id);
                 return null;
             }
@@ -117,21 +127,32 @@ internal sealed partial class SimulatedEngine(SimulatedBackend backend, int seed
                 {
                     Id = router.Id,
                     TransportIds = [.. router.Transports.Keys],
-                    RtpObserverIds = [],
+                    RtpObserverIds = [.. router.RtpObservers.Keys],
                     MapProducerIdConsumerIds = [.. router.Transports.Values.SelectMany(t => t.Producers.Values).Select(p =>
                         new FBS.Common.StringStringArrayT { Key = p.Id, Values = [.. p.Consumers.Select(c => c.Id)] })],
                     MapConsumerIdProducerId = [.. router.Transports.Values.SelectMany(t => t.Consumers.Values).Select(c =>
                         new FBS.Common.StringStringT { Key = c.Id, Value = c.Producer.Id })],
-                    MapProducerIdObserverIds = [],
-                    MapDataProducerIdDataConsumerIds = [],
-                    MapDataConsumerIdDataProducerId = [],
+                    // Every producer has an entry, empty when no observer watches it (Router::mapProducerRtpObservers).
+                    MapProducerIdObserverIds = [.. router.Transports.Values.SelectMany(t => t.Producers.Values).Select(p =>
+                        new FBS.Common.StringStringArrayT { Key = p.Id, Values = [.. router.RtpObservers.Values.Where(o => o.Producers.Contains(p)).Select(o => o.Id)] })],
+                    MapDataProducerIdDataConsumerIds = [.. DataProducersOf(router).Select(p =>
+                        new FBS.Common.StringStringArrayT { Key = p.Id, Values = [.. p.Consumers.Select(c => c.Id)] })],
+                    MapDataConsumerIdDataProducerId = [.. router.Transports.Values.SelectMany(t => t.DataConsumers.Values).Select(c =>
+                        new FBS.Common.StringStringT { Key = c.Id, Value = c.Producer.Id })],
                 });
-            case Method.ROUTER_CREATE_WEBRTCTRANSPORT:
+            case Method.ROUTER_CREATE_WEBRTCTRANSPORT or Method.ROUTER_CREATE_WEBRTCTRANSPORT_WITH_SERVER:
                 return CreateWebRtcTransport(router, request.Body.AsRouter_CreateWebRtcTransportRequest());
             case Method.ROUTER_CREATE_PLAINTRANSPORT:
                 return CreatePlainTransport(router, request.Body.AsRouter_CreatePlainTransportRequest());
+            case Method.ROUTER_CREATE_PIPETRANSPORT:
+                return CreatePipeTransport(router, request.Body.AsRouter_CreatePipeTransportRequest());
             case Method.ROUTER_CREATE_DIRECTTRANSPORT:
                 return CreateDirectTransport(router, request.Body.AsRouter_CreateDirectTransportRequest());
+            case Method.ROUTER_CREATE_ACTIVESPEAKEROBSERVER or Method.ROUTER_CREATE_AUDIOLEVELOBSERVER:
+                return CreateRtpObserver(router, request);
+            case Method.ROUTER_CLOSE_RTPOBSERVER:
+                CloseRtpObserver(router, request.Body.AsRouter_CloseRtpObserverRequest().RtpObserverId);
+                return null;
             case Method.ROUTER_CLOSE_TRANSPORT:
             {
                 string id = request.Body.AsRouter_CloseTransportRequest().TransportId;

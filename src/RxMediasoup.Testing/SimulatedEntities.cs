@@ -1,18 +1,22 @@
 namespace RxMediasoup.Testing;
 
 /// <summary>A failure the simulated worker answers with, as mediasoup-worker does: <c>Error</c> or <c>TypeError</c> and a reason.</summary>
-internal sealed class SimulatedError(string reason, bool isTypeError = false) : Exception(reason)
+internal sealed class SimulatedError(string reason, bool isTypeError = false, string? error = null) : Exception(reason)
 {
-    public string Error => isTypeError ? "TypeError" : "Error";
+    public string Error => error ?? (isTypeError ? "TypeError" : "Error");
+
+    /// <summary>MS_THROW_NOT_FOUND_ERROR: answered with the error kind <c>NotFoundError</c>.</summary>
+    public static SimulatedError NotFound(string reason) => new(reason, error: "NotFoundError");
 }
 
 internal sealed class SimRouter(string id)
 {
     public string Id { get; } = id;
     public Dictionary<string, SimTransport> Transports { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, SimRtpObserver> RtpObservers { get; } = new(StringComparer.Ordinal);
 }
 
-internal enum SimTransportKind { WebRtc, Plain, Direct }
+internal enum SimTransportKind { WebRtc, Plain, Direct, Pipe }
 
 internal sealed class SimTransport(string id, SimRouter router, SimTransportKind kind)
 {
@@ -35,6 +39,12 @@ internal sealed class SimTransport(string id, SimRouter router, SimTransportKind
     public Dictionary<uint, string> ConsumerSsrcs { get; } = [];
     public Dictionary<uint, string> ConsumerRtxSsrcs { get; } = [];
     public FBS.Transport.RecvRtpHeaderExtensionsT RecvHeaderExtensions { get; } = new();
+    public FBS.Transport.OptionsT Options { get; init; } = new() { MaxSendMessageSize = 262144, MaxReceiveMessageSize = 262144 };
+    public Dictionary<string, SimDataProducer> DataProducers { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, SimDataConsumer> DataConsumers { get; } = new(StringComparer.Ordinal);
+    public SimWebRtcServer? Server { get; set; }
+    public FBS.SrtpParameters.SrtpParametersT? Srtp { get; set; }
+    public bool Rtx { get; init; }
 }
 
 internal sealed class SimProducer(string id, SimTransport transport, FBS.Transport.ProduceRequestT request, FBS.RtpParameters.Type type)

@@ -55,6 +55,47 @@ public sealed class DifferentialTests
         Assert.False(IsAlive(worker.Pid), $"mediasoup-worker {worker.Pid} is still running");
     }
 
+    [Fact]
+    public Task DataProducersAndConsumersBehaveAsOnTheWorker()
+        => CompareAsync((worker, scheduler) => new DataScenario(worker, scheduler).RunAsync(), minimumLines: 20);
+
+    [Fact]
+    public Task RtpObserversBehaveAsOnTheWorker()
+        => CompareAsync((worker, scheduler) => new ObserverScenario(worker, scheduler).RunAsync(), minimumLines: 9);
+
+    [Fact]
+    public Task WebRtcServersBehaveAsOnTheWorker()
+        => CompareAsync((worker, scheduler) => new WebRtcServerScenario(worker, scheduler).RunAsync(), minimumLines: 5);
+
+    [Fact]
+    public Task PlainTransportsConnectAsOnTheWorker()
+        => CompareAsync((worker, scheduler) => new PlainScenario(worker, scheduler).RunAsync(), minimumLines: 14);
+
+    [Fact]
+    public Task PipeToRouterBehavesAsOnTheWorker()
+        => CompareAsync((worker, scheduler) => new PipeScenario(worker, scheduler).RunAsync(), minimumLines: 8);
+
+    /// <summary>Runs a recorded scenario on the cached mediasoup-worker, then on the simulation; compares line by line.</summary>
+    private static async Task CompareAsync(Func<Worker, Microsoft.Reactive.Testing.TestScheduler?, Task<IReadOnlyList<string>>> scenario, int minimumLines)
+    {
+        var worker = await Worker.CreateAsync();
+        IReadOnlyList<string> expected;
+        try
+        {
+            expected = await scenario(worker, null);
+        }
+        finally
+        {
+            await worker.CloseAsync();
+        }
+        Assert.False(IsAlive(worker.Pid), $"mediasoup-worker {worker.Pid} is still running");
+        Assert.True(expected.Count >= minimumLines, string.Join("\n", expected)); // the scenario ran to its end
+        var scheduler = new Microsoft.Reactive.Testing.TestScheduler();
+        var actual = await scenario(await SimulatedWorker.CreateAsync(scheduler), scheduler);
+        Assert.Equal(expected.Count, actual.Count);
+        foreach (var (real, simulation) in expected.Zip(actual)) Assert.Equal(real, simulation);
+    }
+
     private static async Task<string> PlainAsync(Router router, SimulatedRoom? simulated)
     {
         async Task<T> Settle<T>(Task<T> command)
