@@ -113,8 +113,8 @@ internal sealed partial class SimulatedEngine
 
     /// <summary>The live simulated entity <paramref name="id"/>: scripts only speak for what the worker has.</summary>
     private T Alive<T>(string id) where T : class
-        => _handlers.GetValueOrDefault(id) as T
-            ?? throw new InvalidOperationException($"the simulated worker has no live {typeof(T).Name[3..]} with id {id} (closed, or not created on it)");
+        => backend.HasExited ? throw new InvalidOperationException("the simulated worker has exited")
+            : _handlers.GetValueOrDefault(id) as T ?? throw new InvalidOperationException($"the simulated worker has no live {typeof(T).Name[3..]} with id {id} (closed, or not created on it)");
 
     private static byte Score(int score)
         => score is >= 0 and <= 10 ? (byte)score : throw new ArgumentOutOfRangeException(nameof(score), score, "a score is 0..10");
