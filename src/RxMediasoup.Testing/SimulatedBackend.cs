@@ -24,6 +24,7 @@ internal sealed class SimulatedBackend : IWorkerBackend, IPushWorkerTransport
     public SimulatedBackend(IScheduler scheduler, int seed, TimeSpan latency)
     {
         Scheduler = scheduler;
+        Start = scheduler.Now;
         Latency = latency;
         _ids = new Random(seed);
         SsrcSource = new Random(unchecked(seed * 31 + 1));
@@ -35,6 +36,9 @@ internal sealed class SimulatedBackend : IWorkerBackend, IPushWorkerTransport
     public TimeSpan Latency { get; }
 
     public IScheduler Scheduler { get; }
+
+    /// <summary>When the simulation started (the scheduler's time).</summary>
+    public DateTimeOffset Start { get; }
 
     public SimulatedEngine Engine { get; }
 

@@ -64,6 +64,30 @@ public sealed partial class Simulation
     }
 
     /// <summary>
+    /// What the producer's receive streams' stats are over time: <see cref="Producer.GetStatsAsync"/> (and so
+    /// <see cref="Producer.PollStats"/> and the stats operators such as <c>Stalled</c>) sees <paramref name="stats"/> of
+    /// the virtual time since the simulation started; one entry per encoding, in order. Not scripted: no stream (no media).
+    /// </summary>
+    /// <param name="producer">A producer of this simulation.</param>
+    /// <param name="stats">The streams' stats at a virtual time.</param>
+    public void ScriptStats(Producer producer, Func<TimeSpan, IReadOnlyList<SimulatedStreamStats>> stats)
+    {
+        ArgumentNullException.ThrowIfNull(producer);
+        ArgumentNullException.ThrowIfNull(stats);
+        _backend.Engine.ScriptStats(producer.Id, stats);
+    }
+
+    /// <summary>What the consumer's send streams' stats are over time (see <see cref="ScriptStats(Producer, Func{TimeSpan, IReadOnlyList{SimulatedStreamStats}})"/>).</summary>
+    /// <param name="consumer">A consumer of this simulation.</param>
+    /// <param name="stats">The streams' stats at a virtual time.</param>
+    public void ScriptStats(Consumer consumer, Func<TimeSpan, IReadOnlyList<SimulatedStreamStats>> stats)
+    {
+        ArgumentNullException.ThrowIfNull(consumer);
+        ArgumentNullException.ThrowIfNull(stats);
+        _backend.Engine.ScriptStats(consumer.Id, stats);
+    }
+
+    /// <summary>
     /// The worker process dies now (unless closed already): <see cref="Worker.Died"/> fires, its entities close with
     /// <see cref="CloseReason.WorkerDied"/> and pending requests fail, before this returns.
     /// </summary>

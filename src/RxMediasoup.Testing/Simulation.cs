@@ -24,12 +24,10 @@ public sealed partial class Simulation
     private readonly ReplaySubject<MediasoupEntity> _created = new();
     private readonly Subject<SimulatedRequest> _requestSent = new();
     private readonly List<SimulatedRequest> _requests = [];
-    private readonly DateTimeOffset _start;
 
     private Simulation(SimulatedBackend backend, WorkerSettings? settings)
     {
         _backend = backend;
-        _start = backend.Scheduler.Now;
         backend.Intercept = OnMessage;
         Worker = Worker.OnPushBackend(backend, settings);
         _created.OnNext(Worker);
@@ -57,7 +55,7 @@ public sealed partial class Simulation
     public IScheduler Scheduler => _backend.Scheduler;
 
     /// <summary>The virtual time since the simulation was created.</summary>
-    public TimeSpan Elapsed => Scheduler.Now - _start;
+    public TimeSpan Elapsed => Scheduler.Now - _backend.Start;
 
     /// <summary>
     /// Every entity of the worker as it is created (the worker first, then routers, transports, producers, consumers,
@@ -95,7 +93,7 @@ public sealed partial class Simulation
     public IDisposable At(TimeSpan elapsed, Action script)
     {
         ArgumentNullException.ThrowIfNull(script);
-        return Scheduler.Schedule(_start + elapsed, script);
+        return Scheduler.Schedule(_backend.Start + elapsed, script);
     }
 
     private void Watch<T>(EntityCollection<T> collection, Action<T>? children = null) where T : MediasoupEntity
