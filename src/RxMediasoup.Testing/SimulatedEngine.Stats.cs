@@ -3,7 +3,8 @@ using FBS.RtpStream;
 namespace RxMediasoup.Testing;
 
 // Scripted stats: what producer.getStats (receive streams) and consumer.getStats (send streams) answer, as a
-// function of virtual time; none scripted: no stream (no media), as the worker answers.
+// function of virtual time; none scripted: what the worker answers with no media (checked by SimulationDifferentialTests).
+// Not yet: the worker's consumer stats also carry its producer's current receive stream once media flows.
 internal sealed partial class SimulatedEngine
 {
     private readonly Dictionary<string, Func<TimeSpan, IReadOnlyList<SimulatedStreamStats>>> _stats = new(StringComparer.Ordinal);
@@ -17,10 +18,11 @@ internal sealed partial class SimulatedEngine
     /// <summary>The stats of a producer's or consumer's streams now (empty when not scripted).</summary>
     private List<StatsT> StatsOf(string id, FBS.RtpParameters.RtpParametersT? rtp, FBS.RtpParameters.MediaKind kind, bool receive)
     {
-        if (!_stats.TryGetValue(id, out var script)) return [];
         var now = backend.Scheduler.Now;
-        var streams = script(now - backend.Start);
         var encodings = rtp?.Encodings ?? [];
+        // Unscripted, as the worker with no media: no receive stream; a consumer's send streams exist, counters at 0, score 10.
+        var streams = _stats.TryGetValue(id, out var script) ? script(now - backend.Start)
+            : receive ? [] : [.. encodings.Select(_ => new SimulatedStreamStats(0, 0, 0))];
         string mime = rtp?.Codecs?.FirstOrDefault()?.MimeType ?? "";
         var result = new List<StatsT>(streams.Count);
         for (int i = 0; i < streams.Count; i++)
