@@ -119,3 +119,35 @@ internal sealed partial class SimulatedEngine
     private static byte Score(int score)
         => score is >= 0 and <= 10 ? (byte)score : throw new ArgumentOutOfRangeException(nameof(score), score, "a score is 0..10");
 }
+
+// Trace events (enabled or not: the script stands for what the worker would report).
+internal sealed partial class SimulatedEngine
+{
+    public void ProducerTrace(string producerId, ProducerTraceEventType type, TraceDirection direction)
+    {
+        Alive<SimProducer>(producerId);
+        Notify(producerId, Event.PRODUCER_TRACE, NotificationBody.FromProducer_TraceNotification(new FBS.Producer.TraceNotificationT
+        {
+            Type = Enum.Parse<FBS.Producer.TraceEventType>(type.ToString(), ignoreCase: true),
+            Timestamp = TraceTimestamp(),
+            Direction = Direction(direction),
+        }));
+    }
+
+    public void ConsumerTrace(string consumerId, ConsumerTraceEventType type, TraceDirection direction)
+    {
+        Alive<SimConsumer>(consumerId);
+        Notify(consumerId, Event.CONSUMER_TRACE, NotificationBody.FromConsumer_TraceNotification(new FBS.Consumer.TraceNotificationT
+        {
+            Type = Enum.Parse<FBS.Consumer.TraceEventType>(type.ToString(), ignoreCase: true),
+            Timestamp = TraceTimestamp(),
+            Direction = Direction(direction),
+        }));
+    }
+
+    /// <summary>The worker's clock in ms: here the virtual time since the simulation started.</summary>
+    private ulong TraceTimestamp() => (ulong)(backend.Scheduler.Now - backend.Start).TotalMilliseconds;
+
+    private static FBS.Common.TraceDirection Direction(TraceDirection direction)
+        => direction == TraceDirection.In ? FBS.Common.TraceDirection.DIRECTION_IN : FBS.Common.TraceDirection.DIRECTION_OUT;
+}

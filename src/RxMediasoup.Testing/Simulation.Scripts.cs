@@ -63,6 +63,26 @@ public sealed partial class Simulation
         _backend.Engine.SelectedTuple(transport.Id, tuple);
     }
 
+    /// <summary>The producer reports a trace event (its <see cref="Producer.Trace"/>), with the virtual time since the start as its timestamp (ms) and no details.</summary>
+    /// <param name="producer">A producer of this simulation.</param>
+    /// <param name="type">The event type.</param>
+    /// <param name="direction">In or out.</param>
+    public void Trace(Producer producer, ProducerTraceEventType type, TraceDirection direction = TraceDirection.In)
+    {
+        ArgumentNullException.ThrowIfNull(producer);
+        _backend.Engine.ProducerTrace(producer.Id, type, direction);
+    }
+
+    /// <summary>The consumer reports a trace event (its <see cref="Consumer.Trace"/>), as <see cref="Trace(Producer, ProducerTraceEventType, TraceDirection)"/>.</summary>
+    /// <param name="consumer">A consumer of this simulation.</param>
+    /// <param name="type">The event type.</param>
+    /// <param name="direction">In or out.</param>
+    public void Trace(Consumer consumer, ConsumerTraceEventType type, TraceDirection direction = TraceDirection.Out)
+    {
+        ArgumentNullException.ThrowIfNull(consumer);
+        _backend.Engine.ConsumerTrace(consumer.Id, type, direction);
+    }
+
     /// <summary>
     /// What the producer's receive streams' stats are over time: <see cref="Producer.GetStatsAsync"/> (and so
     /// <see cref="Producer.PollStats"/> and the stats operators such as <c>Stalled</c>) sees <paramref name="stats"/> of

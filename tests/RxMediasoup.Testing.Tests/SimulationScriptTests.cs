@@ -68,6 +68,24 @@ public sealed class SimulationScriptTests
     }
 
     [Fact]
+    public void TraceEventsArriveWhenScripted()
+    {
+        var room = SimulatedRoom.OnSimulation();
+        var sim = room.Simulation;
+        var producerEvents = new List<ProducerTraceEvent>();
+        var consumerEvents = new List<ConsumerTraceEvent>();
+        using var s1 = room.VideoProducer.Trace.Subscribe(producerEvents.Add);
+        using var s2 = room.VideoConsumer.Trace.Subscribe(consumerEvents.Add);
+
+        room.Scheduler.AdvanceTo(3 * Second);
+        sim.Trace(room.VideoProducer, ProducerTraceEventType.KeyFrame);
+        sim.Trace(room.VideoConsumer, ConsumerTraceEventType.Pli, TraceDirection.In);
+
+        Assert.Equal([new ProducerTraceEvent { Type = ProducerTraceEventType.KeyFrame, Timestamp = 3000, Direction = TraceDirection.In }], producerEvents);
+        Assert.Equal([new ConsumerTraceEvent { Type = ConsumerTraceEventType.Pli, Timestamp = 3000, Direction = TraceDirection.In }], consumerEvents);
+    }
+
+    [Fact]
     public void TheWorkerDiesWhenScripted()
     {
         var room = SimulatedRoom.OnSimulation();
