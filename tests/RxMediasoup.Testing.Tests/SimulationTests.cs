@@ -115,4 +115,21 @@ public sealed class SimulationTests
         Assert.False(room.AudioConsumer.ProducerPaused.Current()); // the simulation never saw it
         Assert.Equal(room.AudioProducer.Id, sim.AssertRequested("producer.pause").EntityId);
     }
+
+    [Fact]
+    public void TheSameSeedGivesTheSameLog()
+    {
+        static IReadOnlyList<string> Run()
+        {
+            var room = SimulatedRoom.OnSimulation(seed: 7);
+            room.Scheduler.AdvanceTo(TimeSpan.FromSeconds(2).Ticks);
+            room.Answer(room.VideoConsumer.SetPreferredLayersAsync(new ConsumerLayers { SpatialLayer = 0 }));
+            room.Answer(room.AudioProducer.PauseAsync());
+            return [.. room.Simulation.Requests.Select(r => $"{r.Time:O} {r.EntityKind} {r}")];
+        }
+
+        var first = Run();
+        Assert.Equal(first, Run());
+        Assert.Equal(9, first.Count);
+    }
 }
