@@ -15,8 +15,10 @@ namespace RxMediasoup.Testing;
 /// <param name="Body">
 /// What was asked, as a library model value when there is one: <see cref="ConsumerLayers"/> for
 /// <c>consumer.setPreferredLayers</c>, an <see cref="int"/> for <c>consumer.setPriority</c> and the bitrate methods, a
-/// <see cref="SimulatedProduce"/> / <see cref="SimulatedConsume"/> for <c>transport.produce</c> / <c>transport.consume</c>, the
-/// new or closed entity's id (a <see cref="string"/>) for the create/close methods; null for the others.
+/// <see cref="SimulatedProduce"/> / <see cref="SimulatedConsume"/> for <c>transport.produce</c> / <c>transport.consume</c>,
+/// <see cref="DtlsParameters"/> for <c>webRtcTransport.connect</c>, a <see cref="TraceEventTypes{T}"/> for the
+/// <c>enableTraceEvent</c> methods, the new or closed entity's id (a <see cref="string"/>) for the create/close methods;
+/// null for the others (for now).
 /// </param>
 public sealed record SimulatedRequest(DateTimeOffset Time, TimeSpan Elapsed, string EntityKind, string EntityId, string Method, object? Body)
 {
@@ -52,9 +54,25 @@ public sealed record SimulatedRequest(DateTimeOffset Time, TimeSpan Elapsed, str
             FBS.Request.Method.TRANSPORT_CLOSE_CONSUMER => body.AsTransport_CloseConsumerRequest().ConsumerId,
             FBS.Request.Method.TRANSPORT_PRODUCE => Produce(body.AsTransport_ProduceRequest()),
             FBS.Request.Method.TRANSPORT_CONSUME => Consume(body.AsTransport_ConsumeRequest()),
+            FBS.Request.Method.WEBRTCTRANSPORT_CONNECT => Dtls(body.AsWebRtcTransport_ConnectRequest().DtlsParameters),
+            FBS.Request.Method.TRANSPORT_ENABLE_TRACE_EVENT => Events<TransportTraceEventType>(body.AsTransport_EnableTraceEventRequest().Events),
+            FBS.Request.Method.PRODUCER_ENABLE_TRACE_EVENT => Events<ProducerTraceEventType>(body.AsProducer_EnableTraceEventRequest().Events),
+            FBS.Request.Method.CONSUMER_ENABLE_TRACE_EVENT => Events<ConsumerTraceEventType>(body.AsConsumer_EnableTraceEventRequest().Events),
             _ => null,
         };
     }
+
+    /// <summary>The worker's enum value as the library's (same names, e.g. KEYFRAME → KeyFrame).</summary>
+    private static T Same<T>(Enum value) where T : struct, Enum => Enum.Parse<T>(value.ToString(), ignoreCase: true);
+
+    private static TraceEventTypes<T> Events<T>(System.Collections.IEnumerable? events) where T : struct, Enum
+        => new([.. (events ?? Array.Empty<T>()).Cast<Enum>().Select(Same<T>)]);
+
+    private static DtlsParameters? Dtls(FBS.WebRtcTransport.DtlsParametersT? dtls) => dtls is null ? null : new DtlsParameters
+    {
+        Role = Same<DtlsRole>(dtls.Role),
+        Fingerprints = [.. (dtls.Fingerprints ?? []).Select(f => new DtlsFingerprint { Algorithm = Same<FingerprintAlgorithm>(f.Algorithm), Value = f.Value })],
+    };
 
     private static ConsumerLayers? Layers(FBS.Consumer.ConsumerLayersT? layers)
         => layers is null ? null : new ConsumerLayers { SpatialLayer = layers.SpatialLayer, TemporalLayer = layers.TemporalLayer };
@@ -82,3 +100,21 @@ public sealed record SimulatedProduce(string ProducerId, MediaKind Kind, bool Pa
 /// <param name="Paused">Whether it starts paused.</param>
 /// <param name="PreferredLayers">The preferred layers asked for, if any.</param>
 public sealed record SimulatedConsume(string ConsumerId, string ProducerId, MediaKind Kind, bool Paused, ConsumerLayers? PreferredLayers);
+
+/// <summary>The body of an <c>enableTraceEvent</c> request in <see cref="Simulation.Requests"/>: the event types asked for.</summary>
+/// <typeparam name="T">The entity's trace event type (<see cref="ProducerTraceEventType"/>...).</typeparam>
+/// <param name="Types">The types, in the order given.</param>
+public sealed record TraceEventTypes<T>(IReadOnlyList<T> Types) where T : struct, Enum
+{
+    /// <summary>Equal when the same types are asked for in the same order.</summary>
+    /// <param name="other">The other body.</param>
+    /// <returns>Whether they are equal.</returns>
+    public bool Equals(TraceEventTypes<T>? other) => other is not null && Types.SequenceEqual(other.Types);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => Types.Count;
+
+    /// <summary>"[KeyFrame, Pli]".</summary>
+    /// <returns>The types.</returns>
+    public override string ToString() => $"[{string.Join(", ", Types)}]";
+}

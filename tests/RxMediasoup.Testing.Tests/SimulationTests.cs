@@ -48,6 +48,14 @@ public sealed class SimulationTests
         Assert.Contains("found 0", wrongTime.Message, StringComparison.Ordinal);
         Assert.Contains("consumer.setPreferredLayers(" + room.VideoConsumer.Id, wrongTime.Message, StringComparison.Ordinal); // the log is listed
         Assert.Throws<ArgumentException>(() => sim.RequestsOf("consumer.setLayers"));
+
+        room.Answer(room.VideoProducer.EnableTraceEventAsync([ProducerTraceEventType.KeyFrame, ProducerTraceEventType.Pli]));
+        sim.AssertRequested("producer.enableTraceEvent", room.VideoProducer.Id,
+            new TraceEventTypes<ProducerTraceEventType>([ProducerTraceEventType.KeyFrame, ProducerTraceEventType.Pli]));
+        var dtls = new DtlsParameters { Role = DtlsRole.Client, Fingerprints = [new DtlsFingerprint { Algorithm = FingerprintAlgorithm.Sha256, Value = "AB:CD" }] };
+        room.Answer(room.Transport1.ConnectAsync(dtls));
+        var connect = Assert.IsType<DtlsParameters>(sim.AssertRequested("webRtcTransport.connect", room.Transport1.Id).Body);
+        Assert.Equal((dtls.Role, dtls.Fingerprints[0]), (connect.Role, Assert.Single(connect.Fingerprints)));
         Assert.Equal(68, Simulation.Methods.Count);
     }
 
