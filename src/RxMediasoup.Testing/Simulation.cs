@@ -43,6 +43,11 @@ public sealed partial class Simulation
             Watch(router.RtpObservers);
         });
         Watch(Worker.WebRtcServers);
+        Worker.Closed.Subscribe(_ =>
+        {
+            _created.OnCompleted();
+            _requestSent.OnCompleted();
+        });
     }
 
     /// <summary>Every request method of mediasoup-worker 3.27's schema, by the worker's name (e.g. <c>"router.createWebRtcTransport"</c>).</summary>
@@ -59,15 +64,16 @@ public sealed partial class Simulation
 
     /// <summary>
     /// Every entity of the worker as it is created (the worker first, then routers, transports, producers, consumers,
-    /// data producers/consumers, RTP observers, WebRTC servers), replayed to a late subscriber: a test can find the
-    /// entities its code created without knowing their ids, e.g. <c>sim.Created.OfType&lt;Consumer&gt;()</c>.
+    /// data producers/consumers, RTP observers, WebRTC servers), replayed (synchronously) to a late subscriber: a test can
+    /// find the entities its code created without knowing their ids, e.g. <c>sim.Created.OfType&lt;Consumer&gt;()</c>.
+    /// Completes when the worker closes or dies (so don't block on it, e.g. with <c>ToEnumerable</c>, while it runs).
     /// </summary>
     public IObservable<MediasoupEntity> Created => _created;
 
     /// <summary>The requests sent so far, in order (including those a fault rejected or never answered).</summary>
     public IReadOnlyList<SimulatedRequest> Requests => _requests;
 
-    /// <summary>Each request as it is sent (the live form of <see cref="Requests"/>).</summary>
+    /// <summary>Each request as it is sent (the live form of <see cref="Requests"/>); completes when the worker closes or dies.</summary>
     public IObservable<SimulatedRequest> RequestSent => _requestSent;
 
     /// <summary>Fault injection per request method.</summary>

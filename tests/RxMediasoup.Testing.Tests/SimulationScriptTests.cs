@@ -99,6 +99,7 @@ public sealed class SimulationScriptTests
         room.Scheduler.AdvanceBy(Second);
 
         Assert.Equal([new WorkerDeath(room.Worker.Pid, null, 9)], deaths);
+        Assert.Equal(8, sim.Created.ToEnumerable().Count()); // completed with the worker: the 8 entities of the room
         Assert.True(room.VideoConsumer.IsClosed);
         Assert.True(room.Transport1.IsClosed);
         Assert.IsType<WorkerClosedException>(dump.Exception?.InnerException);
