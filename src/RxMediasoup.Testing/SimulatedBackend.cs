@@ -24,6 +24,7 @@ internal sealed class SimulatedBackend : IWorkerBackend, IPushWorkerTransport
     public SimulatedBackend(IScheduler scheduler, int seed, TimeSpan latency)
     {
         Scheduler = scheduler;
+        Start = scheduler.Now;
         Latency = latency;
         _ids = new Random(seed);
         SsrcSource = new Random(unchecked(seed * 31 + 1));
@@ -35,6 +36,9 @@ internal sealed class SimulatedBackend : IWorkerBackend, IPushWorkerTransport
     public TimeSpan Latency { get; }
 
     public IScheduler Scheduler { get; }
+
+    /// <summary>When the simulation started (the scheduler's time).</summary>
+    public DateTimeOffset Start { get; }
 
     public SimulatedEngine Engine { get; }
 
@@ -74,15 +78,22 @@ internal sealed class SimulatedBackend : IWorkerBackend, IPushWorkerTransport
         {
             int length = BinaryPrimitives.ReadInt32LittleEndian(span.Slice(start, 4));
             byte[] payload = span.Slice(start + 4, length).ToArray();
-            Scheduler.Schedule((this, payload), Latency, static (_, s) =>
-            {
-                if (!s.Item1.HasExited) s.Item1.Engine.Handle(s.payload);
-                return Disposable.Empty;
-            });
             start += 4 + length;
+            if (Intercept?.Invoke(payload) != true) Handle(payload, Latency);
         }
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>Sees each message first (the <see cref="Simulation"/>'s log and faults); true when it took care of it.</summary>
+    public Func<byte[], bool>? Intercept { get; set; }
+
+    /// <summary>Has the engine handle a message <paramref name="due"/> from now.</summary>
+    public void Handle(byte[] payload, TimeSpan due)
+        => Scheduler.Schedule((this, payload), due, static (_, s) =>
+        {
+            if (!s.Item1.HasExited) s.Item1.Engine.Handle(s.payload);
+            return Disposable.Empty;
+        });
 
     public int Receive(Span<byte> buffer) => throw new NotSupportedException("a simulated worker pushes its frames");
 

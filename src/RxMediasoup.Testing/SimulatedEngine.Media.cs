@@ -109,7 +109,7 @@ internal sealed partial class SimulatedEngine
             case Method.PRODUCER_ENABLE_TRACE_EVENT:
                 return null;
             case Method.PRODUCER_GET_STATS:
-                return ResponseBody.FromProducer_GetStatsResponse(new FBS.Producer.GetStatsResponseT { Stats = [] });
+                return ResponseBody.FromProducer_GetStatsResponse(new FBS.Producer.GetStatsResponseT { Stats = StatsOf(producer) });
             default:
                 throw NotSimulated(request.Method);
         }
@@ -180,7 +180,7 @@ internal sealed partial class SimulatedEngine
             case Method.CONSUMER_ENABLE_TRACE_EVENT:
                 return null;
             case Method.CONSUMER_GET_STATS:
-                return ResponseBody.FromConsumer_GetStatsResponse(new FBS.Consumer.GetStatsResponseT { Stats = [] });
+                return ResponseBody.FromConsumer_GetStatsResponse(new FBS.Consumer.GetStatsResponseT { Stats = StatsOf(consumer) });
             default:
                 throw NotSimulated(request.Method);
         }

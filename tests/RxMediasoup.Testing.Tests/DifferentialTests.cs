@@ -153,7 +153,7 @@ public sealed class DifferentialTests
         Assert.True(condition());
     }
 
-    private static bool IsAlive(int pid)
+    internal static bool IsAlive(int pid)
     {
         string stat = $"/proc/{pid}/stat";
         if (!File.Exists(stat)) return false;

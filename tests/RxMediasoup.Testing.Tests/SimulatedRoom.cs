@@ -11,9 +11,22 @@ internal sealed class SimulatedRoom : RoomScenario
     public TestScheduler Scheduler { get; } = new();
 
     public static SimulatedRoom Create(int seed = 0, WorkerSettings? settings = null)
+        => Build(new SimulatedRoom(), room => SimulatedWorker.CreateAsync(room.Scheduler, seed, settings));
+
+    /// <summary>The room on a <see cref="Testing.Simulation"/> (its log, faults and scripts), created before the room.</summary>
+    public static SimulatedRoom OnSimulation(Action<Simulation>? before = null, int seed = 0, WorkerSettings? settings = null)
+        => Build(new SimulatedRoom(), async room =>
+        {
+            room.Simulation = await Simulation.CreateAsync(room.Scheduler, seed, settings);
+            before?.Invoke(room.Simulation);
+            return room.Simulation.Worker;
+        });
+
+    public Simulation Simulation { get; private set; } = null!;
+
+    private static SimulatedRoom Build(SimulatedRoom room, Func<SimulatedRoom, Task<Worker>> worker)
     {
-        var room = new SimulatedRoom();
-        var created = SimulatedWorker.CreateAsync(room.Scheduler, seed, settings);
+        var created = worker(room);
         Assert.True(created.IsCompletedSuccessfully);
         var built = room.BuildAsync(created.Result);
         Assert.True(built.IsCompletedSuccessfully); // every step answered within its tick

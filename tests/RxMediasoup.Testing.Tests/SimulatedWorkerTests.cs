@@ -136,7 +136,7 @@ public sealed class SimulatedWorkerTests
         var stats = room.Answer(room.Transport1.GetStatsAsync());
         Assert.Equal(room.Transport1.Id, stats.TransportId);
         Assert.Empty(room.Answer(room.AudioProducer.GetStatsAsync()));
-        Assert.Empty(room.Answer(room.VideoConsumer.GetStatsAsync()));
+        Assert.Equal(RtpStreamStatsType.OutboundRtp, Assert.Single(room.Answer(room.VideoConsumer.GetStatsAsync())).Type); // its send stream, as the worker (SimulationDifferentialTests)
         room.Answer(room.Transport1.SetMaxIncomingBitrateAsync(1_000_000));
         room.Answer(room.Transport1.SetMaxOutgoingBitrateAsync(2_000_000));
         room.Answer(room.Transport1.SetMinOutgoingBitrateAsync(100_000));
