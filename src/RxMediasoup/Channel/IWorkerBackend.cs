@@ -68,3 +68,25 @@ internal interface IWorkerBackend : IDisposable
     /// </summary>
     bool Kill();
 }
+
+/// <summary>
+/// A transport that pushes the worker's frames into the channel itself, synchronously, from its own scheduler's
+/// actions (a simulated worker in virtual time). The channel then starts no reader thread, no writer loop and no
+/// timer: it sends each frame inline through <see cref="IWorkerTransport.SendAsync"/> (which must copy what it keeps
+/// and complete synchronously), runs request timeouts and deliveries on <see cref="Scheduler"/>, and completes
+/// commands synchronously. <see cref="IWorkerTransport.Receive"/> is never called.
+/// </summary>
+internal interface IPushWorkerTransport : IWorkerTransport
+{
+    /// <summary>The clock of the worker: request timeouts run on it.</summary>
+    System.Reactive.Concurrency.IScheduler Scheduler { get; }
+
+    /// <summary>A new entity id (what the library would take from <see cref="Guid.NewGuid"/>): deterministic in a simulation.</summary>
+    string NewId();
+
+    /// <summary>Where the SSRCs the library generates (consumers, RTP mappings) come from: seeded in a simulation.</summary>
+    Random SsrcSource { get; }
+
+    /// <summary>Called once by <see cref="WorkerChannel.Start"/>: from then on, frames go to <see cref="WorkerChannel.OnFrames"/>.</summary>
+    void Attach(WorkerChannel channel);
+}

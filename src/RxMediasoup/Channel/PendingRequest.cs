@@ -39,7 +39,7 @@ internal abstract class PendingRequest
 
 internal sealed class PendingRequest<TResult> : PendingRequest
 {
-    private readonly TaskCompletionSource<TResult> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<TResult> _tcs;
     private readonly ResponseParser<TResult> _parse;
     private readonly DeliveryQueue? _deliveries;
     private readonly long _issuer;
@@ -50,9 +50,13 @@ internal sealed class PendingRequest<TResult> : PendingRequest
     /// <param name="parse">Parses the accepted response (on the reader); may apply the command's state.</param>
     /// <param name="deliveries">The worker's delivery queue; created on the thread sending the request, so that the
     /// delivery it runs (if any) is known: a subscriber that sends a command and blocks on it.</param>
-    public PendingRequest(uint id, FBS.Request.Method method, long deadline, ResponseParser<TResult> parse, DeliveryQueue? deliveries = null)
+    /// <param name="asynchronousCompletions">False in virtual time (pushed frames): the awaiter resumes inside the
+    /// scheduler action that delivered the response, so it has run when the scheduler's clock call returns.</param>
+    public PendingRequest(uint id, FBS.Request.Method method, long deadline, ResponseParser<TResult> parse, DeliveryQueue? deliveries = null,
+        bool asynchronousCompletions = true)
         : base(id, method, deadline)
     {
+        _tcs = new(asynchronousCompletions ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None);
         _parse = parse;
         _deliveries = deliveries;
         _issuer = deliveries?.CurrentItem ?? 0;

@@ -181,13 +181,16 @@ internal sealed partial class WorkerChannel
         long now = Environment.TickCount64;
         foreach (var pair in _pending)
         {
-            if (pair.Value.Deadline > now) continue;
-            if (_pending.TryRemove(pair))
-            {
-                pair.Value.Registration.Dispose();
-                pair.Value.Fail(new TimeoutException(
-                    $"the worker did not answer in {_timeoutMs} ms [method:{pair.Value.Method}, id:{pair.Key}]"));
-            }
+            if (pair.Value.Deadline <= now) Expire(pair);
         }
+    }
+
+    /// <summary>Fails a request that timed out with <see cref="TimeoutException"/>, unless it was removed meanwhile.</summary>
+    private void Expire(KeyValuePair<uint, PendingRequest> pair)
+    {
+        if (!_pending.TryRemove(pair)) return;
+        pair.Value.Registration.Dispose();
+        pair.Value.Fail(new TimeoutException(
+            $"the worker did not answer in {_timeoutMs} ms [method:{pair.Value.Method}, id:{pair.Key}]"));
     }
 }

@@ -49,7 +49,8 @@ internal sealed partial class WorkerChannel
     private readonly ConcurrentDictionary<uint, PendingRequest> _pending = new();
     private readonly ConcurrentDictionary<string, INotificationSink> _handlers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, INotificationSink>.AlternateLookup<ReadOnlySpan<char>> _handlersBySpan;
-    private readonly TaskCompletionSource<Exception?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<Exception?> _closed;
+    private readonly IPushWorkerTransport? _push;
     private Timer? _timeoutTimer;
     private Task _writerLoop = Task.CompletedTask;
     private Task _readerLoop = Task.CompletedTask;
@@ -62,10 +63,13 @@ internal sealed partial class WorkerChannel
         TimeSpan? deliveryWarningThreshold = null)
     {
         _transport = transport;
+        _push = transport as IPushWorkerTransport;
         _pid = pid;
         LoggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("RxMediasoup.Channel");
-        Deliveries = new DeliveryQueue(loggerFactory.CreateLogger("RxMediasoup.Delivery"), deliveryWarningThreshold);
+        // Pushed frames (virtual time): no watchdog timer, and continuations run synchronously on the scheduler's actions.
+        _closed = new(_push is null ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None);
+        Deliveries = new DeliveryQueue(loggerFactory.CreateLogger("RxMediasoup.Delivery"), _push is null ? deliveryWarningThreshold : null);
         _workerLogger = loggerFactory.CreateLogger("RxMediasoup.Worker");
         _timeoutMs = requestTimeout is { } t && t > TimeSpan.Zero ? (long)t.TotalMilliseconds : -1;
         _handlersBySpan = _handlers.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -95,6 +99,11 @@ internal sealed partial class WorkerChannel
     /// <summary>Starts the reader and writer loops. Register the first handlers before this.</summary>
     public void Start()
     {
+        if (_push is not null)
+        {
+            _push.Attach(this);
+            return;
+        }
         _writerLoop = Task.Run(WriterLoopAsync);
         // The reader is a dedicated thread (see SocketTransport for why).
         var readerDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -155,8 +164,8 @@ internal sealed partial class WorkerChannel
             return Task.FromException<TResult>(e);
         }
 
-        long deadline = _timeoutMs > 0 ? Environment.TickCount64 + _timeoutMs : long.MaxValue;
-        var pending = new PendingRequest<TResult>(id, method, deadline, parse, Deliveries);
+        long deadline = _timeoutMs > 0 && _push is null ? Environment.TickCount64 + _timeoutMs : long.MaxValue;
+        var pending = new PendingRequest<TResult>(id, method, deadline, parse, Deliveries, asynchronousCompletions: _push is null);
         _pending[id] = pending;
         if (cancellationToken.CanBeCanceled)
         {
@@ -167,6 +176,12 @@ internal sealed partial class WorkerChannel
             }, (this, (PendingRequest)pending));
         }
 
+        if (_push is not null)
+        {
+            if (_timeoutMs > 0) ScheduleTimeout(id);
+            SendPushed(frame);
+            return pending.Task;
+        }
         if (!_outgoing.Writer.TryWrite(frame) || IsClosed)
         {
             // Closed concurrently: whoever removes it fails it.
@@ -205,6 +220,11 @@ internal sealed partial class WorkerChannel
         {
             ReleaseBuilder();
             throw;
+        }
+        if (_push is not null)
+        {
+            SendPushed(frame);
+            return;
         }
         if (!_outgoing.Writer.TryWrite(frame))
         {

@@ -583,7 +583,7 @@ public static partial class Ortc
     }
 
     // mediasoup's generateRandomNumber(): a random integer in [100000000, 999999999).
-    private static uint GenerateRandomSsrc() => (uint)Random.Shared.Next(100_000_000, 999_999_999);
+    private static uint GenerateRandomSsrc() => (uint)(t_ssrcSource ?? Random.Shared).Next(100_000_000, 999_999_999);
 
     private static RtpHeaderExtensionParameters CreateDependencyDescriptorForPipeConsumer()
     {

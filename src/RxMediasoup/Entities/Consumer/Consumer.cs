@@ -156,12 +156,12 @@ public sealed class Consumer : MediasoupEntity, INotificationTarget<ConsumerNoti
     /// Payload ownership: as <see cref="Rtp"/> (each packet is its own copy, safe to keep and to queue).
     /// </summary>
     /// <param name="capacity">The most packets waiting per subscription; positive.</param>
-    /// <param name="scheduler">Where packets are delivered; <see cref="TaskPoolScheduler.Default"/> when null.</param>
+    /// <param name="scheduler">Where packets are delivered; a simulated worker's scheduler (RxMediasoup.Testing), else <see cref="TaskPoolScheduler.Default"/>, when null.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is not positive.</exception>
     public IObservable<ReadOnlyMemory<byte>> BufferedRtp(int capacity, IScheduler? scheduler = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
-        return new BoundedObservable<ReadOnlyMemory<byte>>(Rtp, capacity, scheduler ?? TaskPoolScheduler.Default,
+        return new BoundedObservable<ReadOnlyMemory<byte>>(Rtp, capacity, scheduler ?? Channel.Scheduler ?? TaskPoolScheduler.Default,
             () => Interlocked.Increment(ref _droppedRtpPackets), Logger, nameof(Consumer), "Consumer.BufferedRtp");
     }
 
@@ -194,10 +194,10 @@ public sealed class Consumer : MediasoupEntity, INotificationTarget<ConsumerNoti
     /// </code>
     /// </summary>
     /// <param name="period">The delay between an answer and the next request; positive.</param>
-    /// <param name="scheduler">The scheduler of the timers (virtual time in tests); the default scheduler when null.</param>
+    /// <param name="scheduler">The scheduler of the timers (virtual time in tests); when null, a simulated worker's scheduler (RxMediasoup.Testing), else the default scheduler.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not positive.</exception>
     public IObservable<IReadOnlyList<RtpStreamStats>> PollStats(TimeSpan period, IScheduler? scheduler = null)
-        => Polling.PollShared(this, "Consumer.Stats", GetStatsAsync, period, ClosedSignal, scheduler, Logger);
+        => Polling.PollShared(this, "Consumer.Stats", GetStatsAsync, period, ClosedSignal, scheduler ?? Channel.Scheduler, Logger);
 
     /// <summary>Pauses the consumer: the worker stops sending it media.</summary>
     /// <exception cref="NotFoundException">The consumer is closed.</exception>

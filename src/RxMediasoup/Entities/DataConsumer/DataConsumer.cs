@@ -129,12 +129,12 @@ public sealed class DataConsumer : MediasoupEntity, INotificationTarget<DataCons
     /// Payload ownership: as <see cref="Messages"/> (each payload is its own array, safe to keep and to queue).
     /// </summary>
     /// <param name="capacity">The most messages waiting per subscription; positive.</param>
-    /// <param name="scheduler">Where messages are delivered; <see cref="TaskPoolScheduler.Default"/> when null.</param>
+    /// <param name="scheduler">Where messages are delivered; a simulated worker's scheduler (RxMediasoup.Testing), else <see cref="TaskPoolScheduler.Default"/>, when null.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is not positive.</exception>
     public IObservable<DataMessage> BufferedMessages(int capacity, IScheduler? scheduler = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
-        return new BoundedObservable<DataMessage>(_messageValues, capacity, scheduler ?? TaskPoolScheduler.Default,
+        return new BoundedObservable<DataMessage>(_messageValues, capacity, scheduler ?? Channel.Scheduler ?? TaskPoolScheduler.Default,
             () => Interlocked.Increment(ref _droppedMessages), Logger, nameof(DataConsumer), "DataConsumer.BufferedMessages");
     }
 
@@ -184,7 +184,7 @@ public sealed class DataConsumer : MediasoupEntity, INotificationTarget<DataCons
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not positive.</exception>
     public IObservable<DataConsumerStats> PollStats(TimeSpan period, IScheduler? scheduler = null)
-        => Polling.PollShared(this, "DataConsumer.Stats", GetStatsAsync, period, ClosedSignal, scheduler, Logger);
+        => Polling.PollShared(this, "DataConsumer.Stats", GetStatsAsync, period, ClosedSignal, scheduler ?? Channel.Scheduler, Logger);
 
     /// <summary>Pauses the data consumer; <see cref="Paused"/> changes as the worker answers.</summary>
     /// <exception cref="NotFoundException">The data consumer is closed.</exception>

@@ -84,7 +84,7 @@ public sealed class DataProducer : MediasoupEntity
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not positive.</exception>
     public IObservable<DataProducerStats> PollStats(TimeSpan period, IScheduler? scheduler = null)
-        => Polling.PollShared(this, "DataProducer.Stats", GetStatsAsync, period, ClosedSignal, scheduler, Logger);
+        => Polling.PollShared(this, "DataProducer.Stats", GetStatsAsync, period, ClosedSignal, scheduler ?? Channel.Scheduler, Logger);
 
     /// <summary>
     /// Pauses the data producer: the worker stops forwarding its messages to its data consumers (which see

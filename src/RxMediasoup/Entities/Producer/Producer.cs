@@ -133,10 +133,10 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
     /// </code>
     /// </summary>
     /// <param name="period">The delay between an answer and the next request; positive.</param>
-    /// <param name="scheduler">The scheduler of the timers (virtual time in tests); the default scheduler when null.</param>
+    /// <param name="scheduler">The scheduler of the timers (virtual time in tests); when null, a simulated worker's scheduler (RxMediasoup.Testing), else the default scheduler.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not positive.</exception>
     public IObservable<IReadOnlyList<RtpStreamStats>> PollStats(TimeSpan period, IScheduler? scheduler = null)
-        => Polling.PollShared(this, "Producer.Stats", GetStatsAsync, period, ClosedSignal, scheduler, Logger);
+        => Polling.PollShared(this, "Producer.Stats", GetStatsAsync, period, ClosedSignal, scheduler ?? Channel.Scheduler, Logger);
 
     /// <summary>Pauses the producer: the worker stops forwarding its media to consumers (they see <c>ProducerPaused</c>).</summary>
     /// <exception cref="NotFoundException">The producer is closed.</exception>

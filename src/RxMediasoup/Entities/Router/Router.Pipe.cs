@@ -67,7 +67,7 @@ public sealed partial class Router
             pipeConsumer = await local.ConsumeAsync(new ConsumerOptions { ProducerId = producer.Id }, cancellationToken).ConfigureAwait(false);
             pipeProducer = await remote.ProduceAsync(new ProducerOptions
             {
-                Id = keepId ? producer.Id : Guid.NewGuid().ToString(),
+                Id = keepId ? producer.Id : Channel.NewId(),
                 Kind = pipeConsumer.Kind,
                 RtpParameters = pipeConsumer.RtpParameters,
                 Paused = CurrentValue(pipeConsumer.ProducerPaused),
@@ -108,7 +108,7 @@ public sealed partial class Router
                 .ConfigureAwait(false);
             pipeDataProducer = await remote.ProduceDataAsync(new DataProducerOptions
             {
-                Id = keepId ? dataProducer.Id : Guid.NewGuid().ToString(),
+                Id = keepId ? dataProducer.Id : Channel.NewId(),
                 SctpStreamParameters = pipeDataConsumer.SctpStreamParameters,
                 Label = pipeDataConsumer.Label,
                 Protocol = pipeDataConsumer.Protocol,

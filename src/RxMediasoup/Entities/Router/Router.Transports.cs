@@ -140,7 +140,7 @@ public sealed partial class Router
         CancellationToken cancellationToken)
         where TNotification : class where TTransport : Transport, INotificationTarget<TNotification>
     {
-        string transportId = Guid.NewGuid().ToString();
+        string transportId = Channel.NewId();
         var sink = new NotificationSink<TNotification>(parse, Channel.Deliveries, typeof(TTransport).Name);
         return EntityCreation.CreateAsync(this, new EntityCreation.Steps<TData, TTransport>
         {

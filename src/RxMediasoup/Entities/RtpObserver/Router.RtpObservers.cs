@@ -53,7 +53,7 @@ public sealed partial class Router
     private Task<T> CreateRtpObserverAsync<T>(string kind, Func<string, Task<bool>> create,
         Func<string, NotificationSink<RtpObserverNotification>, T> construct, CancellationToken cancellationToken) where T : RtpObserver
     {
-        string rtpObserverId = Guid.NewGuid().ToString();
+        string rtpObserverId = Channel.NewId();
         var sink = new NotificationSink<RtpObserverNotification>(RtpObserverNotification.Parse, Channel.Deliveries, kind);
         return EntityCreation.CreateAsync(this, new EntityCreation.Steps<bool, T>
         {

@@ -60,7 +60,7 @@ public abstract partial class Transport
                 throw new ArgumentNullException("sctpStreamParameters", "missing sctpStreamParameters");
             sctpStreamParameters = Ortc.ValidateAndNormalizeSctpStreamParameters(options.SctpStreamParameters);
         }
-        string dataProducerId = options.Id ?? Guid.NewGuid().ToString();
+        string dataProducerId = options.Id ?? Channel.NewId();
         var request = new ProduceDataRequestData(dataProducerId, type, sctpStreamParameters, options.Label, options.Protocol, options.Paused);
         return await EntityCreation.CreateAsync(this, new EntityCreation.Steps<DataProducerDump, DataProducer>
         {
@@ -117,7 +117,7 @@ public abstract partial class Transport
             sctpStreamParameters = ConsumerSctpStreamParameters(dataProducer.SctpStreamParameters, sctpStreamId.Value, options);
         }
 
-        string dataConsumerId = Guid.NewGuid().ToString();
+        string dataConsumerId = Channel.NewId();
         var sink = new NotificationSink<DataConsumerNotification>(DataConsumerNotification.Parse, Channel.Deliveries, nameof(DataConsumer));
         var request = new ConsumeDataRequestData(dataConsumerId, dataProducer.Id, type, sctpStreamParameters, dataProducer.Label,
             dataProducer.Protocol, options.Paused, subchannels);

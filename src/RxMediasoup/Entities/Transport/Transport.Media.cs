@@ -56,7 +56,7 @@ public abstract partial class Transport
             lock (_mediaGate)
             {
                 // An empty CNAME counts as none (Chrome's simulcast offer carries cname ""), as in Node's `if (rtcp?.cname)`.
-                _cnameForProducers ??= string.IsNullOrEmpty(rtpParameters.Rtcp.Cname) ? Guid.NewGuid().ToString()[..8] : rtpParameters.Rtcp.Cname;
+                _cnameForProducers ??= string.IsNullOrEmpty(rtpParameters.Rtcp.Cname) ? Channel.NewId()[..8] : rtpParameters.Rtcp.Cname;
                 cname = _cnameForProducers;
             }
             rtpParameters = rtpParameters with { Rtcp = rtpParameters.Rtcp with { Cname = cname } };
@@ -65,15 +65,16 @@ public abstract partial class Transport
         // producers without one would tell the worker that they come from one sender and share its clock.
         else if (string.IsNullOrEmpty(rtpParameters.Rtcp.Cname))
         {
-            rtpParameters = rtpParameters with { Rtcp = rtpParameters.Rtcp with { Cname = Guid.NewGuid().ToString()[..8] } };
+            rtpParameters = rtpParameters with { Rtcp = rtpParameters.Rtcp with { Cname = Channel.NewId()[..8] } };
         }
         var routerRtpCapabilities = Router.RtpCapabilities;
-        var rtpMapping = Ortc.GetProducerRtpParametersMapping(rtpParameters, routerRtpCapabilities, out var negotiated);
+        var (rtpMapping, negotiated) = Ortc.WithSsrcSource(Channel.SsrcSource,
+            () => (Ortc.GetProducerRtpParametersMapping(rtpParameters, routerRtpCapabilities, out var n), n));
         var consumableRtpParameters = Ortc.GetConsumableRtpParameters(options.Kind, negotiated, routerRtpCapabilities, rtpMapping);
 
         ThrowIfClosed();
         cancellationToken.ThrowIfCancellationRequested();
-        string producerId = options.Id ?? Guid.NewGuid().ToString();
+        string producerId = options.Id ?? Channel.NewId();
         var sink = new NotificationSink<ProducerNotification>(ProducerNotification.Parse, Channel.Deliveries, "Producer");
         var data = new ProduceRequestData(producerId, options.Kind, negotiated, rtpMapping, options.Paused,
             (uint)options.KeyFrameRequestDelay, options.EnableMediasoupPacketIdHeaderExtension);
@@ -116,11 +117,12 @@ public abstract partial class Transport
         RtpParameters rtpParameters;
         ConsumerType type;
         ConsumeRequestData data;
-        string consumerId = Guid.NewGuid().ToString();
+        string consumerId = Channel.NewId();
         if (this is PipeTransport pipeTransport)
         {
             producer = LookUpProducer(options.ProducerId);
-            rtpParameters = Ortc.GetPipeConsumerRtpParameters(producer.ConsumableRtpParameters, pipeTransport.Rtx);
+            rtpParameters = Ortc.WithSsrcSource(Channel.SsrcSource,
+                () => Ortc.GetPipeConsumerRtpParameters(producer.ConsumableRtpParameters, pipeTransport.Rtx));
             type = ConsumerType.Pipe;
             data = new ConsumeRequestData(consumerId, producer.Id, producer.Kind, rtpParameters, type,
                 producer.ConsumableRtpParameters.Encodings);
@@ -136,7 +138,8 @@ public abstract partial class Transport
             var rtpCapabilities = Ortc.ValidateAndNormalizeRtpCapabilities(options.RtpCapabilities);
             producer = LookUpProducer(options.ProducerId);
             bool enableRtx = options.EnableRtx ?? producer.Kind == MediaKind.Video;
-            rtpParameters = Ortc.GetConsumerRtpParameters(producer.ConsumableRtpParameters, rtpCapabilities, options.Pipe, enableRtx);
+            rtpParameters = Ortc.WithSsrcSource(Channel.SsrcSource,
+                () => Ortc.GetConsumerRtpParameters(producer.ConsumableRtpParameters, rtpCapabilities, options.Pipe, enableRtx));
             if (!options.Pipe)
             {
                 string mid;

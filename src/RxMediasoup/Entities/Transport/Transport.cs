@@ -99,10 +99,10 @@ public abstract partial class Transport : MediasoupEntity
     /// </code>
     /// </summary>
     /// <param name="period">The delay between an answer and the next request; positive.</param>
-    /// <param name="scheduler">The scheduler of the timers (virtual time in tests); the default scheduler when null.</param>
+    /// <param name="scheduler">The scheduler of the timers (virtual time in tests); when null, a simulated worker's scheduler (RxMediasoup.Testing), else the default scheduler.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not positive.</exception>
     public IObservable<TransportStats> PollStats(TimeSpan period, IScheduler? scheduler = null)
-        => Polling.PollShared(this, "Transport.Stats", GetStatsAsync, period, ClosedSignal, scheduler, Logger);
+        => Polling.PollShared(this, "Transport.Stats", GetStatsAsync, period, ClosedSignal, scheduler ?? Channel.Scheduler, Logger);
 
     /// <summary>
     /// Chooses which trace events <see cref="Trace"/> emits; null or empty disables them all. Duplicates are sent once.

@@ -113,7 +113,8 @@ public sealed partial class Worker
         }
 
         async Task<bool> ExitsWithin(TimeSpan timeout)
-            => await Task.WhenAny(_process.Exited, Task.Delay(timeout)).ConfigureAwait(false) == _process.Exited;
+            => _process.Exited.IsCompleted
+               || await Task.WhenAny(_process.Exited, Delay(timeout)).ConfigureAwait(false) == _process.Exited;
     }
 
     private void Monitor()
@@ -131,7 +132,9 @@ public sealed partial class Worker
         // channel is gone is useless; if the process does not exit by itself promptly, it is killed, and its
         // exit is reported through Died.
         Logger.LogError("worker [pid:{Pid}] channel closed unexpectedly: {Cause}", Pid, cause?.Message);
-        _ = Task.Delay(TimeSpan.FromSeconds(1)).ContinueWith(_ => _process.Kill(), TaskScheduler.Default);
+        // Synchronously where the delay ends (a simulated worker's scheduler action, or a timer thread): a kill is one call.
+        _ = Delay(TimeSpan.FromSeconds(1)).ContinueWith(_ => _process.Kill(), CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>

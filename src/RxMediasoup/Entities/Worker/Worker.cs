@@ -106,10 +106,10 @@ public sealed partial class Worker : MediasoupEntity
     /// </code>
     /// </summary>
     /// <param name="period">The delay between an answer and the next request; positive.</param>
-    /// <param name="scheduler">The scheduler of the timers (virtual time in tests); the default scheduler when null.</param>
+    /// <param name="scheduler">The scheduler of the timers (virtual time in tests); when null, a simulated worker's scheduler (RxMediasoup.Testing), else the default scheduler.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not positive.</exception>
     public IObservable<WorkerResourceUsage> PollResourceUsage(TimeSpan period, IScheduler? scheduler = null)
-        => Polling.PollShared(this, "Worker.ResourceUsage", GetResourceUsageAsync, period, ClosedSignal, scheduler, Logger);
+        => Polling.PollShared(this, "Worker.ResourceUsage", GetResourceUsageAsync, period, ClosedSignal, scheduler ?? Channel.Scheduler, Logger);
 
     /// <summary>Changes the log level and/or log tags of the running worker.</summary>
     /// <exception cref="ArgumentException">Invalid settings.</exception>
@@ -135,7 +135,7 @@ public sealed partial class Worker : MediasoupEntity
         options ??= new RouterOptions();
         ArgumentNullException.ThrowIfNull(options.MediaCodecs, nameof(options.MediaCodecs));
         var rtpCapabilities = Ortc.GenerateRouterRtpCapabilities(options.MediaCodecs);
-        string routerId = Guid.NewGuid().ToString();
+        string routerId = Channel.NewId();
         return await EntityCreation.CreateAsync(this, new EntityCreation.Steps<bool, Router>
         {
             Kind = nameof(Router),
@@ -174,7 +174,7 @@ public sealed partial class Worker : MediasoupEntity
         ThrowIfClosed(); // the command policy: a closed entity or a dead worker first, then the arguments
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        string serverId = Guid.NewGuid().ToString();
+        string serverId = Channel.NewId();
         return await EntityCreation.CreateAsync(this, new EntityCreation.Steps<bool, WebRtcServer>
         {
             Kind = nameof(WebRtcServer),

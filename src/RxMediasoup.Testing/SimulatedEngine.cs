@@ -1,0 +1,212 @@
+using Google.FlatBuffers;
+using FBS.Request;
+using MessageBody = FBS.Message.BodyUnion;
+using ResponseBody = FBS.Response.BodyUnion;
+
+namespace RxMediasoup.Testing;
+
+/// <summary>
+/// What the simulated worker computes: it decodes each request, updates its entity tables and answers like
+/// mediasoup-worker 3.27 (bodies, derived notifications, validation errors). Runs only in scheduler actions.
+/// </summary>
+internal sealed partial class SimulatedEngine(SimulatedBackend backend, int seed)
+{
+    private readonly Dictionary<string, SimRouter> _routers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, object> _handlers = new(StringComparer.Ordinal);
+    private int _nextPort = 40000 + (int)((uint)seed % 10_000);
+    private int _nextSecret = seed;
+
+    /// <summary>Handles one incoming message (a request or a notification), answering through the backend.</summary>
+    public void Handle(byte[] payload)
+    {
+        var message = FBS.Message.Message.GetRootAsMessage(new ByteBuffer(payload)).UnPack();
+        switch (message.Data?.Type)
+        {
+            case FBS.Message.Body.Request:
+                OnRequest(message.Data.AsRequest());
+                break;
+            case FBS.Message.Body.Notification when message.Data.AsNotification().Event == FBS.Notification.Event.WORKER_CLOSE:
+                // mediasoup-worker closes everything and exits with 0.
+                backend.Exit(0, null);
+                break;
+        }
+    }
+
+    private void OnRequest(RequestT request)
+    {
+        ResponseBody? body;
+        try
+        {
+            body = Answer(request);
+        }
+        catch (SimulatedError e)
+        {
+            Respond(new FBS.Response.ResponseT { Id = request.Id, Accepted = false, Error = e.Error, Reason = e.Message });
+            return;
+        }
+        Respond(new FBS.Response.ResponseT { Id = request.Id, Accepted = true, Body = body });
+    }
+
+    private ResponseBody? Answer(RequestT request)
+    {
+        var method = request.Method;
+        if (method.ToString().StartsWith("WORKER_", StringComparison.Ordinal)) return AnswerWorker(request);
+        string handlerId = request.HandlerId ?? "";
+        // As Worker::HandleRequest in 3.27.1: the reason is what the handler threw, with no method suffix (checked
+        // against the worker by DifferentialTests).
+        if (!_handlers.TryGetValue(handlerId, out var handler))
+            throw new SimulatedError($"Channel request handler with ID {handlerId} not found");
+        return handler switch
+        {
+            SimRouter router => AnswerRouter(router, request),
+            SimTransport transport => AnswerTransport(transport, request),
+            SimProducer producer => AnswerProducer(producer, request),
+            SimConsumer consumer => AnswerConsumer(consumer, request),
+            SimDataProducer dataProducer => AnswerDataProducer(dataProducer, request),
+            SimDataConsumer dataConsumer => AnswerDataConsumer(dataConsumer, request),
+            SimRtpObserver observer => AnswerRtpObserver(observer, request),
+            SimWebRtcServer server => AnswerWebRtcServer(server, request),
+            _ => throw NotSimulated(method),
+        };
+    }
+
+    private ResponseBody? AnswerWorker(RequestT request)
+    {
+        switch (request.Method)
+        {
+            case Method.WORKER_DUMP:
+                return ResponseBody.FromWorker_DumpResponse(new FBS.Worker.DumpResponseT
+                {
+                    Pid = (uint)backend.Pid,
+                    WebRtcServerIds = [.. WebRtcServerIds],
+                    RouterIds = [.. _routers.Keys],
+                    ChannelMessageHandlers = new FBS.Worker.ChannelMessageHandlersT
+                    {
+                        ChannelRequestHandlers = [.. _handlers.Keys],
+                        ChannelNotificationHandlers = [],
+                    },
+                });
+            case Method.WORKER_GET_RESOURCE_USAGE:
+                return ResponseBody.FromWorker_ResourceUsageResponse(new FBS.Worker.ResourceUsageResponseT());
+            case Method.WORKER_UPDATE_SETTINGS:
+                return null;
+            case Method.WORKER_CREATE_WEBRTCSERVER:
+                return CreateWebRtcServer(request.Body.AsWorker_CreateWebRtcServerRequest());
+            case Method.WORKER_WEBRTCSERVER_CLOSE:
+                CloseWebRtcServer(request.Body.AsWorker_CloseWebRtcServerRequest().WebRtcServerId);
+                return null;
+            case Method.WORKER_CREATE_ROUTER:
+            {
+                string id = request.Body.AsWorker_CreateRouterRequest().RouterId;
+                if (_routers.ContainsKey(id)) throw new SimulatedError("a Router with same routerId already exists");
+                var router = new SimRouter(id);
+                Register(id, router);
+                _routers[id] = router;
+                return null;
+            }
+            case Method.WORKER_CLOSE_ROUTER:
+            {
+                string id = request.Body.AsWorker_CloseRouterRequest().RouterId;
+                if (!_routers.Remove(id, out var router)) throw new SimulatedError("Router not found");
+                foreach (var transport in router.Transports.Values.ToList()) CloseTransport(transport);
+                foreach (string observer in router.RtpObservers.Keys.ToList()) CloseRtpObserver(router, observer);
+                _handlers.Remove(id);
+                return null;
+            }
+            default:
+                throw NotSimulated(request.Method);
+        }
+    }
+
+    private ResponseBody? AnswerRouter(SimRouter router, RequestT request)
+    {
+        switch (request.Method)
+        {
+            case Method.ROUTER_DUMP:
+                return ResponseBody.FromRouter_DumpResponse(new FBS.Router.DumpResponseT
+                {
+                    Id = router.Id,
+                    TransportIds = [.. router.Transports.Keys],
+                    RtpObserverIds = [.. router.RtpObservers.Keys],
+                    MapProducerIdConsumerIds = [.. router.Transports.Values.SelectMany(t => t.Producers.Values).Select(p =>
+                        new FBS.Common.StringStringArrayT { Key = p.Id, Values = [.. p.Consumers.Select(c => c.Id)] })],
+                    MapConsumerIdProducerId = [.. router.Transports.Values.SelectMany(t => t.Consumers.Values).Select(c =>
+                        new FBS.Common.StringStringT { Key = c.Id, Value = c.Producer.Id })],
+                    // Every producer has an entry, empty when no observer watches it (Router::mapProducerRtpObservers).
+                    MapProducerIdObserverIds = [.. router.Transports.Values.SelectMany(t => t.Producers.Values).Select(p =>
+                        new FBS.Common.StringStringArrayT { Key = p.Id, Values = [.. router.RtpObservers.Values.Where(o => o.Producers.Contains(p)).Select(o => o.Id)] })],
+                    MapDataProducerIdDataConsumerIds = [.. DataProducersOf(router).Select(p =>
+                        new FBS.Common.StringStringArrayT { Key = p.Id, Values = [.. p.Consumers.Select(c => c.Id)] })],
+                    MapDataConsumerIdDataProducerId = [.. router.Transports.Values.SelectMany(t => t.DataConsumers.Values).Select(c =>
+                        new FBS.Common.StringStringT { Key = c.Id, Value = c.Producer.Id })],
+                });
+            case Method.ROUTER_CREATE_WEBRTCTRANSPORT or Method.ROUTER_CREATE_WEBRTCTRANSPORT_WITH_SERVER:
+                return CreateWebRtcTransport(router, request.Body.AsRouter_CreateWebRtcTransportRequest());
+            case Method.ROUTER_CREATE_PLAINTRANSPORT:
+                return CreatePlainTransport(router, request.Body.AsRouter_CreatePlainTransportRequest());
+            case Method.ROUTER_CREATE_PIPETRANSPORT:
+                return CreatePipeTransport(router, request.Body.AsRouter_CreatePipeTransportRequest());
+            case Method.ROUTER_CREATE_DIRECTTRANSPORT:
+                return CreateDirectTransport(router, request.Body.AsRouter_CreateDirectTransportRequest());
+            case Method.ROUTER_CREATE_ACTIVESPEAKEROBSERVER or Method.ROUTER_CREATE_AUDIOLEVELOBSERVER:
+                return CreateRtpObserver(router, request);
+            case Method.ROUTER_CLOSE_RTPOBSERVER:
+                CloseRtpObserver(router, request.Body.AsRouter_CloseRtpObserverRequest().RtpObserverId);
+                return null;
+            case Method.ROUTER_CLOSE_TRANSPORT:
+            {
+                string id = request.Body.AsRouter_CloseTransportRequest().TransportId;
+                if (!router.Transports.TryGetValue(id, out var transport)) throw new SimulatedError("Transport not found");
+                CloseTransport(transport);
+                return null;
+            }
+            default:
+                throw NotSimulated(request.Method);
+        }
+    }
+
+    private void Register(string id, object entity)
+    {
+        if (!_handlers.TryAdd(id, entity)) throw new SimulatedError($"Channel request handler with ID {id} already exists");
+    }
+
+    private static SimulatedError NotSimulated(Method method)
+        => new($"not simulated yet by RxMediasoup.Testing (see tests/SIMULATION.md) [method:{SimulatedMethods.Name(method)}]");
+
+    /// <summary>The next port, in the listen info's range when it has one (as the worker's PortManager, deterministically).</summary>
+    private ushort NextPort(FBS.Transport.ListenInfoT? info = null)
+    {
+        int port = _nextPort++;
+        if (info?.PortRange is { Min: > 0 } range && range.Max >= range.Min) port = range.Min + port % (range.Max - range.Min + 1);
+        return (ushort)port;
+    }
+
+    /// <summary>A deterministic secret (ICE ufrag/pwd, fingerprints) of <paramref name="length"/> lowercase letters and digits.</summary>
+    private string NextSecret(int length)
+    {
+        const string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        var random = new Random(unchecked(_nextSecret++ * 7919 + 17));
+        return string.Create(length, random, static (span, r) =>
+        {
+            for (int i = 0; i < span.Length; i++) span[i] = alphabet[r.Next(alphabet.Length)];
+        });
+    }
+
+    private void Respond(FBS.Response.ResponseT response)
+        => Send(new FBS.Message.MessageT { Data = MessageBody.FromResponse(response) });
+
+    /// <summary>A notification from the worker to the library (e.g. a consumer's producer paused).</summary>
+    private void Notify(string handlerId, FBS.Notification.Event @event, FBS.Notification.BodyUnion? body = null)
+        => Send(new FBS.Message.MessageT
+        {
+            Data = MessageBody.FromNotification(new FBS.Notification.NotificationT { HandlerId = handlerId, Event = @event, Body = body }),
+        });
+
+    private void Send(FBS.Message.MessageT message)
+    {
+        var builder = new FlatBufferBuilder(256);
+        builder.FinishSizePrefixed(FBS.Message.Message.Pack(builder, message).Value);
+        byte[] frame = builder.SizedByteArray();
+        backend.Push(frame);
+    }
+}
