@@ -51,10 +51,21 @@ def package_versions(start):
     return versions
 
 
+def build_props_up(start):
+    """Every Directory.Build.props from start's folder up (nearest first): src/ has one that imports the root's."""
+    found, d = [], os.path.dirname(start)
+    while d:
+        p = find_up(d, "Directory.Build.props")
+        if p is None:
+            break
+        found.append(p)
+        parent = os.path.dirname(os.path.dirname(p))
+        d = None if parent == os.path.dirname(p) else parent
+    return found
+
+
 def property_of(csproj, name):
-    for path in (csproj, find_up(os.path.dirname(csproj), "Directory.Build.props")):
-        if path is None:
-            continue
+    for path in [csproj] + build_props_up(csproj):
         for el in ET.parse(path).getroot().iter(name):
             if el.text and el.text.strip():
                 return el.text.strip()
@@ -74,6 +85,8 @@ def project_refs(csproj, versions, packages, dlls, seen):
         project_refs(os.path.join(os.path.dirname(csproj), ref), versions, packages, dlls, seen)
     for el in root.iter("PackageReference"):
         add_package(el.get("Include"), el.get("Version") or el.get("VersionOverride"), versions, packages, csproj)
+    if (property_of(csproj, "IncludeBuildOutput") or "").lower() == "false":
+        return  # a native-only package project (RxMediasoup.Worker.linux-x64): no assembly to load
     tfm = property_of(csproj, "TargetFramework")
     if tfm is None:
         raise GenError(f"{csproj}: no TargetFramework")
