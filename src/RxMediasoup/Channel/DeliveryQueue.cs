@@ -7,11 +7,8 @@ namespace RxMediasoup.Channel;
 /// A serial queue of deliveries (calls into subscribers and entity handlers) with no dedicated thread:
 /// whoever posts while nobody is draining drains it, with no lock held while an item runs; whoever posts while
 /// somebody is draining (another thread, or the draining thread itself from inside an item) only enqueues,
-/// and the draining thread runs it later. So items run one at a time and never re-entrantly, in post order with one
-/// refinement: what an item posts itself (an entity's notification handler publishing to its streams, a subscriber
-/// publishing to another stream) runs right after that item, in its own post order, ahead of what other threads
-/// posted meanwhile. Those are consequences of the item, which came earlier from the worker than anything posted
-/// since (e.g. the response to a command sent after it) — so a notification's deliveries are never overtaken.
+/// and the draining thread runs the item after the current one. So items run one at a time, in post order,
+/// and never re-entrantly.
 /// <list type="bullet">
 /// <item>Threads marked with <see cref="NeverDrainHere"/> (the channel's reader) never drain: when the queue is
 /// idle they schedule a drain on the thread pool. A subscriber that blocks (even on a command's task) therefore
@@ -33,8 +30,6 @@ internal sealed class DeliveryQueue : IDisposable
 
     private readonly object _gate = new();
     private readonly Queue<Item> _items = new();
-    private readonly Stack<Item> _front = new();     // posted by items that ran: next, before _items (top first)
-    private readonly List<Item> _children = new();   // posted by the item running now, in order
     private readonly ILogger _logger;
     private readonly long _thresholdMs;
     private readonly Timer? _watchdog;
@@ -111,11 +106,8 @@ internal sealed class DeliveryQueue : IDisposable
         t_posted++;
         lock (_gate)
         {
-            var item = new Item(run, a, b, name, ++_nextSeq, false);
-            // Posted by the item running on this thread: runs right after it (see the class remarks).
-            if (_running && ReferenceEquals(t_draining, this)) _children.Add(item);
-            else _items.Enqueue(item);
-            Volatile.Write(ref _count, Pending);
+            _items.Enqueue(new Item(run, a, b, name, ++_nextSeq, false));
+            Volatile.Write(ref _count, _items.Count);
             if (_active) return false;
             _active = true;
             return true;
@@ -141,21 +133,18 @@ internal sealed class DeliveryQueue : IDisposable
     {
         lock (_gate)
         {
-            bool idle = !_running && Pending == 0;
+            bool idle = !_running && _items.Count == 0;
             bool issuerRunning = issuer != 0 && _running && _runningSeq == issuer;
             if (!idle && !issuerRunning)
             {
                 _items.Enqueue(new Item(complete, a, b, null, ++_nextSeq, true));
                 _completions++;
-                Volatile.Write(ref _count, Pending);
+                Volatile.Write(ref _count, _items.Count);
                 return; // items queued or running: a drain is active and will reach it
             }
         }
         complete(a, b);
     }
-
-    // Under _gate: items waiting (not the one running).
-    private int Pending => _items.Count + _front.Count + _children.Count;
 
     private void Drain()
     {
@@ -168,8 +157,8 @@ internal sealed class DeliveryQueue : IDisposable
                 Item item;
                 lock (_gate)
                 {
-                    bool any = _front.TryPop(out item) || _items.TryDequeue(out item);
-                    Volatile.Write(ref _count, Pending);
+                    bool any = _items.TryDequeue(out item);
+                    Volatile.Write(ref _count, _items.Count);
                     if (!any)
                     {
                         _active = false;
@@ -199,9 +188,6 @@ internal sealed class DeliveryQueue : IDisposable
                     {
                         _running = false;
                         _runningSeq = 0;
-                        // What the item posted goes first, in its post order (pushed last-first onto the front stack).
-                        for (int i = _children.Count - 1; i >= 0; i--) _front.Push(_children[i]);
-                        _children.Clear();
                     }
                 }
             }
@@ -253,7 +239,7 @@ internal sealed class DeliveryQueue : IDisposable
             else _items.Enqueue(item);
         }
         _completions = 0;
-        Volatile.Write(ref _count, Pending);
+        Volatile.Write(ref _count, _items.Count);
         return taken;
     }
 

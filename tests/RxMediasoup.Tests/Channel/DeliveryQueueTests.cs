@@ -59,37 +59,6 @@ public sealed class DeliveryQueueTests
     }
 
     [Fact]
-    public void WhatAnItemPostsRunsRightAfterItAheadOfWhatOtherThreadsPostedMeanwhile()
-    {
-        // The reader posts a notification's handler (A); while A runs, the reader posts what the worker sent after it
-        // (X, e.g. a later command's state). A's own deliveries (B, then C, whose D comes right after C) are
-        // consequences of A and must not be overtaken by X: the order subscribers see is A B C D X.
-        var queue = new DeliveryQueue();
-        var log = new ConcurrentQueue<string>();
-        using var aRunning = new ManualResetEventSlim();
-        using var xPosted = new ManualResetEventSlim();
-        var drainer = new Thread(() => queue.Post(() =>
-        {
-            log.Enqueue("A");
-            aRunning.Set();
-            Assert.True(xPosted.Wait(Timeout));
-            queue.Post(() => log.Enqueue("B"), "Test.B");
-            queue.Post(() =>
-            {
-                log.Enqueue("C");
-                queue.Post(() => log.Enqueue("D"), "Test.D");
-            }, "Test.C");
-        }, "Test.A"));
-        drainer.Start();
-        Assert.True(aRunning.Wait(Timeout));
-        queue.Post(() => log.Enqueue("X"), "Test.X"); // another thread: only enqueued, A is running
-        xPosted.Set();
-        Assert.True(drainer.Join(Timeout));
-        Assert.True(SpinWait.SpinUntil(() => log.Count == 5 && queue.Count == 0, Timeout));
-        Assert.Equal(["A", "B", "C", "D", "X"], log);
-    }
-
-    [Fact]
     public void AThreadMarkedNeverDrainHereNeverRunsItems()
     {
         var queue = new DeliveryQueue();
