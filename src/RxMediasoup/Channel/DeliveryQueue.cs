@@ -27,6 +27,7 @@ internal sealed class DeliveryQueue : IDisposable
     [ThreadStatic] private static bool t_neverDrain;
     [ThreadStatic] private static DeliveryQueue? t_draining;
     [ThreadStatic] private static long t_posted;
+    [ThreadStatic] private static DeliveryQueue? t_handler;
 
     private readonly object _gate = new();
     private readonly Queue<Item> _items = new();
@@ -57,6 +58,32 @@ internal sealed class DeliveryQueue : IDisposable
             _watchdog = new Timer(static s => ((DeliveryQueue)s!).Watch(), this, period, period);
         }
     }
+
+    /// <summary>
+    /// Marks the calling thread as running a notification handler item of the queue it drains (until
+    /// <see cref="ExitHandler"/>): the events the entity publishes meanwhile are delivered inline, at the notification's
+    /// place in the queue, not behind what the reader posted since (e.g. a later command's state). Returns the previous mark.
+    /// </summary>
+    public static DeliveryQueue? EnterHandler()
+    {
+        var previous = t_handler;
+        t_handler = t_draining;
+        return previous;
+    }
+
+    /// <summary>Restores the mark <see cref="EnterHandler"/> (or <see cref="SuspendHandler"/>) returned.</summary>
+    public static void ExitHandler(DeliveryQueue? previous) => t_handler = previous;
+
+    /// <summary>Clears the mark while subscribers run (what they publish is queued as usual); returns it for <see cref="ExitHandler"/>.</summary>
+    public static DeliveryQueue? SuspendHandler()
+    {
+        var previous = t_handler;
+        t_handler = null;
+        return previous;
+    }
+
+    /// <summary>True when the calling thread runs a notification handler item of this queue (see <see cref="EnterHandler"/>).</summary>
+    public bool InHandlerHere => ReferenceEquals(t_handler, this) && ReferenceEquals(t_draining, this);
 
     /// <summary>Marks the calling thread (the channel's reader) as one that never runs deliveries.</summary>
     public static void NeverDrainHere() => t_neverDrain = true;

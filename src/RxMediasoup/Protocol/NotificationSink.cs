@@ -29,8 +29,14 @@ internal interface INotificationTarget<in TNotification>
 internal sealed class NotificationSink<TNotification>(NotificationParser<TNotification> parse, DeliveryQueue queue, string name)
     : INotificationSink where TNotification : class
 {
-    private static readonly Action<object?, object?> Deliver =
-        static (target, notification) => ((INotificationTarget<TNotification>)target!).OnNotification((TNotification)notification!);
+    // The entity handles it as an item of the delivery queue, marked as a handler: the events it publishes are delivered
+    // in place (DeliveryQueue.EnterHandler).
+    private static readonly Action<object?, object?> Deliver = static (target, notification) =>
+    {
+        var previous = DeliveryQueue.EnterHandler();
+        try { ((INotificationTarget<TNotification>)target!).OnNotification((TNotification)notification!); }
+        finally { DeliveryQueue.ExitHandler(previous); }
+    };
 
     private readonly object _gate = new();
     private INotificationTarget<TNotification>? _target;

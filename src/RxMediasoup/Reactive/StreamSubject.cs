@@ -78,7 +78,7 @@ internal sealed class StreamSubject<T> : IObservableState<T>, IStreamCompletion
     /// </summary>
     public bool OnNext(T value)
     {
-        bool run;
+        bool run, inline = false;
         lock (_gate)
         {
             if (_terminated) return false;
@@ -87,8 +87,11 @@ internal sealed class StreamSubject<T> : IObservableState<T>, IStreamCompletion
             if (_mode == Mode.Events)
             {
                 // The hot path (RTP, data messages): no allocation beyond boxing a value type. An event reaches whoever is
-                // subscribed when it is delivered.
-                run = _queue.Enqueue(static (s, v) => ((StreamSubject<T>)s!).DeliverEvent((T)v!), this, value, _name);
+                // subscribed when it is delivered. Published by the entity's notification handler (running as an item of
+                // this queue, at the notification's place): delivered right here, so nothing the reader posted since —
+                // a later command's state — reaches subscribers first.
+                inline = _queue.InHandlerHere;
+                run = !inline && _queue.Enqueue(static (s, v) => ((StreamSubject<T>)s!).DeliverEvent((T)v!), this, value, _name);
             }
             else
             {
@@ -103,7 +106,13 @@ internal sealed class StreamSubject<T> : IObservableState<T>, IStreamCompletion
                 }
             }
         }
-        if (run) _queue.Run();
+        if (inline)
+        {
+            var handler = DeliveryQueue.SuspendHandler(); // what subscribers publish is queued as usual
+            try { DeliverEvent(value); }
+            finally { DeliveryQueue.ExitHandler(handler); }
+        }
+        else if (run) _queue.Run();
         return true;
     }
 
