@@ -20,7 +20,7 @@ namespace RxMediasoup.Reactive;
 /// subscribed (its replay comes first). A subscriber that throws is logged and removed. Nothing follows completion.
 /// Entity streams never fail.
 /// </summary>
-internal sealed class StreamSubject<T> : IObservableState<T>, IStreamCompletion
+internal sealed partial class StreamSubject<T> : IObservableState<T>, IStreamCompletion
 {
     private enum Mode { State, Events, Signal }
 
@@ -224,83 +224,4 @@ internal sealed class StreamSubject<T> : IObservableState<T>, IStreamCompletion
     private sealed record Delivery(long Version, T Value, Kind Kind, Exception? Error = null);
 
     private sealed record Replay(bool HasValue, T Value, bool Terminated, Exception? Error);
-
-    private sealed class Subscriber(StreamSubject<T> owner, IObserver<T> observer, long startVersion, bool replayPending) : IDisposable
-    {
-        private readonly object _gate = new();
-        private Queue<(Kind Kind, T Value, Exception? Error)>? _waiting;
-        private bool _busy = replayPending;
-        private int _disposed;
-
-        public long StartVersion { get; } = startVersion;
-
-        public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
-
-        /// <summary>Runs the replay (the subscriber is busy until then), then what arrived meanwhile.</summary>
-        public void Replay(Replay replay)
-        {
-            if (replay.HasValue && !IsDisposed) Call(Kind.Next, replay.Value, null);
-            if (replay.Terminated && !IsDisposed) Call(replay.Error is null ? Kind.Completed : Kind.Failed, default!, replay.Error);
-            DrainWaiting();
-        }
-
-        public void Deliver(Delivery d) => Deliver(d.Kind, d.Value, d.Error);
-
-        /// <summary>Calls the observer, one call at a time: a call arriving while another runs waits for it, in order.</summary>
-        public void Deliver(Kind kind, T value, Exception? error)
-        {
-            lock (_gate)
-            {
-                if (_busy)
-                {
-                    (_waiting ??= new()).Enqueue((kind, value, error));
-                    return;
-                }
-                _busy = true;
-            }
-            if (!IsDisposed) Call(kind, value, error);
-            DrainWaiting();
-        }
-
-        private void DrainWaiting()
-        {
-            while (true)
-            {
-                (Kind Kind, T Value, Exception? Error) next;
-                lock (_gate)
-                {
-                    if (_waiting is not { Count: > 0 } w)
-                    {
-                        _busy = false;
-                        return;
-                    }
-                    next = w.Dequeue();
-                }
-                if (!IsDisposed) Call(next.Kind, next.Value, next.Error);
-            }
-        }
-
-        private void Call(Kind kind, T value, Exception? error)
-        {
-            try
-            {
-                switch (kind)
-                {
-                    case Kind.Next: observer.OnNext(value); break;
-                    case Kind.Completed: observer.OnCompleted(); break;
-                    default: observer.OnError(error!); break;
-                }
-            }
-            catch (Exception e)
-            {
-                owner._logger.LogError(e, "a subscriber of {Stream} threw; it was removed", owner._name);
-                Dispose();
-            }
-        }
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0) owner.Remove(this);
-        }
-    }
 }
