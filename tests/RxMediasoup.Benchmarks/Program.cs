@@ -10,6 +10,10 @@ using RxMediasoup;
 //   dotnet RxMediasoup.Benchmarks.dll dump --inflight 16 --count 100000 --warmup 5000 [--warmup-ms 2000]
 //   dotnet RxMediasoup.Benchmarks.dll transports --count 2000 --telemetry activities
 //   dotnet RxMediasoup.Benchmarks.dll paired dump --inflight 16 --count 10000 --phases 12 --telemetry meters
+//   dotnet RxMediasoup.Benchmarks.dll suite create|fanout|direct|close [--option N …]   (scripts/bench.sh; Suite/)
+//
+// Built with -p:BenchBaseline=true (scripts/bench-telemetry.sh's no-telemetry reference, an older library) the
+// BASELINE constant leaves out what that library lacks: in-process workers, the suite, the notification benchmark.
 //
 // --telemetry none|meters|activities|otel-metrics|otel (TelemetryModes.cs): what listens during the whole run.
 //
@@ -24,7 +28,10 @@ using RxMediasoup;
 // - machine_busy_s: non-idle CPU seconds of the whole machine in that window (/proc/stat), so that the CPU
 //   taken by other processes (machine_busy_s - host_cpu_s - worker_cpu_s) shows how disturbed the run was.
 // C#-only diagnostics: bytes allocated per request and the gen0/gen2 collections in the measured window.
+#if !BASELINE
 if (args.Length > 0 && args[0] == "notifications") return await NotificationBenchmark.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "suite") return await Suite.RunAsync(args[1..]);
+#endif
 if (args.Length > 0 && args[0] == "paired") return await PairedBenchmark.RunAsync(args[1..]);
 return await Cli.RunAsync(args);
 
@@ -103,10 +110,15 @@ internal static class DumpBenchmark
         using var telemetry = TelemetryModes.Attach(options.Telemetry);
         // BENCH_WORKER_MODE=InProcess: the worker runs on a thread of this process (libmediasoup-worker.so); its CPU is
         // that thread's (/proc/self/task/<tid>/stat) and the host's is the process's minus it.
-        var mode = Enum.Parse<WorkerMode>(Environment.GetEnvironmentVariable("BENCH_WORKER_MODE") ?? nameof(WorkerMode.Subprocess), ignoreCase: true);
+#if BASELINE
+        await using var worker = await Worker.CreateAsync(new WorkerSettings { LogLevel = WorkerLogLevel.Warn });
+        const bool inProcess = false;
+#else
+        var mode = SuiteKit.Mode;
         await using var worker = await Worker.CreateAsync(new WorkerSettings { LogLevel = WorkerLogLevel.Warn, Mode = mode });
-        Func<Task> op = options.Workload == "transports" ? await TransportCycle(worker) : () => worker.DumpAsync();
         bool inProcess = mode == WorkerMode.InProcess;
+#endif
+        Func<Task> op = options.Workload == "transports" ? await TransportCycle(worker) : () => worker.DumpAsync();
         string workerStat = inProcess ? $"/proc/self/task/{worker.Pid.ToString(CultureInfo.InvariantCulture)}/stat" : ProcStat.StatPath(worker.Pid);
         string workerBin = inProcess ? "in-process"
             : File.ResolveLinkTarget($"/proc/{worker.Pid.ToString(CultureInfo.InvariantCulture)}/exe", false)?.FullName ?? "?";
