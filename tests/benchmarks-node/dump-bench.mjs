@@ -9,14 +9,14 @@
 // Prints one JSON line; the same fields as tests/RxMediasoup.Benchmarks (the C# side), computed the same way:
 // - exactly N requests outstanding: N async loops, each awaiting one dump() at a time, until `count` completed;
 // - per-request latency (send to resolved promise) in a preallocated array; p50/p99 by nearest rank;
-// - CPU seconds (user+system) of this process and of the worker process over the measured window only,
+// - CPU seconds (user+system) of this process (and host_cpu_precise_s: process.cpuUsage(), µs resolution) and of the worker process over the measured window only,
 //   from /proc/<pid>/stat (utime+stime, clock ticks) before and after;
 // - machine_busy_s: non-idle CPU seconds of the whole machine in that window (/proc/stat), so that the CPU
 //   taken by other processes (machine_busy_s - host_cpu_s - worker_cpu_s) shows how disturbed the run was.
-import { execFileSync } from 'node:child_process';
-import { readFileSync, readlinkSync } from 'node:fs';
+import { readlinkSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import * as mediasoup from 'mediasoup';
+import { cpuSeconds, hostCpuSeconds, machineBusySeconds, round } from './bench-kit.mjs';
 
 function parseArgs(argv) {
 	const args = { workload: 'dump', inflight: 1, count: 100_000, warmup: 5_000, warmupMs: 0 };
@@ -37,24 +37,6 @@ function parseArgs(argv) {
 	if (args.workload !== 'dump') throw new Error(`unknown workload ${args.workload} (only: dump)`);
 	if (args.inflight < 1 || args.count < args.inflight) throw new Error('need 1 <= --inflight <= --count');
 	return args;
-}
-
-const clockTicks = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-
-/** utime+stime of a process in seconds, from /proc/<pid>/stat. */
-function cpuSeconds(pid) {
-	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-	// The command name (field 2) may contain spaces: fields after it start after the last ')'.
-	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-	// fields[0] is field 3 (state); utime is field 14, stime field 15.
-	return (Number(fields[11]) + Number(fields[12])) / clockTicks;
-}
-
-/** Non-idle CPU seconds of the whole machine (all CPUs; steal counts as busy), from /proc/stat. */
-function machineBusySeconds() {
-	const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-	const total = f.reduce((a, b) => a + b, 0);
-	return (total - f[3] - f[4]) / clockTicks; // minus idle and iowait
 }
 
 /** Runs `count` dumps with `inflight` outstanding; records latencies (ms) if `latencies` is given. */
@@ -96,11 +78,13 @@ async function main() {
 
 		const machineBefore = machineBusySeconds();
 		const hostBefore = cpuSeconds(process.pid);
+		const hostPreciseBefore = hostCpuSeconds();
 		const workerBefore = cpuSeconds(worker.pid);
 		const t0 = performance.now();
 		await run(worker, args.inflight, args.count, latencies);
 		const elapsedMs = performance.now() - t0;
 		const hostCpu = cpuSeconds(process.pid) - hostBefore;
+		const hostPrecise = hostCpuSeconds() - hostPreciseBefore;
 		const workerCpu = cpuSeconds(worker.pid) - workerBefore;
 		const machineBusy = machineBusySeconds() - machineBefore;
 
@@ -126,16 +110,12 @@ async function main() {
 			worker_pid: worker.pid,
 			worker_bin: workerBin,
 			runtime: `node ${process.version}`,
+			host_cpu_precise_s: round(hostPrecise, 5),
 		};
 		process.stdout.write(JSON.stringify(result) + '\n');
 	} finally {
 		worker.close();
 	}
-}
-
-function round(x, digits) {
-	const f = 10 ** digits;
-	return Math.round(x * f) / f;
 }
 
 main().catch((error) => {
