@@ -31,6 +31,7 @@
 #   BASELINE [896f15b^]  the commit whose src/ is the no-telemetry reference (built once into BASE_DIR with the
 #                        current harness: only the library differs)
 #   BASE_DIR [$TMPDIR/rxmediasoup-telemetry-base-<commit>]  kept between runs, rebuilt when the harness changes
+#                        (built with -p:BenchBaseline=true: the harness's in-process and suite parts compiled out)
 #   PHASES [24]  phases of a paired run (COUNT/6 dumps or TRANSPORTS/4 cycles each)
 #   BENCH_GROUPS ["dump1 dump16 transports pairedbase1 pairedbase16 paired1 paired16 pairedtransports"]   SKIP_BUILD [0]  1: use the built harness as it is
 #   BENCH_OUT [a temp dir]  where results.jsonl is kept
@@ -85,7 +86,10 @@ else
   git -C "$repo" archive "$base_sha" src Directory.Build.props | tar -x -C "$base_dir/tree"
   cp "$repo/Directory.Packages.props" "$base_dir/tree/"
   cp "$repo/$harness_rel"/*.cs "$repo/$harness_rel"/*.csproj "$base_dir/tree/$harness_rel/"
-  dotnet build "$base_dir/tree/$harness_rel/RxMediasoup.Benchmarks.csproj" -c Release --nologo -v quiet -clp:ErrorsOnly >&2
+  # BenchBaseline: the BASELINE constant leaves out what the older library lacks (in-process workers, the channel types
+  # of the notification benchmark, the suite of scripts/bench.sh) — see RxMediasoup.Benchmarks.csproj.
+  dotnet build "$base_dir/tree/$harness_rel/RxMediasoup.Benchmarks.csproj" -c Release --nologo -v quiet -clp:ErrorsOnly \
+    -p:BenchBaseline=true >&2
   touch "$base_dir/built-$stamp"
 fi
 
