@@ -112,7 +112,7 @@ internal static class DumpBenchmark
         // that thread's (/proc/self/task/<tid>/stat) and the host's is the process's minus it.
 #if BASELINE
         await using var worker = await Worker.CreateAsync(new WorkerSettings { LogLevel = WorkerLogLevel.Warn });
-        const bool inProcess = false;
+        bool inProcess = false; // the baseline library has no in-process workers
 #else
         var mode = SuiteKit.Mode;
         await using var worker = await Worker.CreateAsync(new WorkerSettings { LogLevel = WorkerLogLevel.Warn, Mode = mode });
