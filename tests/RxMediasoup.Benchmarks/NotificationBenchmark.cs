@@ -47,34 +47,14 @@ internal static class NotificationBenchmark
 
     private static void Print(object result) => Console.WriteLine(JsonSerializer.Serialize(result));
 
-    private static byte[] RtpPacket(int payload, ushort seq, uint ssrc)
-    {
-        var packet = new byte[12 + payload];
-        packet[0] = 0x80;
-        packet[1] = 100; // opus payload type
-        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), seq);
-        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), (uint)seq * 960);
-        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(8), ssrc);
-        return packet;
-    }
+    private static byte[] RtpPacket(int payload, ushort seq, uint ssrc) => SuiteKit.RtpPacket(12 + payload, seq, ssrc);
 
     private static async Task<object> WorkerRoundTripAsync(int count, int payload, bool warmup)
     {
         await using var worker = await Worker.CreateAsync(new WorkerSettings { LogLevel = WorkerLogLevel.Error });
-        var router = await worker.CreateRouterAsync(new RouterOptions
-        {
-            MediaCodecs = [new RtpCodecCapability { Kind = MediaKind.Audio, MimeType = "audio/opus", ClockRate = 48000, Channels = 2, PreferredPayloadType = 100 }],
-        });
+        var router = await worker.CreateRouterAsync(new RouterOptions { MediaCodecs = [SuiteKit.Opus] });
         var transport = await router.CreateDirectTransportAsync();
-        var producer = (DirectProducer)await transport.ProduceAsync(new ProducerOptions
-        {
-            Kind = MediaKind.Audio,
-            RtpParameters = new RtpParameters
-            {
-                Codecs = [new RtpCodecParameters { MimeType = "audio/opus", PayloadType = 100, ClockRate = 48000, Channels = 2 }],
-                Encodings = [new RtpEncodingParameters { Ssrc = 1111 }],
-            },
-        });
+        var producer = (DirectProducer)await transport.ProduceAsync(SuiteKit.AudioProducer(1111));
         var consumer = await transport.ConsumeAsync(new ConsumerOptions { ProducerId = producer.Id, RtpCapabilities = router.RtpCapabilities });
         long received = 0, receivedBytes = 0;
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
