@@ -34,6 +34,7 @@
 #   BENCH_CREATE_ARGS, BENCH_FANOUT_ARGS, BENCH_DIRECT_ARGS, BENCH_CLOSE_ARGS  options for that workload's harnesses
 #                      (both sides take the same, e.g. "--consumers 2000"; see the Suite/*.cs summaries)
 #   BENCH_REPORT [docs/PERFORMANCE.md]   BENCH_OUT [a temp dir] (results.jsonl, logs)   SKIP_BUILD [0]   BENCH_NICE [unset]
+#   BENCH_RUN_TIMEOUT [900; smoke 120]  seconds one run may take before it is killed and the benchmark fails
 #   BENCH_SMOKE [0]  1: tiny counts, 1 round, both passes, report into BENCH_OUT (never docs/), and a strict check that
 #                    every planned run completed with finite figures — CI's smoke run (< 2 min once built)
 #   MEDIASOUP_WORKER_BIN  the worker (default: scripts/build-worker.sh's cached build, built if missing)
@@ -65,8 +66,9 @@ CPUS="${BENCH_CPUS:-0}"
 WORKLOADS="${BENCH_WORKLOADS:-dump create fanout direct close}"
 PINNED_WORKLOADS="${BENCH_PINNED_WORKLOADS:-dump fanout direct}"
 INPROCESS_WORKLOADS="${BENCH_INPROCESS_WORKLOADS:-dump}"
+RUN_TIMEOUT="${BENCH_RUN_TIMEOUT:-$([ "$SMOKE" = 1 ] && echo 120 || echo 900)}"
 
-for v in ROUNDS COUNT WARMUP WARMUP_MS; do
+for v in ROUNDS COUNT WARMUP WARMUP_MS RUN_TIMEOUT; do
   [[ "${!v}" =~ ^[1-9][0-9]*$|^0$ ]] || die "$v must be a non-negative integer (got '${!v}')"
 done
 [ "$ROUNDS" -ge 1 ] || die "BENCH_ROUNDS must be at least 1"
@@ -110,7 +112,8 @@ if [ "$SMOKE" = 1 ]; then report="${BENCH_REPORT:-$out/PERFORMANCE.md}"; else re
 # --- one run: a side (node | rxmediasoup | rxmediasoup-inprocess) of a case (dump@N | create | …) -------------
 prefix_for() { # pass
   local cmd=()
-  [ "$1" = pinned ] && cmd=(taskset -c "$CPUS")
+  cmd=(timeout -k 5 "$RUN_TIMEOUT")
+  [ "$1" = pinned ] && cmd+=(taskset -c "$CPUS")
   [ -n "${BENCH_NICE:-}" ] && cmd+=(nice -n "$BENCH_NICE")
   echo "${cmd[@]}"
 }

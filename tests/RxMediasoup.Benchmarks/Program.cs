@@ -4,7 +4,7 @@ using System.Runtime;
 using System.Text.Json;
 using RxMediasoup;
 
-// The C# side of scripts/bench-dump.sh: worker.DumpAsync() round trips with N requests in flight; and of
+// The C# side of scripts/bench.sh's dump workload: worker.DumpAsync() round trips with N requests in flight; and of
 // scripts/bench-telemetry.sh: the same, or WebRtcTransport create+close ("transports"), with a telemetry listener.
 //
 //   dotnet RxMediasoup.Benchmarks.dll dump --inflight 16 --count 100000 --warmup 5000 [--warmup-ms 2000]

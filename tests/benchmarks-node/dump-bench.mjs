@@ -1,4 +1,4 @@
-// The Node mediasoup side of scripts/bench-dump.sh: worker.dump() round trips with N requests in flight.
+// The Node mediasoup side of scripts/bench.sh (its dump workload): worker.dump() round trips with N requests in flight.
 //
 //   MEDIASOUP_WORKER_BIN=/path/to/mediasoup-worker node dump-bench.mjs dump --inflight 16 --count 100000 --warmup 5000 [--warmup-ms 2000]
 //
