@@ -26,7 +26,7 @@ for (const r of lines) {
 			ops: r.count, seconds: r.seconds, rate: r.rps, host_cpu_s: host, worker_cpu_s: r.worker_cpu_s,
 			machine_busy_s: r.machine_busy_s, host_us_per_op: (host * 1e6) / r.count,
 			worker_us_per_op: (r.worker_cpu_s * 1e6) / r.count, alloc_b_per_op: r.alloc_bytes_per_req,
-			p50_us: r.p50_us, p99_us: r.p99_us,
+			p50_us: r.p50_us, p99_us: r.p99_us, heap_used_b: r.heap_used_b,
 		},
 	};
 }
@@ -118,7 +118,8 @@ say('Host CPU = CPU time (user+system) of the benchmark process itself (the .NET
 say('worker thread), per operation; the worker\'s CPU is shown apart. "× Node" = RxMediasoup / Node: above 1 is better for');
 say('ops/s, below 1 is better for CPU and memory. Ratios: of the medians, then every round\'s own ratio (its runs ran back');
 say('to back). Allocations: .NET managed bytes allocated per operation (GC.GetTotalAllocatedBytes); Node has no such');
-say('counter (its heap used is in the raw results). "others %": CPU other processes took during a run, share of the machine.');
+say('counter: its rows show the V8 heap used at the end of the window instead. "others %": CPU other processes took');
+say('during a run, as a share of the machine (– for windows under 0.25 s: /proc/stat counts 10 ms ticks).');
 say('');
 out.push(...goalLines({ passes, lines, med, perRound, fmt }));
 
@@ -153,7 +154,8 @@ for (const pass of passes) {
 						fmt(mm.host_us_per_op, 2),
 						vsNode ? ratio(mm.host_us_per_op / med(pass, kase, name, 'node', 'host_us_per_op')) : '',
 						vsNode ? roundsText(perRound(pass, kase, name, lib, 'node', 'host_us_per_op'), true) : '',
-						fmt(mm.worker_us_per_op, 2), lib === 'node' ? '–' : fmt(mm.alloc_b_per_op),
+						fmt(mm.worker_us_per_op, 2),
+						lib === 'node' ? (finite(mm.heap_used_b) ? `heap ${fmt(mm.heap_used_b / 1048576, 1)} MB` : '–') : fmt(mm.alloc_b_per_op),
 						...ex.map(([, f]) => f(mm)), fmt(median(ms.map(othersPct)), 1),
 					];
 					say(`| ${cells.join(' | ')} |`);

@@ -111,6 +111,7 @@ async function main() {
 			worker_bin: workerBin,
 			runtime: `node ${process.version}`,
 			host_cpu_precise_s: round(hostPrecise, 5),
+			heap_used_b: process.memoryUsage().heapUsed,
 		};
 		process.stdout.write(JSON.stringify(result) + '\n');
 	} finally {
