@@ -27,7 +27,7 @@
 # A benchmark, not a test: exits 0 when every run completed and its output parsed, whatever the ratios.
 #
 # Environment (defaults in brackets):
-#   BENCH_ROUNDS [5]   BENCH_PASSES ["unpinned pinned"]   BENCH_CPUS [0] (the pinned pass's CPUs)
+#   BENCH_ROUNDS [5]   BENCH_PASSES ["unpinned pinned"]   BENCH_CPUS [the first CPU allowed, normally 0] (the pinned pass's)
 #   BENCH_WORKLOADS ["dump create fanout direct close"]   BENCH_PINNED_WORKLOADS ["dump fanout direct"]
 #   BENCH_INPROCESS_WORKLOADS ["dump"]  workloads also run with the .NET side's worker in-process ("all": every one)
 #   COUNT [100000] dumps per run   WARMUP [5000] / WARMUP_MS [2000] unmeasured dumps first   INFLIGHT ["1 16 256"]
@@ -62,14 +62,17 @@ WARMUP="${WARMUP:-5000}"
 WARMUP_MS="${WARMUP_MS:-2000}"
 INFLIGHT="${INFLIGHT:-1 16 256}"
 PASSES="${BENCH_PASSES:-unpinned pinned}"
-CPUS="${BENCH_CPUS:-0}"
+# Default: the first CPU this process may run on (CPU 0 may be outside a container's cpuset).
+CPUS="${BENCH_CPUS:-$(sed -n 's/^Cpus_allowed_list:[[:space:]]*\([0-9]*\).*/\1/p' /proc/self/status)}"
+CPUS="${CPUS:-0}"
 WORKLOADS="${BENCH_WORKLOADS:-dump create fanout direct close}"
 PINNED_WORKLOADS="${BENCH_PINNED_WORKLOADS:-dump fanout direct}"
 INPROCESS_WORKLOADS="${BENCH_INPROCESS_WORKLOADS:-dump}"
 RUN_TIMEOUT="${BENCH_RUN_TIMEOUT:-$([ "$SMOKE" = 1 ] && echo 120 || echo 900)}"
 
-for v in ROUNDS COUNT WARMUP WARMUP_MS RUN_TIMEOUT; do
-  [[ "${!v}" =~ ^[1-9][0-9]*$|^0$ ]] || die "$v must be a non-negative integer (got '${!v}')"
+for v in ROUNDS:BENCH_ROUNDS COUNT:COUNT WARMUP:WARMUP WARMUP_MS:WARMUP_MS RUN_TIMEOUT:BENCH_RUN_TIMEOUT; do
+  name="${v%%:*}"
+  [[ "${!name}" =~ ^[1-9][0-9]*$|^0$ ]] || die "${v#*:} must be a non-negative integer (got '${!name}')"
 done
 [ "$ROUNDS" -ge 1 ] || die "BENCH_ROUNDS must be at least 1"
 for p in $PASSES; do [[ "$p" =~ ^(unpinned|pinned)$ ]] || die "BENCH_PASSES: unknown pass '$p' (unpinned, pinned)"; done
