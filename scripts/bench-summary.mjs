@@ -40,9 +40,9 @@ for (const p of plan) {
 	const what = `${p.pass} ${p.case} ${p.side} round ${p.round}`;
 	if (!r) { problems.push(`${what}: no result`); continue; }
 	if (r.lib !== p.side) problems.push(`${what}: the line says lib ${r.lib}`);
-	if (p.side !== 'rxmediasoup-inprocess' && r.worker_bin !== env.WORKER_BIN) {
-		problems.push(`${what}: ran worker ${r.worker_bin}, not ${env.WORKER_BIN}`);
-	}
+	// The same build on every side: the binary, or in-process the library beside it (what the .NET side loads).
+	const want = p.side === 'rxmediasoup-inprocess' ? `in-process:${dirname(env.WORKER_BIN)}/libmediasoup-worker.so` : env.WORKER_BIN;
+	if (r.worker_bin !== want) problems.push(`${what}: ran worker ${r.worker_bin}, not ${want}`);
 	for (const name of expectedMeasures[p.case.split('@')[0]] ?? []) {
 		const m = r.measures?.[name];
 		if (!m) { problems.push(`${what}: no measure ${name}`); continue; }
@@ -103,7 +103,7 @@ say(`| date | ${new Date().toISOString().replace(/\.\d+Z$/, ' UTC').replace('T',
 say(`| machine | ${env.CPU_MODEL}, ${ncpu} CPU(s), Linux ${env.KERNEL} |`);
 say(`| .NET | SDK ${env.DOTNET_VERSION}, ${lines.find((r) => r.lib === 'rxmediasoup')?.runtime ?? '?'} |`);
 say(`| Node | ${env.NODE_VERSION}, npm mediasoup ${env.NODE_MEDIASOUP} (public API only) |`);
-say(`| worker | ${env.WORKER_BIN} (sha256 ${env.WORKER_SHA}…), the same binary for both sides (checked per run); in-process: libmediasoup-worker.so beside it |`);
+say(`| worker | ${env.WORKER_BIN} (sha256 ${env.WORKER_SHA}…), the same binary for both sides (checked per run); in-process: libmediasoup-worker.so beside it (checked per run) |`);
 say(`| rounds | ${rounds} per pass, interleaved (each case runs once per side per round, the sides' order alternating) |`);
 say(`| passes | ${passes.map((p) => (p === 'pinned' ? `pinned (both sides and their workers on CPU(s) ${env.CPUS}, taskset)` : 'unpinned')).join('; ')} |`);
 say(`| settings | ${env.SETTINGS} |`);

@@ -140,7 +140,7 @@ run_side() { # pass case side → the run's JSON line on stdout
 # A subprocess worker must be gone once its harness exited (each harness closes its worker before printing... or in
 # its finally): wait up to 3 s, then kill it and fail — a benchmark must not leave workers behind.
 check_worker_gone() { # pid bin
-  [ "$2" = in-process ] && return 0
+  [[ "$2" == in-process:* ]] && return 0
   for _ in $(seq 1 30); do
     if [ ! -e "/proc/$1" ] || [ "$(readlink "/proc/$1/exe" 2>/dev/null)" != "$MEDIASOUP_WORKER_BIN" ]; then return 0; fi
     sleep 0.1

@@ -120,7 +120,7 @@ internal static class DumpBenchmark
 #endif
         Func<Task> op = options.Workload == "transports" ? await TransportCycle(worker) : () => worker.DumpAsync();
         string workerStat = inProcess ? $"/proc/self/task/{worker.Pid.ToString(CultureInfo.InvariantCulture)}/stat" : ProcStat.StatPath(worker.Pid);
-        string workerBin = inProcess ? "in-process"
+        string workerBin = inProcess ? ProcStat.InProcessWorkerLibrary()
             : File.ResolveLinkTarget($"/proc/{worker.Pid.ToString(CultureInfo.InvariantCulture)}/exe", false)?.FullName ?? "?";
 
         int warmupDone = 0;
@@ -259,6 +259,11 @@ internal static class ProcStat
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
     private static extern unsafe int clock_gettime(int clock, long* timespec);
+
+    /// <summary>"in-process:" and the path of the worker library mapped into this process (/proc/self/maps).</summary>
+    public static string InProcessWorkerLibrary() =>
+        "in-process:" + (File.ReadLines("/proc/self/maps").Select(l => l[(l.IndexOf('/') is var i and >= 0 ? i : l.Length)..])
+            .FirstOrDefault(path => path.EndsWith("/libmediasoup-worker.so", StringComparison.Ordinal)) ?? "?");
 
     /// <summary>Non-idle CPU seconds of the whole machine (all CPUs; steal counts as busy), from /proc/stat.</summary>
     public static double MachineBusySeconds()

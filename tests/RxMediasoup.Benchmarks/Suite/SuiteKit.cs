@@ -93,7 +93,7 @@ internal static class SuiteKit
             ["workload"] = workload,
             ["runtime"] = $".NET {Environment.Version} {(GCSettings.IsServerGC ? "server" : "workstation")} GC",
             ["worker_pid"] = worker.Pid,
-            ["worker_bin"] = inProcess ? "in-process"
+            ["worker_bin"] = inProcess ? ProcStat.InProcessWorkerLibrary()
                 : File.ResolveLinkTarget($"/proc/{worker.Pid.ToString(CultureInfo.InvariantCulture)}/exe", false)?.FullName ?? "?",
         };
     }
