@@ -66,7 +66,7 @@ public static class Cli
 
     /// <summary><c>dotnet</c> with MSBuild node reuse and the shared compiler off, so no build server outlives the test.</summary>
     public static Task<CliResult> DotnetAsync(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args) =>
-        RunAsync("dotnet", args.Concat(args[0] is "build" or "publish" or "pack" or "restore"
+        RunAsync("dotnet", args.Concat(args[0] is "build" or "publish" or "pack" or "restore" or "test"
             ? ["-nodeReuse:false", "-p:UseSharedCompilation=false", "-nologo"] : []), workingDirectory, environment);
 
     private static async Task PumpAsync(StreamReader reader, StringBuilder into)

@@ -17,6 +17,7 @@ public sealed class PackageContentTests(PackageFeed feed)
     [Theory]
     [InlineData("RxMediasoup")]
     [InlineData("RxMediasoup.Hosting")]
+    [InlineData("RxMediasoup.Testing")]
     [InlineData(Native)]
     public async Task EveryPackageHasItsMetadataReadmeAndLicense(string id)
     {
@@ -39,6 +40,7 @@ public sealed class PackageContentTests(PackageFeed feed)
     [Theory]
     [InlineData("RxMediasoup")]
     [InlineData("RxMediasoup.Hosting")]
+    [InlineData("RxMediasoup.Testing")]
     public async Task ManagedPackagesHaveXmlDocsAndSymbolPackages(string id)
     {
         await feed.Packed;

@@ -10,7 +10,7 @@ public sealed class PackageCollection : ICollectionFixture<PackageFeed>
 }
 
 /// <summary>
-/// Once per test run: packs the three packages into a temporary folder feed (<c>scripts/pack.sh</c>), then, on demand,
+/// Once per test run: packs the four packages into a temporary folder feed (<c>scripts/pack.sh</c>), then, on demand,
 /// creates the consumer app (tests' ConsumerApp/) in a temporary folder outside the repository, restores it from that
 /// feed only (packageSourceMapping RxMediasoup* → the feed, everything else → the machine's usual sources) into a
 /// private NUGET_PACKAGES folder, builds it and publishes it for linux-x64. Deletes it all at the end.
@@ -100,7 +100,7 @@ public sealed partial class PackageFeed : IAsyncLifetime
     /// <summary>
     /// The feed for RxMediasoup*, the machine's own package sources (~/.nuget/NuGet/NuGet.Config) for everything else.
     /// </summary>
-    private XDocument NuGetConfig()
+    public XDocument NuGetConfig()
     {
         string userConfig = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "NuGet", "NuGet.Config");
         var machineSources = File.Exists(userConfig)
