@@ -6,7 +6,8 @@ using static RxMediasoup.Orleans.Tests.Infrastructure.ClusterFixture;
 namespace RxMediasoup.Orleans.Tests;
 
 /// <summary>Media across three silos: a producer on silo 1 consumed on silos 2 and 3 through one pipe pair per silo pair.</summary>
-public sealed class CrossSiloMediaTests(ClusterFixture fixture, ITestOutputHelper output) : IClassFixture<ClusterFixture>
+[Collection(SharedClusterCollection.Name)]
+public sealed class CrossSiloMediaTests(ClusterFixture fixture, ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
