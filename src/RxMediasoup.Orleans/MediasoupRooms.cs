@@ -238,7 +238,9 @@ internal sealed partial class MediasoupRooms : IMediasoupRooms
     internal async Task<string> EnsureHomeRouterAsync(string roomId)
     {
         var router = await GetRouterAsync(roomId).ConfigureAwait(false);
-        Room(roomId).IsHome = true;
+        var room = Room(roomId);
+        room.IsHome = true;
+        await StartActiveSpeakerAsync(room, router).ConfigureAwait(false);
         return router.Id;
     }
 
@@ -275,5 +277,6 @@ internal sealed partial class MediasoupRooms : IMediasoupRooms
         public RoomMirror Mirror { get; } = new(id);
         public volatile bool Following;
         public volatile bool IsHome;
+        public int SpeakerObserving;
     }
 }
