@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using System.Reactive.Linq;
 using Orleans.Runtime;
 
@@ -32,13 +33,14 @@ internal sealed partial class MediasoupRooms : IMediasoupRooms
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, LocalRoom> _rooms = new(StringComparer.Ordinal);
 
-    public MediasoupRooms(IServiceProvider services, IGrainFactory grains, ILocalSiloDetails silo, MediasoupRoomsOptions options,
+    public MediasoupRooms(IServiceProvider services, IGrainFactory grains, ILocalSiloDetails silo, IOptions<MediasoupRoomsOptions> options,
         IClusterMembershipService membership, ILogger<MediasoupRooms> logger)
     {
         _services = services;
         _hostStopping = services.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
         _grains = grains;
-        _options = options;
+        _options = options.Value;
+        _options.Validate();
         _logger = logger;
         _membership = membership;
         LocalSilo = silo.SiloAddress;
