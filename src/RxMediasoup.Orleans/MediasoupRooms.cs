@@ -49,7 +49,8 @@ internal sealed partial class MediasoupRooms : IMediasoupRooms
     public SiloAddress LocalSilo { get; }
 
     /// <summary>The silo's manager (AddMediasoup's singleton), resolved when first used: it runs once the host started.</summary>
-    private WorkerManager Manager => _services.GetRequiredService<WorkerManager>();
+    private WorkerManager Manager => _services.GetService<WorkerManager>()
+        ?? throw new InvalidOperationException("no WorkerManager in the silo's services: call services.AddMediasoup(...) (RxMediasoup.Hosting)");
 
     private LocalRoom Room(string roomId)
     {
