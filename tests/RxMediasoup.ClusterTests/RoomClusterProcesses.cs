@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Runtime;
 using RxMediasoup.BrowserTesting;
@@ -104,7 +105,7 @@ public sealed class RoomClusterProcesses : IAsyncDisposable
             {
                 hosts = await management.GetHosts(onlyActive: true);
             }
-            catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException)
+            catch (Exception e) when (e is global::Orleans.Runtime.SiloUnavailableException or OrleansMessageRejectionException or TimeoutException)
             {
                 // the gateway the client used is the silo that just died: ask again
             }
@@ -137,7 +138,7 @@ public sealed class RoomClusterProcesses : IAsyncDisposable
             {
                 await _client.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token);
             }
-            catch (Exception e) when (e is OperationCanceledException or SiloUnavailableException)
+            catch (Exception e) when (e is OperationCanceledException or global::Orleans.Runtime.SiloUnavailableException)
             {
                 // a stopped cluster: nothing to say goodbye to
             }
