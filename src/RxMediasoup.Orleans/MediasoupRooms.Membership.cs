@@ -59,8 +59,12 @@ internal sealed partial class MediasoupRooms : IDisposable
             _ = Ignore(RoomGrain(room.Id).SiloDiedAsync(silo), "telling the room of a dead silo");
     }
 
+    private int _disposed;
+
     public void Dispose()
     {
+        // Registered as itself and as IMediasoupRooms (one instance): the container disposes it once per registration.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _stopping.Cancel();
         _stopping.Dispose();
     }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -38,13 +37,6 @@ public sealed class RoomClusterProcesses : IAsyncDisposable
     /// <summary>The Orleans client (connected once <see cref="StartAsync"/> returned).</summary>
     public IClusterClient Client => _client?.Services.GetRequiredService<IClusterClient>() ?? throw new InvalidOperationException("no client yet");
 
-    /// <summary>samples/Room's Room.dll: ROOM_ASSEMBLY, else the path MSBuild embedded at build time.</summary>
-    public static string RoomAssemblyPath =>
-        Environment.GetEnvironmentVariable("ROOM_ASSEMBLY") is { Length: > 0 } fromEnv
-            ? fromEnv
-            : typeof(RoomClusterProcesses).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RoomAssembly").Value
-              ?? throw new InvalidOperationException("RoomAssembly metadata is empty");
-
     /// <summary>Starts Redis and <paramref name="count"/> Room processes one after the other, then waits until the client sees them all active.</summary>
     public static async Task<RoomClusterProcesses> StartAsync(int count, ITestOutputHelper output)
     {
@@ -68,7 +60,7 @@ public sealed class RoomClusterProcesses : IAsyncDisposable
     {
         var room = await SampleProcess.StartAsync(new SampleProcessOptions
         {
-            AssemblyPath = RoomAssemblyPath,
+            AssemblyPath = RoomTests.RoomFixture.RoomAssemblyPath, // ROOM_ASSEMBLY or the embedded build path
             Arguments = ["--workers", "1", "--cluster", $"redis={Redis.Endpoint}", "--cluster-id", ClusterId],
             Log = line => Log($"[{name}] {line}"),
         });
@@ -146,9 +138,14 @@ public sealed class RoomClusterProcesses : IAsyncDisposable
         }
         foreach (var room in _rooms)
         {
+            bool killed = room.HasExited;
             try
             {
-                await room.DisposeAsync(); // throws if a worker is left behind
+                // Ctrl+C: it leaves the cluster and stops cleanly (exit code 0, no stack trace); throws if a worker is left.
+                var exit = await room.StopAsync(TimeSpan.FromSeconds(15));
+                await room.DisposeAsync();
+                if (!killed && (exit.ExitCode != 0 || exit.Forced || RoomTests.RoomFixture.StackTraceLines(room.Output).Count > 0))
+                    errors.Add(new InvalidOperationException($"Room pid {room.Pid} did not stop cleanly (exit code {exit.ExitCode}, forced {exit.Forced}):\n{room.OutputText}"));
             }
             catch (InvalidOperationException e)
             {

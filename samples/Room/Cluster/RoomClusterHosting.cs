@@ -53,11 +53,12 @@ internal static class RoomClusterHosting
             });
         });
         builder.Services.AddSingleton<RoomCluster>();
-        // Rooms creates its rooms through the cluster (its constructor's services are resolved as usual).
+        // Rooms creates its rooms through the cluster (its constructor's services are resolved as usual). RoomCluster is
+        // resolved at the first room: the cluster's media service needs the WorkerManager, which exists once the host started.
         builder.Services.Replace(ServiceDescriptor.Singleton(sp =>
         {
             var rooms = ActivatorUtilities.CreateInstance<Rooms>(sp);
-            rooms.CreateRoom = sp.GetRequiredService<RoomCluster>().CreateRoomAsync;
+            rooms.CreateRoom = (roomId, workers, ct) => sp.GetRequiredService<RoomCluster>().CreateRoomAsync(roomId, workers, ct);
             return rooms;
         }));
         Console.WriteLine($"Cluster mode: Orleans silo {cluster.SiloIp}:{siloPort} (gateway {gatewayPort}), cluster '{cluster.ClusterId}' in Redis {cluster.Redis}; pipes listen on {cluster.PipeListenIp}{(cluster.PipeAnnouncedIp is null ? "" : $", announced as {cluster.PipeAnnouncedIp}")}");
