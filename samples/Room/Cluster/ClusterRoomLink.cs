@@ -16,8 +16,11 @@ namespace RxMediasoup.Samples.Room;
 /// <see cref="Room.Producers"/>/<see cref="Room.DataProducers"/> as the pipe producers (same ids) that
 /// <see cref="IMediasoupRooms.GetConsumableProducerAsync"/> feeds through one PipeTransport pair per pair of processes —
 /// so the peer sessions consume them like local ones;</item>
-/// <item>the active speaker: a process reports its router's dominant speaker when that peer is its own (every process
-/// hears every audio producer through its pipes), and shows the grain's.</item>
+/// <item>the active speaker: every process shows the grain's; one process reports it — the arbiter, the one with the
+/// lowest silo address among those serving peers of the room — from its router's ActiveSpeakerObserver, which hears
+/// every audio producer of the room (its own peers' and the others' through the pipes). One reporter: no two
+/// observers' slightly different opinions fighting over the value; a new arbiter (the old one's process left) reports
+/// its current opinion at once.</item>
 /// </list>
 /// Calls to the grain run one after another (a reconnecting peer's leave is done before its new join).
 /// </summary>
@@ -27,6 +30,9 @@ internal sealed class ClusterRoomLink(Room room, IMediasoupRooms rooms, IRoomGra
     private readonly object _gate = new();
     private readonly HashSet<string> _joined = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RoomPeer> _remotePeers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _siloOfPeer = new(StringComparer.Ordinal);
+    private string? _dominantHere;
+    private bool _arbiter;
     private readonly Dictionary<string, Router> _pipes = new(StringComparer.Ordinal);
     private readonly HashSet<object> _piped = new(ReferenceEqualityComparer.Instance);
     private Task _queue = Task.CompletedTask;
@@ -49,9 +55,15 @@ internal sealed class ClusterRoomLink(Room room, IMediasoupRooms rooms, IRoomGra
             .Select(router => rooms.Producers(room.Id).Select(changes => (Router: router, Changes: changes)))
             .Switch()
             .Subscribe(c => OnClusterProducers(c.Router, c.Changes), e => LogStreamError("directory", e)));
-        _subscriptions.Add(room.DominantSpeakerOnRouter
-            .Where(peerId => peerId is not null && IsJoined(peerId))
-            .Subscribe(peerId => Enqueue(() => grain.SetActiveSpeakerAsync(peerId), $"active speaker {peerId}")));
+        _subscriptions.Add(room.DominantSpeakerOnRouter.Subscribe(peerId =>
+        {
+            lock (_gate)
+            {
+                _dominantHere = peerId;
+                if (!_arbiter) return;
+            }
+            ReportSpeaker(peerId);
+        }));
         _subscriptions.Add(rooms.ActiveSpeaker(room.Id).Subscribe(room.SetActiveSpeaker, e => LogStreamError("active speaker", e)));
     }
 
@@ -102,6 +114,7 @@ internal sealed class ClusterRoomLink(Room room, IMediasoupRooms rooms, IRoomGra
 
     private void OnClusterPeers(IEntityChangeSet<ClusterPeer, string> changes)
     {
+        UpdateArbiter(changes);
         var added = changes.Where(c => c.Reason == EntityChangeReason.Add).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
         foreach (var change in changes)
         {
@@ -125,6 +138,26 @@ internal sealed class ClusterRoomLink(Room room, IMediasoupRooms rooms, IRoomGra
             }
         }
     }
+
+    /// <summary>Whether this process is now the one reporting the active speaker; on becoming it, reports its router's opinion.</summary>
+    private void UpdateArbiter(IEntityChangeSet<ClusterPeer, string> changes)
+    {
+        string? report;
+        lock (_gate)
+        {
+            foreach (var change in changes)
+            {
+                if (change.Reason == EntityChangeReason.Remove) _siloOfPeer.Remove(change.Key);
+                else _siloOfPeer[change.Key] = change.Current.Silo.ToParsableString();
+            }
+            bool was = _arbiter;
+            _arbiter = _siloOfPeer.Count > 0 && _siloOfPeer.Values.Min(StringComparer.Ordinal) == rooms.LocalSilo.ToParsableString();
+            report = _arbiter && !was ? _dominantHere : null;
+        }
+        if (report is not null) ReportSpeaker(report);
+    }
+
+    private void ReportSpeaker(string? peerId) => Enqueue(() => grain.SetActiveSpeakerAsync(peerId), $"active speaker {peerId}");
 
     /// <summary>A directory change: removed entries leave the room; added ones of other processes are piped in. A pause change (a remove and an add of one id) changes nothing here: the pipe producer follows the pause itself.</summary>
     private void OnClusterProducers(Router router, IEntityChangeSet<ClusterProducer, string> changes)
