@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using System.Reactive.Linq;
 using Orleans.Runtime;
@@ -19,16 +20,16 @@ internal sealed partial class MediasoupRooms : IMediasoupRooms
         new RtpCodecCapability { Kind = MediaKind.Video, MimeType = "video/VP8", ClockRate = 90000 },
     ];
 
-    private readonly WorkerManager _manager;
+    private readonly IServiceProvider _services;
     private readonly IGrainFactory _grains;
     private readonly MediasoupRoomsOptions _options;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, LocalRoom> _rooms = new(StringComparer.Ordinal);
 
-    public MediasoupRooms(WorkerManager manager, IGrainFactory grains, ILocalSiloDetails silo, MediasoupRoomsOptions options,
+    public MediasoupRooms(IServiceProvider services, IGrainFactory grains, ILocalSiloDetails silo, MediasoupRoomsOptions options,
         IClusterMembershipService membership, ILogger<MediasoupRooms> logger)
     {
-        _manager = manager;
+        _services = services;
         _grains = grains;
         _options = options;
         _logger = logger;
@@ -37,6 +38,9 @@ internal sealed partial class MediasoupRooms : IMediasoupRooms
     }
 
     public SiloAddress LocalSilo { get; }
+
+    /// <summary>The silo's manager (AddMediasoup's singleton), resolved when first used: it runs once the host started.</summary>
+    private WorkerManager Manager => _services.GetRequiredService<WorkerManager>();
 
     private LocalRoom Room(string roomId)
     {
@@ -63,7 +67,7 @@ internal sealed partial class MediasoupRooms : IMediasoupRooms
 
     private async Task<Router> CreateRouterAsync(LocalRoom room)
     {
-        var router = await _manager.CreateRouterAsync(new RouterOptions { MediaCodecs = _options.MediaCodecs ?? DefaultCodecs })
+        var router = await Manager.CreateRouterAsync(new RouterOptions { MediaCodecs = _options.MediaCodecs ?? DefaultCodecs })
             .ConfigureAwait(false);
         _logger.LogInformation("room {RoomId}: router {RouterId} on silo {Silo}", room.Id, router.Id, LocalSilo);
         return router;
@@ -76,20 +80,20 @@ internal sealed partial class MediasoupRooms : IMediasoupRooms
         var peer = new RoomPeer(peerId, LocalSilo, displayName);
         lock (room)
         {
-            if (room.Peers.ContainsKey(peerId)) throw new DuplicatePeerException(roomId, peerId);
-            room.Peers[peerId] = peer; // reserved: a concurrent join of the same id on this silo fails here
+            // Reserved (not yet reported to a rebuilding room grain): a concurrent join of the same id on this silo fails here.
+            if (room.Peers.ContainsKey(peerId) || !room.Joining.Add(peerId)) throw new DuplicatePeerException(roomId, peerId);
         }
         try
         {
             var snapshot = await RoomGrain(roomId).JoinAsync(peer).WaitAsync(cancellationToken).ConfigureAwait(false);
+            lock (room) room.Peers[peerId] = peer;
             room.Following = true;
             room.Mirror.Apply(snapshot);
             return snapshot;
         }
-        catch
+        finally
         {
-            lock (room) room.Peers.Remove(peerId);
-            throw;
+            lock (room) room.Joining.Remove(peerId);
         }
     }
 
@@ -221,7 +225,7 @@ internal sealed partial class MediasoupRooms : IMediasoupRooms
         room.Mirror.Apply(snapshot);
     }
 
-    internal async Task<int> GetLoadAsync() => (await _manager.GetLeastLoadedWorkerAsync().ConfigureAwait(false)).Routers.Count;
+    internal async Task<int> GetLoadAsync() => (await Manager.GetLeastLoadedWorkerAsync().ConfigureAwait(false)).Routers.Count;
 
     private async Task Ignore(Task task, string what)
     {
@@ -240,6 +244,7 @@ internal sealed partial class MediasoupRooms : IMediasoupRooms
         public string Id { get; } = id;
         public Task<Router>? Router { get; set; }
         public Dictionary<string, RoomPeer> Peers { get; } = new(StringComparer.Ordinal);
+        public HashSet<string> Joining { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, RoomProducer> Producers { get; } = new(StringComparer.Ordinal);
         public RoomMirror Mirror { get; } = new(id);
         public volatile bool Following;
