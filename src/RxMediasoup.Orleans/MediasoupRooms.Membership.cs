@@ -56,7 +56,10 @@ internal sealed partial class MediasoupRooms : IDisposable
         _logger.LogWarning("silo {Silo} died: closing the pipes to it", silo);
         ClosePipesTo(silo);
         foreach (var room in _rooms.Values)
+        {
+            foreach (var producer in room.Mirror.Current.Producers.Where(p => p.Silo.Equals(silo))) room.LostProducers[producer.Id] = silo;
             _ = Ignore(RoomGrain(room.Id).SiloDiedAsync(silo), "telling the room of a dead silo");
+        }
     }
 
     private int _disposed;

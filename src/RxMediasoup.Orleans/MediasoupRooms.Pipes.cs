@@ -52,7 +52,7 @@ internal sealed partial class MediasoupRooms
                 if (_pipes.TryGetValue((link.Router.Id, link.Remote.RouterId), out var l) && l == link)
                     _pipes.Remove((link.Router.Id, link.Remote.RouterId));
             }
-            if (!link.ClosedByRemote && !IsDead(link.Remote.Silo))
+            if (!link.ClosedByRemote && !_hostStopping.IsCancellationRequested && !IsDead(link.Remote.Silo))
                 _ = Ignore(_grains.GetMediaSilo(link.Remote.Silo).ClosePipeAsync(link.Remote.RouterId, link.Router.Id), "closing the remote pipe");
         });
         _logger.LogDebug("pipe transport {Id}: router {Local} → {Remote} on {Silo}", transport.Id, link.Router.Id, link.Remote.RouterId, link.Remote.Silo);
@@ -127,7 +127,7 @@ internal sealed partial class MediasoupRooms
         => pipeConsumer.Closed.Subscribe(closeReason =>
         {
             lock (link) link.Outgoing.Remove(producerId);
-            if (!link.ClosedByRemote && !IsDead(link.Remote.Silo))
+            if (!link.ClosedByRemote && !_hostStopping.IsCancellationRequested && !IsDead(link.Remote.Silo))
                 _ = Ignore(_grains.GetMediaSilo(link.Remote.Silo).ClosePipeProducerAsync(link.Remote.RouterId, producerId, kind), "closing a pipe producer");
         });
 

@@ -21,6 +21,12 @@ internal sealed partial class MediasoupRooms : IMediasoupRooms
     ];
 
     private readonly IServiceProvider _services;
+
+    /// <summary>
+    /// Cancelled when the silo's host stops: from then on, entities closing with the silo are not reported to the room or
+    /// to other silos one by one; the survivors clean up when Orleans' membership declares this silo dead (as after a crash).
+    /// </summary>
+    private readonly CancellationToken _hostStopping;
     private readonly IGrainFactory _grains;
     private readonly MediasoupRoomsOptions _options;
     private readonly ILogger _logger;
@@ -30,6 +36,7 @@ internal sealed partial class MediasoupRooms : IMediasoupRooms
         IClusterMembershipService membership, ILogger<MediasoupRooms> logger)
     {
         _services = services;
+        _hostStopping = services.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
         _grains = grains;
         _options = options;
         _logger = logger;
@@ -147,7 +154,8 @@ internal sealed partial class MediasoupRooms : IMediasoupRooms
         original.Closed.Subscribe(closeReason =>
         {
             lock (room) room.Producers.Remove(entry.Id);
-            _ = Ignore(RoomGrain(roomId).UnpublishAsync(entry.Id), "unpublishing a closed producer");
+            if (!_hostStopping.IsCancellationRequested)
+                _ = Ignore(RoomGrain(roomId).UnpublishAsync(entry.Id), "unpublishing a closed producer");
         });
     }
 
@@ -155,7 +163,7 @@ internal sealed partial class MediasoupRooms : IMediasoupRooms
     {
         var router = await GetRouterAsync(roomId, cancellationToken).ConfigureAwait(false);
         if (router.GetProducer(producerId) is { IsClosed: false } local) return local;
-        await RoomGrain(roomId).ConsumeAsync(producerId, LocalSilo, router.Id).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await ConsumeThroughRoomAsync(roomId, producerId, router, cancellationToken).ConfigureAwait(false);
         return router.GetProducer(producerId) ?? throw new ProducerNotFoundException(roomId, producerId);
     }
 
@@ -164,8 +172,24 @@ internal sealed partial class MediasoupRooms : IMediasoupRooms
         var router = await GetRouterAsync(roomId, cancellationToken).ConfigureAwait(false);
         if (router.GetDataProducer(dataProducerId) is { IsClosed: false } local) return local;
         if (PipeDataProducer(router.Id, dataProducerId) is { } piped) return piped;
-        await RoomGrain(roomId).ConsumeAsync(dataProducerId, LocalSilo, router.Id).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await ConsumeThroughRoomAsync(roomId, dataProducerId, router, cancellationToken).ConfigureAwait(false);
         return PipeDataProducer(router.Id, dataProducerId) ?? throw new ProducerNotFoundException(roomId, dataProducerId);
+    }
+
+    /// <summary>
+    /// The room grain pipes the producer to <paramref name="router"/>; a producer this silo saw on a silo that died is
+    /// reported as such even by a room grain re-activated since (which never knew it).
+    /// </summary>
+    private async Task ConsumeThroughRoomAsync(string roomId, string producerId, Router router, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RoomGrain(roomId).ConsumeAsync(producerId, LocalSilo, router.Id).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProducerNotFoundException) when (Room(roomId).LostProducers.TryGetValue(producerId, out var silo))
+        {
+            throw new SiloUnavailableException(roomId, producerId, silo.ToParsableString());
+        }
     }
 
     public IObservable<IEntityChangeSet<RoomPeer, string>> Peers(string roomId) => Follow(roomId).Mirror.Peers();
@@ -245,6 +269,8 @@ internal sealed partial class MediasoupRooms : IMediasoupRooms
         public Task<Router>? Router { get; set; }
         public Dictionary<string, RoomPeer> Peers { get; } = new(StringComparer.Ordinal);
         public HashSet<string> Joining { get; } = new(StringComparer.Ordinal);
+        /// <summary>Producers of silos that died, by id (for the typed error).</summary>
+        public ConcurrentDictionary<string, SiloAddress> LostProducers { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, RoomProducer> Producers { get; } = new(StringComparer.Ordinal);
         public RoomMirror Mirror { get; } = new(id);
         public volatile bool Following;

@@ -50,11 +50,10 @@ internal sealed partial class RoomGrain(IClusterMembershipService membership, IL
         }
         // Producers whose peer is unknown (left meanwhile) are not part of the room.
         foreach (var orphan in _producers.Values.Where(p => !_peers.ContainsKey(p.PeerId)).ToList()) _producers.Remove(orphan.Id);
-        if (!Exists) return;
+        if (_followers.Count == 0) return;
         logger.LogInformation("room {RoomId}: rebuilt from {Silos} silos: {Peers} peers, {Producers} producers",
             RoomId, states.Count(s => s is not null), _peers.Count, _producers.Count);
-        // The silos' copies may still hold what only a dead silo served (this grain lived there): a new version, pushed to
-        // them, brings every copy to the rebuilt state.
+        // The silos' copies may hold what no live silo reported (a dead silo's peers): push the rebuilt state.
         Changed();
     }
 
