@@ -43,6 +43,19 @@ public sealed class BadInputTests(ITestOutputHelper output)
             Assert.Equal(unknownId, unknown.RoomId);
             var noProducer = await Assert.ThrowsAsync<ProducerNotFoundException>(() => room.ConsumeAsync("no-such-producer", snapshot.Peers[0].Silo, "no-such-router"));
             Assert.Equal("producerId", noProducer.Field);
+
+            // On its own process a reconnecting page still replaces its old socket (code 4000), and the grain keeps one
+            // alice there: the old one's leave is done before the new one's join.
+            var (again, _) = await SignallingClient.JoinAsync(WebSocketUrl(cluster.Rooms[0]), roomId, "alice");
+            await using (again)
+            {
+                Assert.Equal((System.Net.WebSockets.WebSocketCloseStatus)4000, await alice.WaitForCloseAsync(TimeSpan.FromSeconds(10)));
+                var members = await Eventually.WaitAsync(() => room.GetAsync(), s => s.Peers.Length == 2 && s.Peers.Any(p => p.Id == "alice"),
+                    TimeSpan.FromSeconds(10), "alice rejoined", s => string.Join(", ", s.Peers.Select(p => $"{p.Id}@{p.Silo}")));
+                Assert.Equal(snapshot.Peers.Single(p => p.Id == "alice").Silo, members.Peers.Single(p => p.Id == "alice").Silo);
+                await Task.Delay(500); // a late leave of the old socket would take the new alice out within this
+                Assert.Equal(["alice", "bob"], await MembersAsync(cluster, roomId));
+            }
         }
         // alice's socket closed: she leaves the cluster's room too.
         await Eventually.WaitAsync(() => MembersAsync(cluster, roomId), peers => peers.Count == 0, TimeSpan.FromSeconds(10), "alice and bob left the room grain", peers => string.Join(", ", peers));

@@ -86,6 +86,7 @@ internal sealed class ClusterRoomLink(Room room, IMediasoupRooms rooms, IRoomGra
                 await rooms.JoinAsync(room.Id, peerId, cancellationToken: cancellationToken).ConfigureAwait(false);
                 lock (_gate) _joined.Add(peerId);
             }, $"join {peerId}").ConfigureAwait(false);
+            _ = LeaveIfNeverJoinedAsync(peerId);
         }
         catch (DuplicatePeerException)
         {
@@ -93,6 +94,25 @@ internal sealed class ClusterRoomLink(Room room, IMediasoupRooms rooms, IRoomGra
                 $"data.peerId '{peerId}' is already in room '{room.Id}' on another Room server of the cluster");
         }
     }
+
+    /// <summary>
+    /// An admitted peer whose session ended before it joined the local room (the socket closed meanwhile) would stay in
+    /// the grain: after <see cref="AdmissionTimeout"/> it is taken out unless it joined (its later leave takes it out then).
+    /// </summary>
+    private async Task LeaveIfNeverJoinedAsync(string peerId)
+    {
+        await Task.Delay(AdmissionTimeout).ConfigureAwait(false);
+        // Read outside _gate: the room's collection calls this link under its own lock (one lock order).
+        bool present = room.Peers.Items.Any(p => p.PeerId == peerId && !IsRemote(p));
+        lock (_gate)
+        {
+            if (_disposed || present || !_joined.Remove(peerId)) return;
+            Enqueue(() => rooms.LeaveAsync(room.Id, peerId), $"leave {peerId} (admitted, never joined)");
+        }
+    }
+
+    /// <summary>How long an admitted peer has to join the local room (a join takes milliseconds once admitted).</summary>
+    internal static readonly TimeSpan AdmissionTimeout = TimeSpan.FromSeconds(10);
 
     private void OnLocalPeer(LiveChange<RoomPeer> change)
     {
