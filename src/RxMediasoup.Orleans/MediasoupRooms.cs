@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using System.Reactive.Linq;
 using Orleans.Runtime;
 
@@ -32,13 +33,14 @@ internal sealed partial class MediasoupRooms : IMediasoupRooms
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, LocalRoom> _rooms = new(StringComparer.Ordinal);
 
-    public MediasoupRooms(IServiceProvider services, IGrainFactory grains, ILocalSiloDetails silo, MediasoupRoomsOptions options,
+    public MediasoupRooms(IServiceProvider services, IGrainFactory grains, ILocalSiloDetails silo, IOptions<MediasoupRoomsOptions> options,
         IClusterMembershipService membership, ILogger<MediasoupRooms> logger)
     {
         _services = services;
         _hostStopping = services.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
         _grains = grains;
-        _options = options;
+        _options = options.Value;
+        _options.Validate();
         _logger = logger;
         _membership = membership;
         LocalSilo = silo.SiloAddress;
@@ -238,7 +240,9 @@ internal sealed partial class MediasoupRooms : IMediasoupRooms
     internal async Task<string> EnsureHomeRouterAsync(string roomId)
     {
         var router = await GetRouterAsync(roomId).ConfigureAwait(false);
-        Room(roomId).IsHome = true;
+        var room = Room(roomId);
+        room.IsHome = true;
+        await StartActiveSpeakerAsync(room, router).ConfigureAwait(false);
         return router.Id;
     }
 
@@ -275,5 +279,6 @@ internal sealed partial class MediasoupRooms : IMediasoupRooms
         public RoomMirror Mirror { get; } = new(id);
         public volatile bool Following;
         public volatile bool IsHome;
+        public int SpeakerObserving;
     }
 }

@@ -19,14 +19,19 @@ public static class MediasoupRoomsExtensions
         return builder;
     }
 
-    /// <summary>The same as <see cref="UseMediasoupRooms"/> on a silo's service collection.</summary>
+    /// <summary>
+    /// The same as <see cref="UseMediasoupRooms"/> on a silo's service collection. Calling it again adds configuration
+    /// (e.g. a Redis clustering helper or a test turning SRTP on).
+    /// </summary>
     public static IServiceCollection AddMediasoupRooms(this IServiceCollection services, Action<MediasoupRoomsOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = new MediasoupRoomsOptions();
-        configure?.Invoke(options);
-        options.Validate();
-        services.TryAddSingleton(options);
+        // Each call adds its configuration (in order); a bad setting fails here, naming it, and again when resolved.
+        var probe = new MediasoupRoomsOptions();
+        configure?.Invoke(probe);
+        probe.Validate();
+        var builder = services.AddOptions<MediasoupRoomsOptions>();
+        if (configure is not null) builder.Configure(configure);
         services.TryAddSingleton<MediasoupRooms>();
         services.TryAddSingleton<IMediasoupRooms>(sp => sp.GetRequiredService<MediasoupRooms>());
         services.AddPlacementDirector<SiloBoundPlacement, SiloBoundPlacementDirector>();

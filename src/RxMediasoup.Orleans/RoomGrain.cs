@@ -80,6 +80,7 @@ internal sealed partial class RoomGrain(IClusterMembershipService membership, IL
         ThrowIfUnknown();
         if (_peers.Remove(peerId))
         {
+            if (_activeSpeaker == peerId) _activeSpeaker = null;
             foreach (var p in _producers.Values.Where(p => p.PeerId == peerId).ToList()) _producers.Remove(p.Id);
             Changed();
         }
@@ -114,7 +115,8 @@ internal sealed partial class RoomGrain(IClusterMembershipService membership, IL
 
     public Task SetActiveSpeakerAsync(string? peerId)
     {
-        if (_activeSpeaker != peerId)
+        // A late report of a peer that left is ignored.
+        if (_activeSpeaker != peerId && (peerId is null || _peers.ContainsKey(peerId)))
         {
             _activeSpeaker = peerId;
             Changed();
@@ -137,7 +139,11 @@ internal sealed partial class RoomGrain(IClusterMembershipService membership, IL
     public Task SiloDiedAsync(SiloAddress silo)
     {
         bool changed = false;
-        foreach (var peer in _peers.Values.Where(p => p.Silo.Equals(silo)).ToList()) changed |= _peers.Remove(peer.Id);
+        foreach (var peer in _peers.Values.Where(p => p.Silo.Equals(silo)).ToList())
+        {
+            changed |= _peers.Remove(peer.Id);
+            if (_activeSpeaker == peer.Id) _activeSpeaker = null;
+        }
         foreach (var producer in _producers.Values.Where(p => p.Silo.Equals(silo)).ToList())
         {
             changed |= _producers.Remove(producer.Id);

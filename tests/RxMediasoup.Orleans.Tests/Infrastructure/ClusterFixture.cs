@@ -10,7 +10,7 @@ namespace RxMediasoup.Orleans.Tests.Infrastructure;
 /// Three Orleans silos in this process (TestingHost), each with the rooms and ONE real mediasoup worker from its own
 /// AddMediasoup() WorkerManager; membership tuned so that a killed silo is declared dead within a few seconds.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
     public TestCluster Cluster { get; private set; } = null!;
 
@@ -21,6 +21,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         var builder = new TestClusterBuilder(3);
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        ConfigureBuilder(builder);
         Cluster = builder.Build();
         await Cluster.DeployAsync();
         foreach (var silo in Cluster.Silos) WorkerPids.AddRange(Manager(silo).Workers.Items.Select(w => w.Pid));
@@ -34,6 +35,11 @@ public sealed class ClusterFixture : IAsyncLifetime
             Assert.True(await Processes.WaitUntilGoneAsync(pid, TimeSpan.FromSeconds(10)), $"worker {pid} left running");
     }
 
+    /// <summary>More silo configuration (added after the common one).</summary>
+    protected virtual void ConfigureBuilder(TestClusterBuilder builder)
+    {
+    }
+
     public SiloHandle Silo(int index) => Cluster.Silos[index];
 
     public static IServiceProvider Services(SiloHandle silo) => ((InProcessSiloHandle)silo).SiloHost.Services;
@@ -44,7 +50,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public static Worker Worker(SiloHandle silo) => Manager(silo).Workers.Items.Single();
 
-    private sealed class SiloConfigurator : ISiloConfigurator
+    internal sealed class SiloConfigurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
@@ -65,5 +71,21 @@ public sealed class ClusterFixture : IAsyncLifetime
                 o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
             });
         }
+    }
+}
+
+/// <summary>The same cluster with SRTP on the pipes, listening on every interface and announcing 127.0.0.1.</summary>
+public sealed class SrtpClusterFixture : ClusterFixture
+{
+    protected override void ConfigureBuilder(TestClusterBuilder builder) => builder.AddSiloBuilderConfigurator<SrtpConfigurator>();
+
+    private sealed class SrtpConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.UseMediasoupRooms(o =>
+        {
+            o.EnableSrtp = true;
+            o.PipeListenIp = "0.0.0.0";
+            o.PipeAnnouncedAddress = "127.0.0.1";
+        });
     }
 }
