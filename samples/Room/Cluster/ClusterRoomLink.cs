@@ -16,11 +16,10 @@ namespace RxMediasoup.Samples.Room;
 /// <see cref="Room.Producers"/>/<see cref="Room.DataProducers"/> as the pipe producers (same ids) that
 /// <see cref="IMediasoupRooms.GetConsumableProducerAsync"/> feeds through one PipeTransport pair per pair of processes —
 /// so the peer sessions consume them like local ones;</item>
-/// <item>the active speaker: every process shows the grain's; one process reports it — the arbiter, the one with the
-/// lowest silo address among those serving peers of the room — from its router's ActiveSpeakerObserver, which hears
-/// every audio producer of the room (its own peers' and the others' through the pipes). One reporter: no two
-/// observers' slightly different opinions fighting over the value; a new arbiter (the old one's process left) reports
-/// its current opinion at once.</item>
+/// <item>the active speaker is the cluster's (RxMediasoup.Orleans runs one ActiveSpeakerObserver on the room's home
+/// router, fed by every process's audio): every process shows it instead of its own router's observer's. The link
+/// makes sure the room has a home router (<see cref="IRoomGrain.GetHomeRouterAsync"/>: on the least loaded process)
+/// after each join of its peers and after a process left.</item>
 /// </list>
 /// Calls to the grain run one after another (a reconnecting peer's leave is done before its new join).
 /// </summary>
@@ -30,9 +29,6 @@ internal sealed class ClusterRoomLink(Room room, IMediasoupRooms rooms, IRoomGra
     private readonly object _gate = new();
     private readonly HashSet<string> _joined = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RoomPeer> _remotePeers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _siloOfPeer = new(StringComparer.Ordinal);
-    private string? _dominantHere;
-    private bool _arbiter;
     private readonly Dictionary<string, Router> _pipes = new(StringComparer.Ordinal);
     private readonly HashSet<object> _piped = new(ReferenceEqualityComparer.Instance);
     private Task _queue = Task.CompletedTask;
@@ -55,15 +51,6 @@ internal sealed class ClusterRoomLink(Room room, IMediasoupRooms rooms, IRoomGra
             .Select(router => rooms.Producers(room.Id).Select(changes => (Router: router, Changes: changes)))
             .Switch()
             .Subscribe(c => OnClusterProducers(c.Router, c.Changes), e => LogStreamError("directory", e)));
-        _subscriptions.Add(room.DominantSpeakerOnRouter.Subscribe(peerId =>
-        {
-            lock (_gate)
-            {
-                _dominantHere = peerId;
-                if (!_arbiter) return;
-            }
-            ReportSpeaker(peerId);
-        }));
         _subscriptions.Add(rooms.ActiveSpeaker(room.Id).Subscribe(room.SetActiveSpeaker, e => LogStreamError("active speaker", e)));
     }
 
@@ -86,6 +73,7 @@ internal sealed class ClusterRoomLink(Room room, IMediasoupRooms rooms, IRoomGra
                 await rooms.JoinAsync(room.Id, peerId, cancellationToken: cancellationToken).ConfigureAwait(false);
                 lock (_gate) _joined.Add(peerId);
             }, $"join {peerId}").ConfigureAwait(false);
+            EnsureHome();
             _ = LeaveIfNeverJoinedAsync(peerId);
         }
         catch (DuplicatePeerException)
@@ -124,6 +112,7 @@ internal sealed class ClusterRoomLink(Room room, IMediasoupRooms rooms, IRoomGra
             {
                 if (!_joined.Add(id)) return; // admitted already
                 Enqueue(() => rooms.JoinAsync(room.Id, id), $"join {id}");
+                EnsureHome();
             }
             else if (_joined.Remove(id))
             {
@@ -134,7 +123,8 @@ internal sealed class ClusterRoomLink(Room room, IMediasoupRooms rooms, IRoomGra
 
     private void OnClusterPeers(IEntityChangeSet<ClusterPeer, string> changes)
     {
-        UpdateArbiter(changes);
+        // A process left (or its peers): the home router may have gone with it.
+        if (changes.Removes > 0 && IsAnyJoined()) EnsureHome();
         var added = changes.Where(c => c.Reason == EntityChangeReason.Add).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
         foreach (var change in changes)
         {
@@ -158,26 +148,6 @@ internal sealed class ClusterRoomLink(Room room, IMediasoupRooms rooms, IRoomGra
             }
         }
     }
-
-    /// <summary>Whether this process is now the one reporting the active speaker; on becoming it, reports its router's opinion.</summary>
-    private void UpdateArbiter(IEntityChangeSet<ClusterPeer, string> changes)
-    {
-        string? report;
-        lock (_gate)
-        {
-            foreach (var change in changes)
-            {
-                if (change.Reason == EntityChangeReason.Remove) _siloOfPeer.Remove(change.Key);
-                else _siloOfPeer[change.Key] = change.Current.Silo.ToParsableString();
-            }
-            bool was = _arbiter;
-            _arbiter = _siloOfPeer.Count > 0 && _siloOfPeer.Values.Min(StringComparer.Ordinal) == rooms.LocalSilo.ToParsableString();
-            report = _arbiter && !was ? _dominantHere : null;
-        }
-        if (report is not null) ReportSpeaker(report);
-    }
-
-    private void ReportSpeaker(string? peerId) => Enqueue(() => grain.SetActiveSpeakerAsync(peerId), $"active speaker {peerId}");
 
     /// <summary>A directory change: removed entries leave the room; added ones of other processes are piped in. A pause change (a remove and an add of one id) changes nothing here: the pipe producer follows the pause itself.</summary>
     private void OnClusterProducers(Router router, IEntityChangeSet<ClusterProducer, string> changes)
@@ -229,6 +199,14 @@ internal sealed class ClusterRoomLink(Room room, IMediasoupRooms rooms, IRoomGra
         }
         room.Producers.RemoveWhere(p => p.Producer.Id == producerId && IsPiped(p.Producer));
         room.DataProducers.RemoveWhere(p => p.DataProducer.Id == producerId && IsPiped(p.DataProducer));
+    }
+
+    /// <summary>The room's home router (its active-speaker observer) exists: created on the least loaded process if not.</summary>
+    private void EnsureHome() => Enqueue(() => grain.GetHomeRouterAsync(), "home router");
+
+    private bool IsAnyJoined()
+    {
+        lock (_gate) return _joined.Count > 0;
     }
 
     private bool IsRemote(RoomPeer peer)

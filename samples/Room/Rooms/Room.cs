@@ -25,7 +25,6 @@ public sealed class Room : IAsyncDisposable
     private readonly ILogger _log;
     private readonly StateSubject<Router> _router;
     private readonly StateSubject<string?> _activeSpeaker = new(null);
-    private readonly Subject<string?> _dominantOnRouter = new();
     private readonly Func<CancellationToken, Task<Router>> _createRouter;
     private readonly Subject<(string PeerId, bool Stalled)> _stalls = new();
     private readonly SerialDisposable _routerWiring = new();
@@ -82,9 +81,6 @@ public sealed class Room : IAsyncDisposable
 
     /// <summary>Cluster mode: the active speaker is the cluster's (<see cref="SetActiveSpeaker"/>), not this router's observer's.</summary>
     internal bool ActiveSpeakerFromCluster { get; set; }
-
-    /// <summary>The dominant speaker's peer id as this router's ActiveSpeakerObserver sees it (cluster mode reports it).</summary>
-    internal IObservable<string?> DominantSpeakerOnRouter => _dominantOnRouter;
 
     /// <summary>Cluster mode: the cluster's active speaker.</summary>
     internal void SetActiveSpeaker(string? peerId) => _activeSpeaker.Set(peerId);
@@ -154,11 +150,8 @@ public sealed class Room : IAsyncDisposable
             .Select(d => Producers.Items.FirstOrDefault(p => p.Producer.Id == d.ProducerId)?.PeerId)
             .Where(peerId => peerId is not null)
             .DistinctUntilChanged()
-            .Subscribe(peerId =>
-            {
-                _dominantOnRouter.OnNext(peerId);
-                if (!ActiveSpeakerFromCluster) _activeSpeaker.Set(peerId);
-            }));
+            .Where(_ => !ActiveSpeakerFromCluster)
+            .Subscribe(peerId => _activeSpeaker.Set(peerId)));
         // The worker died (not a close of ours): move the room to a live worker; the peers reconnect to the new router.
         wiring.Add(router.Closed.Take(1)
             .Where(reason => reason != CloseReason.Explicit && !_closing.IsCancellationRequested)
@@ -238,7 +231,6 @@ public sealed class Room : IAsyncDisposable
         }
         _router.Complete();
         _activeSpeaker.Complete();
-        _dominantOnRouter.OnCompleted();
         _stalls.OnCompleted();
     }
 }
