@@ -24,14 +24,12 @@ internal sealed partial class MediasoupRooms
             throw;
         }
         var grain = RoomGrain(room.Id);
-        var tail = Task.CompletedTask;
-        var gate = new object();
+        var calls = new SerialCalls();
         observer.DominantSpeaker.Subscribe(d =>
         {
             var peerId = room.Mirror.Current.Producers.FirstOrDefault(p => p.Id == d.ProducerId)?.PeerId;
             if (peerId is null) return;
-            lock (gate) tail = tail.ContinueWith(_ => Ignore(grain.SetActiveSpeakerAsync(peerId), "active speaker"),
-                CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+            calls.Post(() => Ignore(grain.SetActiveSpeakerAsync(peerId), "active speaker"));
         });
         var producers = Follow(room.Id).Mirror.Producers().Subscribe(set =>
         {

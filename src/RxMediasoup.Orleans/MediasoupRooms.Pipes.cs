@@ -104,12 +104,10 @@ internal sealed partial class MediasoupRooms
         var remote = _grains.GetMediaSilo(link.Remote.Silo);
         OnPipeOutClosed(link, consumer, producerId, kind);
         // The original's pause state follows to the pipe producer, one call at a time in order.
-        var tail = Task.CompletedTask;
-        var gate = new object();
+        var calls = new SerialCalls();
         consumer.ProducerPaused.Skip(1).Subscribe(paused =>
         {
-            lock (gate) tail = tail.ContinueWith(_ => Ignore(remote.SetPipeProducerPausedAsync(link.Remote.RouterId, producerId, paused), "pipe pause"),
-                CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+            calls.Post(() => Ignore(remote.SetPipeProducerPausedAsync(link.Remote.RouterId, producerId, paused), "pipe pause"));
         });
         return new PipeOffer(producerId, kind, JsonSerializer.Serialize(consumer.RtpParameters, MediasoupJson.Options), consumer.ProducerPaused.Value);
     }

@@ -128,12 +128,10 @@ internal sealed partial class MediasoupRooms : IMediasoupRooms
         await PublishEntryAsync(roomId, entry, producer, cancellationToken).ConfigureAwait(false);
         // The directory follows the pause state, one call at a time in order (the replayed current value skipped).
         var grain = RoomGrain(roomId);
-        var tail = Task.CompletedTask;
-        var gate = new object();
+        var calls = new SerialCalls();
         producer.Paused.Skip(1).Subscribe(paused =>
         {
-            lock (gate) tail = tail.ContinueWith(_ => Ignore(grain.SetPausedAsync(producer.Id, paused), "directory pause"),
-                CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+            calls.Post(() => Ignore(grain.SetPausedAsync(producer.Id, paused), "directory pause"));
         });
     }
 

@@ -81,9 +81,14 @@ public sealed class CrossSiloMediaTests(ClusterFixture fixture, ITestOutputHelpe
 
         // Pause and resume of the original reach the remote consumers; closing it closes them as a local close does.
         var paused2 = consumer2.ProducerPaused.Where(p => p).FirstAsync().ToTask();
+        var paused3 = consumer3.ProducerPaused.Where(p => p).FirstAsync().ToTask();
         await producer.PauseAsync();
         Assert.True(await paused2.WaitAsync(Timeout));
-        var resumed3 = consumer3.ProducerPaused.Where(p => !p).Skip(1).FirstAsync().ToTask();
+        Assert.True(await paused3.WaitAsync(Timeout));
+        // The directory (on every silo) shows it paused.
+        await s3.Producers(room).Where(set => set.Any(c => c.Reason == EntityChangeReason.Add && c.Key == producer.Id && c.Current.Paused))
+            .FirstAsync().ToTask().WaitAsync(Timeout);
+        var resumed3 = consumer3.ProducerPaused.Where(p => !p).FirstAsync().ToTask(); // replays true first: waits for the resume
         await producer.ResumeAsync();
         Assert.False(await resumed3.WaitAsync(Timeout));
 
