@@ -62,8 +62,12 @@ internal sealed partial class MediasoupRooms : IDisposable
         }
     }
 
+    private int _disposed;
+
     public void Dispose()
     {
+        // Registered as itself and as IMediasoupRooms (one instance): the container disposes it once per registration.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _stopping.Cancel();
         _stopping.Dispose();
     }

@@ -61,7 +61,15 @@ internal sealed partial class RoomGrain(IClusterMembershipService membership, IL
     {
         ArgumentNullException.ThrowIfNull(peer);
         if (string.IsNullOrEmpty(peer.Id)) throw new ArgumentException("empty peer id", "peerId");
-        if (_peers.ContainsKey(peer.Id)) throw new DuplicatePeerException(RoomId, peer.Id);
+        if (_peers.TryGetValue(peer.Id, out var known))
+        {
+            // A grain activated by this very join rebuilt its members from the silos, and the joining silo had reserved
+            // the id before calling: the same peer of the same silo is this join, not a duplicate (the silo refuses a
+            // second local join of an id itself).
+            if (!known.Silo.Equals(peer.Silo)) throw new DuplicatePeerException(RoomId, peer.Id);
+            _followers.Add(peer.Silo);
+            return Task.FromResult(Snapshot());
+        }
         _peers[peer.Id] = peer;
         _followers.Add(peer.Silo);
         return Task.FromResult(Changed());

@@ -61,6 +61,8 @@ public static class RoomServer
         builder.AddRoomMetrics(RoomMetricsOptions.Read(builder.Configuration));
         builder.Services.AddSingleton<Rooms>();
         builder.Services.AddHostedService(static sp => sp.GetRequiredService<Rooms>());
+        // Cluster mode (--cluster redis=…): an Orleans silo after the rooms (it stops first), rooms linked to room grains.
+        if (options.Cluster is not null) builder.AddRoomCluster(options);
         return builder;
     }
 

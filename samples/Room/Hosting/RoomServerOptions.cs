@@ -40,6 +40,9 @@ public sealed class RoomServerOptions
     /// <summary>The period of consumer score/bitrate notifications (stats polling and throttling).</summary>
     public TimeSpan ConsumerStatsPeriod { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Cluster mode (<c>--cluster redis=HOST:PORT</c> and the other cluster switches); null: a single process.</summary>
+    public RoomClusterOptions? Cluster { get; set; }
+
     /// <summary>
     /// Reads the sample's own switches from <paramref name="args"/> and returns the others (for ASP.NET Core);
     /// <c>--workers N</c> comes back as <c>--Mediasoup:NumWorkers=N</c> (the command line wins over appsettings.json
@@ -49,6 +52,7 @@ public sealed class RoomServerOptions
     public string[] ParseArgs(string[] args)
     {
         var rest = new List<string>();
+        var cluster = new RoomClusterSwitches();
         for (int i = 0; i < args.Length; i++)
         {
             string arg = args[i];
@@ -79,10 +83,11 @@ public sealed class RoomServerOptions
                     rest.Add(FormattableString.Invariant($"--{RxMediasoup.Hosting.MediasoupOptions.SectionName}:NumWorkers={n}"));
                     break;
                 default:
-                    rest.Add(arg);
+                    if (!cluster.TryRead(name, Value)) rest.Add(arg);
                     break;
             }
         }
+        Cluster = cluster.Build() ?? Cluster;
         return [.. rest];
     }
 }

@@ -118,6 +118,8 @@ internal sealed partial class PeerSession : IDisposable
         {
             throw new SignallingException(ErrorCodes.InvalidState, $"room '{roomId}' has no live worker at the moment; join again later");
         }
+        // Cluster mode: the id must be free on the other Room processes too (a typed error if not).
+        if (room.AdmitPeer is { } admit) await admit(peerId, ct).ConfigureAwait(false);
         var peer = new RoomPeer(peerId, isServerPeer: false, kick: () => _close((WebSocketCloseStatus)4000, "replaced by a newer connection of this peer"));
         lock (_gate)
         {

@@ -25,15 +25,17 @@ public sealed class Room : IAsyncDisposable
     private readonly ILogger _log;
     private readonly StateSubject<Router> _router;
     private readonly StateSubject<string?> _activeSpeaker = new(null);
+    private readonly Func<CancellationToken, Task<Router>> _createRouter;
     private readonly Subject<(string PeerId, bool Stalled)> _stalls = new();
     private readonly SerialDisposable _routerWiring = new();
     private readonly CompositeDisposable _subscriptions = [];
     private readonly CancellationTokenSource _closing = new();
 
-    private Room(string id, Router router, WorkerManager workers, RoomServerOptions options, ILogger log)
+    private Room(string id, Router router, WorkerManager workers, RoomServerOptions options, ILogger log, Func<CancellationToken, Task<Router>> createRouter)
     {
         Id = id;
         _workers = workers;
+        _createRouter = createRouter;
         _options = options;
         _log = log;
         _router = new StateSubject<Router>(router);
@@ -62,14 +64,26 @@ public sealed class Room : IAsyncDisposable
     /// <summary>A peer's stall state changes: true once any of its producers has sent nothing for the threshold.</summary>
     public IObservable<(string PeerId, bool Stalled)> Stalls => _stalls;
 
-    internal static async Task<Room> CreateAsync(string id, WorkerManager workers, RoomServerOptions options, ILogger log, CancellationToken cancellationToken)
+    /// <param name="createRouter">Where the room's router comes from (also after a move); default: a new router on the least loaded worker (cluster mode: the cluster's router of this process).</param>
+    internal static async Task<Room> CreateAsync(string id, WorkerManager workers, RoomServerOptions options, ILogger log, CancellationToken cancellationToken,
+        Func<CancellationToken, Task<Router>>? createRouter = null)
     {
-        var router = await workers.CreateRouterAsync(new RouterOptions { MediaCodecs = MediaCodecs }, cancellationToken).ConfigureAwait(false);
-        var room = new Room(id, router, workers, options, log);
+        createRouter ??= ct => workers.CreateRouterAsync(new RouterOptions { MediaCodecs = MediaCodecs }, ct);
+        var router = await createRouter(cancellationToken).ConfigureAwait(false);
+        var room = new Room(id, router, workers, options, log, createRouter);
         await room.WireAsync(router, cancellationToken).ConfigureAwait(false);
         log.LogInformation("room {RoomId} created on router {RouterId} (worker pid {Pid})", id, router.Id, WorkerPidOf(workers, router));
         return room;
     }
+
+    /// <summary>Cluster mode: admits a peer id across the cluster before it joins (throws a signalling error if taken elsewhere).</summary>
+    internal Func<string, CancellationToken, Task>? AdmitPeer { get; set; }
+
+    /// <summary>Cluster mode: the active speaker is the cluster's (<see cref="SetActiveSpeaker"/>), not this router's observer's.</summary>
+    internal bool ActiveSpeakerFromCluster { get; set; }
+
+    /// <summary>Cluster mode: the cluster's active speaker.</summary>
+    internal void SetActiveSpeaker(string? peerId) => _activeSpeaker.Set(peerId);
 
     /// <summary>
     /// Joins a peer hosted by this program: producers given to <see cref="ServerPeer.AddProducer"/> are consumed by
@@ -136,6 +150,7 @@ public sealed class Room : IAsyncDisposable
             .Select(d => Producers.Items.FirstOrDefault(p => p.Producer.Id == d.ProducerId)?.PeerId)
             .Where(peerId => peerId is not null)
             .DistinctUntilChanged()
+            .Where(_ => !ActiveSpeakerFromCluster)
             .Subscribe(peerId => _activeSpeaker.Set(peerId)));
         // The worker died (not a close of ours): move the room to a live worker; the peers reconnect to the new router.
         wiring.Add(router.Closed.Take(1)
@@ -156,9 +171,9 @@ public sealed class Room : IAsyncDisposable
         {
             try
             {
-                var router = await _workers.CreateRouterAsync(new RouterOptions { MediaCodecs = MediaCodecs }, linked.Token).ConfigureAwait(false);
+                var router = await _createRouter(linked.Token).ConfigureAwait(false);
                 await WireAsync(router, linked.Token).ConfigureAwait(false);
-                _activeSpeaker.Set(null);
+                if (!ActiveSpeakerFromCluster) _activeSpeaker.Set(null);
                 _router.Set(router);
                 _log.LogInformation("room {RoomId} moved to router {RouterId} (worker pid {Pid})", Id, router.Id, WorkerPidOf(_workers, router));
                 return;

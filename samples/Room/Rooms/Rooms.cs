@@ -31,6 +31,9 @@ public sealed class Rooms : IHostedService, IAsyncDisposable
         _log = loggerFactory.CreateLogger("RxMediasoup.Samples.Room.Rooms");
     }
 
+    /// <summary>Cluster mode: creates a room through the cluster instead of on a router of its own (RoomClusterHosting).</summary>
+    internal Func<string, WorkerManager, CancellationToken, Task<Room>>? CreateRoom { get; set; }
+
     /// <summary>The worker manager, once started.</summary>
     public WorkerManager Workers => _workers.Task.IsCompletedSuccessfully
         ? _workers.Task.Result
@@ -58,7 +61,7 @@ public sealed class Rooms : IHostedService, IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(roomId);
         var manager = await _workers.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var lazy = _rooms.GetOrAdd(roomId, id => new Lazy<Task<Room>>(() =>
+        var lazy = _rooms.GetOrAdd(roomId, id => new Lazy<Task<Room>>(() => CreateRoom?.Invoke(id, manager, CancellationToken.None) ??
             Room.CreateAsync(id, manager, _options, _loggerFactory.CreateLogger("RxMediasoup.Samples.Room.Room"), CancellationToken.None)));
         try
         {
