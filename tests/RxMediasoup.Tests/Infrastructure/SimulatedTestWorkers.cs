@@ -11,13 +11,20 @@ namespace RxMediasoup.Tests.Infrastructure;
 /// </summary>
 public static class SimulatedTestWorkers
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, SimulatedBackend> Backends = new();
     private static int _seed;
+
+    /// <summary>The simulated worker whose fake pid is <paramref name="pid"/>, while it runs; null for any other pid.</summary>
+    internal static SimulatedBackend? TryGet(int pid) => Backends.TryGetValue(pid, out var backend) ? backend : null;
 
     /// <summary>Creates a simulated worker with <paramref name="settings"/> (the process settings are ignored).</summary>
     public static async Task<Worker> CreateAsync(WorkerSettings settings)
     {
         var scheduler = new EventLoopScheduler(start => new Thread(start) { IsBackground = true, Name = "simulated worker" });
         var worker = await SimulatedWorker.CreateAsync(scheduler, Interlocked.Increment(ref _seed), settings).ConfigureAwait(false);
+        var backend = (SimulatedBackend)worker.Backend;
+        Backends[worker.Pid] = backend;
+        _ = backend.Exited.ContinueWith(_ => Backends.TryRemove(worker.Pid, out SimulatedBackend? _), TaskScheduler.Default);
         // The worker's close sequence may still schedule its last steps right after the exit: end the thread a little later.
         _ = worker.Backend.Exited.ContinueWith(_ => Task.Delay(TimeSpan.FromSeconds(2)).ContinueWith(_ => scheduler.Dispose()),
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
