@@ -14,6 +14,7 @@ internal sealed partial class SimulatedEngine
         var rtp = request.RtpParameters ?? throw new SimulatedError("missing rtpParameters", isTypeError: true);
         var encodings = rtp.Encodings ?? [];
         if (encodings.Count == 0) throw new SimulatedError("empty rtpParameters.encodings", isTypeError: true);
+        ValidateProducerParameters(rtp);
         if (_handlers.ContainsKey(request.ProducerId)) throw new SimulatedError($"Channel request handler with ID {request.ProducerId} already exists");
         // RtpListener::AddProducer: SSRCs (each encoding's, then its RTX one) before the MID; nothing is kept on failure.
         foreach (var e in encodings)
@@ -25,8 +26,15 @@ internal sealed partial class SimulatedEngine
         }
         if (!string.IsNullOrEmpty(rtp.Mid) && transport.MidTable.ContainsKey(rtp.Mid))
             throw new SimulatedError($"MID already exists in RTP listener [mid:{rtp.Mid}]");
-        var type = encodings.Count > 1 ? RtpType.SIMULCAST
-            : SimConsumer.ScalabilityMode(encodings[0].ScalabilityMode).Spatial > 1 ? RtpType.SVC : RtpType.SIMPLE;
+        if (string.IsNullOrEmpty(rtp.Mid))
+        {
+            foreach (var e in encodings)
+                if (!string.IsNullOrEmpty(e.Rid) && transport.RidTable.ContainsKey(e.Rid))
+                    throw new SimulatedError($"RID already exists in RTP listener and no MID is given [rid:{e.Rid}]");
+        }
+        // RtpParameters::GetType: one encoding with several spatial or temporal layers is SVC.
+        var layers = SimConsumer.ScalabilityMode(encodings[0].ScalabilityMode);
+        var type = encodings.Count > 1 ? RtpType.SIMULCAST : layers.Spatial > 1 || layers.Temporal > 1 ? RtpType.SVC : RtpType.SIMPLE;
         var producer = new SimProducer(request.ProducerId, transport, request, type);
         Register(producer.Id, producer);
         transport.Producers[producer.Id] = producer;
@@ -35,6 +43,7 @@ internal sealed partial class SimulatedEngine
         {
             if (e.Ssrc is { } ssrc) transport.SsrcTable[ssrc] = producer.Id;
             if (e.Rtx is { } rtx) transport.SsrcTable[rtx.Ssrc] = producer.Id;
+            if (!string.IsNullOrEmpty(e.Rid)) transport.RidTable[e.Rid] = producer.Id;
         }
         RecordHeaderExtensions(transport.RecvHeaderExtensions, rtp.HeaderExtensions ?? []);
         return ResponseBody.FromTransport_ProduceResponse(new FBS.Transport.ProduceResponseT { Type = type });
@@ -45,6 +54,7 @@ internal sealed partial class SimulatedEngine
         if (_handlers.ContainsKey(request.ConsumerId)) throw new SimulatedError($"Channel request handler with ID {request.ConsumerId} already exists");
         var producer = transport.Router.Transports.Values.SelectMany(t => t.Producers.Values).FirstOrDefault(p => p.Id == request.ProducerId)
             ?? throw new SimulatedError($"Producer not found [producerId:{request.ProducerId}]");
+        if (request.RtpParameters is { } consumed) NormaliseRtpParameters(consumed);
         var consumer = new SimConsumer(request.ConsumerId, transport, producer, request);
         if (consumer.IsLayered)
         {
@@ -64,6 +74,8 @@ internal sealed partial class SimulatedEngine
             if (e.Rtx is { } rtx) transport.ConsumerRtxSsrcs[rtx.Ssrc] = consumer.Id;
         }
         producer.Consumers.Add(consumer);
+        // Consumer::Consumer: a consumer of a paused producer hears producerpause before the consume response.
+        if (producer.Paused) Notify(consumer.Id, Event.CONSUMER_PRODUCER_PAUSE);
         return ResponseBody.FromTransport_ConsumeResponse(new FBS.Transport.ConsumeResponseT
         {
             Paused = consumer.Paused,
@@ -103,10 +115,11 @@ internal sealed partial class SimulatedEngine
                     RtpParameters = producer.Request.RtpParameters,
                     RtpMapping = producer.Request.RtpMapping,
                     RtpStreams = [],
-                    TraceEventTypes = [],
+                    TraceEventTypes = producer.TraceEventTypes,
                     Paused = producer.Paused,
                 });
             case Method.PRODUCER_ENABLE_TRACE_EVENT:
+                producer.TraceEventTypes = [.. (request.Body.AsProducer_EnableTraceEventRequest().Events ?? []).Distinct().Order()];
                 return null;
             case Method.PRODUCER_GET_STATS:
                 return ResponseBody.FromProducer_GetStatsResponse(new FBS.Producer.GetStatsResponseT { Stats = StatsOf(producer) });
@@ -155,7 +168,7 @@ internal sealed partial class SimulatedEngine
                             // The media codecs only (not RTX), as the worker lists them.
                             SupportedCodecPayloadTypes = [.. (consumer.Request.RtpParameters?.Codecs ?? [])
                                 .Where(c => !c.MimeType.EndsWith("/rtx", StringComparison.OrdinalIgnoreCase)).Select(c => c.PayloadType)],
-                            TraceEventTypes = [],
+                            TraceEventTypes = consumer.TraceEventTypes,
                             Paused = consumer.Paused,
                             ProducerPaused = consumer.ProducerPaused,
                             Priority = 1,
@@ -172,12 +185,16 @@ internal sealed partial class SimulatedEngine
                     },
                 });
             case Method.CONSUMER_SET_PRIORITY:
+                if (request.Body.AsConsumer_SetPriorityRequest().Priority < 1)
+                    throw new SimulatedError("wrong priority (must be higher than 0)", isTypeError: true);
                 return ResponseBody.FromConsumer_SetPriorityResponse(new FBS.Consumer.SetPriorityResponseT
                 {
                     Priority = request.Body.AsConsumer_SetPriorityRequest().Priority,
                 });
             case Method.CONSUMER_REQUEST_KEY_FRAME:
+                return null;
             case Method.CONSUMER_ENABLE_TRACE_EVENT:
+                consumer.TraceEventTypes = [.. (request.Body.AsConsumer_EnableTraceEventRequest().Events ?? []).Distinct().Order()];
                 return null;
             case Method.CONSUMER_GET_STATS:
                 return ResponseBody.FromConsumer_GetStatsResponse(new FBS.Consumer.GetStatsResponseT { Stats = StatsOf(consumer) });
@@ -199,6 +216,7 @@ internal sealed partial class SimulatedEngine
         transport.Producers.Remove(producer.Id);
         foreach (var mid in transport.MidTable.Where(e => e.Value == producer.Id).Select(e => e.Key).ToList()) transport.MidTable.Remove(mid);
         foreach (var ssrc in transport.SsrcTable.Where(e => e.Value == producer.Id).Select(e => e.Key).ToList()) transport.SsrcTable.Remove(ssrc);
+        foreach (var rid in transport.RidTable.Where(e => e.Value == producer.Id).Select(e => e.Key).ToList()) transport.RidTable.Remove(rid);
         _handlers.Remove(producer.Id);
     }
 
@@ -214,6 +232,63 @@ internal sealed partial class SimulatedEngine
         }
         _handlers.Remove(consumer.Id);
     }
+
+    /// <summary>
+    /// What RtpParameters and the Producer constructor check (TypeErrors), completing what they complete: an encoding
+    /// without codecPayloadType gets the first media codec's.
+    /// </summary>
+    private static void ValidateProducerParameters(FBS.RtpParameters.RtpParametersT rtp)
+    {
+        NormaliseRtpParameters(rtp);
+        var codecs = rtp.Codecs ?? [];
+        if (codecs.Count == 0) throw new SimulatedError("empty rtpParameters.codecs", isTypeError: true);
+        var media = codecs.FirstOrDefault(c => !IsFeatureCodec(c.MimeType))
+            ?? throw new SimulatedError("no media codecs found", isTypeError: true);
+        foreach (var e in rtp.Encodings)
+        {
+            if (e.CodecPayloadType is { } pt)
+            {
+                if (!codecs.Any(c => c.PayloadType == pt && !IsFeatureCodec(c.MimeType)))
+                    throw new SimulatedError("invalid codecPayloadType", isTypeError: true);
+            }
+
+        }
+        if (string.IsNullOrEmpty(rtp.Mid) && rtp.Encodings.Count == 1 && rtp.Encodings[0].Ssrc is null && string.IsNullOrEmpty(rtp.Encodings[0].Rid))
+            throw new SimulatedError("no MID given and single encoding without RID nor SSRC", isTypeError: true);
+    }
+
+    /// <summary>
+    /// What the worker keeps of RTP parameters: codec MIME types in its canonical spelling (RtpCodecMimeType), each
+    /// encoding's codecPayloadType (the first media codec's when absent), and no maxBitrate (never written back).
+    /// </summary>
+    private static void NormaliseRtpParameters(FBS.RtpParameters.RtpParametersT rtp)
+    {
+        foreach (var codec in rtp.Codecs ?? [])
+        {
+            int slash = codec.MimeType.IndexOf('/', StringComparison.Ordinal);
+            if (slash < 0) continue;
+            string subtype = codec.MimeType[(slash + 1)..];
+            string canonical = CanonicalSubtypes.FirstOrDefault(c => c.Equals(subtype, StringComparison.OrdinalIgnoreCase)) ?? subtype;
+            codec.MimeType = codec.MimeType[..slash].ToLowerInvariant() + "/" + canonical;
+        }
+        var media = (rtp.Codecs ?? []).FirstOrDefault(c => !IsFeatureCodec(c.MimeType));
+        foreach (var e in rtp.Encodings ?? [])
+        {
+            if (e.CodecPayloadType is null && media is not null) e.CodecPayloadType = media.PayloadType;
+            e.MaxBitrate = null;
+        }
+    }
+
+    /// <summary>RtpCodecMimeType's subtype spellings (mediasoup-worker 3.27).</summary>
+    private static readonly string[] CanonicalSubtypes =
+    [
+        "opus", "multiopus", "PCMA", "PCMU", "ISAC", "G722", "iLBC", "SILK", "CN", "telephone-event",
+        "VP8", "VP9", "H264", "H264-SVC", "H265", "AV1", "rtx", "ulpfec", "flexfec", "x-ulpfecuc", "red",
+    ];
+
+    private static bool IsFeatureCodec(string mimeType)
+        => mimeType.EndsWith("/rtx", StringComparison.OrdinalIgnoreCase) || mimeType.EndsWith("/ulpfec", StringComparison.OrdinalIgnoreCase)
+           || mimeType.EndsWith("/flexfec", StringComparison.OrdinalIgnoreCase) || mimeType.EndsWith("/red", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Transport::Produce: the transport reads the header extensions it knows, from the first producer giving each.</summary>
     private static void RecordHeaderExtensions(FBS.Transport.RecvRtpHeaderExtensionsT ids, List<FBS.RtpParameters.RtpHeaderExtensionParametersT> extensions)

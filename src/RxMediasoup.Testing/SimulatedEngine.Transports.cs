@@ -119,10 +119,31 @@ internal sealed partial class SimulatedEngine
                     }),
                 };
             case Method.TRANSPORT_SET_MAX_INCOMING_BITRATE:
+                transport.MaxIncomingBitrate = request.Body.AsTransport_SetMaxIncomingBitrateRequest().MaxIncomingBitrate;
+                return null;
             case Method.TRANSPORT_SET_MAX_OUTGOING_BITRATE:
+            {
+                ulong bitrate = request.Body.AsTransport_SetMaxOutgoingBitrateRequest().MaxOutgoingBitrate;
+                if (bitrate > 0 && bitrate < MinOutgoingBitrateLimit)
+                    throw new SimulatedError($"bitrate must be >= {MinOutgoingBitrateLimit} bps", isTypeError: true);
+                if (bitrate > 0 && transport.MinOutgoingBitrate > 0 && bitrate < transport.MinOutgoingBitrate)
+                    throw new SimulatedError("maxOutgoingBitrate must be >= minOutgoingBitrate", isTypeError: true);
+                transport.MaxOutgoingBitrate = bitrate;
+                return null;
+            }
             case Method.TRANSPORT_SET_MIN_OUTGOING_BITRATE:
+            {
+                ulong bitrate = request.Body.AsTransport_SetMinOutgoingBitrateRequest().MinOutgoingBitrate;
+                if (bitrate > 0 && bitrate < MinOutgoingBitrateLimit)
+                    throw new SimulatedError($"bitrate must be >= {MinOutgoingBitrateLimit} bps", isTypeError: true);
+                if (bitrate > 0 && transport.MaxOutgoingBitrate > 0 && bitrate > transport.MaxOutgoingBitrate)
+                    throw new SimulatedError("minOutgoingBitrate must be <= maxOutgoingBitrate", isTypeError: true);
+                transport.MinOutgoingBitrate = bitrate;
+                return null;
+            }
             case Method.TRANSPORT_ENABLE_TRACE_EVENT:
-                return null; // accepted; no media flows in the simulation, so nothing changes that can be observed
+                transport.TraceEventTypes = [.. (request.Body.AsTransport_EnableTraceEventRequest().Events ?? []).Distinct().Order()];
+                return null;
             case Method.TRANSPORT_RESTART_ICE when transport.Kind == SimTransportKind.WebRtc:
                 transport.UsernameFragment = NextSecret(32);
                 transport.Password = NextSecret(32);
@@ -219,7 +240,13 @@ internal sealed partial class SimulatedEngine
         TransportId = transport.Id,
         Timestamp = (ulong)(backend.Scheduler.Now.UtcTicks / TimeSpan.TicksPerMillisecond), // a monotonic ms clock, as DepLibUV::GetTimeMs
         SctpState = transport.Options.EnableSctp ? FBS.SctpAssociation.SctpState.NEW : null,
+        MaxIncomingBitrate = transport.MaxIncomingBitrate > 0 ? transport.MaxIncomingBitrate : null,
+        MaxOutgoingBitrate = transport.MaxOutgoingBitrate > 0 ? transport.MaxOutgoingBitrate : null,
+        MinOutgoingBitrate = transport.MinOutgoingBitrate > 0 ? transport.MinOutgoingBitrate : null,
     };
+
+    /// <summary>RTC::TransportCongestionControlMinOutgoingBitrate: the lowest outgoing bitrate limit the worker accepts.</summary>
+    private const ulong MinOutgoingBitrateLimit = 30000;
 
     private static FBS.Transport.DumpT BaseDump(SimTransport transport) => new()
     {
@@ -236,11 +263,11 @@ internal sealed partial class SimulatedEngine
         {
             SsrcTable = [.. transport.SsrcTable.Select(e => new FBS.Common.Uint32StringT { Key = e.Key, Value = e.Value })],
             MidTable = [.. transport.MidTable.Select(e => new FBS.Common.StringStringT { Key = e.Key, Value = e.Value })],
-            RidTable = [],
+            RidTable = [.. transport.RidTable.Select(e => new FBS.Common.StringStringT { Key = e.Key, Value = e.Value })],
         },
         MaxSendMessageSize = transport.Options.MaxSendMessageSize,
         MaxReceiveMessageSize = transport.Options.MaxReceiveMessageSize,
-        TraceEventTypes = [],
+        TraceEventTypes = transport.TraceEventTypes,
         SctpParameters = SctpParameters(transport),
         SctpState = transport.Options.EnableSctp ? FBS.SctpAssociation.SctpState.NEW : null,
         SctpNegotiatedCapabilities = transport.Options.EnableSctp ? new FBS.SctpAssociation.SctpNegotiatedCapabilitiesT() : null,
