@@ -21,16 +21,21 @@ internal sealed partial class SimulatedEngine
         uint priority = 1076302079;
         foreach (var info in infos)
         {
-            transport.IceCandidates.Add(new Wrt.IceCandidateT
+            ushort port = Bind(info);
+            transport.IceCandidates.Add(Candidate(string.IsNullOrEmpty(info.AnnouncedAddress) ? info.Ip : info.AnnouncedAddress));
+            // exposeInternalIp: the listen IP as a second candidate after the announced one.
+            if (info.ExposeInternalIp && !string.IsNullOrEmpty(info.AnnouncedAddress)) transport.IceCandidates.Add(Candidate(info.Ip));
+
+            Wrt.IceCandidateT Candidate(string address) => new()
             {
                 Foundation = info.Protocol == FBS.Transport.Protocol.UDP ? "udpcandidate" : "tcpcandidate",
                 Priority = priority--,
-                Address = string.IsNullOrEmpty(info.AnnouncedAddress) ? info.Ip : info.AnnouncedAddress,
+                Address = address,
                 Protocol = info.Protocol,
-                Port = info.Port != 0 ? info.Port : NextPort(info),
+                Port = port,
                 Type = Wrt.IceCandidateType.HOST,
                 TcpType = info.Protocol == FBS.Transport.Protocol.TCP ? Wrt.IceCandidateTcpType.PASSIVE : null,
-            });
+            };
         }
         Add(router, transport);
         return ResponseBody.FromWebRtcTransport_DumpResponse(WebRtcDump(transport));
@@ -57,7 +62,7 @@ internal sealed partial class SimulatedEngine
     private FBS.Transport.TupleT LocalTuple(FBS.Transport.ListenInfoT? info) => new()
     {
         LocalAddress = string.IsNullOrEmpty(info?.AnnouncedAddress) ? info?.Ip ?? "127.0.0.1" : info.AnnouncedAddress,
-        LocalPort = info is { Port: not 0 } ? info.Port : NextPort(info),
+        LocalPort = Bind(info),
         Protocol = info?.Protocol ?? FBS.Transport.Protocol.UDP,
     };
 
@@ -82,6 +87,7 @@ internal sealed partial class SimulatedEngine
     {
         Register(transport.Id, transport);
         router.Transports[transport.Id] = transport;
+        transport.Ports.AddRange(TakePendingPorts());
     }
 
     private ResponseBody? AnswerTransport(SimTransport transport, RequestT request)
@@ -145,6 +151,7 @@ internal sealed partial class SimulatedEngine
                 transport.TraceEventTypes = [.. (request.Body.AsTransport_EnableTraceEventRequest().Events ?? []).Distinct().Order()];
                 return null;
             case Method.TRANSPORT_RESTART_ICE when transport.Kind == SimTransportKind.WebRtc:
+                transport.OldUsernameFragment = transport.UsernameFragment;
                 transport.UsernameFragment = NextSecret(32);
                 transport.Password = NextSecret(32);
                 return ResponseBody.FromTransport_RestartIceResponse(new FBS.Transport.RestartIceResponseT
@@ -201,6 +208,7 @@ internal sealed partial class SimulatedEngine
         transport.Server?.Transports.Remove(transport);
         transport.Router.Transports.Remove(transport.Id);
         _handlers.Remove(transport.Id);
+        Release(transport.Ports);
     }
 
     private Wrt.DumpResponseT WebRtcDump(SimTransport transport) => new()

@@ -67,6 +67,7 @@ internal sealed partial class SimulatedEngine(SimulatedBackend backend, int seed
         }
         catch (SimulatedError e)
         {
+            ReleasePendingPorts();
             Respond(new FBS.Response.ResponseT { Id = request.Id, Accepted = false, Error = e.Error, Reason = e.Message });
             return;
         }
@@ -201,13 +202,6 @@ internal sealed partial class SimulatedEngine(SimulatedBackend backend, int seed
     private static SimulatedError NotSimulated(Method method)
         => new($"not simulated yet by RxMediasoup.Testing (see tests/SIMULATION.md) [method:{SimulatedMethods.Name(method)}]");
 
-    /// <summary>The next port, in the listen info's range when it has one (as the worker's PortManager, deterministically).</summary>
-    private ushort NextPort(FBS.Transport.ListenInfoT? info = null)
-    {
-        int port = _nextPort++;
-        if (info?.PortRange is { Min: > 0 } range && range.Max >= range.Min) port = range.Min + port % (range.Max - range.Min + 1);
-        return (ushort)port;
-    }
 
     /// <summary>A deterministic secret (ICE ufrag/pwd, fingerprints) of <paramref name="length"/> lowercase letters and digits.</summary>
     private string NextSecret(int length)

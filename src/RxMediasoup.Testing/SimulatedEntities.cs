@@ -26,6 +26,7 @@ internal sealed class SimTransport(string id, SimRouter router, SimTransportKind
     public bool Connected { get; set; }
     public List<FBS.WebRtcTransport.IceCandidateT> IceCandidates { get; } = [];
     public string UsernameFragment { get; set; } = "";
+    public string? OldUsernameFragment { get; set; }
     public string Password { get; set; } = "";
     public FBS.WebRtcTransport.DtlsRole DtlsRole { get; set; } = FBS.WebRtcTransport.DtlsRole.AUTO;
     public bool RtcpMux { get; init; }
@@ -38,6 +39,7 @@ internal sealed class SimTransport(string id, SimRouter router, SimTransportKind
     public Dictionary<uint, string> SsrcTable { get; } = [];
     public Dictionary<string, string> RidTable { get; } = new(StringComparer.Ordinal);
     public List<FBS.Transport.TraceEventType> TraceEventTypes { get; set; } = [];
+    public List<(FBS.Transport.Protocol, string, ushort)> Ports { get; } = [];
     public ulong MaxIncomingBitrate { get; set; }
     public ulong MaxOutgoingBitrate { get; set; }
     public ulong MinOutgoingBitrate { get; set; }
