@@ -57,7 +57,16 @@ internal sealed partial class SimulatedEngine
     /// </summary>
     private void OnRtpSent(SimProducer producer, byte[] packet)
     {
-        if (packet.Length < 12 || producer.Paused) return;
+        if (packet.Length < 12) return;
+        producer.PacketsReceived++;
+        producer.BytesReceived += packet.Length;
+        if (producer.TraceEventTypes.Contains(FBS.Producer.TraceEventType.RTP))
+            Notify(producer.Id, Event.PRODUCER_TRACE, NotificationBody.FromProducer_TraceNotification(new FBS.Producer.TraceNotificationT
+            {
+                Type = FBS.Producer.TraceEventType.RTP, Timestamp = NowMs(), Direction = FBS.Common.TraceDirection.DIRECTION_IN,
+                Info = FBS.Producer.TraceInfoUnion.FromRtpTraceInfo(new FBS.Producer.RtpTraceInfoT { RtpPacket = PacketDump(packet) }),
+            }));
+        if (producer.Paused) return;
         byte payloadType = (byte)(packet[1] & 0x7F);
         var mapped = producer.Request.RtpMapping?.Codecs?.FirstOrDefault(c => c.PayloadType == payloadType)?.MappedPayloadType;
         foreach (var consumer in producer.Consumers.ToList())
@@ -71,8 +80,32 @@ internal sealed partial class SimulatedEngine
             byte[] copy = (byte[])packet.Clone();
             copy[1] = (byte)((copy[1] & 0x80) | outPayloadType);
             BinaryPrimitives.WriteUInt32BigEndian(copy.AsSpan(8, 4), ssrc);
+            consumer.PacketsSent++;
+            consumer.BytesSent += copy.Length;
+            if (consumer.TraceEventTypes.Contains(FBS.Consumer.TraceEventType.RTP))
+                Notify(consumer.Id, Event.CONSUMER_TRACE, NotificationBody.FromConsumer_TraceNotification(new FBS.Consumer.TraceNotificationT
+                {
+                    Type = FBS.Consumer.TraceEventType.RTP, Timestamp = NowMs(), Direction = FBS.Common.TraceDirection.DIRECTION_OUT,
+                    Info = FBS.Consumer.TraceInfoUnion.FromRtpTraceInfo(new FBS.Consumer.RtpTraceInfoT { RtpPacket = PacketDump(copy) }),
+                }));
             Notify(consumer.Id, Event.CONSUMER_RTP, NotificationBody.FromConsumer_RtpNotification(
                 new FBS.Consumer.RtpNotificationT { Data = [.. copy] }));
         }
+    }
+
+    /// <summary>RtpPacket::FillBuffer of a packet without header extensions.</summary>
+    private static FBS.RtpPacket.DumpT PacketDump(byte[] packet)
+    {
+        int csrcs = packet[0] & 0x0F;
+        return new FBS.RtpPacket.DumpT
+        {
+            PayloadType = (byte)(packet[1] & 0x7F),
+            SequenceNumber = BinaryPrimitives.ReadUInt16BigEndian(packet.AsSpan(2)),
+            Timestamp = BinaryPrimitives.ReadUInt32BigEndian(packet.AsSpan(4)),
+            Marker = (packet[1] & 0x80) != 0,
+            Ssrc = BinaryPrimitives.ReadUInt32BigEndian(packet.AsSpan(8)),
+            Size = (ulong)packet.Length,
+            PayloadSize = (ulong)Math.Max(0, packet.Length - 12 - 4 * csrcs),
+        };
     }
 }

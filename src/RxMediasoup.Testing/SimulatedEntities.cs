@@ -63,12 +63,16 @@ internal sealed class SimProducer(string id, SimTransport transport, FBS.Transpo
     public bool Paused { get; set; } = request.Paused;
     public List<SimConsumer> Consumers { get; } = [];
     public List<FBS.Producer.TraceEventType> TraceEventTypes { get; set; } = [];
+    public long PacketsReceived { get; set; }
+    public long BytesReceived { get; set; }
     public int EncodingCount => Math.Max(1, Request.RtpParameters?.Encodings?.Count ?? 1);
 }
 
 internal sealed class SimConsumer(string id, SimTransport transport, SimProducer producer, FBS.Transport.ConsumeRequestT request)
 {
     public List<FBS.Consumer.TraceEventType> TraceEventTypes { get; set; } = [];
+    public long PacketsSent { get; set; }
+    public long BytesSent { get; set; }
     public string Id { get; } = id;
     public SimTransport Transport { get; } = transport;
     public SimProducer Producer { get; } = producer;
