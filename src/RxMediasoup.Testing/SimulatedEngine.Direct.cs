@@ -60,13 +60,13 @@ internal sealed partial class SimulatedEngine
         if (packet.Length < 12) return;
         producer.PacketsReceived++;
         producer.BytesReceived += packet.Length;
+        if (producer.Paused) return; // a paused producer drops the packet before tracing it
         if (producer.TraceEventTypes.Contains(FBS.Producer.TraceEventType.RTP))
             Notify(producer.Id, Event.PRODUCER_TRACE, NotificationBody.FromProducer_TraceNotification(new FBS.Producer.TraceNotificationT
             {
                 Type = FBS.Producer.TraceEventType.RTP, Timestamp = NowMs(), Direction = FBS.Common.TraceDirection.DIRECTION_IN,
                 Info = FBS.Producer.TraceInfoUnion.FromRtpTraceInfo(new FBS.Producer.RtpTraceInfoT { RtpPacket = PacketDump(packet) }),
             }));
-        if (producer.Paused) return;
         byte payloadType = (byte)(packet[1] & 0x7F);
         var mapped = producer.Request.RtpMapping?.Codecs?.FirstOrDefault(c => c.PayloadType == payloadType)?.MappedPayloadType;
         foreach (var consumer in producer.Consumers.ToList())

@@ -55,6 +55,7 @@ internal sealed partial class SimulatedEngine
         var producer = transport.Router.Transports.Values.SelectMany(t => t.Producers.Values).FirstOrDefault(p => p.Id == request.ProducerId)
             ?? throw new SimulatedError($"Producer not found [producerId:{request.ProducerId}]");
         if (request.RtpParameters is { } consumed) NormaliseRtpParameters(consumed);
+        foreach (var e in request.ConsumableRtpEncodings ?? []) e.MaxBitrate = null;
         var consumer = new SimConsumer(request.ConsumerId, transport, producer, request);
         if (consumer.IsLayered)
         {
@@ -115,7 +116,8 @@ internal sealed partial class SimulatedEngine
                     RtpParameters = producer.Request.RtpParameters,
                     RtpMapping = producer.Request.RtpMapping,
                     RtpStreams = [],
-                    TraceEventTypes = producer.TraceEventTypes,
+                    // Producer::FillBuffer of 3.27.1 leaves "sr" out of the dump (it is still traced).
+                    TraceEventTypes = [.. producer.TraceEventTypes.Where(t => t != FBS.Producer.TraceEventType.SR)],
                     Paused = producer.Paused,
                 });
             case Method.PRODUCER_ENABLE_TRACE_EVENT:

@@ -67,6 +67,14 @@ internal sealed partial class SimulatedEngine
     private List<StatsT> StatsOf(SimProducer producer) => StatsOf(producer.Id, producer.Request.RtpParameters, producer.Request.Kind, receive: true,
         producer.PacketsReceived, producer.BytesReceived); // packets sent in through a DirectTransport
 
-    private List<StatsT> StatsOf(SimConsumer consumer) => StatsOf(consumer.Id, consumer.Request.RtpParameters, consumer.Request.Kind, receive: false,
-        consumer.PacketsSent, consumer.BytesSent);
+    /// <summary>
+    /// SimpleConsumer::FillBufferStats: its own outbound stream, then its producer's inbound one when RTP came in
+    /// (through a DirectTransport).
+    /// </summary>
+    private List<StatsT> StatsOf(SimConsumer consumer)
+    {
+        var stats = StatsOf(consumer.Id, consumer.Request.RtpParameters, consumer.Request.Kind, receive: false, consumer.PacketsSent, consumer.BytesSent);
+        if (consumer.Producer.PacketsReceived > 0 && !_stats.ContainsKey(consumer.Producer.Id)) stats.AddRange(StatsOf(consumer.Producer).Take(1));
+        return stats;
+    }
 }

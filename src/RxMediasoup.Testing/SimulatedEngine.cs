@@ -55,6 +55,7 @@ internal sealed partial class SimulatedEngine(SimulatedBackend backend, int seed
             RuStime = (ulong)(elapsedMs * 0.0025 + _handled * 0.01),
             RuMaxrss = 40_000 + 4 * (ulong)_handlers.Count,
             RuMinflt = (ulong)_handled,
+            RuNvcsw = (ulong)_handled, // the worker's loop sleeps between messages
         };
     }
 
