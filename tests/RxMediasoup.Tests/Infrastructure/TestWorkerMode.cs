@@ -19,6 +19,15 @@ public static class TestWorkerMode
     /// <summary>The trait value of tests that only make sense with a worker process.</summary>
     public const string SubprocessOnly = "SubprocessOnly";
 
+    /// <summary>The trait naming the backends a test runs on: <see cref="RealOnly"/> tests are filtered out of the simulated run.</summary>
+    public const string Backend = "Backend";
+
+    /// <summary>The <see cref="Backend"/> value of tests that need the real worker (with a <see cref="RealOnlyCategory"/>).</summary>
+    public const string RealOnly = "RealOnly";
+
+    /// <summary>The trait saying why a test is <see cref="RealOnly"/>: one of <see cref="RealOnlyCategories"/>.</summary>
+    public const string RealOnlyCategory = "RealOnlyCategory";
+
     /// <summary>The value of <see cref="EnvironmentVariable"/> that runs the suite on simulated workers.</summary>
     public const string SimulatedValue = "Simulated";
 
@@ -53,4 +62,20 @@ public static class TestWorkerMode
     /// <see cref="MediasoupEntity.CloseAsync"/>).
     /// </summary>
     public static void Kill(Worker worker) => Assert.True(worker.Backend.Kill(), $"worker {worker.Pid} had already ended");
+}
+
+/// <summary>Why a test runs only on the real worker (issue 12 §4's categories).</summary>
+public static class RealOnlyCategories
+{
+    /// <summary>Real media: RTP/RTCP, SRTP, ICE, DTLS or SCTP exchanged with ffmpeg, a DTLS/ICE/SCTP peer or between workers' sockets.</summary>
+    public const string Media = "real media";
+
+    /// <summary>OS sockets and ports: what the kernel decides across workers, or SCTP over a PipeTransport pair's UDP sockets.</summary>
+    public const string Sockets = "OS sockets and ports";
+
+    /// <summary>The worker process (or library): binaries, exit codes, stderr, /proc, in-process workers.</summary>
+    public const string Process = "process";
+
+    /// <summary>Every category, in the order tests/SIMULATION.md lists them.</summary>
+    public static IReadOnlyList<string> All { get; } = [Media, Sockets, Process];
 }
