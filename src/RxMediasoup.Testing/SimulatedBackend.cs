@@ -144,9 +144,17 @@ internal sealed class SimulatedBackend : IWorkerBackend, IPushWorkerTransport
         Exit(0, null);
     }
 
+    /// <summary>Takes every frame the engine sends instead of the channel (replaying a recorded run on the engine alone).</summary>
+    public Action<byte[]>? Capture { get; set; }
+
     /// <summary>Pushes one message (a size-prefixed frame) into the channel, synchronously.</summary>
     public void Push(byte[] frame)
     {
+        if (Capture is { } capture)
+        {
+            capture(frame);
+            return;
+        }
         if (_shutdown || HasExited || _channel is null) return;
         _channel.OnFrames(frame);
     }

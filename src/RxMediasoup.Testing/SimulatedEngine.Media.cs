@@ -55,7 +55,11 @@ internal sealed partial class SimulatedEngine
         var producer = transport.Router.Transports.Values.SelectMany(t => t.Producers.Values).FirstOrDefault(p => p.Id == request.ProducerId)
             ?? throw new SimulatedError($"Producer not found [producerId:{request.ProducerId}]");
         if (request.RtpParameters is { } consumed) NormaliseRtpParameters(consumed);
-        foreach (var e in request.ConsumableRtpEncodings ?? []) e.MaxBitrate = null;
+        foreach (var e in request.ConsumableRtpEncodings ?? [])
+        {
+            e.MaxBitrate = null;
+            if (string.IsNullOrEmpty(e.ScalabilityMode)) e.ScalabilityMode = "S1T1";
+        }
         var consumer = new SimConsumer(request.ConsumerId, transport, producer, request);
         if (consumer.IsLayered)
         {
@@ -173,7 +177,7 @@ internal sealed partial class SimulatedEngine
                             TraceEventTypes = consumer.TraceEventTypes,
                             Paused = consumer.Paused,
                             ProducerPaused = consumer.ProducerPaused,
-                            Priority = 1,
+                            Priority = consumer.Priority,
                         },
                         RtpStreams = SimulatedRtpStreams.OfConsumer(consumer),
                         // What 3.27.1 dumps with no media yet (DifferentialTests): a simple consumer -1/-1 preferred and
@@ -189,9 +193,10 @@ internal sealed partial class SimulatedEngine
             case Method.CONSUMER_SET_PRIORITY:
                 if (request.Body.AsConsumer_SetPriorityRequest().Priority < 1)
                     throw new SimulatedError("wrong priority (must be higher than 0)", isTypeError: true);
+                consumer.Priority = request.Body.AsConsumer_SetPriorityRequest().Priority;
                 return ResponseBody.FromConsumer_SetPriorityResponse(new FBS.Consumer.SetPriorityResponseT
                 {
-                    Priority = request.Body.AsConsumer_SetPriorityRequest().Priority,
+                    Priority = consumer.Priority,
                 });
             case Method.CONSUMER_REQUEST_KEY_FRAME:
                 return null;
@@ -261,7 +266,8 @@ internal sealed partial class SimulatedEngine
 
     /// <summary>
     /// What the worker keeps of RTP parameters: codec MIME types in its canonical spelling (RtpCodecMimeType), each
-    /// encoding's codecPayloadType (the first media codec's when absent), and no maxBitrate (never written back).
+    /// encoding's codecPayloadType (the first media codec's when absent) and scalabilityMode ("S1T1" when absent),
+    /// and no maxBitrate (never written back).
     /// </summary>
     private static void NormaliseRtpParameters(FBS.RtpParameters.RtpParametersT rtp)
     {
@@ -278,6 +284,7 @@ internal sealed partial class SimulatedEngine
         {
             if (e.CodecPayloadType is null && media is not null) e.CodecPayloadType = media.PayloadType;
             e.MaxBitrate = null;
+            if (string.IsNullOrEmpty(e.ScalabilityMode)) e.ScalabilityMode = "S1T1"; // RtpEncodingParameters' default
         }
     }
 

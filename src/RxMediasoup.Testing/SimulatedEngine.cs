@@ -111,7 +111,8 @@ internal sealed partial class SimulatedEngine(SimulatedBackend backend, int seed
                     ChannelMessageHandlers = new FBS.Worker.ChannelMessageHandlersT
                     {
                         ChannelRequestHandlers = [.. _handlers.Keys],
-                        ChannelNotificationHandlers = [],
+                        // Transports (sendRtcp), producers (send) and data producers (send) also take notifications.
+                        ChannelNotificationHandlers = [.. _handlers.Where(h => h.Value is SimTransport or SimProducer or SimDataProducer).Select(h => h.Key)],
                     },
                 });
             case Method.WORKER_GET_RESOURCE_USAGE:

@@ -72,6 +72,7 @@ internal sealed class SimConsumer(string id, SimTransport transport, SimProducer
 {
     public List<FBS.Consumer.TraceEventType> TraceEventTypes { get; set; } = [];
     public long PacketsSent { get; set; }
+    public byte Priority { get; set; } = 1;
     public long BytesSent { get; set; }
     public string Id { get; } = id;
     public SimTransport Transport { get; } = transport;

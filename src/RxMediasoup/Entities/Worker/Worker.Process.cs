@@ -41,7 +41,8 @@ public sealed partial class Worker
             ? InProcessWorker.Start(WorkerLibrary.Locate(settings.WorkerBin), settings.ToArguments())
             : WorkerProcess.Spawn(WorkerBinary.Locate(settings.WorkerBin), settings.ToArguments(),
                 new Dictionary<string, string> { ["MEDIASOUP_VERSION"] = MediasoupInfo.WorkerVersion }, logger);
-        var channel = new WorkerChannel(process.Transport, process.Pid, loggerFactory, settings.RequestTimeout, settings.DeliveryWarningThreshold);
+        var transport = settings.TransportDecorator?.Invoke(process.Transport) ?? process.Transport;
+        var channel = new WorkerChannel(transport, process.Pid, loggerFactory, settings.RequestTimeout, settings.DeliveryWarningThreshold);
         var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         string pidHandler = process.RunningHandlerId;
         channel.RegisterHandler(pidHandler, WorkerProtocol.RunningSink(() => running.TrySetResult()));
