@@ -119,13 +119,14 @@ internal sealed partial class SimulatedEngine
                     Type = producer.Type,
                     RtpParameters = producer.Request.RtpParameters,
                     RtpMapping = producer.Request.RtpMapping,
-                    RtpStreams = [],
+                    RtpStreams = producer.PacketsReceived > 0 ? [ReceiveStream(producer)] : [], // once RTP came in (DirectTransport)
                     // Producer::FillBuffer of 3.27.1 leaves "sr" out of the dump (it is still traced).
                     TraceEventTypes = [.. producer.TraceEventTypes.Where(t => t != FBS.Producer.TraceEventType.SR)],
                     Paused = producer.Paused,
                 });
             case Method.PRODUCER_ENABLE_TRACE_EVENT:
-                producer.TraceEventTypes = [.. (request.Body.AsProducer_EnableTraceEventRequest().Events ?? []).Distinct().Order()];
+                producer.TraceEventTypes = [.. (request.Body.AsProducer_EnableTraceEventRequest().Events ?? []).Distinct()
+                    .OrderBy(t => Array.IndexOf(ProducerTraceOrder, t))];
                 return null;
             case Method.PRODUCER_GET_STATS:
                 return ResponseBody.FromProducer_GetStatsResponse(new FBS.Producer.GetStatsResponseT { Stats = StatsOf(producer) });
@@ -201,7 +202,8 @@ internal sealed partial class SimulatedEngine
             case Method.CONSUMER_REQUEST_KEY_FRAME:
                 return null;
             case Method.CONSUMER_ENABLE_TRACE_EVENT:
-                consumer.TraceEventTypes = [.. (request.Body.AsConsumer_EnableTraceEventRequest().Events ?? []).Distinct().Order()];
+                consumer.TraceEventTypes = [.. (request.Body.AsConsumer_EnableTraceEventRequest().Events ?? []).Distinct()
+                    .OrderBy(t => Array.IndexOf(ConsumerTraceOrder, t))];
                 return null;
             case Method.CONSUMER_GET_STATS:
                 return ResponseBody.FromConsumer_GetStatsResponse(new FBS.Consumer.GetStatsResponseT { Stats = StatsOf(consumer) });
@@ -239,65 +241,6 @@ internal sealed partial class SimulatedEngine
         }
         _handlers.Remove(consumer.Id);
     }
-
-    /// <summary>
-    /// What RtpParameters and the Producer constructor check (TypeErrors), completing what they complete: an encoding
-    /// without codecPayloadType gets the first media codec's.
-    /// </summary>
-    private static void ValidateProducerParameters(FBS.RtpParameters.RtpParametersT rtp)
-    {
-        NormaliseRtpParameters(rtp);
-        var codecs = rtp.Codecs ?? [];
-        if (codecs.Count == 0) throw new SimulatedError("empty rtpParameters.codecs", isTypeError: true);
-        var media = codecs.FirstOrDefault(c => !IsFeatureCodec(c.MimeType))
-            ?? throw new SimulatedError("no media codecs found", isTypeError: true);
-        foreach (var e in rtp.Encodings)
-        {
-            if (e.CodecPayloadType is { } pt)
-            {
-                if (!codecs.Any(c => c.PayloadType == pt && !IsFeatureCodec(c.MimeType)))
-                    throw new SimulatedError("invalid codecPayloadType", isTypeError: true);
-            }
-
-        }
-        if (string.IsNullOrEmpty(rtp.Mid) && rtp.Encodings.Count == 1 && rtp.Encodings[0].Ssrc is null && string.IsNullOrEmpty(rtp.Encodings[0].Rid))
-            throw new SimulatedError("no MID given and single encoding without RID nor SSRC", isTypeError: true);
-    }
-
-    /// <summary>
-    /// What the worker keeps of RTP parameters: codec MIME types in its canonical spelling (RtpCodecMimeType), each
-    /// encoding's codecPayloadType (the first media codec's when absent) and scalabilityMode ("S1T1" when absent),
-    /// and no maxBitrate (never written back).
-    /// </summary>
-    private static void NormaliseRtpParameters(FBS.RtpParameters.RtpParametersT rtp)
-    {
-        foreach (var codec in rtp.Codecs ?? [])
-        {
-            int slash = codec.MimeType.IndexOf('/', StringComparison.Ordinal);
-            if (slash < 0) continue;
-            string subtype = codec.MimeType[(slash + 1)..];
-            string canonical = CanonicalSubtypes.FirstOrDefault(c => c.Equals(subtype, StringComparison.OrdinalIgnoreCase)) ?? subtype;
-            codec.MimeType = codec.MimeType[..slash].ToLowerInvariant() + "/" + canonical;
-        }
-        var media = (rtp.Codecs ?? []).FirstOrDefault(c => !IsFeatureCodec(c.MimeType));
-        foreach (var e in rtp.Encodings ?? [])
-        {
-            if (e.CodecPayloadType is null && media is not null) e.CodecPayloadType = media.PayloadType;
-            e.MaxBitrate = null;
-            if (string.IsNullOrEmpty(e.ScalabilityMode)) e.ScalabilityMode = "S1T1"; // RtpEncodingParameters' default
-        }
-    }
-
-    /// <summary>RtpCodecMimeType's subtype spellings (mediasoup-worker 3.27).</summary>
-    private static readonly string[] CanonicalSubtypes =
-    [
-        "opus", "multiopus", "PCMA", "PCMU", "ISAC", "G722", "iLBC", "SILK", "CN", "telephone-event",
-        "VP8", "VP9", "H264", "H264-SVC", "H265", "AV1", "rtx", "ulpfec", "flexfec", "x-ulpfecuc", "red",
-    ];
-
-    private static bool IsFeatureCodec(string mimeType)
-        => mimeType.EndsWith("/rtx", StringComparison.OrdinalIgnoreCase) || mimeType.EndsWith("/ulpfec", StringComparison.OrdinalIgnoreCase)
-           || mimeType.EndsWith("/flexfec", StringComparison.OrdinalIgnoreCase) || mimeType.EndsWith("/red", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Transport::Produce: the transport reads the header extensions it knows, from the first producer giving each.</summary>
     private static void RecordHeaderExtensions(FBS.Transport.RecvRtpHeaderExtensionsT ids, List<FBS.RtpParameters.RtpHeaderExtensionParametersT> extensions)
