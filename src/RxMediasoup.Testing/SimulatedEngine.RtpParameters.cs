@@ -1,5 +1,3 @@
-using RtpType = FBS.RtpParameters.Type;
-
 namespace RxMediasoup.Testing;
 
 // RTP parameters as the worker keeps them: its validation of a producer's, the values it fills in or normalises,
