@@ -91,9 +91,49 @@ internal sealed class SimulatedBackend : IWorkerBackend, IPushWorkerTransport
     public void Handle(byte[] payload, TimeSpan due)
         => Scheduler.Schedule((this, payload), due, static (_, s) =>
         {
-            if (!s.Item1.HasExited) s.Item1.Engine.Handle(s.payload);
+            if (s.Item1.HasExited) return Disposable.Empty;
+            if (s.Item1._stopped is { } held) held.Add(s.payload);
+            else s.Item1.Engine.Handle(s.payload);
             return Disposable.Empty;
         });
+
+    /// <summary>Messages received while stopped (SIGSTOP), handled in order on SIGCONT; null while running.</summary>
+    private List<byte[]>? _stopped;
+
+    /// <summary>
+    /// A signal to the simulated process, as mediasoup-worker handles it, in the next scheduler action: SIGSTOP holds
+    /// every message until SIGCONT; SIGKILL, SIGINT and SIGTERM end the run with the signal (a death); the signals the
+    /// worker ignores (SIGPIPE, SIGHUP, SIGALRM, SIGUSR1, SIGUSR2) change nothing.
+    /// </summary>
+    /// <returns>False when the run has already ended.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A signal the simulation does not model.</exception>
+    public bool Signal(int signal)
+    {
+        if (signal is not (Sigkill or Sigint or Sigterm or Sigstop or Sigcont or 1 or 10 or 12 or 13 or 14))
+            throw new ArgumentOutOfRangeException(nameof(signal), signal, "signal not modelled by the simulation");
+        if (HasExited) return false;
+        Scheduler.Schedule((this, signal), TimeSpan.Zero, static (_, s) =>
+        {
+            var backend = s.Item1;
+            switch (s.signal)
+            {
+                case Sigstop:
+                    backend._stopped ??= [];
+                    break;
+                case Sigcont when backend._stopped is { } held:
+                    backend._stopped = null;
+                    foreach (var payload in held) if (!backend.HasExited) backend.Engine.Handle(payload);
+                    break;
+                case Sigkill or Sigint or Sigterm:
+                    backend.Exit(null, s.signal);
+                    break;
+            }
+            return Disposable.Empty;
+        });
+        return true;
+    }
+
+    private const int Sigint = 2, Sigkill = 9, Sigterm = 15, Sigcont = 18, Sigstop = 19;
 
     public int Receive(Span<byte> buffer) => throw new NotSupportedException("a simulated worker pushes its frames");
 
@@ -104,9 +144,17 @@ internal sealed class SimulatedBackend : IWorkerBackend, IPushWorkerTransport
         Exit(0, null);
     }
 
+    /// <summary>Takes every frame the engine sends instead of the channel (replaying a recorded run on the engine alone).</summary>
+    public Action<byte[]>? Capture { get; set; }
+
     /// <summary>Pushes one message (a size-prefixed frame) into the channel, synchronously.</summary>
     public void Push(byte[] frame)
     {
+        if (Capture is { } capture)
+        {
+            capture(frame);
+            return;
+        }
         if (_shutdown || HasExited || _channel is null) return;
         _channel.OnFrames(frame);
     }
@@ -115,12 +163,7 @@ internal sealed class SimulatedBackend : IWorkerBackend, IPushWorkerTransport
     public bool Kill()
     {
         if (HasExited) return false;
-        Scheduler.Schedule(this, TimeSpan.Zero, static (_, b) =>
-        {
-            b.Exit(null, 9);
-            return Disposable.Empty;
-        });
-        return true;
+        return Signal(Sigkill);
     }
 
     /// <summary>Ends the run now (a death when the worker was not closed): the worker's exit handling runs before this returns.</summary>

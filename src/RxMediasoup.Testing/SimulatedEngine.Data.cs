@@ -172,6 +172,7 @@ internal sealed partial class SimulatedEngine
                 return ResponseBody.FromDataProducer_GetStatsResponse(new FBS.DataProducer.GetStatsResponseT
                 {
                     Timestamp = NowMs(), Label = producer.Request.Label ?? "", Protocol = producer.Request.Protocol ?? "",
+                    MessagesReceived = producer.MessagesReceived, BytesReceived = producer.BytesReceived,
                 });
             case Method.DATAPRODUCER_PAUSE or Method.DATAPRODUCER_RESUME:
             {
@@ -196,6 +197,7 @@ internal sealed partial class SimulatedEngine
                 return ResponseBody.FromDataConsumer_GetStatsResponse(new FBS.DataConsumer.GetStatsResponseT
                 {
                     Timestamp = NowMs(), Label = consumer.Request.Label ?? "", Protocol = consumer.Request.Protocol ?? "",
+                    MessagesSent = consumer.MessagesSent, BytesSent = consumer.BytesSent,
                 });
             case Method.DATACONSUMER_PAUSE:
                 consumer.Paused = true;

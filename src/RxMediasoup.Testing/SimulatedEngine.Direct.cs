@@ -1,44 +1,114 @@
+using System.Buffers.Binary;
 using Event = FBS.Notification.Event;
 using NotificationBody = FBS.Notification.BodyUnion;
 
 namespace RxMediasoup.Testing;
 
-// Direct transports: RTP, RTCP and data messages the worker hands to the application (scripted: what the media would
-// bring), and the data messages the application sends through a data producer, forwarded by the router to its data
-// consumers as the worker does (Router::OnTransportDataProducerMessageReceived, DataConsumer::VerifySubchannels/IsActive,
-// DirectTransport::SendMessage). RTP sent through a DirectProducer is not forwarded (the worker rewrites SSRCs, sequence
-// numbers and timestamps per consumer): a consumer's RTP is scripted.
+// What the code sends into the worker as notifications: data messages (DataProducer.Send) and RTP packets
+// (Producer.Send on a DirectTransport), forwarded as the worker forwards them — data to every data consumer
+// (subchannel filters, pauses), RTP to the consumers on DirectTransports (SSRC and payload type rewritten).
+// No association connects and no packet leaves on a socket in the simulation: consumers on other transports get nothing.
+// The script methods at the end hand the application what the media would bring (RTP, RTCP, data messages).
 internal sealed partial class SimulatedEngine
 {
-    /// <summary>Notifications from the library (fire-and-forget; the worker logs and drops what it cannot handle).</summary>
     private void OnNotification(FBS.Notification.NotificationT notification)
     {
-        if (notification.Event == Event.DATAPRODUCER_SEND
-            && _handlers.GetValueOrDefault(notification.HandlerId ?? "") is SimDataProducer producer
-            && notification.Body?.Value is FBS.DataProducer.SendNotificationT send)
-            ForwardMessage(producer, send);
-    }
-
-    private void ForwardMessage(SimDataProducer producer, FBS.DataProducer.SendNotificationT send)
-    {
-        int length = send.Data?.Count ?? 0;
-        if (length > producer.Transport.Options.MaxReceiveMessageSize || producer.Paused) return; // a TypeError logged / "if paused stop here"
-        byte[] payload = [.. send.Data ?? []];
-        foreach (var consumer in producer.Consumers.ToList())
+        if (!_handlers.TryGetValue(notification.HandlerId ?? "", out var handler)) return;
+        switch (notification.Event)
         {
-            if (!VerifySubchannels(consumer, send.Subchannels ?? [], send.RequiredSubchannel, send.IgnoredSubchannel)) continue;
-            if (consumer.Transport.Kind == SimTransportKind.Direct) DataConsumerMessage(consumer.Id, payload, send.Ppid);
+            case Event.DATAPRODUCER_SEND when handler is SimDataProducer producer:
+                OnDataSent(producer, notification.Body.AsDataProducer_SendNotification());
+                break;
+            case Event.PRODUCER_SEND when handler is SimProducer producer:
+                OnRtpSent(producer, [.. notification.Body.AsProducer_SendNotification().Data ?? []]);
+                break;
         }
     }
 
-    private static bool VerifySubchannels(SimDataConsumer consumer, List<ushort> subchannels, ushort? required, ushort? ignored)
+    /// <summary>DataProducer::ReceiveMessage, then DataConsumer::SendMessage for each consumer.</summary>
+    private void OnDataSent(SimDataProducer producer, FBS.DataProducer.SendNotificationT send)
     {
-        bool pipe = consumer.Transport.Kind == SimTransportKind.Pipe;
-        var mine = consumer.Subchannels.ToHashSet();
-        if (pipe && mine.Count == 0) return true;
-        if (required is { } r && !mine.Contains(r)) return false;
-        if (!pipe && ignored is { } i && mine.Contains(i)) return false;
-        return subchannels.Count == 0 || subchannels.Exists(mine.Contains);
+        var data = send.Data ?? [];
+        if (data.Count > producer.Transport.Options.MaxReceiveMessageSize) return; // the worker logs a TypeError and drops it
+        producer.MessagesReceived++;
+        producer.BytesReceived += (ulong)data.Count;
+        if (producer.Paused) return;
+        foreach (var consumer in producer.Consumers.ToList())
+        {
+            if (consumer.Paused || consumer.DataProducerPaused || !Accepts(consumer, send)) continue;
+            if (consumer.Transport.Kind != SimTransportKind.Direct) continue; // an SCTP association never connects here
+            consumer.MessagesSent++;
+            consumer.BytesSent += (ulong)data.Count;
+            Notify(consumer.Id, Event.DATACONSUMER_MESSAGE, NotificationBody.FromDataConsumer_MessageNotification(
+                new FBS.DataConsumer.MessageNotificationT { Ppid = send.Ppid, Data = data }));
+        }
+    }
+
+    /// <summary>The subchannel filters of DataConsumer::SendMessage.</summary>
+    private static bool Accepts(SimDataConsumer consumer, FBS.DataProducer.SendNotificationT send)
+    {
+        var subscribed = consumer.Subchannels.ToHashSet();
+        if (send.RequiredSubchannel is { } required && !subscribed.Contains(required)) return false;
+        if (send.IgnoredSubchannel is { } ignored && subscribed.Contains(ignored)) return false;
+        return send.Subchannels is not { Count: > 0 } given || given.Any(subscribed.Contains);
+    }
+
+    /// <summary>
+    /// An RTP packet into a producer: each active consumer on a DirectTransport gets it with its own SSRC and payload
+    /// type (the codec of the consumer's parameters with the producer codec's mapped payload type).
+    /// </summary>
+    private void OnRtpSent(SimProducer producer, byte[] packet)
+    {
+        if (packet.Length < 12) return;
+        producer.PacketsReceived++;
+        producer.BytesReceived += packet.Length;
+        if (producer.Paused) return; // a paused producer drops the packet before tracing it
+        if (producer.TraceEventTypes.Contains(FBS.Producer.TraceEventType.RTP))
+            Notify(producer.Id, Event.PRODUCER_TRACE, NotificationBody.FromProducer_TraceNotification(new FBS.Producer.TraceNotificationT
+            {
+                Type = FBS.Producer.TraceEventType.RTP, Timestamp = NowMs(), Direction = FBS.Common.TraceDirection.DIRECTION_IN,
+                Info = FBS.Producer.TraceInfoUnion.FromRtpTraceInfo(new FBS.Producer.RtpTraceInfoT { RtpPacket = PacketDump(packet) }),
+            }));
+        byte payloadType = (byte)(packet[1] & 0x7F);
+        var mapped = producer.Request.RtpMapping?.Codecs?.FirstOrDefault(c => c.PayloadType == payloadType)?.MappedPayloadType;
+        foreach (var consumer in producer.Consumers.ToList())
+        {
+            if (consumer.Paused || consumer.ProducerPaused || consumer.Transport.Kind != SimTransportKind.Direct) continue;
+            var rtp = consumer.Request.RtpParameters;
+            var encoding = rtp?.Encodings?.FirstOrDefault();
+            if (encoding?.Ssrc is not { } ssrc) continue;
+            byte outPayloadType = mapped is { } m && rtp!.Codecs?.FirstOrDefault(c => c.PayloadType == m) is { } codec ? codec.PayloadType
+                : encoding.CodecPayloadType ?? payloadType;
+            byte[] copy = (byte[])packet.Clone();
+            copy[1] = (byte)((copy[1] & 0x80) | outPayloadType);
+            BinaryPrimitives.WriteUInt32BigEndian(copy.AsSpan(8, 4), ssrc);
+            consumer.PacketsSent++;
+            consumer.BytesSent += copy.Length;
+            if (consumer.TraceEventTypes.Contains(FBS.Consumer.TraceEventType.RTP))
+                Notify(consumer.Id, Event.CONSUMER_TRACE, NotificationBody.FromConsumer_TraceNotification(new FBS.Consumer.TraceNotificationT
+                {
+                    Type = FBS.Consumer.TraceEventType.RTP, Timestamp = NowMs(), Direction = FBS.Common.TraceDirection.DIRECTION_OUT,
+                    Info = FBS.Consumer.TraceInfoUnion.FromRtpTraceInfo(new FBS.Consumer.RtpTraceInfoT { RtpPacket = PacketDump(copy) }),
+                }));
+            Notify(consumer.Id, Event.CONSUMER_RTP, NotificationBody.FromConsumer_RtpNotification(
+                new FBS.Consumer.RtpNotificationT { Data = [.. copy] }));
+        }
+    }
+
+    /// <summary>RtpPacket::FillBuffer of a packet without header extensions.</summary>
+    private static FBS.RtpPacket.DumpT PacketDump(byte[] packet)
+    {
+        int csrcs = packet[0] & 0x0F;
+        return new FBS.RtpPacket.DumpT
+        {
+            PayloadType = (byte)(packet[1] & 0x7F),
+            SequenceNumber = BinaryPrimitives.ReadUInt16BigEndian(packet.AsSpan(2)),
+            Timestamp = BinaryPrimitives.ReadUInt32BigEndian(packet.AsSpan(4)),
+            Marker = (packet[1] & 0x80) != 0,
+            Ssrc = BinaryPrimitives.ReadUInt32BigEndian(packet.AsSpan(8)),
+            Size = (ulong)packet.Length,
+            PayloadSize = (ulong)Math.Max(0, packet.Length - 12 - 4 * csrcs),
+        };
     }
 
     /// <summary>DataConsumer::SendMessage on a direct transport; false when the worker would drop it (inactive, too big).</summary>

@@ -14,6 +14,7 @@ internal sealed partial class SimulatedEngine
         var rtp = request.RtpParameters ?? throw new SimulatedError("missing rtpParameters", isTypeError: true);
         var encodings = rtp.Encodings ?? [];
         if (encodings.Count == 0) throw new SimulatedError("empty rtpParameters.encodings", isTypeError: true);
+        ValidateProducerParameters(rtp);
         if (_handlers.ContainsKey(request.ProducerId)) throw new SimulatedError($"Channel request handler with ID {request.ProducerId} already exists");
         // RtpListener::AddProducer: SSRCs (each encoding's, then its RTX one) before the MID; nothing is kept on failure.
         foreach (var e in encodings)
@@ -25,8 +26,15 @@ internal sealed partial class SimulatedEngine
         }
         if (!string.IsNullOrEmpty(rtp.Mid) && transport.MidTable.ContainsKey(rtp.Mid))
             throw new SimulatedError($"MID already exists in RTP listener [mid:{rtp.Mid}]");
-        var type = encodings.Count > 1 ? RtpType.SIMULCAST
-            : SimConsumer.ScalabilityMode(encodings[0].ScalabilityMode).Spatial > 1 ? RtpType.SVC : RtpType.SIMPLE;
+        if (string.IsNullOrEmpty(rtp.Mid))
+        {
+            foreach (var e in encodings)
+                if (!string.IsNullOrEmpty(e.Rid) && transport.RidTable.ContainsKey(e.Rid))
+                    throw new SimulatedError($"RID already exists in RTP listener and no MID is given [rid:{e.Rid}]");
+        }
+        // RtpParameters::GetType: one encoding with several spatial or temporal layers is SVC.
+        var layers = SimConsumer.ScalabilityMode(encodings[0].ScalabilityMode);
+        var type = encodings.Count > 1 ? RtpType.SIMULCAST : layers.Spatial > 1 || layers.Temporal > 1 ? RtpType.SVC : RtpType.SIMPLE;
         var producer = new SimProducer(request.ProducerId, transport, request, type);
         Register(producer.Id, producer);
         transport.Producers[producer.Id] = producer;
@@ -35,6 +43,7 @@ internal sealed partial class SimulatedEngine
         {
             if (e.Ssrc is { } ssrc) transport.SsrcTable[ssrc] = producer.Id;
             if (e.Rtx is { } rtx) transport.SsrcTable[rtx.Ssrc] = producer.Id;
+            if (!string.IsNullOrEmpty(e.Rid)) transport.RidTable[e.Rid] = producer.Id;
         }
         RecordHeaderExtensions(transport.RecvHeaderExtensions, rtp.HeaderExtensions ?? []);
         return ResponseBody.FromTransport_ProduceResponse(new FBS.Transport.ProduceResponseT { Type = type });
@@ -45,6 +54,12 @@ internal sealed partial class SimulatedEngine
         if (_handlers.ContainsKey(request.ConsumerId)) throw new SimulatedError($"Channel request handler with ID {request.ConsumerId} already exists");
         var producer = transport.Router.Transports.Values.SelectMany(t => t.Producers.Values).FirstOrDefault(p => p.Id == request.ProducerId)
             ?? throw new SimulatedError($"Producer not found [producerId:{request.ProducerId}]");
+        if (request.RtpParameters is { } consumed) NormaliseRtpParameters(consumed);
+        foreach (var e in request.ConsumableRtpEncodings ?? [])
+        {
+            e.MaxBitrate = null;
+            if (string.IsNullOrEmpty(e.ScalabilityMode)) e.ScalabilityMode = "S1T1";
+        }
         var consumer = new SimConsumer(request.ConsumerId, transport, producer, request);
         if (consumer.IsLayered)
         {
@@ -64,6 +79,8 @@ internal sealed partial class SimulatedEngine
             if (e.Rtx is { } rtx) transport.ConsumerRtxSsrcs[rtx.Ssrc] = consumer.Id;
         }
         producer.Consumers.Add(consumer);
+        // Consumer::Consumer: a consumer of a paused producer hears producerpause before the consume response.
+        if (producer.Paused) Notify(consumer.Id, Event.CONSUMER_PRODUCER_PAUSE);
         return ResponseBody.FromTransport_ConsumeResponse(new FBS.Transport.ConsumeResponseT
         {
             Paused = consumer.Paused,
@@ -102,11 +119,14 @@ internal sealed partial class SimulatedEngine
                     Type = producer.Type,
                     RtpParameters = producer.Request.RtpParameters,
                     RtpMapping = producer.Request.RtpMapping,
-                    RtpStreams = [],
-                    TraceEventTypes = [],
+                    RtpStreams = producer.PacketsReceived > 0 ? [ReceiveStream(producer)] : [], // once RTP came in (DirectTransport)
+                    // Producer::FillBuffer of 3.27.1 leaves "sr" out of the dump (it is still traced).
+                    TraceEventTypes = [.. producer.TraceEventTypes.Where(t => t != FBS.Producer.TraceEventType.SR)],
                     Paused = producer.Paused,
                 });
             case Method.PRODUCER_ENABLE_TRACE_EVENT:
+                producer.TraceEventTypes = [.. (request.Body.AsProducer_EnableTraceEventRequest().Events ?? []).Distinct()
+                    .OrderBy(t => Array.IndexOf(ProducerTraceOrder, t))];
                 return null;
             case Method.PRODUCER_GET_STATS:
                 return ResponseBody.FromProducer_GetStatsResponse(new FBS.Producer.GetStatsResponseT { Stats = StatsOf(producer) });
@@ -155,10 +175,10 @@ internal sealed partial class SimulatedEngine
                             // The media codecs only (not RTX), as the worker lists them.
                             SupportedCodecPayloadTypes = [.. (consumer.Request.RtpParameters?.Codecs ?? [])
                                 .Where(c => !c.MimeType.EndsWith("/rtx", StringComparison.OrdinalIgnoreCase)).Select(c => c.PayloadType)],
-                            TraceEventTypes = [],
+                            TraceEventTypes = consumer.TraceEventTypes,
                             Paused = consumer.Paused,
                             ProducerPaused = consumer.ProducerPaused,
-                            Priority = 1,
+                            Priority = consumer.Priority,
                         },
                         RtpStreams = SimulatedRtpStreams.OfConsumer(consumer),
                         // What 3.27.1 dumps with no media yet (DifferentialTests): a simple consumer -1/-1 preferred and
@@ -172,12 +192,18 @@ internal sealed partial class SimulatedEngine
                     },
                 });
             case Method.CONSUMER_SET_PRIORITY:
+                if (request.Body.AsConsumer_SetPriorityRequest().Priority < 1)
+                    throw new SimulatedError("wrong priority (must be higher than 0)", isTypeError: true);
+                consumer.Priority = request.Body.AsConsumer_SetPriorityRequest().Priority;
                 return ResponseBody.FromConsumer_SetPriorityResponse(new FBS.Consumer.SetPriorityResponseT
                 {
-                    Priority = request.Body.AsConsumer_SetPriorityRequest().Priority,
+                    Priority = consumer.Priority,
                 });
             case Method.CONSUMER_REQUEST_KEY_FRAME:
+                return null;
             case Method.CONSUMER_ENABLE_TRACE_EVENT:
+                consumer.TraceEventTypes = [.. (request.Body.AsConsumer_EnableTraceEventRequest().Events ?? []).Distinct()
+                    .OrderBy(t => Array.IndexOf(ConsumerTraceOrder, t))];
                 return null;
             case Method.CONSUMER_GET_STATS:
                 return ResponseBody.FromConsumer_GetStatsResponse(new FBS.Consumer.GetStatsResponseT { Stats = StatsOf(consumer) });
@@ -199,6 +225,7 @@ internal sealed partial class SimulatedEngine
         transport.Producers.Remove(producer.Id);
         foreach (var mid in transport.MidTable.Where(e => e.Value == producer.Id).Select(e => e.Key).ToList()) transport.MidTable.Remove(mid);
         foreach (var ssrc in transport.SsrcTable.Where(e => e.Value == producer.Id).Select(e => e.Key).ToList()) transport.SsrcTable.Remove(ssrc);
+        foreach (var rid in transport.RidTable.Where(e => e.Value == producer.Id).Select(e => e.Key).ToList()) transport.RidTable.Remove(rid);
         _handlers.Remove(producer.Id);
     }
 

@@ -16,13 +16,15 @@ internal sealed partial class SimulatedEngine
     }
 
     /// <summary>The stats of a producer's or consumer's streams now (empty when not scripted).</summary>
-    private List<StatsT> StatsOf(string id, FBS.RtpParameters.RtpParametersT? rtp, FBS.RtpParameters.MediaKind kind, bool receive)
+    private List<StatsT> StatsOf(string id, FBS.RtpParameters.RtpParametersT? rtp, FBS.RtpParameters.MediaKind kind, bool receive,
+        long packets = 0, long bytes = 0)
     {
         var now = backend.Scheduler.Now;
         var encodings = rtp?.Encodings ?? [];
-        // Unscripted, as the worker with no media: no receive stream; a consumer's send streams exist, counters at 0, score 10.
+        // Unscripted: a receive stream only once RTP came in through a DirectTransport; a consumer's send streams exist (what it forwarded), score 10.
         var streams = _stats.TryGetValue(id, out var script) ? script(now - backend.Start)
-            : receive ? [] : [.. encodings.Select(_ => new SimulatedStreamStats(0, 0, 0))];
+            : receive ? packets > 0 ? [new SimulatedStreamStats(packets, bytes, 0)] : []
+            : [.. encodings.Select((_, i) => i == 0 ? new SimulatedStreamStats(packets, bytes, 0) : new SimulatedStreamStats(0, 0, 0))];
         string mime = rtp?.Codecs?.FirstOrDefault()?.MimeType ?? "";
         var result = new List<StatsT>(streams.Count);
         for (int i = 0; i < streams.Count; i++)
@@ -62,7 +64,17 @@ internal sealed partial class SimulatedEngine
         return result;
     }
 
-    private List<StatsT> StatsOf(SimProducer producer) => StatsOf(producer.Id, producer.Request.RtpParameters, producer.Request.Kind, receive: true);
+    private List<StatsT> StatsOf(SimProducer producer) => StatsOf(producer.Id, producer.Request.RtpParameters, producer.Request.Kind, receive: true,
+        producer.PacketsReceived, producer.BytesReceived); // packets sent in through a DirectTransport
 
-    private List<StatsT> StatsOf(SimConsumer consumer) => StatsOf(consumer.Id, consumer.Request.RtpParameters, consumer.Request.Kind, receive: false);
+    /// <summary>
+    /// SimpleConsumer::FillBufferStats: its own outbound stream, then its producer's inbound one when RTP came in
+    /// (through a DirectTransport).
+    /// </summary>
+    private List<StatsT> StatsOf(SimConsumer consumer)
+    {
+        var stats = StatsOf(consumer.Id, consumer.Request.RtpParameters, consumer.Request.Kind, receive: false, consumer.PacketsSent, consumer.BytesSent);
+        if (consumer.Producer.PacketsReceived > 0 && !_stats.ContainsKey(consumer.Producer.Id)) stats.AddRange(StatsOf(consumer.Producer).Take(1));
+        return stats;
+    }
 }

@@ -21,16 +21,21 @@ internal sealed partial class SimulatedEngine
         uint priority = 1076302079;
         foreach (var info in infos)
         {
-            transport.IceCandidates.Add(new Wrt.IceCandidateT
+            ushort port = Bind(info);
+            transport.IceCandidates.Add(Candidate(string.IsNullOrEmpty(info.AnnouncedAddress) ? info.Ip : info.AnnouncedAddress));
+            // exposeInternalIp: the listen IP as a second candidate after the announced one.
+            if (info.ExposeInternalIp && !string.IsNullOrEmpty(info.AnnouncedAddress)) transport.IceCandidates.Add(Candidate(info.Ip));
+
+            Wrt.IceCandidateT Candidate(string address) => new()
             {
                 Foundation = info.Protocol == FBS.Transport.Protocol.UDP ? "udpcandidate" : "tcpcandidate",
                 Priority = priority--,
-                Address = string.IsNullOrEmpty(info.AnnouncedAddress) ? info.Ip : info.AnnouncedAddress,
+                Address = address,
                 Protocol = info.Protocol,
-                Port = info.Port != 0 ? info.Port : NextPort(info),
+                Port = port,
                 Type = Wrt.IceCandidateType.HOST,
                 TcpType = info.Protocol == FBS.Transport.Protocol.TCP ? Wrt.IceCandidateTcpType.PASSIVE : null,
-            });
+            };
         }
         Add(router, transport);
         return ResponseBody.FromWebRtcTransport_DumpResponse(WebRtcDump(transport));
@@ -57,7 +62,7 @@ internal sealed partial class SimulatedEngine
     private FBS.Transport.TupleT LocalTuple(FBS.Transport.ListenInfoT? info) => new()
     {
         LocalAddress = string.IsNullOrEmpty(info?.AnnouncedAddress) ? info?.Ip ?? "127.0.0.1" : info.AnnouncedAddress,
-        LocalPort = info is { Port: not 0 } ? info.Port : NextPort(info),
+        LocalPort = Bind(info),
         Protocol = info?.Protocol ?? FBS.Transport.Protocol.UDP,
     };
 
@@ -82,6 +87,7 @@ internal sealed partial class SimulatedEngine
     {
         Register(transport.Id, transport);
         router.Transports[transport.Id] = transport;
+        transport.Ports.AddRange(TakePendingPorts());
     }
 
     private ResponseBody? AnswerTransport(SimTransport transport, RequestT request)
@@ -119,11 +125,33 @@ internal sealed partial class SimulatedEngine
                     }),
                 };
             case Method.TRANSPORT_SET_MAX_INCOMING_BITRATE:
+                transport.MaxIncomingBitrate = request.Body.AsTransport_SetMaxIncomingBitrateRequest().MaxIncomingBitrate;
+                return null;
             case Method.TRANSPORT_SET_MAX_OUTGOING_BITRATE:
+            {
+                ulong bitrate = request.Body.AsTransport_SetMaxOutgoingBitrateRequest().MaxOutgoingBitrate;
+                if (bitrate > 0 && bitrate < MinOutgoingBitrateLimit)
+                    throw new SimulatedError($"bitrate must be >= {MinOutgoingBitrateLimit} bps", isTypeError: true);
+                if (bitrate > 0 && transport.MinOutgoingBitrate > 0 && bitrate < transport.MinOutgoingBitrate)
+                    throw new SimulatedError("maxOutgoingBitrate must be >= minOutgoingBitrate", isTypeError: true);
+                transport.MaxOutgoingBitrate = bitrate;
+                return null;
+            }
             case Method.TRANSPORT_SET_MIN_OUTGOING_BITRATE:
+            {
+                ulong bitrate = request.Body.AsTransport_SetMinOutgoingBitrateRequest().MinOutgoingBitrate;
+                if (bitrate > 0 && bitrate < MinOutgoingBitrateLimit)
+                    throw new SimulatedError($"bitrate must be >= {MinOutgoingBitrateLimit} bps", isTypeError: true);
+                if (bitrate > 0 && transport.MaxOutgoingBitrate > 0 && bitrate > transport.MaxOutgoingBitrate)
+                    throw new SimulatedError("minOutgoingBitrate must be <= maxOutgoingBitrate", isTypeError: true);
+                transport.MinOutgoingBitrate = bitrate;
+                return null;
+            }
             case Method.TRANSPORT_ENABLE_TRACE_EVENT:
-                return null; // accepted; no media flows in the simulation, so nothing changes that can be observed
+                transport.TraceEventTypes = [.. (request.Body.AsTransport_EnableTraceEventRequest().Events ?? []).Distinct().Order()];
+                return null;
             case Method.TRANSPORT_RESTART_ICE when transport.Kind == SimTransportKind.WebRtc:
+                transport.OldUsernameFragment = transport.UsernameFragment;
                 transport.UsernameFragment = NextSecret(32);
                 transport.Password = NextSecret(32);
                 return ResponseBody.FromTransport_RestartIceResponse(new FBS.Transport.RestartIceResponseT
@@ -180,6 +208,7 @@ internal sealed partial class SimulatedEngine
         transport.Server?.Transports.Remove(transport);
         transport.Router.Transports.Remove(transport.Id);
         _handlers.Remove(transport.Id);
+        Release(transport.Ports);
     }
 
     private Wrt.DumpResponseT WebRtcDump(SimTransport transport) => new()
@@ -219,7 +248,13 @@ internal sealed partial class SimulatedEngine
         TransportId = transport.Id,
         Timestamp = (ulong)(backend.Scheduler.Now.UtcTicks / TimeSpan.TicksPerMillisecond), // a monotonic ms clock, as DepLibUV::GetTimeMs
         SctpState = transport.Options.EnableSctp ? FBS.SctpAssociation.SctpState.NEW : null,
+        MaxIncomingBitrate = transport.MaxIncomingBitrate > 0 ? transport.MaxIncomingBitrate : null,
+        MaxOutgoingBitrate = transport.MaxOutgoingBitrate > 0 ? transport.MaxOutgoingBitrate : null,
+        MinOutgoingBitrate = transport.MinOutgoingBitrate > 0 ? transport.MinOutgoingBitrate : null,
     };
+
+    /// <summary>RTC::TransportCongestionControlMinOutgoingBitrate: the lowest outgoing bitrate limit the worker accepts.</summary>
+    private const ulong MinOutgoingBitrateLimit = 30000;
 
     private static FBS.Transport.DumpT BaseDump(SimTransport transport) => new()
     {
@@ -236,11 +271,11 @@ internal sealed partial class SimulatedEngine
         {
             SsrcTable = [.. transport.SsrcTable.Select(e => new FBS.Common.Uint32StringT { Key = e.Key, Value = e.Value })],
             MidTable = [.. transport.MidTable.Select(e => new FBS.Common.StringStringT { Key = e.Key, Value = e.Value })],
-            RidTable = [],
+            RidTable = [.. transport.RidTable.Select(e => new FBS.Common.StringStringT { Key = e.Key, Value = e.Value })],
         },
         MaxSendMessageSize = transport.Options.MaxSendMessageSize,
         MaxReceiveMessageSize = transport.Options.MaxReceiveMessageSize,
-        TraceEventTypes = [],
+        TraceEventTypes = transport.TraceEventTypes,
         SctpParameters = SctpParameters(transport),
         SctpState = transport.Options.EnableSctp ? FBS.SctpAssociation.SctpState.NEW : null,
         SctpNegotiatedCapabilities = transport.Options.EnableSctp ? new FBS.SctpAssociation.SctpNegotiatedCapabilitiesT() : null,

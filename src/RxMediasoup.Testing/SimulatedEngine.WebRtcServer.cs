@@ -20,7 +20,7 @@ internal sealed partial class SimulatedEngine
             throw new SimulatedError($"a WebRtcServer with same webRtcServerId already exists [method:{SimulatedMethods.Name(Method.WORKER_CREATE_WEBRTCSERVER)}]");
         var infos = request.ListenInfos ?? [];
         if (infos.Count == 0) throw new SimulatedError("wrong listenInfos (empty array)", isTypeError: true);
-        var server = new SimWebRtcServer(id, [.. infos.Select(info => (info, info.Port != 0 && info.PortRange is not { Min: > 0, Max: > 0 } ? info.Port : NextPort(info)))]);
+        var server = new SimWebRtcServer(id, [.. infos.Select(info => (info, Bind(info)))]) { Ports = TakePendingPorts() };
         Register(id, server);
         _webRtcServers[id] = server;
         return null;
@@ -32,6 +32,7 @@ internal sealed partial class SimulatedEngine
             throw SimulatedError.NotFound($"WebRtcServer not found [method:{SimulatedMethods.Name(Method.WORKER_WEBRTCSERVER_CLOSE)}]");
         _handlers.Remove(id);
         foreach (var transport in server.Transports.ToList()) CloseTransport(transport);
+        Release(server.Ports);
     }
 
     private ResponseBody AnswerWebRtcServer(SimWebRtcServer server, RequestT request)
@@ -44,8 +45,10 @@ internal sealed partial class SimulatedEngine
             UdpSockets = [.. server.Sockets.Where(s => s.Info.Protocol == FBS.Transport.Protocol.UDP).Select(IpPort)],
             TcpServers = [.. server.Sockets.Where(s => s.Info.Protocol == FBS.Transport.Protocol.TCP).Select(IpPort)],
             WebRtcTransportIds = [.. server.Transports.Select(t => t.Id)],
-            LocalIceUsernameFragments = [.. server.Transports.Select(t =>
-                new FBS.WebRtcServer.IceUserNameFragmentT { LocalIceUsernameFragment = t.UsernameFragment, WebRtcTransportId = t.Id })],
+            // IceServer keeps the username fragment a restart replaced until the peer uses the new one (never, here).
+            LocalIceUsernameFragments = [.. server.Transports.SelectMany(t => new[] { t.UsernameFragment, t.OldUsernameFragment }
+                .Where(f => f is not null)
+                .Select(f => new FBS.WebRtcServer.IceUserNameFragmentT { LocalIceUsernameFragment = f, WebRtcTransportId = t.Id }))],
         });
     }
 
@@ -89,5 +92,6 @@ internal sealed class SimWebRtcServer(string id, List<(FBS.Transport.ListenInfoT
 {
     public string Id { get; } = id;
     public List<(FBS.Transport.ListenInfoT Info, ushort Port)> Sockets { get; } = sockets;
+    public List<(FBS.Transport.Protocol, string, ushort)> Ports { get; init; } = [];
     public List<SimTransport> Transports { get; } = [];
 }

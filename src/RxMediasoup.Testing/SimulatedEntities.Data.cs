@@ -9,6 +9,8 @@ internal sealed class SimDataProducer(string id, SimTransport transport, FBS.Tra
     public FBS.SctpParameters.SctpStreamParametersT? Sctp { get; } = sctp;
     public bool Paused { get; set; } = request.Paused;
     public List<SimDataConsumer> Consumers { get; } = [];
+    public ulong MessagesReceived { get; set; }
+    public ulong BytesReceived { get; set; }
 }
 
 internal sealed class SimDataConsumer(string id, SimTransport transport, SimDataProducer producer, FBS.Transport.ConsumeDataRequestT request,
@@ -21,6 +23,8 @@ internal sealed class SimDataConsumer(string id, SimTransport transport, SimData
     public FBS.SctpParameters.SctpStreamParametersT? Sctp { get; } = sctp;
     public bool Paused { get; set; } = request.Paused;
     public bool DataProducerPaused { get; set; }
+    public ulong MessagesSent { get; set; }
+    public ulong BytesSent { get; set; }
     public uint BufferedAmountLowThreshold { get; set; } = transport.Options.SctpDefaultStreamBufferedAmountLowThreshold;
     public DenseSet Subchannels { get; } = new(request.Subchannels ?? []);
 }

@@ -26,6 +26,7 @@ internal sealed class SimTransport(string id, SimRouter router, SimTransportKind
     public bool Connected { get; set; }
     public List<FBS.WebRtcTransport.IceCandidateT> IceCandidates { get; } = [];
     public string UsernameFragment { get; set; } = "";
+    public string? OldUsernameFragment { get; set; }
     public string Password { get; set; } = "";
     public FBS.WebRtcTransport.DtlsRole DtlsRole { get; set; } = FBS.WebRtcTransport.DtlsRole.AUTO;
     public bool RtcpMux { get; init; }
@@ -36,6 +37,12 @@ internal sealed class SimTransport(string id, SimRouter router, SimTransportKind
     public Dictionary<string, SimConsumer> Consumers { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, string> MidTable { get; } = new(StringComparer.Ordinal);
     public Dictionary<uint, string> SsrcTable { get; } = [];
+    public Dictionary<string, string> RidTable { get; } = new(StringComparer.Ordinal);
+    public List<FBS.Transport.TraceEventType> TraceEventTypes { get; set; } = [];
+    public List<(FBS.Transport.Protocol, string, ushort)> Ports { get; } = [];
+    public ulong MaxIncomingBitrate { get; set; }
+    public ulong MaxOutgoingBitrate { get; set; }
+    public ulong MinOutgoingBitrate { get; set; }
     public Dictionary<uint, string> ConsumerSsrcs { get; } = [];
     public Dictionary<uint, string> ConsumerRtxSsrcs { get; } = [];
     public FBS.Transport.RecvRtpHeaderExtensionsT RecvHeaderExtensions { get; } = new();
@@ -55,11 +62,18 @@ internal sealed class SimProducer(string id, SimTransport transport, FBS.Transpo
     public FBS.RtpParameters.Type Type { get; } = type;
     public bool Paused { get; set; } = request.Paused;
     public List<SimConsumer> Consumers { get; } = [];
+    public List<FBS.Producer.TraceEventType> TraceEventTypes { get; set; } = [];
+    public long PacketsReceived { get; set; }
+    public long BytesReceived { get; set; }
     public int EncodingCount => Math.Max(1, Request.RtpParameters?.Encodings?.Count ?? 1);
 }
 
 internal sealed class SimConsumer(string id, SimTransport transport, SimProducer producer, FBS.Transport.ConsumeRequestT request)
 {
+    public List<FBS.Consumer.TraceEventType> TraceEventTypes { get; set; } = [];
+    public long PacketsSent { get; set; }
+    public byte Priority { get; set; } = 1;
+    public long BytesSent { get; set; }
     public string Id { get; } = id;
     public SimTransport Transport { get; } = transport;
     public SimProducer Producer { get; } = producer;

@@ -21,6 +21,7 @@ internal static class SimulatedRtpStreams
             var (spatial, temporal) = SimConsumer.ScalabilityMode(e.ScalabilityMode);
             streams.Add(new FBS.RtpStream.DumpT
             {
+                Score = 10, // RtpStreamSend starts at 10 (checked by ReplayDifferentialTests)
                 Params = new FBS.RtpStream.ParamsT
                 {
                     EncodingIdx = (uint)i,

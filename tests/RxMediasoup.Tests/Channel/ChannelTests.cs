@@ -134,6 +134,7 @@ public class ChannelTests
     }
 
     [Fact]
+    [Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Process)]
     public async Task WorkerLogsAndStartupFailuresReachLogging()
     {
         var logs = new CapturingLoggerFactory();
@@ -151,6 +152,7 @@ public class ChannelTests
     }
 
     [Fact]
+    [Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Process)]
     public async Task SettingsTheWorkerRejectsExitWithCode42AndSurfaceAsArgumentException()
     {
         // A FIFO passes the library's existence check; only the worker finds it is not a regular file, and
@@ -175,6 +177,7 @@ public class ChannelTests
 
     [Fact]
     [Trait("WorkerMode", TestWorkerMode.SubprocessOnly)]
+    [Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Process)]
     public async Task ABinaryThatIsNotAWorkerFailsStartupWithItsExitCode()
     {
         var e = await Assert.ThrowsAsync<MediasoupException>(() =>
@@ -196,6 +199,7 @@ public class ChannelTests
 
     [Fact]
     [Trait("WorkerMode", TestWorkerMode.SubprocessOnly)]
+    [Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Process)]
     public async Task AWorkerThatNeverReportsRunningTimesOutAndIsKilled()
     {
         // A process that never writes WORKER_RUNNING on fd 4.

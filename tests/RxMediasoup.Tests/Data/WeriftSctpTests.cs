@@ -67,6 +67,7 @@ public sealed class WeriftSctpTests : IAsyncLifetime
 
     [Fact]
     [NodeCase("test-werift-sctp.js", "SCTP state is connected")]
+    [Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Media)]
     public async Task SctpStateIsConnected()
     {
         Assert.Equal(SctpState.Connected, await _plainTransport.SctpState.FirstAsync());
@@ -80,6 +81,7 @@ public sealed class WeriftSctpTests : IAsyncLifetime
 
     [Fact]
     [NodeCase("test-werift-sctp.js", "ordered DataProducer delivers all SCTP messages to the DataConsumer")]
+    [Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Media)]
     public async Task OrderedDataProducerDeliversAllMessages()
     {
         const int numMessages = 200;
@@ -128,6 +130,7 @@ public sealed class WeriftSctpTests : IAsyncLifetime
 
     [Fact]
     [NodeCase("test-werift-sctp.js", "can send messages from the SCTP DataConsumer")]
+    [Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Media)]
     public async Task CanSendFromSctpDataConsumer()
     {
         Assert.Equal(0, await _dataConsumer.GetBufferedAmountAsync());

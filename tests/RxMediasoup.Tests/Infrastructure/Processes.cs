@@ -8,6 +8,7 @@ public static class Processes
     /// <summary>True while the process exists and is not a zombie.</summary>
     public static bool IsAlive(int pid)
     {
+        if (SimulatedTestWorkers.TryGet(pid) is { } simulated) return !simulated.HasExited;
         var stat = Stat(pid);
         return stat is not null && stat.Value.State != 'Z';
     }
@@ -17,6 +18,12 @@ public static class Processes
 
     public static void Signal(int pid, int signal)
     {
+        // A simulated worker's pid is fake: its simulated process takes the signal.
+        if (SimulatedTestWorkers.TryGet(pid) is { } simulated)
+        {
+            if (!simulated.Signal(signal)) throw new InvalidOperationException($"kill({pid}, {signal}): the simulated worker has ended");
+            return;
+        }
         // An in-process worker's Pid is a thread of this process: a signal would hit the test host.
         if (pid == Environment.ProcessId || Directory.Exists($"/proc/self/task/{pid}"))
             throw new InvalidOperationException(

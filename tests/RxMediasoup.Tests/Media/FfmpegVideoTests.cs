@@ -60,6 +60,7 @@ public sealed class FfmpegVideoTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Media)]
     public async Task FfmpegVp8IntoAComediaPlainTransportGivesAProducerScoreAndStats()
     {
         const uint ssrc = 11223344;
@@ -99,6 +100,7 @@ public sealed class FfmpegVideoTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Media)]
     public async Task FfmpegVp8PipedToASecondWorkerReachesAConsumerThere()
     {
         const uint ssrc = 22334455;
@@ -166,6 +168,7 @@ public sealed class FfmpegVideoTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Media)]
     public async Task FfmpegSimulcastConsumerSwitchesToThePreferredSpatialLayer()
     {
         FfmpegVideoSender.Stream[] streams =

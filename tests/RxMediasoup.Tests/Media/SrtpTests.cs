@@ -104,6 +104,7 @@ public sealed class SrtpTests(ITestOutputHelper output) : IAsyncLifetime
     [InlineData(SrtpCryptoSuite.AesCm128HmacSha1_80, "AES_CM_128_HMAC_SHA1_80", false)]
     [InlineData(SrtpCryptoSuite.AesCm128HmacSha1_32, "SRTP_AES128_CM_HMAC_SHA1_32", false)]
     [InlineData(SrtpCryptoSuite.AesCm128HmacSha1_32, "AES_CM_128_HMAC_SHA1_32", true)]
+    [Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Media)]
     public async Task FfmpegSrtpIntoAPlainTransportAndOutToAnFfmpegSrtpReceiverThatDecodes(SrtpCryptoSuite suite, string ffmpegSuite, bool srtcpFails)
     {
         const uint ssrc = 55667788;
@@ -222,6 +223,7 @@ public sealed class SrtpTests(ITestOutputHelper output) : IAsyncLifetime
     /// producer reaches a direct consumer on worker 2, every packet counted at both ends of the encrypted leg.
     /// </summary>
     [Fact]
+    [Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Media)]
     public async Task PipeTransportSrtpCarriesEveryPacketBetweenWorkers()
     {
         var leg = await CreatePipeLegAsync();
@@ -262,6 +264,7 @@ public sealed class SrtpTests(ITestOutputHelper output) : IAsyncLifetime
     [InlineData(SrtpCryptoSuite.AeadAes128Gcm)]
     [InlineData(SrtpCryptoSuite.AesCm128HmacSha1_80)]
     [InlineData(SrtpCryptoSuite.AesCm128HmacSha1_32)]
+    [Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Media)]
     public async Task PlainTransportSrtpCarriesEveryPacketBetweenWorkers(SrtpCryptoSuite suite)
     {
         var leg = await CreatePlainLegAsync(suite);
@@ -281,6 +284,7 @@ public sealed class SrtpTests(ITestOutputHelper output) : IAsyncLifetime
     /// SRTP rollover counter must follow on both workers or the packets after the wrap fail authentication.
     /// </summary>
     [Fact]
+    [Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Media)]
     public async Task PipeTransportSrtpCarries70000PacketsAcrossASequenceNumberWrap()
     {
         var leg = await CreatePipeLegAsync();

@@ -591,6 +591,7 @@ public sealed class PipeToRouterTests : IAsyncLifetime
 
     [Fact]
     [NodeCase("test-PipeTransport.js", "transport.consumeData() for a pipe DataProducer succeeds with subchannels")]
+    [Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Sockets)]
     public async Task ConsumeDataOfAPipeDataProducerWithSubchannels()
     {
         var directTransport1 = await _router1.CreateDirectTransportAsync();
@@ -627,6 +628,7 @@ public sealed class PipeToRouterTests : IAsyncLifetime
 
     [Fact]
     [NodeCase("test-PipeTransport.js", "transport.consumeData() for a pipe DataProducer succeeds with ignoredSubchannel")]
+    [Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Sockets)]
     public async Task ConsumeDataOfAPipeDataProducerWithIgnoredSubchannel()
     {
         var directTransport1 = await _router1.CreateDirectTransportAsync();

@@ -47,6 +47,7 @@ public sealed class RealMediaRtpObserverTests(ITestOutputHelper output) : IAsync
     }
 
     [Fact]
+    [Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Media)]
     public async Task DominantSpeakerSwitchesBetweenTwoFfmpegAudioProducersAndVolumesReportTheLoudOne()
     {
         var (transportA, producerA) = await CreateAudioInputAsync(SsrcA);

@@ -209,6 +209,7 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    [Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Process)]
     public async Task TheCpuTimeAndMemoryOfEachLiveWorkerAreObservedUntilItCloses()
     {
         using var recorder = new TelemetryRecorder();

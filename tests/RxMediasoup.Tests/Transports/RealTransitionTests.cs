@@ -30,6 +30,7 @@ public sealed class RealTransitionTests : IAsyncLifetime
     public async Task DisposeAsync() => await _worker.CloseAsync();
 
     [Fact]
+    [Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Media)]
     public async Task IceCompletesAndDtlsStartsWithARealIcePeer()
     {
         var transport = await _router.CreateWebRtcTransportAsync(new WebRtcTransportOptions
@@ -94,6 +95,7 @@ public sealed class RealTransitionTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Media)]
     public async Task IceConnectsWithoutUseCandidateThenCompletes()
     {
         var transport = await _router.CreateWebRtcTransportAsync(new WebRtcTransportOptions
@@ -119,6 +121,7 @@ public sealed class RealTransitionTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Media)]
     public async Task ComediaPlainTransportLatchesTheFirstRtpPacketsSource()
     {
         var transport = await _router.CreatePlainTransportAsync(new PlainTransportOptions
@@ -146,6 +149,7 @@ public sealed class RealTransitionTests : IAsyncLifetime
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
+    [Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Media)]
     public async Task DtlsConnectsWithARealDtlsClientAndFailsOnAWrongFingerprint(bool rightFingerprint)
     {
         // openssl s_client is the DTLS client; a relay gives it the ICE-validated tuple, as a browser's would be.

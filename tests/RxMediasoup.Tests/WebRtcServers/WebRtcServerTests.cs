@@ -122,6 +122,7 @@ public sealed class WebRtcServerTests : IAsyncLifetime
 
     [Fact]
     [NodeCase("test-WebRtcServer.js", "worker.createWebRtcServer() with unavailable listenInfos rejects with Error")]
+    [Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Sockets)]
     public async Task CreateWithUnavailableListenInfosRejects()
     {
         await using var worker2 = await RxMediasoup.Worker.CreateAsync();

@@ -137,6 +137,7 @@ public class WorkerManagerTests
     }
 
     [Fact]
+    [Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Process)]
     public async Task InvalidOptionsAreRejectedBeforeAnyWorkerStarts()
     {
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => RxMediasoup.WorkerManager.CreateAsync(new WorkerManagerOptions { NumWorkers = 0 }));

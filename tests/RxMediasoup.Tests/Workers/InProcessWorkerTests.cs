@@ -9,6 +9,7 @@ namespace RxMediasoup.Tests.Workers;
 /// <see cref="WorkerMode.InProcess"/>: libmediasoup-worker.so on a native thread of the test host (built by
 /// <c>scripts/build-worker.sh --lib</c>). These run in every test run, whatever its default mode.
 /// </summary>
+[Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Process)]
 public class InProcessWorkerTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);

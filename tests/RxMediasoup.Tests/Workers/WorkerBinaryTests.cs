@@ -114,6 +114,7 @@ public sealed class WorkerBinaryTests : IDisposable
 
     [Fact]
     [Trait("WorkerMode", TestWorkerMode.SubprocessOnly)] // about the executable; an in-process worker loads the library
+    [Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Process)]
     public async Task TheLocatedPackagedWorkerStarts()
     {
         // A copy of the real worker next to the "app", mode 0644 as NuGet may leave it: located, fixed, and it runs.

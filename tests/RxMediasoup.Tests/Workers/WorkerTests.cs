@@ -77,6 +77,7 @@ public class WorkerTests
 
     [Fact]
     [NodeCase("test-Worker.js", "mediasoup.createWorker() with wrong `workerBin` rejects with Error")]
+    [Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Process)]
     public async Task CreateWorkerWithWrongWorkerBinRejects()
     {
         var e = await Assert.ThrowsAsync<WorkerBinaryNotFoundException>(() =>

@@ -14,6 +14,12 @@ public sealed partial class Worker
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(3);
 
     /// <summary>
+    /// Test runs only: when set, <see cref="CreateAsync"/> hands the validated settings to it instead of starting a
+    /// worker (the library's own suite sets it to run on simulated workers, <c>RXMEDIASOUP_TEST_WORKER_MODE=Simulated</c>).
+    /// </summary>
+    internal static Func<WorkerSettings, Task<Worker>>? TestFactory { get; set; }
+
+    /// <summary>
     /// Starts a worker (a subprocess, or in this process: <see cref="WorkerSettings.Mode"/>) and waits until it
     /// reports it is running.
     /// </summary>
@@ -28,13 +34,15 @@ public sealed partial class Worker
         settings ??= new WorkerSettings();
         settings.Validate();
         cancellationToken.ThrowIfCancellationRequested();
+        if (TestFactory is { } factory) return await factory(settings).ConfigureAwait(false);
         var loggerFactory = settings.LoggerFactory ?? NullLoggerFactory.Instance;
         var logger = loggerFactory.CreateLogger("RxMediasoup.Worker");
         IWorkerBackend process = settings.Mode == WorkerMode.InProcess
             ? InProcessWorker.Start(WorkerLibrary.Locate(settings.WorkerBin), settings.ToArguments())
             : WorkerProcess.Spawn(WorkerBinary.Locate(settings.WorkerBin), settings.ToArguments(),
                 new Dictionary<string, string> { ["MEDIASOUP_VERSION"] = MediasoupInfo.WorkerVersion }, logger);
-        var channel = new WorkerChannel(process.Transport, process.Pid, loggerFactory, settings.RequestTimeout, settings.DeliveryWarningThreshold);
+        var transport = settings.TransportDecorator?.Invoke(process.Transport) ?? process.Transport;
+        var channel = new WorkerChannel(transport, process.Pid, loggerFactory, settings.RequestTimeout, settings.DeliveryWarningThreshold);
         var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         string pidHandler = process.RunningHandlerId;
         channel.RegisterHandler(pidHandler, WorkerProtocol.RunningSink(() => running.TrySetResult()));

@@ -51,6 +51,9 @@ public sealed record WorkerSettings
     /// <summary>The default of <see cref="Mode"/>: a test run sets it to run its whole suite in one mode.</summary>
     internal static WorkerMode DefaultMode { get; set; } = WorkerMode.Subprocess;
 
+    /// <summary>Tests only: wraps the worker's frame transport (e.g. to record every message of a real worker's run).</summary>
+    internal Func<Channel.IWorkerTransport, Channel.IWorkerTransport>? TransportDecorator { get; init; }
+
     /// <summary>Custom application data, available as <see cref="MediasoupEntity.AppData"/>.</summary>
     public IDictionary<string, object?>? AppData { get; init; }
 
