@@ -219,6 +219,9 @@ internal sealed partial class SimulatedEngine(SimulatedBackend backend, int seed
     private void Respond(FBS.Response.ResponseT response)
         => Send(new FBS.Message.MessageT { Data = MessageBody.FromResponse(response) });
 
+    /// <summary>The worker's <c>WORKER_RUNNING</c> notification, as a started mediasoup-worker sends it first.</summary>
+    public void NotifyRunning() => Notify(backend.RunningHandlerId, FBS.Notification.Event.WORKER_RUNNING);
+
     /// <summary>A notification from the worker to the library (e.g. a consumer's producer paused).</summary>
     private void Notify(string handlerId, FBS.Notification.Event @event, FBS.Notification.BodyUnion? body = null)
         => Send(new FBS.Message.MessageT

@@ -6,8 +6,9 @@ namespace RxMediasoup.Tests.Infrastructure;
 /// <summary>
 /// The workers of a simulated run (<c>RXMEDIASOUP_TEST_WORKER_MODE=Simulated</c>): each <see cref="Worker.CreateAsync"/>
 /// returns a simulated worker on its own <see cref="EventLoopScheduler"/> — a real-time clock whose one thread runs the
-/// simulation's actions in order (the simulation is single-threaded by contract), so the suite's real-time awaits and
-/// timeouts work unchanged. Each worker gets its own seed (unique fake pids and ids); its thread ends after it exited.
+/// simulation's actions in order (the simulation is single-threaded by contract) — read by the channel's reader thread
+/// as a real worker is (<see cref="ThreadedSimulatedBackend"/>), so the suite's real-time awaits, timeouts and delivery
+/// checks work unchanged. Each worker gets its own seed (unique fake pids and ids); its thread ends after it exited.
 /// </summary>
 public static class SimulatedTestWorkers
 {
@@ -21,8 +22,12 @@ public static class SimulatedTestWorkers
     public static async Task<Worker> CreateAsync(WorkerSettings settings)
     {
         var scheduler = new EventLoopScheduler(start => new Thread(start) { IsBackground = true, Name = "simulated worker" });
-        var worker = await SimulatedWorker.CreateAsync(scheduler, Interlocked.Increment(ref _seed), settings).ConfigureAwait(false);
-        var backend = (SimulatedBackend)worker.Backend;
+        // Read like a real worker (a reader thread, the real clock for timeouts): the suite checks the library's
+        // delivery machinery too, e.g. a subscriber that blocks inside OnNext while the worker answers.
+        var backend = new SimulatedBackend(scheduler, Interlocked.Increment(ref _seed), TimeSpan.Zero);
+        var threaded = new ThreadedSimulatedBackend(backend);
+        threaded.Start();
+        var worker = await Worker.StartOnAsync(threaded, settings, CancellationToken.None).ConfigureAwait(false);
         Backends[worker.Pid] = backend;
         _ = backend.Exited.ContinueWith(_ => Backends.TryRemove(worker.Pid, out SimulatedBackend? _), TaskScheduler.Default);
         // The worker's close sequence may still schedule its last steps right after the exit: end the thread a little later.

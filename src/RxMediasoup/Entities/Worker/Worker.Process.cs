@@ -35,12 +35,23 @@ public sealed partial class Worker
         settings.Validate();
         cancellationToken.ThrowIfCancellationRequested();
         if (TestFactory is { } factory) return await factory(settings).ConfigureAwait(false);
-        var loggerFactory = settings.LoggerFactory ?? NullLoggerFactory.Instance;
-        var logger = loggerFactory.CreateLogger("RxMediasoup.Worker");
+        var logger = (settings.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("RxMediasoup.Worker");
         IWorkerBackend process = settings.Mode == WorkerMode.InProcess
             ? InProcessWorker.Start(WorkerLibrary.Locate(settings.WorkerBin), settings.ToArguments())
             : WorkerProcess.Spawn(WorkerBinary.Locate(settings.WorkerBin), settings.ToArguments(),
                 new Dictionary<string, string> { ["MEDIASOUP_VERSION"] = MediasoupInfo.WorkerVersion }, logger);
+        return await StartOnAsync(process, settings, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Opens the channel of a started backend (read by its own reader thread) and waits until the worker reports it
+    /// is running; on failure the backend is killed and disposed. <see cref="CreateAsync"/>'s second half; also how a
+    /// simulated worker in real time is started (RxMediasoup.Testing).
+    /// </summary>
+    internal static async Task<Worker> StartOnAsync(IWorkerBackend process, WorkerSettings settings, CancellationToken cancellationToken)
+    {
+        var loggerFactory = settings.LoggerFactory ?? NullLoggerFactory.Instance;
+        var logger = loggerFactory.CreateLogger("RxMediasoup.Worker");
         var transport = settings.TransportDecorator?.Invoke(process.Transport) ?? process.Transport;
         var channel = new WorkerChannel(transport, process.Pid, loggerFactory, settings.RequestTimeout, settings.DeliveryWarningThreshold);
         var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
