@@ -176,6 +176,7 @@ public sealed class Room : IAsyncDisposable
             catch (Exception e) when (attempt < 40 && e is not OperationCanceledException)
             {
                 // The manager may still be replacing the dead worker; try again shortly.
+                _log.LogInformation("room {RoomId}: move attempt {Attempt} failed ({Error}); retrying in 250 ms", Id, attempt, e.Message);
                 await Observable.Timer(TimeSpan.FromMilliseconds(250), _scheduler).ToTask(linked.Token).ConfigureAwait(false);
             }
         }
