@@ -25,9 +25,12 @@ internal sealed partial class SimulatedEngine
         {
             observer.IntervalMs = request.Body.AsRouter_CreateActiveSpeakerObserverRequest().Options?.Interval ?? 300;
         }
-        else if (request.Body.AsRouter_CreateAudioLevelObserverRequest().Options is { } options && options.Threshold > 0)
+        else if (request.Body.AsRouter_CreateAudioLevelObserverRequest().Options is { } options)
         {
-            throw new SimulatedError($"invalid threshold value {options.Threshold}", isTypeError: true);
+            if (options.Threshold > 0) throw new SimulatedError($"invalid threshold value {options.Threshold}", isTypeError: true);
+            observer.Threshold = options.Threshold;
+            observer.MaxEntries = options.MaxEntries;
+            observer.IntervalMs = Math.Clamp(options.Interval, (ushort)250, (ushort)5000);
         }
         Register(id, observer);
         router.RtpObservers[id] = observer;
@@ -48,13 +51,16 @@ internal sealed partial class SimulatedEngine
         switch (request.Method)
         {
             case Method.RTPOBSERVER_PAUSE:
+                if (observer.Paused) return null;
                 observer.Paused = true;
+                AudioLevelObserverPaused(observer);
                 return null;
             case Method.RTPOBSERVER_RESUME:
                 if (!observer.Paused) return null;
                 observer.Paused = false;
                 observer.TimerStart = backend.Scheduler.Now; // Timer::Restart
                 MayElectSpeaker(observer);
+                MayTick(observer);
                 return null;
             case Method.RTPOBSERVER_ADD_PRODUCER:
             {
@@ -67,6 +73,7 @@ internal sealed partial class SimulatedEngine
                 }
                 observer.Producers.Add(producer);
                 MayElectSpeaker(observer);
+                MayTick(observer);
                 return null;
             }
             case Method.RTPOBSERVER_REMOVE_PRODUCER:
@@ -125,6 +132,10 @@ internal sealed class SimRtpObserver(string id, SimRouter router, bool activeSpe
     public SimRouter Router { get; } = router;
     public bool ActiveSpeaker { get; } = activeSpeaker;
     public ushort IntervalMs { get; set; } = 300;
+    public sbyte Threshold { get; set; } = -80;
+    public ushort MaxEntries { get; set; } = 1;
+    public bool Silence { get; set; } = true;
+    public bool TickScheduled { get; set; }
     public bool Paused { get; set; }
     public bool Closed { get; set; }
     public DateTimeOffset TimerStart { get; set; }

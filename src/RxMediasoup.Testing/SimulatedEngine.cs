@@ -29,6 +29,9 @@ internal sealed partial class SimulatedEngine(SimulatedBackend backend, int seed
                 // mediasoup-worker closes everything and exits with 0.
                 backend.Exit(0, null);
                 break;
+            case FBS.Message.Body.Notification:
+                OnNotification(message.Data.AsNotification());
+                break;
         }
     }
 

@@ -60,6 +60,10 @@ public sealed class DifferentialTests
         => CompareAsync((worker, scheduler) => new DataScenario(worker, scheduler).RunAsync(), minimumLines: 20);
 
     [Fact]
+    public Task DirectDataMessagesAreForwardedAsOnTheWorker()
+        => CompareAsync((worker, scheduler) => new DirectMessageScenario(worker, scheduler).RunAsync(), minimumLines: 4);
+
+    [Fact]
     public Task RtpObserversBehaveAsOnTheWorker()
         => CompareAsync((worker, scheduler) => new ObserverScenario(worker, scheduler).RunAsync(), minimumLines: 9);
 

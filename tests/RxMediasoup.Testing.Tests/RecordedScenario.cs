@@ -80,13 +80,9 @@ internal abstract partial class RecordedScenario(TestScheduler? scheduler)
     protected async Task WaitAsync(Func<bool> condition)
     {
         // On the simulation a chain of requests (e.g. a pipe producer paused by the library on its consumer's
-        // notification) takes one tick per request; on a real worker, 5 s is far beyond a local notification's trip.
-        // The library's pipe plumbing continues on the thread pool (see PipeScenario), hence the short real delay too.
-        for (int tick = 0; scheduler is not null && !condition() && tick < 10; tick++)
-        {
-            scheduler.AdvanceBy(1);
-            if (!condition()) await Task.Delay(10);
-        }
+        // notification) takes one tick per request, and nothing runs elsewhere (no real wait); on a real worker, 5 s
+        // is far beyond a local notification's trip.
+        for (int tick = 0; scheduler is not null && !condition() && tick < 10; tick++) scheduler.AdvanceBy(1);
         var until = DateTime.UtcNow.AddSeconds(5);
         while (!condition() && scheduler is null && DateTime.UtcNow < until) await Task.Delay(10);
         Assert.True(condition());

@@ -46,4 +46,29 @@ public sealed class SimulationStatsTests
         var sent = Assert.Single(room.Answer(room.VideoConsumer.GetStatsAsync()));
         Assert.Equal((RtpStreamStatsType.OutboundRtp, 7L, 12), (sent.Type, sent.PacketCount, (int)sent.FractionLost));
     }
+
+    [Fact]
+    public void TheStatsOperatorsRunOnTheSimulatedWorkersSchedulerWhenNoneIsGiven()
+    {
+        var room = SimulatedRoom.OnSimulation();
+        var scheduler = room.Scheduler;
+        // 1,000 bytes a second for 10 s, then nothing.
+        room.Simulation.ScriptStats(room.AudioProducer, t =>
+            [new SimulatedStreamStats(PacketCount: Math.Min(t.Ticks, 10 * Second) / (Second / 50), ByteCount: 1000 * Math.Min(t.Ticks, 10 * Second) / Second, Bitrate: 0)]);
+        var stats = room.AudioProducer.PollStats(TimeSpan.FromSeconds(1));
+        var stalled = scheduler.CreateObserver<bool>();
+        var bitrates = new List<double>();
+        long start = scheduler.Clock;
+        using var s1 = stats.Stalled(s => s.Sum(x => x.PacketCount), TimeSpan.FromSeconds(5)).Subscribe(stalled);
+        using var s2 = stats.Bitrate(s => s.Sum(x => x.ByteCount)).Subscribe(bitrates.Add);
+        scheduler.AdvanceBy(20 * Second);
+
+        // On the real clock no sample would be 1 s after the previous one, and no stall would be seen in this test's
+        // few real milliseconds: both ran in virtual time.
+        Assert.Equal([false, true], stalled.Messages.Select(m => m.Value.Value));
+        Assert.InRange(stalled.Messages[1].Time - start, 15 * Second, 15 * Second + 100); // + the answers' ticks (100 ns each)
+        Assert.True(bitrates.Count >= 15);
+        Assert.All(bitrates.Take(9), b => Assert.InRange(b, 7_999, 8_001)); // 8,000 bps; the answer's tick shifts each sample by 100 ns
+        Assert.All(bitrates.Skip(10), b => Assert.Equal(0, b));
+    }
 }

@@ -117,7 +117,7 @@ public static class Polling
         ValidatePeriod(period);
         var sched = scheduler ?? DefaultScheduler.Instance;
         var key = new SharedKey(name, period, sched);
-        return Observable.Create<T>(observer =>
+        return Clocked.On(Observable.Create<T>(observer =>
         {
             var table = SharedLoops.GetValue(owner, static _ => []);
             SharedLoop<T> loop;
@@ -151,7 +151,7 @@ public static class Polling
                 }
                 if (last) loop.Connection.Dispose();
             });
-        });
+        }), scheduler); // the stats operators applied to it default to the clock it polls on (see Clocked)
     }
 
     /// <summary>Number of shared loops currently running for <paramref name="owner"/> (a leak-check diagnostic).</summary>

@@ -1,6 +1,7 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
+using RxMediasoup.Reactive;
 
 namespace RxMediasoup;
 
@@ -30,7 +31,7 @@ public static class StatsOperators
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(byteCount);
         ArgumentNullException.ThrowIfNull(timestamp);
-        return Observable.Create<double>(observer =>
+        return Clocked.As(Observable.Create<double>(observer =>
         {
             bool hasPrevious = false;
             long previousBytes = 0;
@@ -63,7 +64,7 @@ public static class StatsOperators
                 previousTime = time;
                 observer.OnNext(delta * 8 / seconds);
             }, observer.OnError, observer.OnCompleted);
-        });
+        }), source);
     }
 
     /// <summary>
@@ -77,13 +78,15 @@ public static class StatsOperators
     /// </summary>
     /// <param name="source">The stats samples.</param>
     /// <param name="byteCount">The cumulative byte counter of a sample.</param>
-    /// <param name="scheduler">The clock; the default scheduler when null.</param>
+    /// <param name="scheduler">The clock; when null, the one <paramref name="source"/> polls on if it is an entity's
+    /// <c>PollStats</c> (or a stats operator's result on one) — a simulated worker's scheduler, or the one given to
+    /// <c>PollStats</c> — else the default scheduler.</param>
     public static IObservable<double> Bitrate<T>(this IObservable<T> source, Func<T, long> byteCount, IScheduler? scheduler = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(byteCount);
-        return source.Timestamp(scheduler ?? DefaultScheduler.Instance)
-            .Bitrate(s => byteCount(s.Value), static s => s.Timestamp);
+        var clock = scheduler ?? Clocked.Of(source) ?? DefaultScheduler.Instance;
+        return Clocked.As(source.Timestamp(clock).Bitrate(s => byteCount(s.Value), static s => s.Timestamp), source, clock);
     }
 
     /// <summary>
@@ -104,7 +107,7 @@ public static class StatsOperators
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(packetsReceived);
         ArgumentNullException.ThrowIfNull(packetsLost);
-        return Observable.Create<double>(observer =>
+        return Clocked.As(Observable.Create<double>(observer =>
         {
             bool hasPrevious = false;
             long previousReceived = 0, previousLost = 0;
@@ -144,7 +147,7 @@ public static class StatsOperators
                 long total = receivedDelta + lostDelta;
                 observer.OnNext(total == 0 ? 0 : (double)lostDelta / total);
             }, observer.OnError, observer.OnCompleted);
-        });
+        }), source);
     }
 
     /// <summary>
@@ -162,7 +165,9 @@ public static class StatsOperators
     /// <param name="source">The stats samples.</param>
     /// <param name="counter">The cumulative counter of a sample (packets, bytes, frames…).</param>
     /// <param name="threshold">How long without a change means stalled; positive.</param>
-    /// <param name="scheduler">The clock of the timer (virtual time in tests); the default scheduler when null.</param>
+    /// <param name="scheduler">The clock of the timer (virtual time in tests); when null, the one <paramref name="source"/>
+    /// polls on if it is an entity's <c>PollStats</c> (or a stats operator's result on one) — a simulated worker's
+    /// scheduler, or the one given to <c>PollStats</c> — else the default scheduler.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> is not positive.</exception>
     public static IObservable<bool> Stalled<T>(this IObservable<T> source, Func<T, long> counter, TimeSpan threshold, IScheduler? scheduler = null)
     {
@@ -170,8 +175,8 @@ public static class StatsOperators
         ArgumentNullException.ThrowIfNull(counter);
         if (threshold <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "the stall threshold must be positive");
-        var sched = scheduler ?? DefaultScheduler.Instance;
-        return Observable.Create<bool>(observer =>
+        var sched = scheduler ?? Clocked.Of(source) ?? DefaultScheduler.Instance;
+        return Clocked.As(Observable.Create<bool>(observer =>
         {
             var gate = new object();
             var timer = new SerialDisposable();
@@ -240,7 +245,7 @@ public static class StatsOperators
                 }
             });
             return new CompositeDisposable(subscription, timer, Disposable.Create(() => { lock (gate) done = true; }));
-        });
+        }), source, sched);
     }
 
     /// <summary>The increase of a cumulative counter; a counter that went down was reset (restarted from zero).</summary>

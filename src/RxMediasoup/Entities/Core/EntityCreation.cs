@@ -117,9 +117,10 @@ internal static class EntityCreation
             // worker created it) is closed there, since the caller will never get a handle on it.
             _ = created.ContinueWith(static (t, s) =>
             {
-                if (t.IsCompletedSuccessfully) _ = ((Func<Task>)s!)().ContinueWith(static c => _ = c.Exception, TaskScheduler.Default);
+                if (t.IsCompletedSuccessfully)
+                    _ = ((Func<Task>)s!)().ContinueWith(static c => _ = c.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 else _ = t.Exception;
-            }, closeCreated, TaskScheduler.Default);
+            }, closeCreated, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default); // no thread-pool hop (in virtual time, the close is sent inside the scheduler's action)
             throw;
         }
     }

@@ -163,7 +163,7 @@ public sealed partial class Router
                 {
                     _logger.LogError(e, "pipeToRouter() | syncing the pipe producer's pause state failed [id:{Id}]", pipeProducer.Id);
                 }
-            }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+            }, CancellationToken.None, SyncOptions, TaskScheduler.Default).Unwrap();
         }
         // Each stream replays its current value first: applied only if it changed since read above.
         pipeConsumer.Paused.Subscribe(p => { lock (gate) { if (p == consumerPaused) return; consumerPaused = p; Apply(); } });
@@ -183,7 +183,10 @@ public sealed partial class Router
         {
             if (!_pipeTransportPairs.TryGetValue(target.Id, out pairTask))
             {
-                creation = new TaskCompletionSource<PipeTransportPair>(TaskCreationOptions.RunContinuationsAsynchronously);
+                // On a simulated worker (a scheduler drives it) the awaiters continue inline, inside the scheduler's
+                // action, so PipeToRouter completes within AdvanceBy; with a real worker, never on the channel's thread.
+                creation = new TaskCompletionSource<PipeTransportPair>(Channel.Scheduler is null
+                    ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None);
                 pairTask = creation.Task;
                 _pipeTransportPairs[target.Id] = pairTask;
                 target._pipeTransportPairs[Id] = pairTask;
@@ -250,9 +253,13 @@ public sealed partial class Router
         }
     }
 
+    /// <summary>On a simulated worker continuations run inline (inside the scheduler's action, no thread-pool hop); else as they were.</summary>
+    private TaskContinuationOptions SyncOptions
+        => Channel.Scheduler is null ? TaskContinuationOptions.None : TaskContinuationOptions.ExecuteSynchronously;
+
     private void FireAndForget(Task task, string what)
         => task.ContinueWith(t => _logger.LogError(t.Exception, "pipeToRouter() | {What} failed", what),
-            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | SyncOptions, TaskScheduler.Default);
 
     /// <summary>The value a state stream replays on subscribe (synchronously).</summary>
     private static T CurrentValue<T>(IObservable<T> stream)
