@@ -1,4 +1,5 @@
 #:project ../src/RxMediasoup/RxMediasoup.csproj
+#:project ../src/RxMediasoup.Testing/RxMediasoup.Testing.csproj
 #:project NotebookKit/NotebookKit.csproj
 #:property PublishAot=false
 #:property ImplicitUsings=disable
@@ -25,6 +26,7 @@ using System.Buffers.Binary;
 using System.Reactive.Linq;
 using RxMediasoup;
 using RxMediasoup.Notebooks;
+using RxMediasoup.Testing;
 
 // %% [markdown]
 // ## Stalled, in pure virtual time
@@ -177,3 +179,84 @@ Console.WriteLine($"producers left: {string.Join(", ", direct.Producers.Items.Se
 room.Dispose();
 await worker.CloseAsync();
 Console.WriteLine($"worker exited: {worker.IsSubprocessClosed}");
+
+// %% [markdown]
+// ## The same room on a simulated worker
+//
+// With a real worker, each virtual step had to wait for real answers. `RxMediasoup.Testing` removes that wait: a
+// `Simulation` is a real `Worker` (the library's own routers, transports and producers) whose requests are answered
+// by a simulation on the same clock, and whose media is a script — here the packet counters of two producers as a
+// function of virtual time: Alice sends 50 packets/s throughout, Bob stops at 8 s and comes back at 20 s. The async
+// set-up runs inside `VirtualTime.Run`, so its awaits continue as the clock advances.
+
+// %%
+var simClock = new VirtualClock();
+var sim = await Simulation.CreateAsync(simClock, seed: 1);
+var simSetUp = VirtualTime.Run(simClock, async () =>
+{
+    var simRouter = await sim.Worker.CreateRouterAsync(new RouterOptions { MediaCodecs = router.RtpCapabilities.Codecs!.Where(c => c.MimeType == "audio/opus").ToList() });
+    var simDirect = await simRouter.CreateDirectTransportAsync();
+    var created = new Dictionary<string, Producer>();
+    foreach (var (peer, ssrc) in new[] { ("alice", 1111u), ("bob", 2222u) })
+        created[peer] = await simDirect.ProduceAsync(new ProducerOptions
+        {
+            Kind = MediaKind.Audio,
+            AppData = new Dictionary<string, object?> { ["peer"] = peer },
+            RtpParameters = new RtpParameters
+            {
+                Codecs = [new RtpCodecParameters { MimeType = "audio/opus", PayloadType = 100, ClockRate = 48000, Channels = 2 }],
+                Encodings = [new RtpEncodingParameters { Ssrc = ssrc }],
+            },
+        });
+    return created;
+});
+simClock.AdvanceBy(TimeSpan.FromMilliseconds(1)); // every answer of the set-up, in virtual time
+var simProducers = await simSetUp;
+sim.ScriptStats(simProducers["alice"], t => [new SimulatedStreamStats(PacketCount: (long)(50 * t.TotalSeconds), ByteCount: 0, Bitrate: 32_000)]);
+sim.ScriptStats(simProducers["bob"], t =>
+{
+    double sent = Math.Min(t.TotalSeconds, 8) + Math.Max(0, t.TotalSeconds - 20);
+    return [new SimulatedStreamStats(PacketCount: (long)(50 * sent), ByteCount: 0, Bitrate: 32_000)];
+});
+Console.WriteLine($"simulated worker [pid:{sim.Worker.Pid}], producers {string.Join(", ", simProducers.Keys)}; {sim.Requests.Count} requests so far");
+
+// %% [markdown]
+// The room pipeline is the one above, on the simulation's clock. Thirty virtual seconds are one `AdvanceBy`: no
+// wait, since every poll is answered by the simulation inside the clock's step. Bob's transitions, one frame per
+// virtual second (`f` flowing, `s` stalled), are asserted as a marble string; so are Alice's scores, which a script
+// sets at 5 s, 12 s and 25 s (`Marbles` in NotebookKit draws the strings; the notebook host cannot load
+// Microsoft.Reactive.Testing's `TestScheduler`, see the top of this notebook, so the clock is the same
+// `VirtualTimeScheduler` kind without it).
+
+// %%
+var simNotifications = new List<(TimeSpan At, string Peer, bool Stalled)>();
+var simStart = simClock.Now;
+var simRoom = simProducers.Values.ToObservable()
+    .SelectMany(p => p.PollStats(period, simClock)
+        .Stalled(s => s.Sum(x => x.PacketCount), TimeSpan.FromSeconds(3), simClock)
+        .Select(stalled => (Peer: (string)p.AppData["peer"]!, Stalled: stalled)))
+    .Subscribe(n => simNotifications.Add((simClock.Now - simStart, n.Peer, n.Stalled)));
+var aliceScores = new List<(TimeSpan At, char Symbol)>();
+var aliceScore = simProducers["alice"].Score.Skip(1) // the current (initial) score first, then each change
+    .Subscribe(s => aliceScores.Add((simClock.Now - simStart, (char)('0' + s[0].Score))));
+var simOffset = sim.Elapsed; // sim.At counts from the simulation's creation, before the set-up
+foreach (var (at, score) in new[] { (5, 7), (12, 3), (25, 9) })
+    sim.At(simOffset + TimeSpan.FromSeconds(at), () => sim.SetProducerScores(simProducers["alice"], score));
+
+var simWall = System.Diagnostics.Stopwatch.StartNew();
+simClock.AdvanceBy(TimeSpan.FromSeconds(30));
+Console.WriteLine($"30 virtual seconds on the simulated worker in {simWall.ElapsedMilliseconds} ms of wall-clock time, {sim.Requests.Count} requests");
+string bobMarbles = Marbles.Of(simNotifications.Where(n => n.Peer == "bob").Select(n => (n.At, n.Stalled ? 's' : 'f')), TimeSpan.FromSeconds(1), 30);
+string aliceMarbles = Marbles.Of(aliceScores, TimeSpan.FromSeconds(1), 30);
+Console.WriteLine($"bob:   {bobMarbles}");
+Console.WriteLine($"alice: {aliceMarbles}");
+if (bobMarbles != "f----------s---------f--------") throw new Exception("unexpected marbles for bob: " + bobMarbles);
+if (aliceMarbles != "-----7------3------------9----") throw new Exception("unexpected marbles for alice's score: " + aliceMarbles);
+// The typed request log: the poll whose answer made Bob stalled, at 11 virtual seconds.
+sim.AssertRequested("producer.getStats", simProducers["bob"].Id, at: simOffset + TimeSpan.FromSeconds(11));
+simRoom.Dispose();
+aliceScore.Dispose();
+var simClose = sim.Worker.CloseAsync();
+simClock.AdvanceBy(TimeSpan.FromMilliseconds(1));
+await simClose;
+Console.WriteLine($"simulated worker closed: {sim.Worker.IsClosed}");

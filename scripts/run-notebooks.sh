@@ -40,6 +40,7 @@ command -v dotnet-repl >/dev/null || dotnet tool install -g dotnet-repl --versio
 [ -n "${MEDIASOUP_WORKER_BIN:-}" ] || bash scripts/build-worker.sh
 # The .dib files reference these Release builds; `dotnet run` of a .cs builds them itself (same output).
 dotnet build src/RxMediasoup -c Release -nologo -v q -clp:ErrorsOnly
+dotnet build src/RxMediasoup.Testing -c Release -nologo -v q -clp:ErrorsOnly
 dotnet build notebooks/NotebookKit -c Release -nologo -v q -clp:ErrorsOnly
 
 out="$repo/notebooks/out"

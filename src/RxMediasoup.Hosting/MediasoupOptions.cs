@@ -1,3 +1,5 @@
+using System.Reactive.Concurrency;
+
 namespace RxMediasoup.Hosting;
 
 /// <summary>
@@ -30,6 +32,19 @@ public sealed class MediasoupOptions
 
     /// <summary>Thresholds of the health check (<see cref="MediasoupHealthCheckExtensions.AddMediasoupHealthChecks"/>).</summary>
     public MediasoupHealthOptions HealthChecks { get; set; } = new();
+
+    /// <summary>
+    /// Creates each worker instead of starting mediasoup-worker (<see cref="WorkerManagerOptions.WorkerFactory"/>), e.g.
+    /// RxMediasoup.Testing's simulated workers; null (default): real workers. Set in code (the <c>configure</c>
+    /// delegate of <c>AddMediasoup</c> or <c>services.Configure&lt;MediasoupOptions&gt;</c>): configuration does not bind it.
+    /// </summary>
+    public WorkerFactory? WorkerFactory { get; set; }
+
+    /// <summary>
+    /// Scheduler of the respawn back-off (<see cref="WorkerManagerOptions.Scheduler"/>): the simulation's with
+    /// <see cref="WorkerFactory"/>'s simulated workers; null (default): the real clock. Set in code, not bound.
+    /// </summary>
+    public IScheduler? Scheduler { get; set; }
 }
 
 /// <summary>Worker settings in configuration form (see <see cref="RxMediasoup.WorkerSettings"/>).</summary>

@@ -163,6 +163,8 @@ public sealed class MediasoupOptionsValidator(string sectionPath) : IValidateOpt
         return new WorkerManagerOptions
         {
             NumWorkers = o.NumWorkers,
+            WorkerFactory = o.WorkerFactory,
+            Scheduler = o.Scheduler,
             LoadMetric = Enum.Parse<WorkerLoadMetric>(o.LoadMetric, ignoreCase: true),
             Respawn = new WorkerRespawnPolicy
             {

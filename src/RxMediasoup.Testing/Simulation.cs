@@ -89,8 +89,11 @@ public sealed partial class Simulation
     {
         ArgumentNullException.ThrowIfNull(scheduler);
         if (latency < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(latency), latency, "a latency cannot be negative");
-        return Task.FromResult(new Simulation(new SimulatedBackend(scheduler, seed, latency ?? TimeSpan.Zero), settings));
+        return Task.FromResult(Create(scheduler, seed, settings, latency ?? TimeSpan.Zero));
     }
+
+    internal static Simulation Create(IScheduler scheduler, int seed, WorkerSettings? settings, TimeSpan latency)
+        => new(new SimulatedBackend(scheduler, seed, latency), settings);
 
     /// <summary>Runs <paramref name="script"/> in a scheduler action when <see cref="Elapsed"/> reaches <paramref name="elapsed"/>.</summary>
     /// <param name="elapsed">The virtual time since the simulation was created.</param>

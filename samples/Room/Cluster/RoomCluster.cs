@@ -14,9 +14,10 @@ internal sealed class RoomCluster(IMediasoupRooms rooms, IGrainFactory grains, R
 {
     private readonly ConcurrentDictionary<string, ClusterRoomLink> _links = new();
 
-    public async Task<Room> CreateRoomAsync(string roomId, WorkerManager workers, CancellationToken cancellationToken)
+    public async Task<Room> CreateRoomAsync(string roomId, WorkerManager workers, System.Reactive.Concurrency.IScheduler scheduler,
+        CancellationToken cancellationToken)
     {
-        var room = await Room.CreateAsync(roomId, workers, options, loggers.CreateLogger("RxMediasoup.Samples.Room.Room"), cancellationToken,
+        var room = await Room.CreateAsync(roomId, workers, options, scheduler, loggers.CreateLogger("RxMediasoup.Samples.Room.Room"), cancellationToken,
             createRouter: ct => rooms.GetRouterAsync(roomId, ct)).ConfigureAwait(false);
         var link = new ClusterRoomLink(room, rooms, grains.GetRoom(roomId), loggers.CreateLogger("RxMediasoup.Samples.Room.Cluster"));
         _links[roomId] = link;

@@ -58,7 +58,7 @@ internal static class RoomClusterHosting
         builder.Services.Replace(ServiceDescriptor.Singleton(sp =>
         {
             var rooms = ActivatorUtilities.CreateInstance<Rooms>(sp);
-            rooms.CreateRoom = (roomId, workers, ct) => sp.GetRequiredService<RoomCluster>().CreateRoomAsync(roomId, workers, ct);
+            rooms.CreateRoom = (roomId, workers, scheduler, ct) => sp.GetRequiredService<RoomCluster>().CreateRoomAsync(roomId, workers, scheduler, ct);
             return rooms;
         }));
         Console.WriteLine($"Cluster mode: Orleans silo {cluster.SiloIp}:{siloPort} (gateway {gatewayPort}), cluster '{cluster.ClusterId}' in Redis {cluster.Redis}; pipes listen on {cluster.PipeListenIp}{(cluster.PipeAnnouncedIp is null ? "" : $", announced as {cluster.PipeAnnouncedIp}")}");

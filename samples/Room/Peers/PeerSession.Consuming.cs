@@ -4,9 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace RxMediasoup.Samples.Room;
 
 /// <summary>
-/// Consuming the room: every other peer's producer (present or later) becomes a consumer on this peer's recv
-/// transport, as one pipeline per producer: <c>UsingConsumer</c> until the producer leaves the room, a
-/// <c>newConsumer</c> notification, throttled score/bitrate notifications, then <c>consumerClosed</c>.
+/// Consuming the room (<see cref="RoomConsumption"/>) as notifications: <c>newConsumer</c>, throttled
+/// <c>consumerState</c> (score, bitrate, paused), then <c>consumerClosed</c>; and the chat's data consumers.
 /// </summary>
 internal sealed partial class PeerSession
 {
@@ -32,67 +31,40 @@ internal sealed partial class PeerSession
     private void LogPipelineError(Exception e) => _log.LogWarning("{Peer}: consuming stopped: {Error}", Name, e.Message);
 
     private IObservable<string> ConsumeMedia(Room room, Router router, WebRtcTransport transport, RtpCapabilities capabilities) =>
-        room.Producers.Added()
-            .Do(p => _log.LogDebug("{Peer}: producer {Producer} of {Owner} (closed {Closed})", Name, p.Producer.Id, p.PeerId, p.Producer.IsClosed))
-            // During a move the room's producers already live on the new router while this (old) session still holds the
-            // old one: those are not this router's to consume (CanConsume would log "Producer not found").
-            .Where(p => p.PeerId != _peer!.PeerId && !p.Producer.IsClosed && router.GetProducer(p.Producer.Id) is not null
-                && router.CanConsume(p.Producer.Id, capabilities))
-            .SelectMany(p => transport.UsingConsumer(new ConsumerOptions
-                {
-                    ProducerId = p.Producer.Id,
-                    RtpCapabilities = capabilities,
-                    Paused = true, // resumed by the page once its side of the consumer exists (resumeConsumer)
-                    AppData = new Dictionary<string, object?> { ["peerId"] = p.PeerId },
-                })
-                .TakeUntil(room.Producers.WhenRemoved(p))
-                .Catch<Consumer, Exception>(e => Skip<Consumer>($"cannot consume {p.PeerId}'s {p.Producer.Kind}", e))
-                .SelectMany(consumer => ConsumerMessages(p.PeerId, consumer)));
+        RoomConsumption.Consume(room, _peer!.PeerId, router, transport, capabilities, _options.ConsumerStatsPeriod, (what, e) => Skip<Consumer>(what, e))
+            .Select(ConsumerMessage);
 
-    private IObservable<string> ConsumerMessages(string peerId, Consumer consumer) =>
-        Observable.Defer(() =>
-            {
+    private string ConsumerMessage(ConsumerEvent e)
+    {
+        var consumer = e.Consumer;
+        switch (e.Kind)
+        {
+            case ConsumerEventKind.Added:
                 _consumers[consumer.Id] = consumer;
-                return Observable.Return(Messages.Notification("newConsumer", new
+                return Messages.Notification("newConsumer", new
                 {
-                    peerId,
+                    peerId = e.ProducerPeerId,
                     producerId = consumer.ProducerId,
                     id = consumer.Id,
                     kind = consumer.Kind,
                     rtpParameters = consumer.RtpParameters,
                     type = consumer.Type,
                     producerPaused = consumer.ProducerPaused.Value,
-                }));
-            })
-            .Concat(ConsumerState(consumer))
-            .Concat(Observable.Defer(() =>
-            {
-                _consumers.TryRemove(consumer.Id, out _);
-                return Observable.Return(Messages.Notification("consumerClosed", new { consumerId = consumer.Id, peerId }));
-            }));
-
-    /// <summary>Score, bitrate and paused state of a consumer, at most once per period, only when changed.</summary>
-    private IObservable<string> ConsumerState(Consumer consumer)
-    {
-        var period = _options.ConsumerStatsPeriod;
-        var bitrate = consumer.PollStats(period)
-            .Bitrate(stats => stats.Where(s => s.Type == RtpStreamStatsType.OutboundRtp).Sum(s => s.ByteCount))
-            .Select(b => (long)b)
-            .StartWith(0L)
-            .Catch<long, Exception>(_ => Observable.Empty<long>());
-        return Observable.CombineLatest(consumer.Score, bitrate, consumer.Paused, consumer.ProducerPaused,
-                (score, bps, paused, producerPaused) => new
+                });
+            case ConsumerEventKind.State:
+                var state = e.State!;
+                return Messages.Notification("consumerState", new
                 {
                     consumerId = consumer.Id,
-                    score = score.Score,
-                    producerScore = score.ProducerScore,
-                    bitrate = bps,
-                    paused = paused || producerPaused,
-                })
-            .Sample(period)
-            .DistinctUntilChanged()
-            .TakeUntil(consumer.Closed)
-            .Select(state => Messages.Notification("consumerState", state));
+                    score = state.Score,
+                    producerScore = state.ProducerScore,
+                    bitrate = state.Bitrate,
+                    paused = state.Paused,
+                });
+            default:
+                _consumers.TryRemove(consumer.Id, out _);
+                return Messages.Notification("consumerClosed", new { consumerId = consumer.Id, peerId = e.ProducerPeerId });
+        }
     }
 
     /// <summary>Every other peer's data producer (chat) as a data consumer on this peer's recv transport (SCTP).</summary>

@@ -1,6 +1,8 @@
+using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
+using System.Reactive.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 
 namespace RxMediasoup.Samples.Room;
@@ -9,7 +11,9 @@ namespace RxMediasoup.Samples.Room;
 /// A room: one router (moved to a live worker if its worker dies), its members, their producers and data producers
 /// as live collections, and the room-wide streams derived from the library's: the active speaker
 /// (<see cref="ActiveSpeakerObserver.DominantSpeaker"/>) and each peer's stall state
-/// (<see cref="Producer.PollStats"/> + <see cref="StatsOperators.Stalled{T}"/>).
+/// (<see cref="Producer.PollStats"/> + <see cref="StatsOperators.Stalled{T}"/>). Every delay (stats polling, stall
+/// threshold, the move's retries) runs on <see cref="Scheduler"/>: the default scheduler in production, a
+/// <c>TestScheduler</c> with simulated workers in the room's unit tests.
 /// </summary>
 public sealed class Room : IAsyncDisposable
 {
@@ -22,6 +26,7 @@ public sealed class Room : IAsyncDisposable
 
     private readonly WorkerManager _workers;
     private readonly RoomServerOptions _options;
+    private readonly IScheduler _scheduler;
     private readonly ILogger _log;
     private readonly StateSubject<Router> _router;
     private readonly StateSubject<string?> _activeSpeaker = new(null);
@@ -31,12 +36,14 @@ public sealed class Room : IAsyncDisposable
     private readonly CompositeDisposable _subscriptions = [];
     private readonly CancellationTokenSource _closing = new();
 
-    private Room(string id, Router router, WorkerManager workers, RoomServerOptions options, ILogger log, Func<CancellationToken, Task<Router>> createRouter)
+    private Room(string id, Router router, WorkerManager workers, RoomServerOptions options, IScheduler scheduler, ILogger log,
+        Func<CancellationToken, Task<Router>> createRouter)
     {
         Id = id;
         _workers = workers;
         _createRouter = createRouter;
         _options = options;
+        _scheduler = scheduler;
         _log = log;
         _router = new StateSubject<Router>(router);
         _subscriptions.Add(_routerWiring);
@@ -45,6 +52,9 @@ public sealed class Room : IAsyncDisposable
 
     /// <summary>The room's id.</summary>
     public string Id { get; }
+
+    /// <summary>The clock of the room's delays (stats polling, stall threshold, retries).</summary>
+    public IScheduler Scheduler => _scheduler;
 
     /// <summary>The room's current router, then each router it moves to (after its worker died).</summary>
     public IObservableState<Router> Router => _router;
@@ -65,12 +75,12 @@ public sealed class Room : IAsyncDisposable
     public IObservable<(string PeerId, bool Stalled)> Stalls => _stalls;
 
     /// <param name="createRouter">Where the room's router comes from (also after a move); default: a new router on the least loaded worker (cluster mode: the cluster's router of this process).</param>
-    internal static async Task<Room> CreateAsync(string id, WorkerManager workers, RoomServerOptions options, ILogger log, CancellationToken cancellationToken,
-        Func<CancellationToken, Task<Router>>? createRouter = null)
+    internal static async Task<Room> CreateAsync(string id, WorkerManager workers, RoomServerOptions options, IScheduler scheduler, ILogger log,
+        CancellationToken cancellationToken, Func<CancellationToken, Task<Router>>? createRouter = null)
     {
         createRouter ??= ct => workers.CreateRouterAsync(new RouterOptions { MediaCodecs = MediaCodecs }, ct);
         var router = await createRouter(cancellationToken).ConfigureAwait(false);
-        var room = new Room(id, router, workers, options, log, createRouter);
+        var room = new Room(id, router, workers, options, scheduler, log, createRouter);
         await room.WireAsync(router, cancellationToken).ConfigureAwait(false);
         log.LogInformation("room {RoomId} created on router {RouterId} (worker pid {Pid})", id, router.Id, WorkerPidOf(workers, router));
         return room;
@@ -181,7 +191,8 @@ public sealed class Room : IAsyncDisposable
             catch (Exception e) when (attempt < 40 && e is not OperationCanceledException)
             {
                 // The manager may still be replacing the dead worker; try again shortly.
-                await Task.Delay(250, linked.Token).ConfigureAwait(false);
+                _log.LogInformation("room {RoomId}: move attempt {Attempt} failed ({Error}); retrying in 250 ms", Id, attempt, e.Message);
+                await Observable.Timer(TimeSpan.FromMilliseconds(250), _scheduler).ToTask(linked.Token).ConfigureAwait(false);
             }
         }
     }
@@ -191,8 +202,8 @@ public sealed class Room : IAsyncDisposable
     {
         var stalledProducers = new Dictionary<string, HashSet<string>>();
         return Producers.Added()
-            .SelectMany(p => p.Producer.PollStats(_options.StallPollPeriod)
-                .Stalled(stats => stats.Sum(s => s.PacketCount), _options.StallThreshold)
+            .SelectMany(p => p.Producer.PollStats(_options.StallPollPeriod, _scheduler)
+                .Stalled(stats => stats.Sum(s => s.PacketCount), _options.StallThreshold, _scheduler)
                 .Catch<bool, Exception>(_ => Observable.Empty<bool>())
                 .TakeUntil(Producers.WhenRemoved(p))
                 .Concat(Observable.Return(false))

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Reactive.Concurrency;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RxMediasoup.Hosting;
@@ -11,12 +12,14 @@ namespace RxMediasoup.Samples.Room;
 /// stops. A hosted service registered after the workers' (<see cref="RoomServer.CreateBuilder"/>): it starts after
 /// them and, on stop, closes every room before the workers close.
 /// Get it from DI (<c>app.Services.GetRequiredService&lt;Rooms&gt;()</c>) once <see cref="RoomServer.StartAsync"/> ran.
+/// Without a host (the room's unit tests: simulated workers in virtual time), <see cref="Create"/> serves rooms on a
+/// given <see cref="WorkerManager"/> and <see cref="IScheduler"/>.
 /// </summary>
 public sealed class Rooms : IHostedService, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<Room>>> _rooms = new();
     private readonly RoomServerOptions _options;
-    private readonly MediasoupHostedService _mediasoup;
+    private readonly MediasoupHostedService? _mediasoup;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _log;
     private readonly TaskCompletionSource<WorkerManager> _workers = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -24,15 +27,36 @@ public sealed class Rooms : IHostedService, IAsyncDisposable
 
     /// <summary>Creates the registry (done by dependency injection); the host starts it after its workers.</summary>
     public Rooms(RoomServerOptions options, MediasoupHostedService mediasoup, ILoggerFactory loggerFactory)
+        : this(options, loggerFactory, DefaultScheduler.Instance) => _mediasoup = mediasoup;
+
+    private Rooms(RoomServerOptions options, ILoggerFactory loggerFactory, IScheduler scheduler)
     {
         _options = options;
-        _mediasoup = mediasoup;
         _loggerFactory = loggerFactory;
+        Scheduler = scheduler;
         _log = loggerFactory.CreateLogger("RxMediasoup.Samples.Room.Rooms");
     }
 
     /// <summary>Cluster mode: creates a room through the cluster instead of on a router of its own (RoomClusterHosting).</summary>
-    internal Func<string, WorkerManager, CancellationToken, Task<Room>>? CreateRoom { get; set; }
+    internal Func<string, WorkerManager, IScheduler, CancellationToken, Task<Room>>? CreateRoom { get; set; }
+
+    /// <summary>Rooms served on <paramref name="workers"/> (already started), their delays on <paramref name="scheduler"/>.</summary>
+    /// <param name="workers">The workers (e.g. simulated: RxMediasoup.Testing's <c>SimulatedWorkerFactory.CreateManagerAsync</c>).</param>
+    /// <param name="options">The room server's options (stall detection, stats periods, listen IP).</param>
+    /// <param name="loggerFactory">Logs.</param>
+    /// <param name="scheduler">The clock of the rooms' delays; the default scheduler when null.</param>
+    public static Rooms Create(WorkerManager workers, RoomServerOptions options, ILoggerFactory loggerFactory, IScheduler? scheduler = null)
+    {
+        ArgumentNullException.ThrowIfNull(workers);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        var rooms = new Rooms(options, loggerFactory, scheduler ?? DefaultScheduler.Instance);
+        rooms.Serve(workers);
+        return rooms;
+    }
+
+    /// <summary>The clock of the rooms' delays (stats polling, stall threshold, retries): the default scheduler in production.</summary>
+    public IScheduler Scheduler { get; }
 
     /// <summary>The worker manager, once started.</summary>
     public WorkerManager Workers => _workers.Task.IsCompletedSuccessfully
@@ -45,9 +69,13 @@ public sealed class Rooms : IHostedService, IAsyncDisposable
     /// <summary>Takes the hosted workers (awaiting their start) and serves rooms on them.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_workers.Task.IsCompleted) return;
+        if (_workers.Task.IsCompleted || _mediasoup is null) return;
         await _mediasoup.StartAsync(cancellationToken).ConfigureAwait(false);
-        var manager = _mediasoup.Manager;
+        Serve(_mediasoup.Manager);
+    }
+
+    private void Serve(WorkerManager manager)
+    {
         _respawns = manager.Respawns.Subscribe(r => _log.LogWarning("worker {Pid} died ({Death}); replacement: {Replacement}",
             r.Death.Pid, r.Death, r.Replacement?.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? r.Error?.Message ?? "none"));
         _workers.TrySetResult(manager);
@@ -61,8 +89,8 @@ public sealed class Rooms : IHostedService, IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(roomId);
         var manager = await _workers.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var lazy = _rooms.GetOrAdd(roomId, id => new Lazy<Task<Room>>(() => CreateRoom?.Invoke(id, manager, CancellationToken.None) ??
-            Room.CreateAsync(id, manager, _options, _loggerFactory.CreateLogger("RxMediasoup.Samples.Room.Room"), CancellationToken.None)));
+        var lazy = _rooms.GetOrAdd(roomId, id => new Lazy<Task<Room>>(() => CreateRoom?.Invoke(id, manager, Scheduler, CancellationToken.None) ??
+            Room.CreateAsync(id, manager, _options, Scheduler, _loggerFactory.CreateLogger("RxMediasoup.Samples.Room.Room"), CancellationToken.None)));
         try
         {
             return await lazy.Value.WaitAsync(cancellationToken).ConfigureAwait(false);

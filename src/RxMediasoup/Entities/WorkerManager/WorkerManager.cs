@@ -54,7 +54,7 @@ public sealed class WorkerManager : IAsyncDisposable
         try
         {
             var workers = await Task.WhenAll(Enumerable.Range(0, options.NumWorkers)
-                .Select(_ => Worker.CreateAsync(options.WorkerSettings, cancellationToken))).ConfigureAwait(false);
+                .Select(_ => manager.StartWorkerAsync(cancellationToken))).ConfigureAwait(false);
             foreach (var worker in workers) manager.Adopt(worker);
         }
         catch
@@ -179,6 +179,11 @@ public sealed class WorkerManager : IAsyncDisposable
         }
     }
 
+    private Task<Worker> StartWorkerAsync(CancellationToken cancellationToken)
+        => _options.WorkerFactory is { } factory
+            ? factory(_options.WorkerSettings, cancellationToken)
+            : Worker.CreateAsync(_options.WorkerSettings, cancellationToken);
+
     private void Adopt(Worker worker)
     {
         if (IsClosed || !Workers.Add(worker))
@@ -219,7 +224,7 @@ public sealed class WorkerManager : IAsyncDisposable
         Worker replacement;
         try
         {
-            replacement = await Worker.CreateAsync(_options.WorkerSettings).ConfigureAwait(false);
+            replacement = await StartWorkerAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e)
         {

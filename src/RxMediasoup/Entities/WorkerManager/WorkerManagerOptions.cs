@@ -20,6 +20,13 @@ public sealed record WorkerManagerOptions
     /// <summary>Scheduler of the respawn back-off delays (virtual time in tests). Default <see cref="DefaultScheduler.Instance"/>.</summary>
     public IScheduler? Scheduler { get; init; }
 
+    /// <summary>
+    /// Creates each worker (the initial ones and the replacements). Default (null): <see cref="Worker.CreateAsync"/>
+    /// with <see cref="WorkerSettings"/>. With simulated workers, set <see cref="Scheduler"/> to the simulation's
+    /// scheduler too, so respawns happen in virtual time.
+    /// </summary>
+    public WorkerFactory? WorkerFactory { get; init; }
+
     internal void Validate()
     {
         if (NumWorkers < 1)
