@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs every RxMediasoup test against a real mediasoup-worker, from a fresh machine or a warm one:
-#   1. installs what the tests need when run as root and it is missing (apt: chromium, ffmpeg; the worker build's
+#   1. installs what the tests need when run as root and it is missing (apt: chromium, ffmpeg, redis-server; the worker build's
 #      own packages are installed by scripts/build-worker.sh),
 #   2. builds mediasoup-worker and libmediasoup-worker.so into the per-user cache (one configure; ≈10–20 min the first
 #      time, a no-op afterwards),
 #   3. prepares the browser harness (npm ci + esbuild bundle) and the SCTP peer (npm werift-sctp),
 #   4. builds the solution (warnings are errors) and runs `dotnet test` on each test project, one after another, then
-#      RxMediasoup.Tests and one browser test again with in-process workers (extra arguments apply to the first pass),
+#      RxMediasoup.Tests and one browser test again with in-process workers, RxMediasoup.Tests on simulated workers, and
+#      the benchmark suite's smoke run (extra arguments apply to the first pass),
 #   5. fails if any test failed, was skipped, or if no test ran; prints "N passed, N failed, N skipped".
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,6 +21,7 @@ command -v chromium >/dev/null || missing+=(chromium)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 command -v ffmpeg >/dev/null || missing+=(ffmpeg)
+command -v redis-server >/dev/null || missing+=(redis-server)  # the cluster tests start their own (no system service)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     say "installing apt packages: ${missing[*]}"
@@ -65,6 +67,15 @@ say "one browser test with in-process workers"
 Mediasoup__WorkerSettings__Mode=InProcess dotnet test tests/RxMediasoup.RoomTests/RxMediasoup.RoomTests.csproj -c Release --no-build \
   -nologo --blame-hang-timeout 5m --filter "FullyQualifiedName~ThreePeersEachDecodeTheVideoAndReceiveTheAudioOfBothOthers" 2>&1 | tee -a "$out"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+# The library's tests on simulated workers (RxMediasoup.Testing; issue 12 §4): every test that starts a worker, except
+# the [Trait("Backend", "RealOnly")] ones (real media, OS sockets, the process itself; tests/SIMULATION.md lists them).
+say "dotnet test tests/RxMediasoup.Tests (simulated workers)"
+RXMEDIASOUP_TEST_WORKER_MODE=Simulated dotnet test tests/RxMediasoup.Tests/RxMediasoup.Tests.csproj -c Release --no-build -nologo \
+  --blame-hang-timeout 5m --filter "Backend!=RealOnly" 2>&1 | tee -a "$out"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+# The benchmark suite with tiny counts: every workload of both runtimes completes and its output parses (never a ratio).
+say "benchmark smoke run (scripts/bench.sh, BENCH_SMOKE=1)"
+BENCH_SMOKE=1 SKIP_BUILD=1 bash scripts/bench.sh >/dev/null || status=1
 set -e
 
 # One summary line per test assembly: "Passed!  - Failed: 0, Passed: 27, Skipped: 0, Total: 27, ..."

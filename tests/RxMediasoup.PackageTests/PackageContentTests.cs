@@ -18,6 +18,7 @@ public sealed class PackageContentTests(PackageFeed feed)
     [InlineData("RxMediasoup")]
     [InlineData("RxMediasoup.Hosting")]
     [InlineData("RxMediasoup.Testing")]
+    [InlineData("RxMediasoup.Orleans")]
     [InlineData(Native)]
     public async Task EveryPackageHasItsMetadataReadmeAndLicense(string id)
     {
@@ -41,6 +42,7 @@ public sealed class PackageContentTests(PackageFeed feed)
     [InlineData("RxMediasoup")]
     [InlineData("RxMediasoup.Hosting")]
     [InlineData("RxMediasoup.Testing")]
+    [InlineData("RxMediasoup.Orleans")]
     public async Task ManagedPackagesHaveXmlDocsAndSymbolPackages(string id)
     {
         await feed.Packed;

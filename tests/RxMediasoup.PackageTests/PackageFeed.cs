@@ -10,7 +10,7 @@ public sealed class PackageCollection : ICollectionFixture<PackageFeed>
 }
 
 /// <summary>
-/// Once per test run: packs the four packages into a temporary folder feed (<c>scripts/pack.sh</c>), then, on demand,
+/// Once per test run: packs the five packages into a temporary folder feed (<c>scripts/pack.sh</c>), then, on demand,
 /// creates the consumer app (tests' ConsumerApp/) in a temporary folder outside the repository, restores it from that
 /// feed only (packageSourceMapping RxMediasoup* → the feed, everything else → the machine's usual sources) into a
 /// private NUGET_PACKAGES folder, builds it and publishes it for linux-x64. Deletes it all at the end.
