@@ -45,7 +45,7 @@ public interface IMediasoupRooms
     /// on first use and reused.
     /// </summary>
     /// <exception cref="ProducerNotFoundException">No such producer in the room.</exception>
-    /// <exception cref="SiloUnavailableException">The producer's silo is dead.</exception>
+    /// <exception cref="ProducerSiloUnavailableException">The producer's silo is dead.</exception>
     Task<Producer> GetConsumableProducerAsync(string roomId, string producerId, CancellationToken cancellationToken = default);
 
     /// <summary>The data producer to consume from on this silo's router (see <see cref="GetConsumableProducerAsync"/>).</summary>

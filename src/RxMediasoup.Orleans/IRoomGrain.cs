@@ -44,7 +44,7 @@ public interface IRoomGrain : IGrainWithStringKey
     /// <returns>The producer to consume from: same id, on <paramref name="routerId"/>.</returns>
     /// <exception cref="RoomNotFoundException">The room has no state.</exception>
     /// <exception cref="ProducerNotFoundException">No such producer in the directory.</exception>
-    /// <exception cref="SiloUnavailableException">The producer's silo is dead (or leaving).</exception>
+    /// <exception cref="ProducerSiloUnavailableException">The producer's silo is dead (or leaving).</exception>
     Task<RoomProducer> ConsumeAsync(string producerId, SiloAddress silo, string routerId);
 
     /// <summary>Makes the grain push the room's changes to <paramref name="silo"/>'s media service; the current state (possibly empty).</summary>

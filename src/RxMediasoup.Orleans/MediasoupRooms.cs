@@ -189,7 +189,7 @@ internal sealed partial class MediasoupRooms : IMediasoupRooms
         }
         catch (ProducerNotFoundException) when (Room(roomId).LostProducers.TryGetValue(producerId, out var silo))
         {
-            throw new SiloUnavailableException(roomId, producerId, silo.ToParsableString());
+            throw new ProducerSiloUnavailableException(roomId, producerId, silo.ToParsableString());
         }
     }
 

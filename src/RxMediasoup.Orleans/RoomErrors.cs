@@ -55,7 +55,7 @@ public sealed class ProducerNotFoundException(string roomId, string producerId)
 
 /// <summary>The producer's silo is dead or leaving: its producers cannot be consumed.</summary>
 [GenerateSerializer]
-public sealed class SiloUnavailableException(string roomId, string producerId, string silo)
+public sealed class ProducerSiloUnavailableException(string roomId, string producerId, string silo)
     : RoomException($"the producer's silo is not active [roomId:{roomId}, producerId:{producerId}, silo:{silo}]", roomId, "producerId")
 {
     /// <summary>The producer id.</summary>

@@ -9,11 +9,11 @@ internal sealed partial class RoomGrain
         ThrowIfUnknown();
         if (!_producers.TryGetValue(producerId, out var entry))
         {
-            if (_lostProducers.TryGetValue(producerId, out var lost)) throw new SiloUnavailableException(RoomId, producerId, lost.ToParsableString());
+            if (_lostProducers.TryGetValue(producerId, out var lost)) throw new ProducerSiloUnavailableException(RoomId, producerId, lost.ToParsableString());
             throw new ProducerNotFoundException(RoomId, producerId);
         }
         if (entry.Silo.Equals(silo) && entry.RouterId == routerId) return entry;
-        if (!IsActive(entry.Silo)) throw new SiloUnavailableException(RoomId, producerId, entry.Silo.ToParsableString());
+        if (!IsActive(entry.Silo)) throw new ProducerSiloUnavailableException(RoomId, producerId, entry.Silo.ToParsableString());
 
         // The one pipe transport pair between the two routers (created once, reused: each side's OpenPipe returns the
         // existing transport and ConnectPipe is a no-op once connected).

@@ -26,7 +26,7 @@ internal sealed class SiloBoundPlacementDirector : IPlacementDirector
         var key = target.GrainIdentity.Key.ToString()!;
         var silo = SiloAddress.FromParsableString(key);
         if (!context.GetCompatibleSilos(target).Contains(silo))
-            throw new SiloUnavailableException("", "", key);
+            throw new ProducerSiloUnavailableException("", "", key);
         return Task.FromResult(silo);
     }
 }

@@ -81,7 +81,7 @@ public sealed class SiloDeathTests(ClusterFixture fixture, ITestOutputHelper out
         await Wait.UntilAsync(() => { lock (peers1) return peers1.Contains((EntityChangeReason.Remove, "b")); }, Timeout, "peer b removed on silo 1");
         var directory = await s3.Producers(room).FirstAsync().ToTask().WaitAsync(Timeout);
         Assert.Equal([p1.Id], directory.Select(c => c.Key));
-        var lost = await Assert.ThrowsAsync<SiloUnavailableException>(() => s1.GetConsumableProducerAsync(room, p2.Id));
+        var lost = await Assert.ThrowsAsync<ProducerSiloUnavailableException>(() => s1.GetConsumableProducerAsync(room, p2.Id));
         Assert.Equal("producerId", lost.Field);
         output.WriteLine($"membership dropped the dead silo's peer {killed.Elapsed.TotalSeconds:F2} s after the kill");
 
