@@ -91,11 +91,11 @@ internal sealed partial class WorkerChannel
         => _push!.Scheduler.Schedule((this, id), TimeSpan.FromMilliseconds(_timeoutMs), static (_, state) =>
         {
             var (channel, requestId) = state;
-            if (!channel._pending.TryGetValue(requestId, out var pending)) return Disposable.Empty;
+            if (!channel._pending.TryGet(requestId, out var pending)) return Disposable.Empty;
             var context = WithoutSynchronizationContext();
             try
             {
-                channel.Expire(new KeyValuePair<uint, PendingRequest>(requestId, pending));
+                channel.Expire(requestId, pending);
             }
             finally
             {

@@ -32,7 +32,10 @@ internal sealed partial class WorkerChannel
         if (t_builder is { } b && b.DataBuffer.Length > MaxRetainedBuilderBytes) t_builder = null;
     }
 
-    private static Frame Finish(FlatBufferBuilder b, Offset<FBS.Message.Message> message, Func<string> tooBig)
+    /// <summary>Copies the finished message into a frame; <paramref name="kind"/>, <paramref name="label"/> and <paramref name="name"/>
+    /// name it in the error for one over the size limit ("request too big [method:…]").</summary>
+    private static Frame Finish<TName>(FlatBufferBuilder b, Offset<FBS.Message.Message> message, string kind, string label, TName name)
+        where TName : struct, Enum
     {
         b.FinishSizePrefixed(message.Value);
         var data = b.DataBuffer;
@@ -42,7 +45,7 @@ internal sealed partial class WorkerChannel
         {
             b.Clear();
             throw new ArgumentException(
-                $"{tooBig()}: {length} bytes, the worker accepts at most {MessageMaxLength} bytes per message");
+                $"{kind} too big [{label}:{name}]: {length} bytes, the worker accepts at most {MessageMaxLength} bytes per message");
         }
         // A big frame is a plain array: the shared pool would keep it (and its power-of-two bucket) for good.
         var buffer = length > MaxPooledFrameBytes ? new byte[length] : ArrayPool<byte>.Shared.Rent(length);

@@ -43,10 +43,10 @@ internal sealed partial class WorkerChannel
     private readonly ILogger _logger;
     private readonly ILogger _workerLogger;
     private readonly int _pid;
-    private readonly long _timeoutMs;
+    private readonly int _timeoutMs;
     private readonly Channel<Frame> _outgoing = System.Threading.Channels.Channel.CreateUnbounded<Frame>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
-    private readonly ConcurrentDictionary<uint, PendingRequest> _pending = new();
+    private readonly PendingTable _pending = new();
     private readonly ConcurrentDictionary<string, INotificationSink> _handlers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, INotificationSink>.AlternateLookup<ReadOnlySpan<char>> _handlersBySpan;
     private readonly TaskCompletionSource<Exception?> _closed;
@@ -71,7 +71,9 @@ internal sealed partial class WorkerChannel
         _closed = new(_push is null ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None);
         Deliveries = new DeliveryQueue(loggerFactory.CreateLogger("RxMediasoup.Delivery"), _push is null ? deliveryWarningThreshold : null);
         _workerLogger = loggerFactory.CreateLogger("RxMediasoup.Worker");
-        _timeoutMs = requestTimeout is { } t && t > TimeSpan.Zero ? (long)t.TotalMilliseconds : -1;
+        // Requests remember when they were sent as a 32-bit tick count (it keeps them small), good for ~24 days: a
+        // longer timeout is none.
+        _timeoutMs = requestTimeout is { } t && t > TimeSpan.Zero && t.TotalMilliseconds < int.MaxValue / 2 ? Math.Max(1, (int)t.TotalMilliseconds) : -1;
         _handlersBySpan = _handlers.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
@@ -156,7 +158,7 @@ internal sealed partial class WorkerChannel
             var request = FBS.Request.Request.CreateRequest(b, id, method, handlerOffset,
                 writeBody is null ? FBS.Request.Body.NONE : bodyType, bodyOffset);
             var message = FBS.Message.Message.CreateMessage(b, FbsBody.Request, request.Value);
-            frame = Finish(b, message, () => $"request too big [method:{method}]");
+            frame = Finish(b, message, "request", "method", method);
         }
         catch (Exception e)
         {
@@ -164,16 +166,15 @@ internal sealed partial class WorkerChannel
             return Task.FromException<TResult>(e);
         }
 
-        long deadline = _timeoutMs > 0 && _push is null ? Environment.TickCount64 + _timeoutMs : long.MaxValue;
-        var pending = new PendingRequest<TResult>(id, method, deadline, parse, Deliveries, asynchronousCompletions: _push is null);
-        _pending[id] = pending;
+        var pending = new PendingRequest<TResult>(method, parse, Deliveries, cancellationToken.CanBeCanceled, asynchronousCompletions: _push is null);
+        _pending.Add(id, pending);
         if (cancellationToken.CanBeCanceled)
         {
-            pending.Registration = cancellationToken.UnsafeRegister(static (s, ct) =>
+            pending.SetRegistration(cancellationToken.UnsafeRegister(static (s, ct) =>
             {
-                var (channel, p) = ((WorkerChannel, PendingRequest))s!;
-                if (channel._pending.TryRemove(new KeyValuePair<uint, PendingRequest>(p.Id, p))) p.Cancel(ct);
-            }, (this, (PendingRequest)pending));
+                var (channel, id, p) = ((WorkerChannel, uint, IPendingRequest))s!;
+                if (channel._pending.TryRemove(id, p)) p.Cancel(ct);
+            }, (this, id, (IPendingRequest)pending)));
         }
 
         if (_push is not null)
@@ -185,7 +186,7 @@ internal sealed partial class WorkerChannel
         if (!_outgoing.Writer.TryWrite(frame) || IsClosed)
         {
             // Closed concurrently: whoever removes it fails it.
-            if (_pending.TryRemove(new KeyValuePair<uint, PendingRequest>(id, pending)))
+            if (_pending.TryRemove(id, pending))
                 pending.Fail(ClosedError($"cannot send request [method:{method}]"));
             if (!_outgoing.Writer.TryWrite(default)) ReturnFrame(frame.Buffer);
         }
@@ -214,7 +215,7 @@ internal sealed partial class WorkerChannel
             var notification = FBS.Notification.Notification.CreateNotification(b, handlerOffset, @event,
                 writeBody is null ? FBS.Notification.Body.NONE : bodyType, bodyOffset);
             var message = FBS.Message.Message.CreateMessage(b, FbsBody.Notification, notification.Value);
-            frame = Finish(b, message, () => $"notification too big [event:{@event}]");
+            frame = Finish(b, message, "notification", "event", @event);
         }
         catch
         {
@@ -271,12 +272,12 @@ internal sealed partial class WorkerChannel
 
     private void FailAllPending(Exception? cause)
     {
-        foreach (var pair in _pending)
+        foreach (var (id, pending) in _pending.Where(0, static (_, _) => true) ?? [])
         {
-            if (_pending.TryRemove(pair))
+            if (_pending.TryRemove(id, pending))
             {
-                pair.Value.Registration.Dispose();
-                pair.Value.Fail(ClosedError($"pending request aborted [method:{pair.Value.Method}, id:{pair.Key}]", cause));
+                pending.Unregister();
+                pending.Fail(ClosedError($"pending request aborted [method:{pending.Method}, id:{id}]", cause));
             }
         }
     }
