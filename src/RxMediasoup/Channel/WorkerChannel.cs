@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Google.FlatBuffers;
 using Microsoft.Extensions.Logging;
 using FbsBody = FBS.Message.Body;
@@ -13,8 +12,10 @@ namespace RxMediasoup.Channel;
 /// socket or an in-process worker's callbacks). Each message is a 4-byte little-endian length followed by a
 /// FlatBuffers <c>FBS.Message.Message</c>.
 /// <list type="bullet">
-/// <item>One writer loop drains a <see cref="System.Threading.Channels.Channel{T}"/> and writes every queued
-/// message in one transport send (this cuts the worker's CPU per request several-fold).</item>
+/// <item>Senders copy their message into one outgoing queue; the sender that finds nobody flushing hands everything
+/// queued to the transport in one non-blocking send on its own thread (no hop to a writer thread; concurrent senders
+/// share one send, which cuts the worker's CPU per request several-fold); what a full socket buffer does not take goes
+/// out asynchronously.</item>
 /// <item>One reader thread (its own, blocking in the transport's receive) parses frames, completes requests by id (the response is parsed on the loop, while
 /// it is in the receive buffer), dispatches notifications by handler id, and forwards worker logs.</item>
 /// <item>No lock is held while awaiting I/O. Close (explicit, EOF, socket error, protocol fault) fails every
@@ -44,20 +45,15 @@ internal sealed partial class WorkerChannel
     private readonly ILogger _workerLogger;
     private readonly int _pid;
     private readonly int _timeoutMs;
-    private readonly Channel<Frame> _outgoing = System.Threading.Channels.Channel.CreateUnbounded<Frame>(
-        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
     private readonly PendingTable _pending = new();
     private readonly ConcurrentDictionary<string, INotificationSink> _handlers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, INotificationSink>.AlternateLookup<ReadOnlySpan<char>> _handlersBySpan;
     private readonly TaskCompletionSource<Exception?> _closed;
     private readonly IPushWorkerTransport? _push;
     private Timer? _timeoutTimer;
-    private Task _writerLoop = Task.CompletedTask;
     private Task _readerLoop = Task.CompletedTask;
     private int _nextId;
     private int _isClosed;
-
-    private readonly record struct Frame(byte[] Buffer, int Length);
 
     public WorkerChannel(IWorkerTransport transport, int pid, ILoggerFactory loggerFactory, TimeSpan? requestTimeout,
         TimeSpan? deliveryWarningThreshold = null)
@@ -98,7 +94,7 @@ internal sealed partial class WorkerChannel
     /// <summary>Requests awaiting a response.</summary>
     public int PendingCount => _pending.Count;
 
-    /// <summary>Starts the reader and writer loops. Register the first handlers before this.</summary>
+    /// <summary>Starts the reader thread. Register the first handlers before this.</summary>
     public void Start()
     {
         if (_push is not null)
@@ -106,7 +102,6 @@ internal sealed partial class WorkerChannel
             _push.Attach(this);
             return;
         }
-        _writerLoop = Task.Run(WriterLoopAsync);
         // The reader is a dedicated thread (see SocketTransport for why).
         var readerDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _readerLoop = readerDone.Task;
@@ -149,7 +144,7 @@ internal sealed partial class WorkerChannel
         if (IsClosed) return Task.FromException<TResult>(ClosedError($"cannot send request [method:{method}]"));
 
         uint id = NextId();
-        Frame frame;
+        ArraySegment<byte> frame;
         try
         {
             var b = Builder();
@@ -166,6 +161,7 @@ internal sealed partial class WorkerChannel
             return Task.FromException<TResult>(e);
         }
 
+        // In the table before it is sent: the response may come at once.
         var pending = new PendingRequest<TResult>(method, parse, Deliveries, cancellationToken.CanBeCanceled, asynchronousCompletions: _push is null);
         _pending.Add(id, pending);
         if (cancellationToken.CanBeCanceled)
@@ -176,19 +172,14 @@ internal sealed partial class WorkerChannel
                 if (channel._pending.TryRemove(id, p)) p.Cancel(ct);
             }, (this, id, (IPendingRequest)pending)));
         }
-
-        if (_push is not null)
+        if (_push is not null && _timeoutMs > 0) ScheduleTimeout(id);
+        bool sent = Send(frame);
+        ReleaseBuilder();
+        // Closed meanwhile (its close may have failed the pending requests before this one was added): whoever removes it fails it.
+        if ((!sent || IsClosed) && _pending.TryRemove(id, pending))
         {
-            if (_timeoutMs > 0) ScheduleTimeout(id);
-            SendPushed(frame);
-            return pending.Task;
-        }
-        if (!_outgoing.Writer.TryWrite(frame) || IsClosed)
-        {
-            // Closed concurrently: whoever removes it fails it.
-            if (_pending.TryRemove(id, pending))
-                pending.Fail(ClosedError($"cannot send request [method:{method}]"));
-            if (!_outgoing.Writer.TryWrite(default)) ReturnFrame(frame.Buffer);
+            pending.Unregister();
+            pending.Fail(ClosedError($"cannot send request [method:{method}]"));
         }
         return pending.Task;
     }
@@ -206,7 +197,7 @@ internal sealed partial class WorkerChannel
         BodyWriter<TState>? writeBody)
     {
         if (IsClosed) throw ClosedError($"cannot send notification [event:{@event}]");
-        Frame frame;
+        bool sent;
         try
         {
             var b = Builder();
@@ -215,23 +206,13 @@ internal sealed partial class WorkerChannel
             var notification = FBS.Notification.Notification.CreateNotification(b, handlerOffset, @event,
                 writeBody is null ? FBS.Notification.Body.NONE : bodyType, bodyOffset);
             var message = FBS.Message.Message.CreateMessage(b, FbsBody.Notification, notification.Value);
-            frame = Finish(b, message, "notification", "event", @event);
+            sent = Send(Finish(b, message, "notification", "event", @event));
         }
-        catch
+        finally
         {
             ReleaseBuilder();
-            throw;
         }
-        if (_push is not null)
-        {
-            SendPushed(frame);
-            return;
-        }
-        if (!_outgoing.Writer.TryWrite(frame))
-        {
-            ReturnFrame(frame.Buffer);
-            throw ClosedError($"cannot send notification [event:{@event}]");
-        }
+        if (!sent) throw ClosedError($"cannot send notification [event:{@event}]");
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -245,7 +226,7 @@ internal sealed partial class WorkerChannel
     public void Close(Exception? cause = null)
     {
         if (Interlocked.Exchange(ref _isClosed, 1) != 0) return;
-        _outgoing.Writer.TryComplete();
+        _ = StopSending();
         _timeoutTimer?.Dispose();
         Deliveries.Dispose();
         FailAllPending(cause);
@@ -260,11 +241,11 @@ internal sealed partial class WorkerChannel
     public async Task CloseGracefullyAsync(TimeSpan flushTimeout)
     {
         if (IsClosed) return;
-        _outgoing.Writer.TryComplete();
+        var flushed = StopSending();
         FailAllPending(null);
         try
         {
-            await _writerLoop.WaitAsync(flushTimeout).ConfigureAwait(false);
+            await flushed.WaitAsync(flushTimeout).ConfigureAwait(false);
         }
         catch (TimeoutException) { }
         Close();
@@ -285,6 +266,6 @@ internal sealed partial class WorkerChannel
     private static WorkerClosedException ClosedError(string what, Exception? cause = null)
         => new($"Channel closed, {what}", cause);
 
-    /// <summary>Waits for both loops to end (after <see cref="Close"/>).</summary>
-    public Task Completion => Task.WhenAll(_writerLoop, _readerLoop);
+    /// <summary>Waits for the reader thread to end (after <see cref="Close"/>).</summary>
+    public Task Completion => _readerLoop;
 }
