@@ -41,8 +41,8 @@ internal sealed unsafe class InProcessWorker : IWorkerBackend, IWorkerTransport
     private bool _inboxEnded, _readerWaiting;
     private byte[] _carry = new byte[256]; // under _sendLock: the start of a frame split across sends
     private int _carryLength;
-    private readonly byte[] _scanArray;
-    private readonly ByteBuffer _scan;
+    private readonly byte[] _scanArray = new byte[64]; // under _sendLock: more than a WORKER_CLOSE message takes
+    private ByteBuffer? _scan;
 
     public int Pid { get; private set; }
 
@@ -59,12 +59,7 @@ internal sealed unsafe class InProcessWorker : IWorkerBackend, IWorkerTransport
 
     public IReadOnlyList<string> RecentStderr => [];
 
-    private InProcessWorker(WorkerLibrary library)
-    {
-        _library = library;
-        _scanArray = new byte[Math.Max(64, CloseFrame.Length)];
-        _scan = new ByteBuffer(_scanArray);
-    }
+    private InProcessWorker(WorkerLibrary library) => _library = library;
 
     /// <summary>Starts a worker from <paramref name="libraryPath"/> with <paramref name="args"/> (the worker's options).</summary>
     public static InProcessWorker Start(string libraryPath, IReadOnlyList<string> args)
@@ -129,11 +124,7 @@ internal sealed unsafe class InProcessWorker : IWorkerBackend, IWorkerTransport
     }
 
     /// <summary>Takes every byte: queuing a message for the worker never blocks.</summary>
-    public int TrySend(ReadOnlySpan<byte> frames)
-    {
-        Enqueue(frames);
-        return frames.Length;
-    }
+    public int TrySend(ReadOnlySpan<byte> frames) => Enqueue(frames);
 
     /// <summary>Ends the worker's run (it handles <c>WORKER_CLOSE</c>); a no-op once that was queued. The test hook for deaths.</summary>
     public bool Kill()
@@ -145,14 +136,14 @@ internal sealed unsafe class InProcessWorker : IWorkerBackend, IWorkerTransport
 
     /// <summary>
     /// Takes bytes of frames — the writer sends a frame bigger than its batch in pieces, so a frame may span calls (its
-    /// start is kept in <see cref="_carry"/>) — and queues each whole message for the worker, then wakes it once.
+    /// start is kept in <see cref="_carry"/>) — and queues each whole message for the worker, then wakes it once. Takes all.
     /// </summary>
-    private void Enqueue(ReadOnlySpan<byte> frames)
+    private int Enqueue(ReadOnlySpan<byte> frames)
     {
         lock (_sendLock)
         {
             // After WORKER_CLOSE the worker reads nothing more: later messages go nowhere (as to an exited process).
-            if (_wakesStopped) return;
+            if (_wakesStopped) return frames.Length;
             bool closing = false;
             int offset = 0, end = frames.Length;
             while (offset < end && !closing)
@@ -187,6 +178,7 @@ internal sealed unsafe class InProcessWorker : IWorkerBackend, IWorkerTransport
             if (closing) _wakesStopped = true;
         }
         if (_runEnded) FreeUnread();
+        return frames.Length;
     }
 
     /// <summary>Copies one message into native memory for the worker's read callback; true if it is <c>WORKER_CLOSE</c>.</summary>
@@ -198,14 +190,12 @@ internal sealed unsafe class InProcessWorker : IWorkerBackend, IWorkerTransport
         return IsWorkerClose(message);
     }
 
-    /// <summary>
-    /// True for a <c>WORKER_CLOSE</c> notification. It has no body and an empty handler id, so only a short message is
-    /// parsed (in a small managed copy: FlatBuffers reads from arrays); under <see cref="_sendLock"/>.
-    /// </summary>
+    /// <summary>True for <c>WORKER_CLOSE</c> (no body, empty handler id: only a short message is parsed, in a small copy).</summary>
     private bool IsWorkerClose(ReadOnlySpan<byte> message)
     {
         if (message.Length > _scanArray.Length) return false;
         message.CopyTo(_scanArray);
+        _scan ??= new ByteBuffer(_scanArray);
         _scan.Position = 0;
         var parsed = FBS.Message.Message.GetRootAsMessage(_scan);
         return parsed.DataType == FbsBody.Notification && parsed.DataAsNotification().Event == FbsEvent.WORKER_CLOSE;

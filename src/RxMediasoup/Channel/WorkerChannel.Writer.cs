@@ -5,10 +5,10 @@ using Google.FlatBuffers;
 namespace RxMediasoup.Channel;
 
 // The sending half: message building (a per-thread FlatBuffers builder) and the outgoing queue. A sender copies its
-// message straight from its builder into the queue; whoever finds nobody flushing flushes, on its own thread: it hands
-// the queued bytes to the transport without blocking (one socket send for everything queued meanwhile, or the in-process
-// worker's queue), and only when the transport cannot take them all does the rest go out asynchronously. So a request
-// costs no hop to a writer thread, and concurrent senders still share one send.
+// message straight from its builder into the queue (no per-frame buffer); the sender that finds nobody flushing queues
+// one flush on the thread pool, which hands everything queued by then to the transport without blocking (one socket
+// send for all of them, or the in-process worker's queue); only what a full socket buffer does not take goes out
+// asynchronously.
 internal sealed partial class WorkerChannel
 {
     /// <summary>Size of a fresh queue buffer; it doubles as needed.</summary>
@@ -92,8 +92,18 @@ internal sealed partial class WorkerChannel
             if (_flushing) return true; // the flushing thread takes it
             _flushing = true;
         }
-        Flush();
+        // Not on this thread: a caller that cancels right after the call (a create's WaitAsync) must still find the
+        // request unanswered — an inline send let a fast worker answer first (CancelledProduceLeavesNothingBehind).
+        ThreadPool.UnsafeQueueUserWorkItem(_flushItem ??= new FlushItem(this), preferLocal: false);
         return true;
+    }
+
+    private FlushItem? _flushItem;
+
+    /// <summary>A flush as a thread-pool item (one per channel: queuing it allocates nothing).</summary>
+    private sealed class FlushItem(WorkerChannel channel) : IThreadPoolWorkItem
+    {
+        public void Execute() => channel.Flush();
     }
 
     /// <summary>

@@ -12,10 +12,9 @@ namespace RxMediasoup.Channel;
 /// socket or an in-process worker's callbacks). Each message is a 4-byte little-endian length followed by a
 /// FlatBuffers <c>FBS.Message.Message</c>.
 /// <list type="bullet">
-/// <item>Senders copy their message into one outgoing queue; the sender that finds nobody flushing hands everything
-/// queued to the transport in one non-blocking send on its own thread (no hop to a writer thread; concurrent senders
-/// share one send, which cuts the worker's CPU per request several-fold); what a full socket buffer does not take goes
-/// out asynchronously.</item>
+/// <item>Senders copy their message into one outgoing queue; one thread-pool flush hands everything queued to the
+/// transport in one non-blocking send (concurrent senders share it, which cuts the worker's CPU per request
+/// several-fold); what a full socket buffer does not take goes out asynchronously.</item>
 /// <item>One reader thread (its own, blocking in the transport's receive) parses frames, completes requests by id (the response is parsed on the loop, while
 /// it is in the receive buffer), dispatches notifications by handler id, and forwards worker logs.</item>
 /// <item>No lock is held while awaiting I/O. Close (explicit, EOF, socket error, protocol fault) fails every
