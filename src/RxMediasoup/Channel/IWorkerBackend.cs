@@ -24,6 +24,15 @@ internal interface IWorkerTransport
     ValueTask SendAsync(ReadOnlyMemory<byte> frames);
 
     /// <summary>
+    /// Sends as many of the bytes of frames as can go without blocking and returns how many went (the channel sends
+    /// the rest with <see cref="SendAsync"/>). Called by one sender at a time, never while a <see cref="SendAsync"/> runs.
+    /// The default takes none.
+    /// </summary>
+    /// <exception cref="System.Net.Sockets.SocketException">The channel is broken.</exception>
+    /// <exception cref="ObjectDisposedException">The transport was shut down.</exception>
+    int TrySend(ReadOnlySpan<byte> frames) => 0;
+
+    /// <summary>
     /// Blocks until incoming bytes are available and copies up to <paramref name="buffer"/>'s length of them
     /// (frames may be split across calls). Returns 0 at the end of the stream. Called by one reader thread.
     /// </summary>

@@ -41,7 +41,7 @@ internal sealed unsafe class InProcessWorker : IWorkerBackend, IWorkerTransport
     private bool _inboxEnded, _readerWaiting;
     private byte[] _carry = new byte[256]; // under _sendLock: the start of a frame split across sends
     private int _carryLength;
-    private byte[]? _scanArray;
+    private readonly byte[] _scanArray = new byte[64]; // under _sendLock: more than a WORKER_CLOSE message takes
     private ByteBuffer? _scan;
 
     public int Pid { get; private set; }
@@ -119,40 +119,41 @@ internal sealed unsafe class InProcessWorker : IWorkerBackend, IWorkerTransport
 
     public ValueTask SendAsync(ReadOnlyMemory<byte> frames)
     {
-        if (!MemoryMarshal.TryGetArray(frames, out var segment))
-            return ValueTask.FromException(new ArgumentException("frames must be array-backed", nameof(frames)));
-        Enqueue(segment.Array!, segment.Offset, segment.Count);
+        Enqueue(frames.Span);
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>Takes every byte: queuing a message for the worker never blocks.</summary>
+    public int TrySend(ReadOnlySpan<byte> frames) => Enqueue(frames);
 
     /// <summary>Ends the worker's run (it handles <c>WORKER_CLOSE</c>); a no-op once that was queued. The test hook for deaths.</summary>
     public bool Kill()
     {
         if (HasExited) return false;
-        Enqueue(CloseFrame, 0, CloseFrame.Length);
+        Enqueue(CloseFrame);
         return true;
     }
 
     /// <summary>
     /// Takes bytes of frames — the writer sends a frame bigger than its batch in pieces, so a frame may span calls (its
-    /// start is kept in <see cref="_carry"/>) — and queues each whole message for the worker, then wakes it once.
+    /// start is kept in <see cref="_carry"/>) — and queues each whole message for the worker, then wakes it once. Takes all.
     /// </summary>
-    private void Enqueue(byte[] array, int offset, int count)
+    private int Enqueue(ReadOnlySpan<byte> frames)
     {
         lock (_sendLock)
         {
             // After WORKER_CLOSE the worker reads nothing more: later messages go nowhere (as to an exited process).
-            if (_wakesStopped) return;
+            if (_wakesStopped) return frames.Length;
             bool closing = false;
-            int end = offset + count;
+            int offset = 0, end = frames.Length;
             while (offset < end && !closing)
             {
                 if (_carryLength == 0 && end - offset >= 4)
                 {
-                    int length = BinaryPrimitives.ReadInt32LittleEndian(array.AsSpan(offset, 4));
+                    int length = BinaryPrimitives.ReadInt32LittleEndian(frames.Slice(offset, 4));
                     if (end - offset - 4 >= length)
                     {
-                        closing = QueueMessage(array, offset + 4, length);
+                        closing = QueueMessage(frames.Slice(offset + 4, length));
                         offset += 4 + length;
                         continue;
                     }
@@ -161,12 +162,12 @@ internal sealed unsafe class InProcessWorker : IWorkerBackend, IWorkerTransport
                 int want = _carryLength < 4 ? 4 : 4 + BinaryPrimitives.ReadInt32LittleEndian(_carry.AsSpan(0, 4));
                 if (_carry.Length < want) Array.Resize(ref _carry, Math.Max(want, _carry.Length * 2));
                 int n = Math.Min(want - _carryLength, end - offset);
-                Buffer.BlockCopy(array, offset, _carry, _carryLength, n);
+                frames.Slice(offset, n).CopyTo(_carry.AsSpan(_carryLength));
                 _carryLength += n;
                 offset += n;
                 if (_carryLength >= 4 && _carryLength == 4 + BinaryPrimitives.ReadInt32LittleEndian(_carry.AsSpan(0, 4)))
                 {
-                    closing = QueueMessage(_carry, 4, _carryLength - 4);
+                    closing = QueueMessage(_carry.AsSpan(4, _carryLength - 4));
                     _carryLength = 0;
                     if (_carry.Length > 64 * 1024) _carry = new byte[256];
                 }
@@ -177,27 +178,27 @@ internal sealed unsafe class InProcessWorker : IWorkerBackend, IWorkerTransport
             if (closing) _wakesStopped = true;
         }
         if (_runEnded) FreeUnread();
+        return frames.Length;
     }
 
     /// <summary>Copies one message into native memory for the worker's read callback; true if it is <c>WORKER_CLOSE</c>.</summary>
-    private bool QueueMessage(byte[] array, int offset, int length)
+    private bool QueueMessage(ReadOnlySpan<byte> message)
     {
-        var message = (byte*)NativeMemory.Alloc((nuint)Math.Max(length, 1));
-        array.AsSpan(offset, length).CopyTo(new Span<byte>(message, length));
-        _toWorker.Enqueue(((nint)message, length));
-        return IsWorkerClose(array, offset);
+        var copy = (byte*)NativeMemory.Alloc((nuint)Math.Max(message.Length, 1));
+        message.CopyTo(new Span<byte>(copy, message.Length));
+        _toWorker.Enqueue(((nint)copy, message.Length));
+        return IsWorkerClose(message);
     }
 
-    private bool IsWorkerClose(byte[] array, int position)
+    /// <summary>True for <c>WORKER_CLOSE</c> (no body, empty handler id: only a short message is parsed, in a small copy).</summary>
+    private bool IsWorkerClose(ReadOnlySpan<byte> message)
     {
-        if (!ReferenceEquals(array, _scanArray))
-        {
-            _scanArray = array;
-            _scan = new ByteBuffer(array);
-        }
-        _scan!.Position = position;
-        var message = FBS.Message.Message.GetRootAsMessage(_scan);
-        return message.DataType == FbsBody.Notification && message.DataAsNotification().Event == FbsEvent.WORKER_CLOSE;
+        if (message.Length > _scanArray.Length) return false;
+        message.CopyTo(_scanArray);
+        _scan ??= new ByteBuffer(_scanArray);
+        _scan.Position = 0;
+        var parsed = FBS.Message.Message.GetRootAsMessage(_scan);
+        return parsed.DataType == FbsBody.Notification && parsed.DataAsNotification().Event == FbsEvent.WORKER_CLOSE;
     }
 
     private void FreeUnread()

@@ -3,68 +3,85 @@ using RxMediasoup.Diagnostics;
 
 namespace RxMediasoup.Channel;
 
-/// <summary>A request sent to the worker and waiting for its response.</summary>
-internal abstract class PendingRequest
+/// <summary>A request sent to the worker and waiting for its response (held by its id in <see cref="PendingTable"/>).</summary>
+internal interface IPendingRequest
 {
-    protected PendingRequest(uint id, FBS.Request.Method method, long deadline)
-    {
-        Id = id;
-        Method = method;
-        Deadline = deadline;
-        // The rxmediasoup.channel.request.duration histogram (request correlation): timed only while someone listens.
-        Started = Telemetry.RequestDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
-    }
+    /// <summary>The request method (for messages and the duration histogram).</summary>
+    FBS.Request.Method Method { get; }
 
-    /// <summary>When it was sent (a <see cref="Stopwatch"/> timestamp), 0 when its duration is not measured.</summary>
-    protected long Started { get; }
+    /// <summary>True when it was sent at least <paramref name="timeoutMs"/> ms before <paramref name="nowMs"/> (<see cref="Environment.TickCount"/>).</summary>
+    bool IsOlderThan(int nowMs, int timeoutMs);
 
-    /// <summary>Records the request's duration with its outcome (when measured and someone still listens).</summary>
-    protected void Record(string outcome)
-    {
-        if (Started != 0 && Telemetry.RequestDuration.Enabled) Telemetry.RecordRequest(Started, FbsNames.Of(Method), outcome);
-    }
+    /// <summary>Parses the accepted response and completes the task (see <see cref="PendingRequest{TResult}.Complete"/>).</summary>
+    void Complete(uint id, in FBS.Response.Response response, DeliveryQueue? deliveries);
 
-    public uint Id { get; }
-    public FBS.Request.Method Method { get; }
+    /// <summary>Faults the task, once; false if it had ended.</summary>
+    bool Fail(Exception error);
 
-    /// <summary>Environment.TickCount64 after which the request times out (long.MaxValue: never).</summary>
-    public long Deadline { get; }
+    /// <summary>Cancels the task, once; false if it had ended.</summary>
+    bool Cancel(CancellationToken token);
 
-    public CancellationTokenRegistration Registration { get; set; }
-
-    public abstract void Complete(in FBS.Response.Response response);
-    public abstract bool Fail(Exception error);
-    public abstract bool Cancel(CancellationToken token);
+    /// <summary>Releases the cancellation registration (called by whoever removed it from the table).</summary>
+    void Unregister();
 }
 
-internal sealed class PendingRequest<TResult> : PendingRequest
+/// <summary>
+/// A request's promise: the task its sender awaits, with what the response needs. It is kept small (48 bytes on x64,
+/// the task aside) because every request allocates one: what only some requests need — a cancellation registration,
+/// the delivery item that sent it, the start timestamp of the duration histogram — lives in <see cref="Extras"/>,
+/// allocated only then.
+/// </summary>
+internal sealed class PendingRequest<TResult> : TaskCompletionSource<TResult>, IPendingRequest
 {
-    private readonly TaskCompletionSource<TResult> _tcs;
     private readonly ResponseParser<TResult> _parse;
-    private readonly DeliveryQueue? _deliveries;
-    private readonly long _issuer;
+    private readonly Extras? _extras;
+    private readonly int _sentMs;
+    private readonly FBS.Request.Method _method;
 
-    /// <param name="id">The request id.</param>
     /// <param name="method">The request method (for messages).</param>
-    /// <param name="deadline">When it times out.</param>
     /// <param name="parse">Parses the accepted response (on the reader); may apply the command's state.</param>
-    /// <param name="deliveries">The worker's delivery queue; created on the thread sending the request, so that the
+    /// <param name="deliveries">The worker's delivery queue; the request is created on the thread sending it, so that the
     /// delivery it runs (if any) is known: a subscriber that sends a command and blocks on it.</param>
+    /// <param name="cancellable">True when a cancellation registration will be set (<see cref="SetRegistration"/>).</param>
     /// <param name="asynchronousCompletions">False in virtual time (pushed frames): the awaiter resumes inside the
     /// scheduler action that delivered the response, so it has run when the scheduler's clock call returns.</param>
-    public PendingRequest(uint id, FBS.Request.Method method, long deadline, ResponseParser<TResult> parse, DeliveryQueue? deliveries = null,
-        bool asynchronousCompletions = true)
-        : base(id, method, deadline)
+    public PendingRequest(FBS.Request.Method method, ResponseParser<TResult> parse, DeliveryQueue? deliveries = null,
+        bool cancellable = false, bool asynchronousCompletions = true)
+        : base(asynchronousCompletions ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None)
     {
-        _tcs = new(asynchronousCompletions ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None);
+        _method = method;
         _parse = parse;
-        _deliveries = deliveries;
-        _issuer = deliveries?.CurrentItem ?? 0;
+        _sentMs = Environment.TickCount;
+        long issuer = deliveries?.CurrentItem ?? 0;
+        // The rxmediasoup.channel.request.duration histogram (request correlation): timed only while someone listens.
+        long started = Telemetry.RequestDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
+        if (cancellable || issuer != 0 || started != 0) _extras = new Extras { Issuer = issuer, Started = started };
     }
 
-    public Task<TResult> Task => _tcs.Task;
+    /// <summary>What only some requests need (see the class remarks).</summary>
+    private sealed class Extras
+    {
+        public CancellationTokenRegistration Registration;
+        public long Issuer;   // the delivery item that sent the request (DeliveryQueue.CurrentItem), 0: none
+        public long Started;  // a Stopwatch timestamp, 0: the duration is not measured
+    }
 
-    public override void Complete(in FBS.Response.Response response)
+    public FBS.Request.Method Method => _method;
+
+    /// <summary>Sets the cancellation registration (the request was created with <c>cancellable</c>).</summary>
+    public void SetRegistration(CancellationTokenRegistration registration) => _extras!.Registration = registration;
+
+    public void Unregister() => _extras?.Registration.Dispose();
+
+    public bool IsOlderThan(int nowMs, int timeoutMs) => unchecked(nowMs - _sentMs) >= timeoutMs;
+
+    /// <summary>Records the request's duration with its outcome (when measured and someone still listens).</summary>
+    private void Record(string outcome)
+    {
+        if (_extras is { Started: not 0 } e && Telemetry.RequestDuration.Enabled) Telemetry.RecordRequest(e.Started, FbsNames.Of(_method), outcome);
+    }
+
+    public void Complete(uint id, in FBS.Response.Response response, DeliveryQueue? deliveries)
     {
         TResult result;
         long posted = DeliveryQueue.PostedOnThisThread;
@@ -75,29 +92,29 @@ internal sealed class PendingRequest<TResult> : PendingRequest
         catch (Exception e)
         {
             Record("error");
-            _tcs.TrySetException(new MediasoupException($"invalid response to {Method} (id {Id}): {e.Message}", e));
+            TrySetException(new MediasoupException($"invalid response to {_method} (id {id}): {e.Message}", e));
             return;
         }
         Record("ok");
         // A parser that applied state (AcceptedThen → StreamSubject.OnNext) posted its delivery: the awaiter resumes
         // after it (and after what was posted before), unless the delivery that sent this command is still running —
         // possibly blocked on this very task: then it resumes now. See DeliveryQueue.CompleteInOrder.
-        if (_deliveries is null || DeliveryQueue.PostedOnThisThread == posted) _tcs.TrySetResult(result);
-        else _deliveries.CompleteInOrder(static (tcs, r) => ((TaskCompletionSource<TResult>)tcs!).TrySetResult((TResult)r!), _tcs, result, _issuer);
+        if (deliveries is null || DeliveryQueue.PostedOnThisThread == posted) TrySetResult(result);
+        else deliveries.CompleteInOrder(static (p, r) => ((PendingRequest<TResult>)p!).TrySetResult((TResult)r!), this, result, _extras?.Issuer ?? 0);
     }
 
     // The one who removed the request from the pending table ends it (once): recorded before its awaiter can resume.
-    public override bool Fail(Exception error)
+    public bool Fail(Exception error)
     {
-        if (_tcs.Task.IsCompleted) return false;
+        if (Task.IsCompleted) return false;
         Record(Telemetry.Outcome(error));
-        return _tcs.TrySetException(error);
+        return TrySetException(error);
     }
 
-    public override bool Cancel(CancellationToken token)
+    public bool Cancel(CancellationToken token)
     {
-        if (_tcs.Task.IsCompleted) return false;
+        if (Task.IsCompleted) return false;
         Record("cancelled");
-        return _tcs.TrySetCanceled(token);
+        return TrySetCanceled(token);
     }
 }

@@ -23,6 +23,19 @@ internal sealed class SocketTransport(Socket socket) : IWorkerTransport
         }
     }
 
+    public int TrySend(ReadOnlySpan<byte> frames)
+    {
+        int sent = 0;
+        while (sent < frames.Length)
+        {
+            int n = _socket.Send(frames[sent..], SocketFlags.None, out var error);
+            if (error == SocketError.WouldBlock) break;
+            if (error != SocketError.Success) throw new SocketException((int)error);
+            sent += n;
+        }
+        return sent;
+    }
+
     public int Receive(Span<byte> buffer)
     {
         while (true)

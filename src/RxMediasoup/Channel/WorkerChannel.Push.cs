@@ -69,11 +69,12 @@ internal sealed partial class WorkerChannel
     /// <summary>The source of generated SSRCs: null (<see cref="Random.Shared"/>), or the push transport's.</summary>
     public Random? SsrcSource => _push?.SsrcSource;
 
-    private void SendPushed(Frame frame)
+    private void SendPushed(ArraySegment<byte> frame)
     {
+        var copy = RentCopy(frame);
         try
         {
-            var sent = _transport.SendAsync(frame.Buffer.AsMemory(0, frame.Length));
+            var sent = _transport.SendAsync(copy.AsMemory(0, frame.Count));
             if (!sent.IsCompletedSuccessfully)
                 throw new InvalidOperationException("a push transport must take frames synchronously");
         }
@@ -83,7 +84,7 @@ internal sealed partial class WorkerChannel
         }
         finally
         {
-            ReturnFrame(frame.Buffer);
+            ReturnCopy(copy);
         }
     }
 
@@ -91,11 +92,11 @@ internal sealed partial class WorkerChannel
         => _push!.Scheduler.Schedule((this, id), TimeSpan.FromMilliseconds(_timeoutMs), static (_, state) =>
         {
             var (channel, requestId) = state;
-            if (!channel._pending.TryGetValue(requestId, out var pending)) return Disposable.Empty;
+            if (!channel._pending.TryGet(requestId, out var pending)) return Disposable.Empty;
             var context = WithoutSynchronizationContext();
             try
             {
-                channel.Expire(new KeyValuePair<uint, PendingRequest>(requestId, pending));
+                channel.Expire(requestId, pending);
             }
             finally
             {

@@ -114,15 +114,15 @@ internal sealed partial class WorkerChannel
             _logger.LogDebug("worker[pid:{Pid}] response matches no pending request [id:{Id}]", _pid, response.Id);
             return;
         }
-        pending.Registration.Dispose();
+        pending.Unregister();
         if (response.Accepted)
         {
-            pending.Complete(response);
+            pending.Complete(response.Id, response, Deliveries);
             return;
         }
         string reason = response.Reason ?? "(no reason)";
         string? error = response.Error;
-        _logger.LogDebug("worker[pid:{Pid}] request failed [method:{Method}, id:{Id}]: {Error} {Reason}", _pid, pending.Method, pending.Id, error, reason);
+        _logger.LogDebug("worker[pid:{Pid}] request failed [method:{Method}, id:{Id}]: {Error} {Reason}", _pid, pending.Method, response.Id, error, reason);
         pending.Fail(WorkerErrors.FromResponse(error, reason));
     }
 
@@ -178,19 +178,17 @@ internal sealed partial class WorkerChannel
 
     private void ExpireRequests()
     {
-        long now = Environment.TickCount64;
-        foreach (var pair in _pending)
-        {
-            if (pair.Value.Deadline <= now) Expire(pair);
-        }
+        var expired = _pending.Where((Now: Environment.TickCount, _timeoutMs), static (p, s) => p.IsOlderThan(s.Now, s._timeoutMs));
+        if (expired is null) return;
+        foreach (var (id, pending) in expired) Expire(id, pending);
     }
 
     /// <summary>Fails a request that timed out with <see cref="TimeoutException"/>, unless it was removed meanwhile.</summary>
-    private void Expire(KeyValuePair<uint, PendingRequest> pair)
+    private void Expire(uint id, IPendingRequest pending)
     {
-        if (!_pending.TryRemove(pair)) return;
-        pair.Value.Registration.Dispose();
-        pair.Value.Fail(new TimeoutException(
-            $"the worker did not answer in {_timeoutMs} ms [method:{pair.Value.Method}, id:{pair.Key}]"));
+        if (!_pending.TryRemove(id, pending)) return;
+        pending.Unregister();
+        pending.Fail(new TimeoutException(
+            $"the worker did not answer in {_timeoutMs} ms [method:{pending.Method}, id:{id}]"));
     }
 }

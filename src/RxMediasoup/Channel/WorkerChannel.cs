@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Google.FlatBuffers;
 using Microsoft.Extensions.Logging;
 using FbsBody = FBS.Message.Body;
@@ -13,8 +12,9 @@ namespace RxMediasoup.Channel;
 /// socket or an in-process worker's callbacks). Each message is a 4-byte little-endian length followed by a
 /// FlatBuffers <c>FBS.Message.Message</c>.
 /// <list type="bullet">
-/// <item>One writer loop drains a <see cref="System.Threading.Channels.Channel{T}"/> and writes every queued
-/// message in one transport send (this cuts the worker's CPU per request several-fold).</item>
+/// <item>Senders copy their message into one outgoing queue; one thread-pool flush hands everything queued to the
+/// transport in one non-blocking send (concurrent senders share it, which cuts the worker's CPU per request
+/// several-fold); what a full socket buffer does not take goes out asynchronously.</item>
 /// <item>One reader thread (its own, blocking in the transport's receive) parses frames, completes requests by id (the response is parsed on the loop, while
 /// it is in the receive buffer), dispatches notifications by handler id, and forwards worker logs.</item>
 /// <item>No lock is held while awaiting I/O. Close (explicit, EOF, socket error, protocol fault) fails every
@@ -43,21 +43,16 @@ internal sealed partial class WorkerChannel
     private readonly ILogger _logger;
     private readonly ILogger _workerLogger;
     private readonly int _pid;
-    private readonly long _timeoutMs;
-    private readonly Channel<Frame> _outgoing = System.Threading.Channels.Channel.CreateUnbounded<Frame>(
-        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
-    private readonly ConcurrentDictionary<uint, PendingRequest> _pending = new();
+    private readonly int _timeoutMs;
+    private readonly PendingTable _pending = new();
     private readonly ConcurrentDictionary<string, INotificationSink> _handlers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, INotificationSink>.AlternateLookup<ReadOnlySpan<char>> _handlersBySpan;
     private readonly TaskCompletionSource<Exception?> _closed;
     private readonly IPushWorkerTransport? _push;
     private Timer? _timeoutTimer;
-    private Task _writerLoop = Task.CompletedTask;
     private Task _readerLoop = Task.CompletedTask;
     private int _nextId;
     private int _isClosed;
-
-    private readonly record struct Frame(byte[] Buffer, int Length);
 
     public WorkerChannel(IWorkerTransport transport, int pid, ILoggerFactory loggerFactory, TimeSpan? requestTimeout,
         TimeSpan? deliveryWarningThreshold = null)
@@ -71,7 +66,9 @@ internal sealed partial class WorkerChannel
         _closed = new(_push is null ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None);
         Deliveries = new DeliveryQueue(loggerFactory.CreateLogger("RxMediasoup.Delivery"), _push is null ? deliveryWarningThreshold : null);
         _workerLogger = loggerFactory.CreateLogger("RxMediasoup.Worker");
-        _timeoutMs = requestTimeout is { } t && t > TimeSpan.Zero ? (long)t.TotalMilliseconds : -1;
+        // Requests remember when they were sent as a 32-bit tick count (it keeps them small), good for ~24 days: a
+        // longer timeout is none.
+        _timeoutMs = requestTimeout is { } t && t > TimeSpan.Zero && t.TotalMilliseconds < int.MaxValue / 2 ? Math.Max(1, (int)t.TotalMilliseconds) : -1;
         _handlersBySpan = _handlers.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
@@ -96,7 +93,7 @@ internal sealed partial class WorkerChannel
     /// <summary>Requests awaiting a response.</summary>
     public int PendingCount => _pending.Count;
 
-    /// <summary>Starts the reader and writer loops. Register the first handlers before this.</summary>
+    /// <summary>Starts the reader thread. Register the first handlers before this.</summary>
     public void Start()
     {
         if (_push is not null)
@@ -104,7 +101,6 @@ internal sealed partial class WorkerChannel
             _push.Attach(this);
             return;
         }
-        _writerLoop = Task.Run(WriterLoopAsync);
         // The reader is a dedicated thread (see SocketTransport for why).
         var readerDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _readerLoop = readerDone.Task;
@@ -147,7 +143,7 @@ internal sealed partial class WorkerChannel
         if (IsClosed) return Task.FromException<TResult>(ClosedError($"cannot send request [method:{method}]"));
 
         uint id = NextId();
-        Frame frame;
+        ArraySegment<byte> frame;
         try
         {
             var b = Builder();
@@ -156,7 +152,7 @@ internal sealed partial class WorkerChannel
             var request = FBS.Request.Request.CreateRequest(b, id, method, handlerOffset,
                 writeBody is null ? FBS.Request.Body.NONE : bodyType, bodyOffset);
             var message = FBS.Message.Message.CreateMessage(b, FbsBody.Request, request.Value);
-            frame = Finish(b, message, () => $"request too big [method:{method}]");
+            frame = Finish(b, message, "request", "method", method);
         }
         catch (Exception e)
         {
@@ -164,30 +160,25 @@ internal sealed partial class WorkerChannel
             return Task.FromException<TResult>(e);
         }
 
-        long deadline = _timeoutMs > 0 && _push is null ? Environment.TickCount64 + _timeoutMs : long.MaxValue;
-        var pending = new PendingRequest<TResult>(id, method, deadline, parse, Deliveries, asynchronousCompletions: _push is null);
-        _pending[id] = pending;
+        // In the table before it is sent: the response may come at once.
+        var pending = new PendingRequest<TResult>(method, parse, Deliveries, cancellationToken.CanBeCanceled, asynchronousCompletions: _push is null);
+        _pending.Add(id, pending);
         if (cancellationToken.CanBeCanceled)
         {
-            pending.Registration = cancellationToken.UnsafeRegister(static (s, ct) =>
+            pending.SetRegistration(cancellationToken.UnsafeRegister(static (s, ct) =>
             {
-                var (channel, p) = ((WorkerChannel, PendingRequest))s!;
-                if (channel._pending.TryRemove(new KeyValuePair<uint, PendingRequest>(p.Id, p))) p.Cancel(ct);
-            }, (this, (PendingRequest)pending));
+                var (channel, id, p) = ((WorkerChannel, uint, IPendingRequest))s!;
+                if (channel._pending.TryRemove(id, p)) p.Cancel(ct);
+            }, (this, id, (IPendingRequest)pending)));
         }
-
-        if (_push is not null)
+        if (_push is not null && _timeoutMs > 0) ScheduleTimeout(id);
+        bool sent = Send(frame);
+        ReleaseBuilder();
+        // Closed meanwhile (its close may have failed the pending requests before this one was added): whoever removes it fails it.
+        if ((!sent || IsClosed) && _pending.TryRemove(id, pending))
         {
-            if (_timeoutMs > 0) ScheduleTimeout(id);
-            SendPushed(frame);
-            return pending.Task;
-        }
-        if (!_outgoing.Writer.TryWrite(frame) || IsClosed)
-        {
-            // Closed concurrently: whoever removes it fails it.
-            if (_pending.TryRemove(new KeyValuePair<uint, PendingRequest>(id, pending)))
-                pending.Fail(ClosedError($"cannot send request [method:{method}]"));
-            if (!_outgoing.Writer.TryWrite(default)) ReturnFrame(frame.Buffer);
+            pending.Unregister();
+            pending.Fail(ClosedError($"cannot send request [method:{method}]"));
         }
         return pending.Task;
     }
@@ -205,7 +196,7 @@ internal sealed partial class WorkerChannel
         BodyWriter<TState>? writeBody)
     {
         if (IsClosed) throw ClosedError($"cannot send notification [event:{@event}]");
-        Frame frame;
+        bool sent;
         try
         {
             var b = Builder();
@@ -214,23 +205,13 @@ internal sealed partial class WorkerChannel
             var notification = FBS.Notification.Notification.CreateNotification(b, handlerOffset, @event,
                 writeBody is null ? FBS.Notification.Body.NONE : bodyType, bodyOffset);
             var message = FBS.Message.Message.CreateMessage(b, FbsBody.Notification, notification.Value);
-            frame = Finish(b, message, () => $"notification too big [event:{@event}]");
+            sent = Send(Finish(b, message, "notification", "event", @event));
         }
-        catch
+        finally
         {
             ReleaseBuilder();
-            throw;
         }
-        if (_push is not null)
-        {
-            SendPushed(frame);
-            return;
-        }
-        if (!_outgoing.Writer.TryWrite(frame))
-        {
-            ReturnFrame(frame.Buffer);
-            throw ClosedError($"cannot send notification [event:{@event}]");
-        }
+        if (!sent) throw ClosedError($"cannot send notification [event:{@event}]");
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -244,7 +225,7 @@ internal sealed partial class WorkerChannel
     public void Close(Exception? cause = null)
     {
         if (Interlocked.Exchange(ref _isClosed, 1) != 0) return;
-        _outgoing.Writer.TryComplete();
+        _ = StopSending();
         _timeoutTimer?.Dispose();
         Deliveries.Dispose();
         FailAllPending(cause);
@@ -259,11 +240,11 @@ internal sealed partial class WorkerChannel
     public async Task CloseGracefullyAsync(TimeSpan flushTimeout)
     {
         if (IsClosed) return;
-        _outgoing.Writer.TryComplete();
+        var flushed = StopSending();
         FailAllPending(null);
         try
         {
-            await _writerLoop.WaitAsync(flushTimeout).ConfigureAwait(false);
+            await flushed.WaitAsync(flushTimeout).ConfigureAwait(false);
         }
         catch (TimeoutException) { }
         Close();
@@ -271,12 +252,12 @@ internal sealed partial class WorkerChannel
 
     private void FailAllPending(Exception? cause)
     {
-        foreach (var pair in _pending)
+        foreach (var (id, pending) in _pending.Where(0, static (_, _) => true) ?? [])
         {
-            if (_pending.TryRemove(pair))
+            if (_pending.TryRemove(id, pending))
             {
-                pair.Value.Registration.Dispose();
-                pair.Value.Fail(ClosedError($"pending request aborted [method:{pair.Value.Method}, id:{pair.Key}]", cause));
+                pending.Unregister();
+                pending.Fail(ClosedError($"pending request aborted [method:{pending.Method}, id:{id}]", cause));
             }
         }
     }
@@ -284,6 +265,6 @@ internal sealed partial class WorkerChannel
     private static WorkerClosedException ClosedError(string what, Exception? cause = null)
         => new($"Channel closed, {what}", cause);
 
-    /// <summary>Waits for both loops to end (after <see cref="Close"/>).</summary>
-    public Task Completion => Task.WhenAll(_writerLoop, _readerLoop);
+    /// <summary>Waits for the reader thread to end (after <see cref="Close"/>).</summary>
+    public Task Completion => _readerLoop;
 }

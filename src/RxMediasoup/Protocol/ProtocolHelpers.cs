@@ -25,11 +25,16 @@ internal static class ProtocolHelpers
         => channel.RequestAsync(method, handlerId, bodyType, (id, write), static (b, s) => s.write(b, b.CreateString(s.id)),
             AcceptedThen(onAccepted), cancellationToken);
 
-    public static string[] Strings(int length, Func<int, string?> item)
+    /// <summary>
+    /// A vector of strings of <paramref name="table"/> as an array (null items as empty strings). The item reader takes the
+    /// table as its argument, so that a static lambda serves: a method group of a table (a struct) would box it into a
+    /// new delegate on every call.
+    /// </summary>
+    public static string[] Strings<TTable>(TTable table, int length, Func<TTable, int, string?> item)
     {
         if (length == 0) return [];
         var result = new string[length];
-        for (int i = 0; i < length; i++) result[i] = item(i) ?? string.Empty;
+        for (int i = 0; i < length; i++) result[i] = item(table, i) ?? string.Empty;
         return result;
     }
 
@@ -46,7 +51,7 @@ internal static class ProtocolHelpers
     {
         var result = new Dictionary<string, IReadOnlyList<string>>(length, StringComparer.Ordinal);
         for (int i = 0; i < length; i++)
-            if (item(i) is { } e) result[e.Key ?? string.Empty] = Strings(e.ValuesLength, e.Values);
+            if (item(i) is { } e) result[e.Key ?? string.Empty] = Strings(e, e.ValuesLength, static (t, i) => t.Values(i));
         return result;
     }
 

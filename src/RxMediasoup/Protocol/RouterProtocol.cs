@@ -24,8 +24,8 @@ internal static class RouterProtocol
         return new RouterDump
         {
             Id = d.Id ?? string.Empty,
-            TransportIds = Strings(d.TransportIdsLength, d.TransportIds),
-            RtpObserverIds = Strings(d.RtpObserverIdsLength, d.RtpObserverIds),
+            TransportIds = Strings(d, d.TransportIdsLength, static (t, i) => t.TransportIds(i)),
+            RtpObserverIds = Strings(d, d.RtpObserverIdsLength, static (t, i) => t.RtpObserverIds(i)),
             MapProducerIdConsumerIds = StringArrays(d.MapProducerIdConsumerIdsLength, i => d.MapProducerIdConsumerIds(i)),
             MapConsumerIdProducerId = StringPairs(d.MapConsumerIdProducerIdLength, i => d.MapConsumerIdProducerId(i)),
             MapProducerIdObserverIds = StringArrays(d.MapProducerIdObserverIdsLength, i => d.MapProducerIdObserverIds(i)),

@@ -144,12 +144,12 @@ internal static class BaseTransportProtocol
         return new TransportDump
         {
             Id = d.Id ?? string.Empty,
-            ProducerIds = Strings(d.ProducerIdsLength, d.ProducerIds),
-            ConsumerIds = Strings(d.ConsumerIdsLength, d.ConsumerIds),
+            ProducerIds = Strings(d, d.ProducerIdsLength, static (t, i) => t.ProducerIds(i)),
+            ConsumerIds = Strings(d, d.ConsumerIdsLength, static (t, i) => t.ConsumerIds(i)),
             MapSsrcConsumerId = Uint32Strings(d.MapSsrcConsumerIdLength, i => d.MapSsrcConsumerId(i)),
             MapRtxSsrcConsumerId = Uint32Strings(d.MapRtxSsrcConsumerIdLength, i => d.MapRtxSsrcConsumerId(i)),
-            DataProducerIds = Strings(d.DataProducerIdsLength, d.DataProducerIds),
-            DataConsumerIds = Strings(d.DataConsumerIdsLength, d.DataConsumerIds),
+            DataProducerIds = Strings(d, d.DataProducerIdsLength, static (t, i) => t.DataProducerIds(i)),
+            DataConsumerIds = Strings(d, d.DataConsumerIdsLength, static (t, i) => t.DataConsumerIds(i)),
             RecvRtpHeaderExtensions = new RecvRtpHeaderExtensions
             {
                 Mid = headers.Mid,

@@ -46,7 +46,7 @@ internal static class WebRtcServerProtocol
             Id = d.Id ?? string.Empty,
             UdpSockets = udp,
             TcpServers = tcp,
-            WebRtcTransportIds = Strings(d.WebRtcTransportIdsLength, d.WebRtcTransportIds),
+            WebRtcTransportIds = Strings(d, d.WebRtcTransportIdsLength, static (t, i) => t.WebRtcTransportIds(i)),
             LocalIceUsernameFragments = fragments,
         };
     };

@@ -39,12 +39,12 @@ internal static class WorkerProtocol
         return new WorkerDump
         {
             Pid = (int)dump.Pid,
-            WebRtcServerIds = Strings(dump.WebRtcServerIdsLength, dump.WebRtcServerIds),
-            RouterIds = Strings(dump.RouterIdsLength, dump.RouterIds),
+            WebRtcServerIds = Strings(dump, dump.WebRtcServerIdsLength, static (t, i) => t.WebRtcServerIds(i)),
+            RouterIds = Strings(dump, dump.RouterIdsLength, static (t, i) => t.RouterIds(i)),
             ChannelMessageHandlers = new ChannelMessageHandlers
             {
-                ChannelRequestHandlers = Strings(handlers.ChannelRequestHandlersLength, handlers.ChannelRequestHandlers),
-                ChannelNotificationHandlers = Strings(handlers.ChannelNotificationHandlersLength, handlers.ChannelNotificationHandlers),
+                ChannelRequestHandlers = Strings(handlers, handlers.ChannelRequestHandlersLength, static (t, i) => t.ChannelRequestHandlers(i)),
+                ChannelNotificationHandlers = Strings(handlers, handlers.ChannelNotificationHandlersLength, static (t, i) => t.ChannelNotificationHandlers(i)),
             },
         };
     };

@@ -306,9 +306,12 @@ public sealed class SrtpTests(ITestOutputHelper output) : IAsyncLifetime
         var pipe1 = await _router1.CreatePipeTransportAsync(new PipeTransportOptions { ListenInfo = Loopback, EnableSrtp = true });
         var pipe2 = await _router2.CreatePipeTransportAsync(new PipeTransportOptions { ListenInfo = Loopback, EnableSrtp = true });
         Assert.NotEqual(pipe1.SrtpParameters!.KeyBase64, pipe2.SrtpParameters!.KeyBase64);
+        // Both read before either connects: a connected transport's SrtpParameters are the remote ones, and the first
+        // connect may be answered before the second call's arguments are evaluated.
+        var (srtp1, srtp2) = (pipe1.SrtpParameters, pipe2.SrtpParameters);
         await Task.WhenAll(
-            pipe1.ConnectAsync("127.0.0.1", pipe2.Tuple.Current().LocalPort, pipe2.SrtpParameters),
-            pipe2.ConnectAsync("127.0.0.1", pipe1.Tuple.Current().LocalPort, pipe1.SrtpParameters));
+            pipe1.ConnectAsync("127.0.0.1", pipe2.Tuple.Current().LocalPort, srtp2),
+            pipe2.ConnectAsync("127.0.0.1", pipe1.Tuple.Current().LocalPort, srtp1));
         return new Leg(pipe1.SrtpParameters.CryptoSuite, async producer =>
         {
             var pipeConsumer = await pipe1.ConsumeAsync(new ConsumerOptions { ProducerId = producer.Id });
@@ -325,9 +328,10 @@ public sealed class SrtpTests(ITestOutputHelper output) : IAsyncLifetime
         var options = new PlainTransportOptions { ListenInfo = Loopback, RtcpMux = true, EnableSrtp = true, SrtpCryptoSuite = suite };
         var plain1 = await _router1.CreatePlainTransportAsync(options);
         var plain2 = await _router2.CreatePlainTransportAsync(options);
+        var (srtp1, srtp2) = (plain1.SrtpParameters, plain2.SrtpParameters); // both before either connects (see CreatePipeLegAsync)
         await Task.WhenAll(
-            plain1.ConnectAsync("127.0.0.1", plain2.Tuple.Current().LocalPort, srtpParameters: plain2.SrtpParameters),
-            plain2.ConnectAsync("127.0.0.1", plain1.Tuple.Current().LocalPort, srtpParameters: plain1.SrtpParameters));
+            plain1.ConnectAsync("127.0.0.1", plain2.Tuple.Current().LocalPort, srtpParameters: srtp2),
+            plain2.ConnectAsync("127.0.0.1", plain1.Tuple.Current().LocalPort, srtpParameters: srtp1));
         Assert.Equal(suite, plain2.SrtpParameters!.CryptoSuite);
         return new Leg(plain1.SrtpParameters!.CryptoSuite, async producer =>
         {

@@ -175,13 +175,13 @@ public sealed class Consumer : MediasoupEntity, INotificationTarget<ConsumerNoti
     /// <exception cref="NotFoundException">The consumer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task<ConsumerDump> DumpAsync(CancellationToken cancellationToken = default)
-        => Command(() => ConsumerProtocol.DumpAsync(Channel, Id, cancellationToken));
+        => Command((Channel, Id, cancellationToken), static s => ConsumerProtocol.DumpAsync(s.Channel, s.Id, s.cancellationToken));
 
     /// <summary>Gets the consumer's stream statistics: its outbound stream(s) first, then (if any) the producer's inbound one.</summary>
     /// <exception cref="NotFoundException">The consumer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task<IReadOnlyList<RtpStreamStats>> GetStatsAsync(CancellationToken cancellationToken = default)
-        => Command(() => ConsumerProtocol.GetStatsAsync(Channel, Id, cancellationToken));
+        => Command((Channel, Id, cancellationToken), static s => ConsumerProtocol.GetStatsAsync(s.Channel, s.Id, s.cancellationToken));
 
     /// <summary>
     /// The consumer's stats (<see cref="GetStatsAsync"/>) every <paramref name="period"/>: the first request at

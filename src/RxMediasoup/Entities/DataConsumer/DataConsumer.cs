@@ -167,13 +167,13 @@ public sealed class DataConsumer : MediasoupEntity, INotificationTarget<DataCons
     /// <exception cref="NotFoundException">The data consumer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task<DataConsumerDump> DumpAsync(CancellationToken cancellationToken = default)
-        => Command(() => DataConsumerProtocol.DumpAsync(Channel, Id, cancellationToken));
+        => Command((Channel, Id, cancellationToken), static s => DataConsumerProtocol.DumpAsync(s.Channel, s.Id, s.cancellationToken));
 
     /// <summary>Gets the data consumer's statistics (Node returns them as a one-element array; this returns the element).</summary>
     /// <exception cref="NotFoundException">The data consumer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task<DataConsumerStats> GetStatsAsync(CancellationToken cancellationToken = default)
-        => Command(() => DataConsumerProtocol.GetStatsAsync(Channel, Id, cancellationToken));
+        => Command((Channel, Id, cancellationToken), static s => DataConsumerProtocol.GetStatsAsync(s.Channel, s.Id, s.cancellationToken));
 
     /// <summary>
     /// <see cref="GetStatsAsync"/> every <paramref name="period"/>, shared by all subscribers with the same period and

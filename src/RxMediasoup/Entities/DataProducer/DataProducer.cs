@@ -67,13 +67,13 @@ public sealed class DataProducer : MediasoupEntity
     /// <exception cref="NotFoundException">The data producer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task<DataProducerDump> DumpAsync(CancellationToken cancellationToken = default)
-        => Command(() => DataProducerProtocol.DumpAsync(Channel, Id, cancellationToken));
+        => Command((Channel, Id, cancellationToken), static s => DataProducerProtocol.DumpAsync(s.Channel, s.Id, s.cancellationToken));
 
     /// <summary>Gets the data producer's statistics (Node returns them as a one-element array; this returns the element).</summary>
     /// <exception cref="NotFoundException">The data producer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task<DataProducerStats> GetStatsAsync(CancellationToken cancellationToken = default)
-        => Command(() => DataProducerProtocol.GetStatsAsync(Channel, Id, cancellationToken));
+        => Command((Channel, Id, cancellationToken), static s => DataProducerProtocol.GetStatsAsync(s.Channel, s.Id, s.cancellationToken));
 
     /// <summary>
     /// <see cref="GetStatsAsync"/> every <paramref name="period"/>, shared by all subscribers with the same period and

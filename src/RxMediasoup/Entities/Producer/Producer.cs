@@ -114,13 +114,13 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
     /// <exception cref="NotFoundException">The producer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task<ProducerDump> DumpAsync(CancellationToken cancellationToken = default)
-        => Command(() => ProducerProtocol.DumpAsync(Channel, Id, cancellationToken));
+        => Command((Channel, Id, cancellationToken), static s => ProducerProtocol.DumpAsync(s.Channel, s.Id, s.cancellationToken));
 
     /// <summary>Gets the statistics of the producer's RTP streams (inbound).</summary>
     /// <exception cref="NotFoundException">The producer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task<IReadOnlyList<RtpStreamStats>> GetStatsAsync(CancellationToken cancellationToken = default)
-        => Command(() => ProducerProtocol.GetStatsAsync(Channel, Id, cancellationToken));
+        => Command((Channel, Id, cancellationToken), static s => ProducerProtocol.GetStatsAsync(s.Channel, s.Id, s.cancellationToken));
 
     /// <summary>
     /// The producer's stats (<see cref="GetStatsAsync"/>) every <paramref name="period"/>: the first request at

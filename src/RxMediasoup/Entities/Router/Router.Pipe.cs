@@ -217,9 +217,12 @@ public sealed partial class Router
             var remote = await remoteTask.ConfigureAwait(false);
             var localTuple = CurrentValue(local.Tuple);
             var remoteTuple = CurrentValue(remote.Tuple);
+            // Both read before either connects: a connected pipe transport's SrtpParameters are the remote ones, and the
+            // first connect may be answered before the second call's arguments are evaluated.
+            var (localSrtp, remoteSrtp) = (local.SrtpParameters, remote.SrtpParameters);
             await Task.WhenAll(
-                local.ConnectAsync(remoteTuple.LocalAddress, remoteTuple.LocalPort, remote.SrtpParameters),
-                remote.ConnectAsync(localTuple.LocalAddress, localTuple.LocalPort, local.SrtpParameters)).ConfigureAwait(false);
+                local.ConnectAsync(remoteTuple.LocalAddress, remoteTuple.LocalPort, remoteSrtp),
+                remote.ConnectAsync(localTuple.LocalAddress, localTuple.LocalPort, localSrtp)).ConfigureAwait(false);
 
             var pair = new PipeTransportPair(this, local, target, remote);
             local.Closed.Subscribe(_ =>

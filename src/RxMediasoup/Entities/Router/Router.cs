@@ -53,7 +53,7 @@ public sealed partial class Router : MediasoupEntity
     /// <exception cref="NotFoundException">The router is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task<RouterDump> DumpAsync(CancellationToken cancellationToken = default)
-        => Command(() => RouterProtocol.DumpAsync(Channel, Id, cancellationToken));
+        => Command((Channel, Id, cancellationToken), static s => RouterProtocol.DumpAsync(s.Channel, s.Id, s.cancellationToken));
 
     /// <summary>
     /// Replaces the router's media codecs, regenerating <see cref="RtpCapabilities"/> (mediasoup 3.27's

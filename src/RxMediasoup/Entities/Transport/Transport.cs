@@ -75,7 +75,7 @@ public abstract partial class Transport : MediasoupEntity
     /// <exception cref="NotFoundException">The transport is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task<TransportDump> DumpAsync(CancellationToken cancellationToken = default)
-        => Command(() => _responses.DumpAsync(Channel, Id, cancellationToken));
+        => Command((_responses, Channel, Id, cancellationToken), static s => s._responses.DumpAsync(s.Channel, s.Id, s.cancellationToken));
 
     /// <summary>
     /// Gets the transport's statistics (Node returns them as a one-element array; this returns the element). The record
@@ -86,7 +86,7 @@ public abstract partial class Transport : MediasoupEntity
     /// <exception cref="NotFoundException">The transport is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task<TransportStats> GetStatsAsync(CancellationToken cancellationToken = default)
-        => Command(() => _responses.GetStatsAsync(Channel, Id, cancellationToken));
+        => Command((_responses, Channel, Id, cancellationToken), static s => s._responses.GetStatsAsync(s.Channel, s.Id, s.cancellationToken));
 
     /// <summary>
     /// The transport's stats (<see cref="GetStatsAsync"/>: each element is the transport type's own stats record) every

@@ -42,7 +42,7 @@ public sealed class WebRtcServer : MediasoupEntity
     /// <exception cref="NotFoundException">The server is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task<WebRtcServerDump> DumpAsync(CancellationToken cancellationToken = default)
-        => Command(() => WebRtcServerProtocol.DumpAsync(Channel, Id, cancellationToken));
+        => Command((Channel, Id, cancellationToken), static s => WebRtcServerProtocol.DumpAsync(s.Channel, s.Id, s.cancellationToken));
 
     /// <summary>A transport was created on this server: track it until it closes; false if the server closed meanwhile.</summary>
     internal bool HandleTransport(WebRtcTransport transport)

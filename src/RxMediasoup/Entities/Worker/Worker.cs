@@ -88,12 +88,12 @@ public sealed partial class Worker : MediasoupEntity
     /// <summary>Dumps the worker's internal state.</summary>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task<WorkerDump> DumpAsync(CancellationToken cancellationToken = default)
-        => Command(() => WorkerProtocol.DumpAsync(Channel, cancellationToken));
+        => Command((Channel, cancellationToken), static s => WorkerProtocol.DumpAsync(s.Channel, s.cancellationToken));
 
     /// <summary>Gets the worker process's resource usage.</summary>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task<WorkerResourceUsage> GetResourceUsageAsync(CancellationToken cancellationToken = default)
-        => Command(() => WorkerProtocol.GetResourceUsageAsync(Channel, cancellationToken));
+        => Command((Channel, cancellationToken), static s => WorkerProtocol.GetResourceUsageAsync(s.Channel, s.cancellationToken));
 
     /// <summary>
     /// The worker's resource usage (<see cref="GetResourceUsageAsync"/>) every <paramref name="period"/>: the first
