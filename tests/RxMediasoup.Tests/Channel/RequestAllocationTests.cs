@@ -18,7 +18,9 @@ public class RequestAllocationTests
     // closure or boxed table per request more (≥ 64 B) fails it.
     private const long MaxBytesPerDump = 250;
 
+    // A simulated worker answers on the managed heap of this process, so its own allocations would be counted too.
     [Fact]
+    [Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Process)]
     public async Task ADumpAllocatesAtMost250BytesAtSteadyState()
     {
         var worker = await Worker.CreateAsync(new WorkerSettings { LogLevel = WorkerLogLevel.Warn });
