@@ -150,7 +150,7 @@ internal sealed class SimulatedBackend : IWorkerBackend, IPushWorkerTransport
     /// <summary>Takes every frame the engine sends instead of the channel (replaying a recorded run on the engine alone).</summary>
     public Action<byte[]>? Capture { get; set; }
 
-    /// <summary>Pushes one message (a size-prefixed frame) into the channel, synchronously.</summary>
+    /// <summary>Pushes one message (a size-prefixed frame, handed over: never reused) into the channel, synchronously.</summary>
     public void Push(byte[] frame)
     {
         if (Capture is { } capture)

@@ -26,6 +26,8 @@ public sealed class ScriptedHourTests(WarmUp warmUp, ITestOutputHelper output) :
         using var notifications = new NotificationCounter();
         var real = Stopwatch.StartNew();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        int gcs = GC.CollectionCount(0), gen2 = GC.CollectionCount(2);
         var h = Create(workers: 2, new RoomServerOptions { StallPollPeriod = TimeSpan.FromSeconds(1), StallThreshold = TimeSpan.FromSeconds(5) });
         var room = h.Room("hour");
         var stalls = new List<(TimeSpan At, string PeerId, bool Stalled)>();
@@ -99,6 +101,8 @@ public sealed class ScriptedHourTests(WarmUp warmUp, ITestOutputHelper output) :
         h.Scheduler.AdvanceTo(start + TimeSpan.FromHours(1).Ticks);
         real.Stop();
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        output.WriteLine($"allocated {allocated / 1_000_000} MB on the test thread; {GC.CollectionCount(0) - gcs} GCs ({GC.CollectionCount(2) - gen2} gen 2)");
         output.WriteLine($"0–40 min: {beforeMove.TotalMilliseconds:F0} ms real");
 
         long requests = h.Workers.Simulations.Sum(s => s.Requests.Count);
