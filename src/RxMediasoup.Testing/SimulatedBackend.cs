@@ -87,13 +87,16 @@ internal sealed class SimulatedBackend : IWorkerBackend, IPushWorkerTransport
     /// <summary>Sees each message first (the <see cref="Simulation"/>'s log and faults); true when it took care of it.</summary>
     public Func<byte[], bool>? Intercept { get; set; }
 
-    /// <summary>Has the engine handle a message <paramref name="due"/> from now.</summary>
-    public void Handle(byte[] payload, TimeSpan due)
-        => Scheduler.Schedule((this, payload), due, static (_, s) =>
+    /// <summary>
+    /// Has the engine handle a message <paramref name="due"/> from now; <paramref name="request"/>: the request it
+    /// holds, already decoded (by the <see cref="Simulation"/>'s log), so that it is not decoded twice.
+    /// </summary>
+    public void Handle(byte[] payload, TimeSpan due, FBS.Request.RequestT? request = null)
+        => Scheduler.Schedule((this, payload, request), due, static (_, s) =>
         {
             if (s.Item1.HasExited) return Disposable.Empty;
             if (s.Item1._stopped is { } held) held.Add(s.payload);
-            else s.Item1.Engine.Handle(s.payload);
+            else s.Item1.Engine.Handle(s.payload, s.request);
             return Disposable.Empty;
         });
 
@@ -147,7 +150,7 @@ internal sealed class SimulatedBackend : IWorkerBackend, IPushWorkerTransport
     /// <summary>Takes every frame the engine sends instead of the channel (replaying a recorded run on the engine alone).</summary>
     public Action<byte[]>? Capture { get; set; }
 
-    /// <summary>Pushes one message (a size-prefixed frame) into the channel, synchronously.</summary>
+    /// <summary>Pushes one message (a size-prefixed frame, handed over: never reused) into the channel, synchronously.</summary>
     public void Push(byte[] frame)
     {
         if (Capture is { } capture)

@@ -81,19 +81,23 @@ internal sealed partial class SimulatedEngine
     /// <summary>AudioLevelObserver::Update with each producer's level constant over the interval (a paused producer sends nothing).</summary>
     private void UpdateVolumes(SimRtpObserver observer)
     {
-        var loud = observer.Producers
-            .Select((p, index) => (Producer: p, Index: index, Level: !p.Paused && _audioLevels.TryGetValue(p.Id, out sbyte l) ? l : (sbyte?)null))
-            .Where(e => e.Level >= observer.Threshold)
-            .OrderByDescending(e => e.Level).ThenByDescending(e => e.Index) // a multimap read backwards
-            .Take(observer.MaxEntries)
-            .ToList();
+        var loud = new List<(SimProducer Producer, int Index, sbyte Level)>(observer.Producers.Count);
+        for (int i = 0; i < observer.Producers.Count; i++)
+        {
+            var p = observer.Producers[i];
+            if (!p.Paused && _audioLevels.TryGetValue(p.Id, out sbyte l) && l >= observer.Threshold) loud.Add((p, i, l));
+        }
+        // Loudest first, the later added first among equals (a multimap read backwards); at most maxEntries.
+        loud.Sort(static (a, b) => a.Level != b.Level ? b.Level.CompareTo(a.Level) : b.Index.CompareTo(a.Index));
+        int keep = observer.MaxEntries;
+        if (loud.Count > keep) loud.RemoveRange(keep, loud.Count - keep);
         if (loud.Count > 0)
         {
             observer.Silence = false;
             Notify(observer.Id, Event.AUDIOLEVELOBSERVER_VOLUMES, NotificationBody.FromAudioLevelObserver_VolumesNotification(
                 new FBS.AudioLevelObserver.VolumesNotificationT
                 {
-                    Volumes = [.. loud.Select(e => new FBS.AudioLevelObserver.VolumeT { ProducerId = e.Producer.Id, Volume_ = e.Level!.Value })],
+                    Volumes = loud.ConvertAll(e => new FBS.AudioLevelObserver.VolumeT { ProducerId = e.Producer.Id, Volume_ = e.Level }),
                 }));
         }
         else if (!observer.Silence)

@@ -19,14 +19,24 @@ internal sealed partial class SimulatedEngine
             throw new ArgumentException($"the producer has {producer.EncodingCount} encoding(s), not {scores.Count}", nameof(scores));
         Notify(producerId, Event.PRODUCER_SCORE, NotificationBody.FromProducer_ScoreNotification(new FBS.Producer.ScoreNotificationT
         {
-            Scores = [.. scores.Select((score, i) => new FBS.Producer.ScoreT
+            Scores = ScoresOf(scores, encodings),
+        }));
+    }
+
+    private static List<FBS.Producer.ScoreT> ScoresOf(IReadOnlyList<int> scores, List<FBS.RtpParameters.RtpEncodingParametersT> encodings)
+    {
+        var result = new List<FBS.Producer.ScoreT>(scores.Count);
+        for (int i = 0; i < scores.Count; i++)
+        {
+            result.Add(new FBS.Producer.ScoreT
             {
                 EncodingIdx = (uint)i,
                 Ssrc = i < encodings.Count ? encodings[i].Ssrc ?? 0 : 0,
                 Rid = i < encodings.Count ? encodings[i].Rid : null,
-                Score_ = Score(score),
-            })],
-        }));
+                Score_ = Score(scores[i]),
+            });
+        }
+        return result;
     }
 
     public void ConsumerScore(string consumerId, ConsumerScore score)

@@ -25,7 +25,7 @@ internal sealed partial class SimulatedEngine
         var streams = _stats.TryGetValue(id, out var script) ? script(now - backend.Start)
             : receive ? packets > 0 ? [new SimulatedStreamStats(packets, bytes, 0)] : []
             : [.. encodings.Select((_, i) => i == 0 ? new SimulatedStreamStats(packets, bytes, 0) : new SimulatedStreamStats(0, 0, 0))];
-        string mime = rtp?.Codecs?.FirstOrDefault()?.MimeType ?? "";
+        string mime = rtp?.Codecs is { Count: > 0 } codecs ? codecs[0].MimeType ?? "" : "";
         var result = new List<StatsT>(streams.Count);
         for (int i = 0; i < streams.Count; i++)
         {

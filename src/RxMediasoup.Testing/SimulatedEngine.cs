@@ -17,8 +17,16 @@ internal sealed partial class SimulatedEngine(SimulatedBackend backend, int seed
     private int _nextSecret = seed;
 
     /// <summary>Handles one incoming message (a request or a notification), answering through the backend.</summary>
-    public void Handle(byte[] payload)
+    /// <param name="payload">The message.</param>
+    /// <param name="request">The request it holds when already decoded, else null.</param>
+    public void Handle(byte[] payload, RequestT? request = null)
     {
+        if (request is not null)
+        {
+            _handled++;
+            OnRequest(request);
+            return;
+        }
         var message = FBS.Message.Message.GetRootAsMessage(new ByteBuffer(payload)).UnPack();
         _handled++;
         switch (message.Data?.Type)
@@ -78,7 +86,7 @@ internal sealed partial class SimulatedEngine(SimulatedBackend backend, int seed
     private ResponseBody? Answer(RequestT request)
     {
         var method = request.Method;
-        if (method.ToString().StartsWith("WORKER_", StringComparison.Ordinal)) return AnswerWorker(request);
+        if (SimulatedMethods.IsWorkerMethod(method)) return AnswerWorker(request);
         string handlerId = request.HandlerId ?? "";
         // As Worker::HandleRequest in 3.27.1: the reason is what the handler threw, with no method suffix (checked
         // against the worker by DifferentialTests).
@@ -229,9 +237,16 @@ internal sealed partial class SimulatedEngine(SimulatedBackend backend, int seed
             Data = MessageBody.FromNotification(new FBS.Notification.NotificationT { HandlerId = handlerId, Event = @event, Body = body }),
         });
 
+    /// <summary>
+    /// One builder per thread for every message sent, cleared per message (a message is copied out before it is pushed,
+    /// so a script called from inside a push reuses it safely); per thread, as scripts may be called off the scheduler.
+    /// </summary>
+    [ThreadStatic] private static FlatBufferBuilder? t_builder;
+
     private void Send(FBS.Message.MessageT message)
     {
-        var builder = new FlatBufferBuilder(256);
+        var builder = t_builder ??= new FlatBufferBuilder(1024);
+        builder.Clear();
         builder.FinishSizePrefixed(FBS.Message.Message.Pack(builder, message).Value);
         byte[] frame = builder.SizedByteArray();
         backend.Push(frame);

@@ -57,6 +57,35 @@ internal static class SimulatedMethods
     /// <c>router.createWebRtcTransport</c> (worker/src/Channel/ChannelRequest.cpp's method2String follows this pattern, with one exception).
     /// </summary>
     public static string Name(Method method)
+        => (int)method < Names.Length && Names[(int)method] is { } name ? name : Spell(method);
+
+    /// <summary>True for the worker's own methods (<c>WORKER_*</c>), which no handler id addresses.</summary>
+    public static bool IsWorkerMethod(Method method) => Name(method).StartsWith("worker.", StringComparison.Ordinal);
+
+    /// <summary>The entity kind a method is for, as the worker names it (<c>"Router"</c>, <c>"WebRtcTransport"</c>...).</summary>
+    public static string Kind(Method method)
+        => (int)method < Kinds.Length && Kinds[(int)method] is { } kind ? kind : KindOf(Name(method));
+
+    // Spelled once per method: every request of a simulation is named (its log, its errors), ~72,000 in the scripted hour.
+    private static readonly string?[] Names = Table(Spell);
+
+    private static readonly string?[] Kinds = Table(m => KindOf(Spell(m)));
+
+    private static string?[] Table(Func<Method, string> spell)
+    {
+        var values = Enum.GetValues<Method>();
+        var table = new string?[values.Max(m => (int)m) + 1];
+        foreach (var m in values) table[(int)m] = spell(m);
+        return table;
+    }
+
+    private static string KindOf(string name)
+    {
+        string kind = name[..name.IndexOf('.', StringComparison.Ordinal)];
+        return char.ToUpperInvariant(kind[0]) + kind[1..];
+    }
+
+    private static string Spell(Method method)
     {
         if (method == Method.WORKER_WEBRTCSERVER_CLOSE) return "worker.closeWebRtcServer"; // the one exception to the pattern
         var parts = method.ToString().ToLowerInvariant().Split('_');

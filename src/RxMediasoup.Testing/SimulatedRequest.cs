@@ -29,9 +29,7 @@ public sealed record SimulatedRequest(DateTimeOffset Time, TimeSpan Elapsed, str
     internal static SimulatedRequest Read(RequestT request, DateTimeOffset time, TimeSpan elapsed)
     {
         string method = SimulatedMethods.Name(request.Method);
-        string kind = method[..method.IndexOf('.', StringComparison.Ordinal)];
-        kind = char.ToUpperInvariant(kind[0]) + kind[1..];
-        return new SimulatedRequest(time, elapsed, kind, request.HandlerId ?? "", method, ReadBody(request));
+        return new SimulatedRequest(time, elapsed, SimulatedMethods.Kind(request.Method), request.HandlerId ?? "", method, ReadBody(request));
     }
 
     private static object? ReadBody(RequestT request)

@@ -116,7 +116,7 @@ public sealed partial class Simulation
             }
         });
 
-    /// <summary>Logs a request and applies the faults; true when a fault took care of it.</summary>
+    /// <summary>Logs a request, applies the faults and hands it on to the engine decoded; false for a notification (the backend hands it on).</summary>
     private bool OnMessage(byte[] payload)
     {
         var message = FBS.Message.Message.GetRootAsMessage(new ByteBuffer(payload));
@@ -126,7 +126,11 @@ public sealed partial class Simulation
         _requests.Add(entry);
         _requestSent.OnNext(entry);
         var rule = Faults.Match(entry);
-        if (rule is null) return false;
+        if (rule is null)
+        {
+            _backend.Handle(payload, _backend.Latency, request);
+            return true;
+        }
         if (rule.Never) return true;
         if (rule.Reason is { } reason)
         {
@@ -137,7 +141,7 @@ public sealed partial class Simulation
             });
             return true;
         }
-        _backend.Handle(payload, _backend.Latency + rule.Delay);
+        _backend.Handle(payload, _backend.Latency + rule.Delay, request);
         return true;
     }
 }

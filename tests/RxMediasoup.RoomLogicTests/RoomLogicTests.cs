@@ -20,52 +20,23 @@ public sealed class RoomLogicTests(WarmUp warmUp, ITestOutputHelper output) : IC
     [Fact]
     public void A_stalled_producer_is_announced_after_5_virtual_seconds()
     {
-        var h = Create(options: new RoomServerOptions { StallThreshold = TimeSpan.FromSeconds(5), StallPollPeriod = TimeSpan.FromSeconds(1) });
-        var room = h.Room();
-        var stalls = h.Scheduler.CreateObserver<(string PeerId, bool Stalled)>();
-        room.Stalls.Subscribe(stalls);
-        var alice = h.Join(room, "alice");
-        var bob = h.Join(room, "bob");
-        var sim = h.SimulationOf(room);
-        long start = h.Scheduler.Clock;
-        // Both send 50 packets/s; alice's media stops at 10 s (the count stops growing), bob's never does.
-        sim.ScriptStats(alice.Audio, t => [new SimulatedStreamStats(PacketCount: 50 * Math.Min(t.Ticks, 10 * Second) / Second, ByteCount: 0, Bitrate: 32_000)]);
-        sim.ScriptStats(bob.Audio, t => [new SimulatedStreamStats(PacketCount: 50 * t.Ticks / Second, ByteCount: 0, Bitrate: 32_000)]);
-
-        h.Scheduler.AdvanceTo(start + 30 * Second);
-
-        var announced = stalls.Messages.Where(m => m.Value.Value.Stalled).ToList();
+        var (h, start, stalls) = RoomScenarios.Stall();
+        var announced = stalls.Where(m => m.Value.Value.Stalled).ToList();
         var (at, stall) = (Assert.Single(announced).Time, announced[0].Value.Value);
         Assert.Equal("alice", stall.PeerId);
         // The last growth is seen by the poll at or after 10 s (polls every 1 s from when the producer joined): the stall
         // is announced 5 s after that poll, so between 15 s and 16 s (+ the poll's answer tick).
         Assert.InRange(at - start, 15 * Second, 16 * Second + 10);
-        Assert.DoesNotContain(stalls.Messages, m => m.Value.Value.PeerId == "bob" && m.Value.Value.Stalled);
+        Assert.DoesNotContain(stalls, m => m.Value.Value.PeerId == "bob" && m.Value.Value.Stalled);
         Finish(h);
     }
 
     [Fact]
     public void The_active_speaker_follows_the_dominant_speaker()
     {
-        var h = Create();
-        var room = h.Room();
-        var observer = h.SimulationOf(room).Created.OfType<ActiveSpeakerObserver>().ToEnumerable().First();
-        var speakers = h.Scheduler.CreateObserver<string?>();
-        room.ActiveSpeaker.Subscribe(speakers);
-        var alice = h.Join(room, "alice");
-        var bob = h.Join(room, "bob");
-        var carol = h.Join(room, "carol");
-        var sim = h.SimulationOf(room);
-        long start = h.Scheduler.Clock;
-        sim.At(TimeSpan.FromTicks(start + 1 * Second), () => sim.SetDominantSpeaker(observer, bob.Audio));
-        sim.At(TimeSpan.FromTicks(start + 2 * Second), () => sim.SetDominantSpeaker(observer, carol.Audio));
-        sim.At(TimeSpan.FromTicks(start + 3 * Second), () => sim.SetDominantSpeaker(observer, carol.Audio)); // no change: no notification
-        sim.At(TimeSpan.FromTicks(start + 4 * Second), () => sim.SetDominantSpeaker(observer, alice.Audio));
-
-        h.Scheduler.AdvanceTo(start + 5 * Second);
-
+        var (h, start, speakers) = RoomScenarios.ActiveSpeaker();
         // null at first; the worker elects the first producer added (alice) at its first 300 ms tick; then the script.
-        var changes = speakers.Messages.Select(m => (m.Time - start, m.Value.Value)).ToList();
+        var changes = speakers.Select(m => (m.Time - start, m.Value.Value)).ToList();
         Assert.Equal(null, changes[0].Value);
         Assert.Equal(["alice", "bob", "carol", "alice"], changes.Skip(1).Select(c => c.Value));
         Assert.Equal([1 * Second, 2 * Second, 4 * Second], changes.Skip(2).Select(c => c.Item1));
@@ -75,29 +46,12 @@ public sealed class RoomLogicTests(WarmUp warmUp, ITestOutputHelper output) : IC
     [Fact]
     public void A_peers_consumers_follow_its_producers_pause()
     {
-        var h = Create(options: new RoomServerOptions { ConsumerStatsPeriod = TimeSpan.FromSeconds(1) });
-        var room = h.Room();
-        var alice = h.Join(room, "alice", audio: true, video: true);
-        var recv = h.RecvTransport(room);
-        var router = room.Router.Value;
-        var events = h.Scheduler.CreateObserver<ConsumerEvent>();
-        var skipped = new List<string>();
-        RoomConsumption.Consume(room, "bob", router, recv, router.RtpCapabilities, h.Options.ConsumerStatsPeriod, (what, _) => skipped.Add(what))
-            .Subscribe(events);
-        h.Scheduler.AdvanceBy(10);
-        var consumers = events.Messages.Where(m => m.Value.Value.Kind == ConsumerEventKind.Added).Select(m => m.Value.Value.Consumer).ToList();
+        var ((h, start, events), consumers, skipped, alice) = RoomScenarios.ConsumersFollowPause();
         Assert.Equal([MediaKind.Audio, MediaKind.Video], consumers.Select(c => c.Kind).Order());
         Assert.Empty(skipped);
-        h.Run(() => Task.WhenAll(consumers.Select(c => c.ResumeAsync()))); // what the page does once its consumers exist
-        long start = h.Scheduler.Clock;
-
-        h.Scheduler.Schedule(TimeSpan.FromSeconds(5), () => _ = Task.WhenAll(alice.Producers.Select(p => p.PauseAsync())));
-        h.Scheduler.Schedule(TimeSpan.FromSeconds(10), () => _ = Task.WhenAll(alice.Producers.Select(p => p.ResumeAsync())));
-        h.Scheduler.AdvanceTo(start + 15 * Second);
-
         foreach (var consumer in consumers)
         {
-            var paused = events.Messages
+            var paused = events
                 .Where(m => m.Value.Value.Kind == ConsumerEventKind.State && m.Value.Value.Consumer == consumer)
                 .Select(m => (At: m.Time - start, m.Value.Value.State!.Paused))
                 .ToList();
@@ -108,26 +62,17 @@ public sealed class RoomLogicTests(WarmUp warmUp, ITestOutputHelper output) : IC
             Assert.InRange(paused[2].At, 10 * Second, 11 * Second + 10);
             Assert.True(consumer.ProducerPaused.Value is false && !consumer.IsClosed);
         }
+        Assert.Equal(2, alice.Producers.Count);
         Finish(h);
     }
 
     [Fact]
     public void A_worker_death_moves_the_room_to_a_live_worker()
     {
-        var h = Create(workers: 1, options: new RoomServerOptions());
-        var room = h.Room();
-        var routers = h.Scheduler.CreateObserver<Router>();
-        room.Router.Subscribe(routers);
-        h.Join(room, "alice");
-        var first = room.Router.Value;
-        var dead = h.SimulationOf(room);
-        long start = h.Scheduler.Clock;
-
-        dead.At(TimeSpan.FromTicks(start + Second), () => dead.Die(signal: 9, exitCode: null));
-        h.Scheduler.AdvanceTo(start + 10 * Second);
-
+        var ((h, start, routers), first) = RoomScenarios.WorkerDeath();
+        var room = Assert.Single(h.Rooms.All);
         Assert.True(first.IsClosed);
-        var moved = Assert.Single(routers.Messages.Skip(1));
+        var moved = Assert.Single(routers.Skip(1));
         Assert.False(moved.Value.Value.IsClosed);
         // The only worker died: the manager replaces it after its 1 s back-off; the room retries every 250 ms meanwhile.
         Assert.InRange(moved.Time - start, 2 * Second, 2 * Second + TimeSpan.FromMilliseconds(250).Ticks + 10);

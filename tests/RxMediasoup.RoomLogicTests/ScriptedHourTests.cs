@@ -12,8 +12,10 @@ namespace RxMediasoup.RoomLogicTests;
 
 /// <summary>
 /// A scripted hour of a room (issue 12 §5): 10 peers, each with audio, simulcast video and chat; producer scores every
-/// 1 s, volumes every 100 ms (an AudioLevelObserver at 100 ms over every audio producer), the room's stats polling every
-/// 1 s (stall detection), the dominant speaker changing every 30 s, one stall (at 20 min) and one worker death (at
+/// 1 s, volumes (an AudioLevelObserver over every audio producer, asked for 100 ms as the issue says — but
+/// mediasoup-worker raises an AudioLevelObserver's interval to at least 250 ms, and so does the simulation: volumes come
+/// every 250 ms, ~14,400 in the hour; "every 100 ms" cannot happen on a real worker and is not faked), the room's stats
+/// polling every 1 s (stall detection), the dominant speaker changing every 30 s, one stall (at 20 min) and one worker death (at
 /// 40 min) moving the room, the peers then rejoining on the new router as their pages do. Prints its counts and times.
 /// </summary>
 public sealed class ScriptedHourTests(WarmUp warmUp, ITestOutputHelper output) : IClassFixture<WarmUp>
@@ -26,6 +28,9 @@ public sealed class ScriptedHourTests(WarmUp warmUp, ITestOutputHelper output) :
         using var notifications = new NotificationCounter();
         var real = Stopwatch.StartNew();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var threadCpu = ThreadCpu.Now; // the hour runs on this thread: the scheduler's actions, the library and the room
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        int gcs = GC.CollectionCount(0), gen2 = GC.CollectionCount(2);
         var h = Create(workers: 2, new RoomServerOptions { StallPollPeriod = TimeSpan.FromSeconds(1), StallThreshold = TimeSpan.FromSeconds(5) });
         var room = h.Room("hour");
         var stalls = new List<(TimeSpan At, string PeerId, bool Stalled)>();
@@ -99,10 +104,13 @@ public sealed class ScriptedHourTests(WarmUp warmUp, ITestOutputHelper output) :
         h.Scheduler.AdvanceTo(start + TimeSpan.FromHours(1).Ticks);
         real.Stop();
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        threadCpu = ThreadCpu.Now - threadCpu;
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        output.WriteLine($"allocated {allocated / 1_000_000} MB on the test thread; {GC.CollectionCount(0) - gcs} GCs ({GC.CollectionCount(2) - gen2} gen 2)");
         output.WriteLine($"0–40 min: {beforeMove.TotalMilliseconds:F0} ms real");
 
         long requests = h.Workers.Simulations.Sum(s => s.Requests.Count);
-        output.WriteLine($"scripted hour: {real.Elapsed.TotalMilliseconds:F0} ms real, {cpu.TotalMilliseconds:F0} ms process CPU (warm-up {warmUp.RealTime.TotalMilliseconds:F0} ms); " +
+        output.WriteLine($"scripted hour: {real.Elapsed.TotalMilliseconds:F0} ms real, {cpu.TotalMilliseconds:F0} ms process CPU, {threadCpu.TotalMilliseconds:F0} ms test-thread CPU (warm-up {warmUp.RealTime.TotalMilliseconds:F0} ms); " +
             $"{requests} requests, {notifications.Delivered} notifications delivered ({notifications.Dropped} dropped), " +
             $"{volumeReports} volume reports, {speakers.Count - 1} speaker changes, {stalls.Count} stall changes, moves at {string.Join(", ", moves)}");
         foreach (var (method, count) in h.Workers.Simulations.SelectMany(s => s.Requests).GroupBy(r => r.Method).OrderByDescending(g => g.Count()).Select(g => (g.Key, g.Count())))
@@ -119,10 +127,14 @@ public sealed class ScriptedHourTests(WarmUp warmUp, ITestOutputHelper output) :
         Assert.True(volumeReports > 3600, $"{volumeReports} volume reports"); // at least one a second (the count is reported)
         // Stats polled every second for 20 producers: 72,000 in the hour, less the ~2 s the room spent moving.
         Assert.InRange(h.Workers.Simulations.Sum(s => s.RequestsOf("producer.getStats").Count), 71_900, 72_000);
-        // No time assertion: the issue's goal (the hour in under 2 s of real time on the 2-core CI machine) is NOT met yet.
-        // Measured on the shared machine (load 23-40): 3.7-7.6 s of process CPU, 10.7-17.9 s of wall clock; the cost is
-        // the ~72,000 stats requests (each encoded, decoded, logged in the typed request log and answered). The times
-        // are printed above for the quiet CI run.
+        // Time. The issue's goal is the hour in under 2 s of real time on the 2-core CI machine. Measured on the shared
+        // 2-core machine: 1.65 s real, 1.16 s of this thread's CPU at load 5; 1.9-2.6 s real, 1.35-1.93 s CPU at load 7.5-9
+        // (before, at load 5: 4.1-4.8 s real, 3.7-4.3 s process CPU, mostly tier-0/instrumented JIT code and re-JIT; see
+        // the csproj).
+        // Real time depends on the machine's load, so the 2 s goal is printed above for the quiet CI run, not asserted.
+        // Asserted: this thread's CPU time (what the hour itself costs, whatever else runs) under 3 s — 1.5x the worst
+        // measured under load, and below what the hour cost with the tiered JIT or before its fixes (3.4 s and more).
+        Assert.True(threadCpu < TimeSpan.FromSeconds(3), $"the hour took {threadCpu.TotalMilliseconds:F0} ms of the test thread's CPU");
     }
 
     /// <summary>Counts the library's notifications (rxmediasoup.notifications.delivered/dropped) while it lives.</summary>

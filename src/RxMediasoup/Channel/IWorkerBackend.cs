@@ -96,6 +96,6 @@ internal interface IPushWorkerTransport : IWorkerTransport
     /// <summary>Where the SSRCs the library generates (consumers, RTP mappings) come from: seeded in a simulation.</summary>
     Random SsrcSource { get; }
 
-    /// <summary>Called once by <see cref="WorkerChannel.Start"/>: from then on, frames go to <see cref="WorkerChannel.OnFrames"/>.</summary>
+    /// <summary>Called once by <see cref="WorkerChannel.Start"/>: from then on, frames go to <see cref="WorkerChannel.OnFrames(byte[])"/>.</summary>
     void Attach(WorkerChannel channel);
 }
