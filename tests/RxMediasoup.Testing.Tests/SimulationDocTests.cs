@@ -1,6 +1,6 @@
+using RxMediasoup.TestSupport;
 using System.Runtime.CompilerServices;
 using System.Text;
-using PublicApiGenerator;
 
 namespace RxMediasoup.Testing.Tests;
 
@@ -54,13 +54,7 @@ public sealed class SimulationDocTests
 
     [Fact]
     public void PublicApiMatchesTheApprovedBaseline()
-    {
-        string actual = typeof(SimulatedWorker).Assembly.GeneratePublicApi(new ApiGeneratorOptions { IncludeAssemblyAttributes = false })
-            .ReplaceLineEndings("\n");
-        string approvedPath = Path.Combine(SourceDirectory(), "PublicApi", "RxMediasoup.Testing.approved.txt");
-        if (Environment.GetEnvironmentVariable("UPDATE_PUBLIC_API") == "1") File.WriteAllText(approvedPath, actual);
-        Assert.Equal(File.Exists(approvedPath) ? File.ReadAllText(approvedPath).ReplaceLineEndings("\n") : "", actual);
-    }
+        => PublicApiApproval.Verify(typeof(SimulatedWorker).Assembly, Path.Combine(SourceDirectory(), "PublicApi", "RxMediasoup.Testing.approved.txt"));
 
     [Fact]
     public void NoGeneratedFlatBuffersTypeIsPublic()

@@ -1,5 +1,5 @@
+using RxMediasoup.TestSupport;
 using System.Runtime.CompilerServices;
-using PublicApiGenerator;
 
 namespace RxMediasoup.Hosting.Tests.PublicApi;
 
@@ -11,25 +11,7 @@ public sealed class PublicApiTests
 {
     [Fact]
     public void PublicApiMatchesTheApprovedBaseline()
-    {
-        string actual = typeof(MediasoupOptions).Assembly.GeneratePublicApi(new ApiGeneratorOptions
-        {
-            IncludeAssemblyAttributes = false,
-        }).ReplaceLineEndings("\n");
-        string approvedPath = Path.Combine(SourceDirectory(), "RxMediasoup.Hosting.approved.txt");
-        if (Environment.GetEnvironmentVariable("UPDATE_PUBLIC_API") == "1")
-        {
-            File.WriteAllText(approvedPath, actual);
-            return;
-        }
-        string approved = File.Exists(approvedPath) ? File.ReadAllText(approvedPath).ReplaceLineEndings("\n") : "";
-        if (approved != actual)
-        {
-            File.WriteAllText(Path.ChangeExtension(approvedPath, ".received.txt"), actual);
-            Assert.Fail($"The public API changed. Compare {Path.ChangeExtension(approvedPath, ".received.txt")} with " +
-                        $"{approvedPath}; if the change is intended, rerun with UPDATE_PUBLIC_API=1 and commit the file.");
-        }
-    }
+        => PublicApiApproval.Verify(typeof(MediasoupOptions).Assembly, Path.Combine(SourceDirectory(), "RxMediasoup.Hosting.approved.txt"));
 
     private static string SourceDirectory([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
 }

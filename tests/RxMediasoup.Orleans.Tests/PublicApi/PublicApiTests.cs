@@ -1,5 +1,5 @@
+using RxMediasoup.TestSupport;
 using System.Runtime.CompilerServices;
-using PublicApiGenerator;
 
 namespace RxMediasoup.Orleans.Tests.PublicApi;
 
@@ -11,27 +11,9 @@ public sealed class PublicApiTests
 {
     [Fact]
     public void PublicApiMatchesTheApprovedBaseline()
-    {
-        string actual = typeof(IMediasoupRooms).Assembly.GeneratePublicApi(new ApiGeneratorOptions
-        {
-            IncludeAssemblyAttributes = false,
+        => PublicApiApproval.Verify(typeof(IMediasoupRooms).Assembly, Path.Combine(SourceDirectory(), "RxMediasoup.Orleans.approved.txt"),
             // Orleans' generated serializers and proxies (public, with hashed names) are not the package's API.
-            DenyNamespacePrefixes = ["System", "Microsoft", "OrleansCodeGen"],
-        }).ReplaceLineEndings("\n");
-        string approvedPath = Path.Combine(SourceDirectory(), "RxMediasoup.Orleans.approved.txt");
-        if (Environment.GetEnvironmentVariable("UPDATE_PUBLIC_API") == "1")
-        {
-            File.WriteAllText(approvedPath, actual);
-            return;
-        }
-        string approved = File.Exists(approvedPath) ? File.ReadAllText(approvedPath).ReplaceLineEndings("\n") : "";
-        if (approved != actual)
-        {
-            File.WriteAllText(Path.ChangeExtension(approvedPath, ".received.txt"), actual);
-            Assert.Fail($"The public API changed. Compare {Path.ChangeExtension(approvedPath, ".received.txt")} with " +
-                        $"{approvedPath}; if the change is intended, rerun with UPDATE_PUBLIC_API=1 and commit the file.");
-        }
-    }
+            "System", "Microsoft", "OrleansCodeGen");
 
     private static string SourceDirectory([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
 }
