@@ -18,16 +18,19 @@ public interface IRoomGrain : IGrainWithStringKey
     Task<RoomSnapshot> JoinAsync(RoomPeer peer);
 
     /// <summary>Removes a peer and its producers from the directory (no-op for a peer not in the room).</summary>
+    /// <returns>The room after the leave (the caller's silo applies it at once: it reads its own write).</returns>
     /// <exception cref="RoomNotFoundException">The room has no state (no peer ever joined, or all left).</exception>
-    Task LeaveAsync(string peerId);
+    Task<RoomSnapshot> LeaveAsync(string peerId);
 
     /// <summary>Adds a producer (or data producer) of a member to the directory.</summary>
     /// <exception cref="RoomNotFoundException">The room has no state.</exception>
     /// <exception cref="PeerNotFoundException">The producer's peer is not a member.</exception>
-    Task PublishAsync(RoomProducer producer);
+    /// <returns>The room after the change.</returns>
+    Task<RoomSnapshot> PublishAsync(RoomProducer producer);
 
     /// <summary>Removes a producer from the directory (no-op when absent). Pipes of it close on their own.</summary>
-    Task UnpublishAsync(string producerId);
+    /// <returns>The room after the change.</returns>
+    Task<RoomSnapshot> UnpublishAsync(string producerId);
 
     /// <summary>Records the pause state of a producer (the directory's <see cref="RoomProducer.Paused"/>).</summary>
     Task SetPausedAsync(string producerId, bool paused);

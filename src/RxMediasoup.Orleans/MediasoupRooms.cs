@@ -115,7 +115,9 @@ internal sealed partial class MediasoupRooms : IMediasoupRooms
             room.Peers.Remove(peerId);
             foreach (var p in room.Producers.Values.Where(p => p.PeerId == peerId).ToList()) room.Producers.Remove(p.Id);
         }
-        await RoomGrain(roomId).LeaveAsync(peerId).WaitAsync(cancellationToken).ConfigureAwait(false);
+        // The grain pushes the change to every silo in the background; this silo applies the answer at once, so its own
+        // streams show the leave when LeaveAsync returns (read-your-writes; an older push arriving later is ignored).
+        room.Mirror.Apply(await RoomGrain(roomId).LeaveAsync(peerId).WaitAsync(cancellationToken).ConfigureAwait(false));
     }
 
     public async Task PublishAsync(string roomId, string peerId, Producer producer, CancellationToken cancellationToken = default)
@@ -150,8 +152,9 @@ internal sealed partial class MediasoupRooms : IMediasoupRooms
     private async Task PublishEntryAsync(string roomId, RoomProducer entry, MediasoupEntity original, CancellationToken cancellationToken)
     {
         var room = Room(roomId);
-        await RoomGrain(roomId).PublishAsync(entry).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var snapshot = await RoomGrain(roomId).PublishAsync(entry).WaitAsync(cancellationToken).ConfigureAwait(false);
         lock (room) room.Producers[entry.Id] = entry;
+        room.Mirror.Apply(snapshot); // read-your-writes, as in LeaveAsync
         original.Closed.Subscribe(closeReason =>
         {
             lock (room) room.Producers.Remove(entry.Id);

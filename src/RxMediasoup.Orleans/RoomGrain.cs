@@ -75,33 +75,26 @@ internal sealed partial class RoomGrain(IClusterMembershipService membership, IL
         return Task.FromResult(Changed());
     }
 
-    public Task LeaveAsync(string peerId)
+    public Task<RoomSnapshot> LeaveAsync(string peerId)
     {
         ThrowIfUnknown();
-        if (_peers.Remove(peerId))
-        {
-            if (_activeSpeaker == peerId) _activeSpeaker = null;
-            foreach (var p in _producers.Values.Where(p => p.PeerId == peerId).ToList()) _producers.Remove(p.Id);
-            Changed();
-        }
-        return Task.CompletedTask;
+        if (!_peers.Remove(peerId)) return Task.FromResult(Snapshot());
+        if (_activeSpeaker == peerId) _activeSpeaker = null;
+        foreach (var p in _producers.Values.Where(p => p.PeerId == peerId).ToList()) _producers.Remove(p.Id);
+        return Task.FromResult(Changed());
     }
 
-    public Task PublishAsync(RoomProducer producer)
+    public Task<RoomSnapshot> PublishAsync(RoomProducer producer)
     {
         ArgumentNullException.ThrowIfNull(producer);
         ThrowIfUnknown();
         if (!_peers.ContainsKey(producer.PeerId)) throw new PeerNotFoundException(RoomId, producer.PeerId);
         _producers[producer.Id] = producer;
-        Changed();
-        return Task.CompletedTask;
+        return Task.FromResult(Changed());
     }
 
-    public Task UnpublishAsync(string producerId)
-    {
-        if (_producers.Remove(producerId)) Changed();
-        return Task.CompletedTask;
-    }
+    public Task<RoomSnapshot> UnpublishAsync(string producerId) =>
+        Task.FromResult(_producers.Remove(producerId) ? Changed() : Snapshot());
 
     public Task SetPausedAsync(string producerId, bool paused)
     {
