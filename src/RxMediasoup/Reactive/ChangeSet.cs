@@ -45,6 +45,9 @@ internal sealed class EntityChangeSet<TObject, TKey> : IEntityChangeSet<TObject,
 
     public EntityChangeSet(EntityChange<TObject, TKey> change) => _changes = [change];
 
+    /// <summary>Several changes at once (an owner's close removing every item).</summary>
+    public EntityChangeSet(EntityChange<TObject, TKey>[] changes) => _changes = changes;
+
     private EntityChangeSet(ImmutableDictionary<TKey, TObject> snapshot) => _snapshot = snapshot;
 
     /// <summary>The items of <paramref name="items"/> as adds (O(1): listed when first read).</summary>
