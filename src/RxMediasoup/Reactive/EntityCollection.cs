@@ -98,24 +98,21 @@ public sealed class EntityCollection<TObject> : IStreamCompletion where TObject 
     /// </summary>
     internal void CloseAll(Action<TObject> close)
     {
-        foreach (var item in RemoveAll()) close(item);
+        foreach (var (_, item) in RemoveAll()) close(item);
         Complete();
-        foreach (var item in RemoveAll()) close(item);
+        foreach (var (_, item) in RemoveAll()) close(item);
     }
 
     /// <summary>Removes every item, in one change set (delivered unless completed); returns them.</summary>
-    private TObject[] RemoveAll()
+    private ImmutableDictionary<string, TObject> RemoveAll()
     {
-        var removed = new StrongBox<TObject[]>([]);
+        var removed = new StrongBox<ImmutableDictionary<string, TObject>>(Empty);
         _changes.Update(static (current, removed) =>
         {
             var items = ((EntityChangeSet<TObject, string>)current).Items!;
             if (items.IsEmpty) return null;
-            var changes = new EntityChange<TObject, string>[items.Count];
-            int i = 0;
-            foreach (var (key, item) in items) changes[i++] = new(EntityChangeReason.Remove, key, item);
-            removed.Value = ToArray(items);
-            return (EntityChangeSet<TObject, string>.Snapshot(Empty), new EntityChangeSet<TObject, string>(changes));
+            removed.Value = items;
+            return (EntityChangeSet<TObject, string>.Snapshot(Empty), EntityChangeSet<TObject, string>.RemovalOf(items));
         }, removed);
         return removed.Value!;
     }
