@@ -97,13 +97,11 @@ internal sealed partial class StreamSubject<T> : IObservableState<T>, IStreamCom
             {
                 _value = value;
                 _hasValue = true;
+                if (_mode == Mode.Signal) _terminated = true;
                 // Enqueued under the lock: the queue's order is the order of the changes, whichever thread publishes.
-                run = _queue.Enqueue(DeliverItem, this, new Delivery(version, value, Kind.Next), _name);
-                if (_mode == Mode.Signal)
-                {
-                    _terminated = true;
-                    run |= _queue.Enqueue(DeliverItem, this, new Delivery(version, default!, Kind.Completed), _name);
-                }
+                // Nobody subscribed: nothing to deliver (a later subscriber only gets the replay).
+                run = HasSubscribers && _queue.Enqueue(DeliverItem, this,
+                    new Delivery(version, value, _mode == Mode.Signal ? Kind.NextCompleted : Kind.Next), _name);
             }
         }
         if (inline)
@@ -130,8 +128,9 @@ internal sealed partial class StreamSubject<T> : IObservableState<T>, IStreamCom
         {
             if (next(_value, arg) is not { } change) return false;
             _value = change.Current;
-            if (_terminated) return true;
-            run = _queue.Enqueue(DeliverItem, this, new Delivery(++_version, change.Delivered, Kind.Next), _name);
+            ++_version; // a later subscriber starts after this change
+            if (_terminated || !HasSubscribers) return true;
+            run = _queue.Enqueue(DeliverItem, this, new Delivery(_version, change.Delivered, Kind.Next), _name);
         }
         if (run) _queue.Run();
         return true;
@@ -182,12 +181,17 @@ internal sealed partial class StreamSubject<T> : IObservableState<T>, IStreamCom
             if (_terminated) return false;
             _terminated = true;
             _error = error;
+            ++_version;
+            if (!HasSubscribers) return true; // nobody to complete: no delivery item (the close cascade's common case)
             run = _queue.Enqueue(DeliverItem, this,
-                new Delivery(++_version, default!, error is null ? Kind.Completed : Kind.Failed, error), _name);
+                new Delivery(_version, default!, error is null ? Kind.Completed : Kind.Failed, error), _name);
         }
         if (run) _queue.Run();
         return true;
     }
+
+    // Under _gate: whether a delivery item would reach anyone (subscribers join under _gate, with the current version).
+    private bool HasSubscribers => _subscribers.Length != 0;
 
     private void Deliver(Delivery delivery)
     {
@@ -195,7 +199,13 @@ internal sealed partial class StreamSubject<T> : IObservableState<T>, IStreamCom
         foreach (var s in subscribers)
         {
             if (s.StartVersion >= delivery.Version || s.IsDisposed) continue;
-            s.Deliver(delivery);
+            if (delivery.Kind == Kind.NextCompleted)
+            {
+                // A signal: its value then its completion, in one item.
+                s.Deliver(Kind.Next, delivery.Value, null);
+                s.Deliver(Kind.Completed, default!, null);
+            }
+            else s.Deliver(delivery);
         }
         if (delivery.Kind != Kind.Next)
         {
@@ -219,7 +229,7 @@ internal sealed partial class StreamSubject<T> : IObservableState<T>, IStreamCom
         }
     }
 
-    private enum Kind { Next, Completed, Failed }
+    private enum Kind { Next, Completed, Failed, NextCompleted }
 
     private sealed record Delivery(long Version, T Value, Kind Kind, Exception? Error = null);
 

@@ -130,15 +130,19 @@ public abstract class MediasoupEntity : IAsyncDisposable
         _closeReason = reason;
         Telemetry.CountEntity(this, -1);
         Channel.UnregisterHandler(EntityId);
-        Run(() => OnClosing(reason), "closing");
-        Run(() => CloseChildren(reason), "closing children");
+        // Each step isolated (an error is logged, the close goes on); no closure per step: this runs once per entity of
+        // a cascade (a router's thousand consumers).
+        try { OnClosing(reason); } catch (Exception e) { LogCloseError(e, "closing"); }
+        try { CloseChildren(reason); } catch (Exception e) { LogCloseError(e, "closing children"); }
         IStreamCompletion[] streams;
         lock (_streams) streams = [.. _streams];
         foreach (var s in streams) s.Complete();
         _closed.OnNext(reason);
-        Run(() => CloseDependents(reason), "closing dependents");
+        try { CloseDependents(reason); } catch (Exception e) { LogCloseError(e, "closing dependents"); }
         return true;
     }
+
+    private void LogCloseError(Exception e, string what) => Logger.LogError(e, "error while {What} {Entity}", what, this);
 
     /// <summary>Detaches the entity from its parents' collections; runs first in <see cref="CloseCore"/>.</summary>
     private protected virtual void OnClosing(CloseReason reason)
@@ -275,12 +279,6 @@ public abstract class MediasoupEntity : IAsyncDisposable
     {
         lock (_streams) _streams.Add(stream);
         return stream;
-    }
-
-    private void Run(Action step, string what)
-    {
-        try { step(); }
-        catch (Exception e) { Logger.LogError(e, "error while {What} {Entity}", what, this); }
     }
 
     /// <inheritdoc />
