@@ -51,8 +51,7 @@ public static partial class Ortc
         var index = 0;
         foreach (var given in mediaCodecs)
         {
-            var path = $"{nameof(mediaCodecs)}[{index++}]";
-            var mediaCodec = NormalizeCodecCapability(given, path);
+            var mediaCodec = NormalizeMediaCodec(given, index++);
 
             var matched = supported.Codecs.FirstOrDefault(s => CodecMatching.Match(mediaCodec, s, strict: false))
                 ?? throw new UnsupportedException($"media codec not supported [mimeType:{mediaCodec.MimeType}]");
@@ -74,7 +73,7 @@ public static partial class Ortc
 
             if (codecs.Any(c => c.PreferredPayloadType == payloadType))
             {
-                throw new ArgumentException($"duplicated codec.preferredPayloadType {payloadType}", $"{path}.preferredPayloadType");
+                throw new ArgumentException($"duplicated codec.preferredPayloadType {payloadType}", $"{nameof(mediaCodecs)}[{index - 1}].preferredPayloadType");
             }
 
             var parameters = new Dictionary<string, RtpParameterValue>(matched.Parameters, StringComparer.Ordinal);
@@ -142,13 +141,14 @@ public static partial class Ortc
         ArgumentNullException.ThrowIfNull(routerRtpCapabilities);
         var parameters = NormalizeParameters(rtpParameters, nameof(rtpParameters));
 
-        var codecs = parameters.Codecs.ToArray();
-        var capCodecs = new RtpCodecCapability?[codecs.Length];
+        var given = parameters.Codecs;
+        RtpCodecParameters[]? negotiated = null; // a copy only when an H264 codec's profile-level-id changes
+        var capCodecs = new RtpCodecCapability?[given.Count];
 
         // Match media codecs to the router's media codecs.
-        for (var i = 0; i < codecs.Length; i++)
+        for (var i = 0; i < given.Count; i++)
         {
-            var codec = codecs[i];
+            var codec = given[i];
             if (CodecMatching.IsRtx(codec))
             {
                 continue;
@@ -156,8 +156,9 @@ public static partial class Ortc
 
             RtpCodecCapability? matched = null;
             H264Answer? answer = null;
-            foreach (var capCodec in routerRtpCapabilities.Codecs)
+            for (var c = 0; c < routerRtpCapabilities.Codecs.Count; c++)
             {
+                var capCodec = routerRtpCapabilities.Codecs[c];
                 if (CodecMatching.Match(codec, capCodec, strict: true, out answer))
                 {
                     matched = capCodec;
@@ -170,22 +171,33 @@ public static partial class Ortc
             }
             if (answer is { } h264)
             {
-                codecs[i] = codec with { Parameters = WithProfileLevelId(codec.Parameters, h264.ProfileLevelId) };
+                negotiated ??= [.. given];
+                negotiated[i] = codec with { Parameters = WithProfileLevelId(codec.Parameters, h264.ProfileLevelId) };
             }
             capCodecs[i] = matched;
         }
 
         // Match RTX codecs to the router's RTX codecs.
-        for (var i = 0; i < codecs.Length; i++)
+        var rtxCount = 0;
+        for (var i = 0; i < given.Count; i++)
         {
-            var codec = codecs[i];
+            var codec = given[i];
             if (!CodecMatching.IsRtx(codec))
             {
                 continue;
             }
 
+            rtxCount++;
             var apt = CodecMatching.Apt(codec);
-            var mediaIndex = apt is null ? -1 : Array.FindIndex(codecs, c => c.PayloadType == apt);
+            var mediaIndex = -1;
+            for (var m = 0; apt is not null && m < given.Count; m++)
+            {
+                if (given[m].PayloadType == apt)
+                {
+                    mediaIndex = m;
+                    break;
+                }
+            }
             if (mediaIndex < 0)
             {
                 throw new ArgumentException(
@@ -198,45 +210,53 @@ public static partial class Ortc
                     $"RTX PT {codec.PayloadType} points to another RTX codec [apt:{apt}]",
                     $"{nameof(rtpParameters)}.codecs[{i}].parameters.apt");
 
-            capCodecs[i] = routerRtpCapabilities.Codecs.FirstOrDefault(c =>
-                    CodecMatching.IsRtx(c) && CodecMatching.Apt(c) == capMediaCodec.PreferredPayloadType)
+            capCodecs[i] = FindRtxCodec(routerRtpCapabilities, capMediaCodec.PreferredPayloadType)
                 ?? throw new UnsupportedException($"no RTX codec for capability codec PT {capMediaCodec.PreferredPayloadType}");
         }
 
         // Media codecs first, then RTX codecs, as mediasoup lists them.
-        var codecMappings = new List<RtpCodecMapping>(codecs.Length);
-        foreach (var rtx in new[] { false, true })
+        var codecMappings = new RtpCodecMapping[given.Count];
+        int nextMedia = 0, nextRtx = given.Count - rtxCount;
+        for (var i = 0; i < given.Count; i++)
         {
-            for (var i = 0; i < codecs.Length; i++)
+            codecMappings[CodecMatching.IsRtx(given[i]) ? nextRtx++ : nextMedia++] = new RtpCodecMapping
             {
-                if (CodecMatching.IsRtx(codecs[i]) == rtx)
-                {
-                    codecMappings.Add(new RtpCodecMapping
-                    {
-                        PayloadType = codecs[i].PayloadType,
-                        MappedPayloadType = capCodecs[i]!.PreferredPayloadType ?? throw new ArgumentException(
-                            $"router codec {capCodecs[i]!.MimeType} has no preferredPayloadType", nameof(routerRtpCapabilities)),
-                    });
-                }
-            }
+                PayloadType = given[i].PayloadType,
+                MappedPayloadType = capCodecs[i]!.PreferredPayloadType ?? throw new ArgumentException(
+                    $"router codec {capCodecs[i]!.MimeType} has no preferredPayloadType", nameof(routerRtpCapabilities)),
+            };
         }
 
         var mappedSsrc = GenerateRandomSsrc();
-        var encodingMappings = parameters.Encodings
-            .Select(encoding => new RtpEncodingMapping
-            {
-                Ssrc = encoding.Ssrc,
-                Rid = encoding.Rid,
-                MappedSsrc = mappedSsrc++,
-            })
-            .ToArray();
+        var encodingMappings = new RtpEncodingMapping[parameters.Encodings.Count];
+        for (var i = 0; i < encodingMappings.Length; i++)
+        {
+            var encoding = parameters.Encodings[i];
+            encodingMappings[i] = new RtpEncodingMapping { Ssrc = encoding.Ssrc, Rid = encoding.Rid, MappedSsrc = mappedSsrc++ };
+        }
 
-        negotiatedRtpParameters = parameters with { Codecs = ValueList<RtpCodecParameters>.Create(codecs) };
+        negotiatedRtpParameters = negotiated is null
+            ? parameters
+            : parameters with { Codecs = ValueList<RtpCodecParameters>.Create(negotiated) };
         return new RtpMapping
         {
-            Codecs = ValueList<RtpCodecMapping>.Create([.. codecMappings]),
+            Codecs = ValueList<RtpCodecMapping>.Create(codecMappings),
             Encodings = ValueList<RtpEncodingMapping>.Create(encodingMappings),
         };
+    }
+
+    /// <summary>The router's RTX codec whose <c>apt</c> is <paramref name="mediaPayloadType"/>, if any.</summary>
+    private static RtpCodecCapability? FindRtxCodec(RtpCapabilities routerRtpCapabilities, int? mediaPayloadType)
+    {
+        for (var c = 0; c < routerRtpCapabilities.Codecs.Count; c++)
+        {
+            var capCodec = routerRtpCapabilities.Codecs[c];
+            if (CodecMatching.IsRtx(capCodec) && CodecMatching.Apt(capCodec) == mediaPayloadType)
+            {
+                return capCodec;
+            }
+        }
+        return null;
     }
 
     /// <summary>
@@ -258,17 +278,18 @@ public static partial class Ortc
         ArgumentNullException.ThrowIfNull(routerRtpCapabilities);
         ArgumentNullException.ThrowIfNull(rtpMapping);
 
-        var codecs = new List<RtpCodecParameters>();
-        foreach (var codec in rtpParameters.Codecs)
+        var codecs = new List<RtpCodecParameters>(rtpParameters.Codecs.Count * 2);
+        for (var i = 0; i < rtpParameters.Codecs.Count; i++)
         {
+            var codec = rtpParameters.Codecs[i];
             if (CodecMatching.IsRtx(codec))
             {
                 continue;
             }
 
-            var mapping = rtpMapping.Codecs.FirstOrDefault(m => m.PayloadType == codec.PayloadType)
+            var mapping = FindCodecMapping(rtpMapping, codec.PayloadType)
                 ?? throw new ArgumentException($"rtpMapping has no codec for payloadType {codec.PayloadType}", nameof(rtpMapping));
-            var capCodec = routerRtpCapabilities.Codecs.FirstOrDefault(c => c.PreferredPayloadType == mapping.MappedPayloadType)
+            var capCodec = FindCodecByPreferredPayloadType(routerRtpCapabilities, mapping.MappedPayloadType)
                 ?? throw new ArgumentException(
                     $"router has no codec with preferredPayloadType {mapping.MappedPayloadType}", nameof(routerRtpCapabilities));
 
@@ -283,9 +304,7 @@ public static partial class Ortc
             };
             codecs.Add(consumableCodec);
 
-            var capRtxCodec = routerRtpCapabilities.Codecs.FirstOrDefault(c =>
-                CodecMatching.IsRtx(c) && CodecMatching.Apt(c) == consumableCodec.PayloadType);
-            if (capRtxCodec is { PreferredPayloadType: { } rtxPayloadType })
+            if (FindRtxCodec(routerRtpCapabilities, consumableCodec.PayloadType) is { PreferredPayloadType: { } rtxPayloadType } capRtxCodec)
             {
                 codecs.Add(new RtpCodecParameters
                 {
@@ -298,21 +317,7 @@ public static partial class Ortc
             }
         }
 
-        var headerExtensions = routerRtpCapabilities.HeaderExtensions
-            .Where(ext => ext.Kind == kind
-                && ext.Direction is RtpHeaderExtensionDirection.SendRecv or RtpHeaderExtensionDirection.SendOnly)
-            // abs-capture-time is only proxied from the producer's packets: announcing it to consumers of a producer
-            // that did not negotiate it (e.g. one created out of a pipe consumer) would make the worker wait for an
-            // extension that never arrives (mediasoup 3.27).
-            .Where(ext => ext.Uri != RtpHeaderExtensionUri.AbsCaptureTime
-                || rtpParameters.HeaderExtensions.Any(h => h.Uri == RtpHeaderExtensionUri.AbsCaptureTime))
-            .Select(ext => new RtpHeaderExtensionParameters
-            {
-                Uri = ext.Uri,
-                Id = ext.PreferredId,
-                Encrypt = ext.PreferredEncrypt,
-            })
-            .ToArray();
+        var headerExtensions = ConsumableHeaderExtensions(kind, rtpParameters, routerRtpCapabilities);
 
         if (rtpMapping.Encodings.Count < rtpParameters.Encodings.Count)
         {
@@ -320,20 +325,22 @@ public static partial class Ortc
                 $"rtpMapping has {rtpMapping.Encodings.Count} encodings for {rtpParameters.Encodings.Count} producer encodings",
                 nameof(rtpMapping));
         }
-        var encodings = rtpParameters.Encodings
-            .Select((encoding, i) => encoding with
+        var encodings = new RtpEncodingParameters[rtpParameters.Encodings.Count];
+        for (var i = 0; i < encodings.Length; i++)
+        {
+            encodings[i] = rtpParameters.Encodings[i] with
             {
                 Rid = null,
                 Rtx = null,
                 CodecPayloadType = null,
                 Ssrc = rtpMapping.Encodings[i].MappedSsrc,
-            })
-            .ToArray();
+            };
+        }
 
         return new RtpParameters
         {
             Codecs = ValueList<RtpCodecParameters>.Create([.. codecs]),
-            HeaderExtensions = ValueList<RtpHeaderExtensionParameters>.Create(headerExtensions),
+            HeaderExtensions = headerExtensions,
             Encodings = ValueList<RtpEncodingParameters>.Create(encodings),
             Rtcp = new RtcpParameters { Cname = rtpParameters.Rtcp.Cname, ReducedSize = true },
             Msid = rtpParameters.Msid,
