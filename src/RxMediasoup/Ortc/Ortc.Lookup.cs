@@ -69,4 +69,100 @@ public static partial class Ortc
             return ValueList<RtpHeaderExtensionParameters>.Create([.. result]);
         }
     }
+
+    /// <summary>Which BWE feedback a consumer keeps (by the header extensions it has).</summary>
+    private enum BweFeedback
+    {
+        None,
+        TransportCc,
+        Remb,
+    }
+
+    private static bool HasPayloadType(List<RtpCodecParameters> codecs, int payloadType)
+    {
+        foreach (var codec in codecs)
+        {
+            if (codec.PayloadType == payloadType)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool HasUri(IReadOnlyList<RtpHeaderExtensionParameters> extensions, string uri)
+    {
+        for (var i = 0; i < extensions.Count; i++)
+        {
+            if (extensions[i].Uri == uri)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// The consumable header extensions the endpoint supports with the same id: the consumable list itself when it
+    /// supports all (as an endpoint with the router's capabilities does), else a new one.
+    /// </summary>
+    private static IReadOnlyList<RtpHeaderExtensionParameters> SupportedHeaderExtensions(
+        IReadOnlyList<RtpHeaderExtensionParameters> consumable, RtpCapabilities remote)
+    {
+        List<RtpHeaderExtensionParameters>? kept = null;
+        for (var i = 0; i < consumable.Count; i++)
+        {
+            var ext = consumable[i];
+            var supported = false;
+            for (var r = 0; r < remote.HeaderExtensions.Count && !supported; r++)
+            {
+                supported = remote.HeaderExtensions[r].PreferredId == ext.Id && remote.HeaderExtensions[r].Uri == ext.Uri;
+            }
+            if (!supported && kept is null)
+            {
+                kept = new List<RtpHeaderExtensionParameters>(consumable.Count);
+                for (var j = 0; j < i; j++)
+                {
+                    kept.Add(consumable[j]);
+                }
+            }
+            else if (supported)
+            {
+                kept?.Add(ext);
+            }
+        }
+        return kept is null ? ValueList.From(consumable) : ValueList<RtpHeaderExtensionParameters>.Create([.. kept]);
+    }
+
+    /// <summary>
+    /// The endpoint's feedback a consumer keeps: without NACK (not NACK PLI) when RTX is disabled, and only the BWE
+    /// feedback <paramref name="bwe"/> allows; the list itself when all is kept.
+    /// </summary>
+    private static IReadOnlyList<RtcpFeedback> ReduceFeedback(IReadOnlyList<RtcpFeedback> feedback, bool enableRtx, BweFeedback bwe)
+    {
+        List<RtcpFeedback>? kept = null;
+        for (var i = 0; i < feedback.Count; i++)
+        {
+            var fb = feedback[i];
+            var keep = (enableRtx || fb.Type != "nack" || fb.Parameter.Length > 0) && bwe switch
+            {
+                BweFeedback.TransportCc => fb.Type != "goog-remb",
+                BweFeedback.Remb => fb.Type != "transport-cc",
+                _ => fb.Type is not ("transport-cc" or "goog-remb"),
+            };
+            if (!keep && kept is null)
+            {
+                kept = new List<RtcpFeedback>(feedback.Count);
+                for (var j = 0; j < i; j++)
+                {
+                    kept.Add(feedback[j]);
+                }
+            }
+            else if (keep)
+            {
+                kept?.Add(fb);
+            }
+        }
+        return kept is null ? ValueList.From(feedback) : ValueList<RtcpFeedback>.Create([.. kept]);
+    }
 }

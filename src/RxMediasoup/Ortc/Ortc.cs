@@ -388,26 +388,33 @@ public static partial class Ortc
         ArgumentNullException.ThrowIfNull(consumableRtpParameters);
         var remote = NormalizeCapabilities(remoteRtpCapabilities, nameof(remoteRtpCapabilities));
 
-        var codecs = new List<RtpCodecParameters>();
-        foreach (var codec in consumableRtpParameters.Codecs)
+        // Each consumable codec the endpoint supports, with the endpoint's feedback (reduced below).
+        var consumableCodecs = consumableRtpParameters.Codecs;
+        var codecs = new List<RtpCodecParameters>(consumableCodecs.Count);
+        var remoteFeedback = new List<IReadOnlyList<RtcpFeedback>>(consumableCodecs.Count);
+        for (var i = 0; i < consumableCodecs.Count; i++)
         {
+            var codec = consumableCodecs[i];
             if (!enableRtx && CodecMatching.IsRtx(codec))
             {
                 continue;
             }
 
-            var matched = remote.Codecs.FirstOrDefault(capCodec => CodecMatching.Match(capCodec, codec, strict: true));
+            RtpCodecCapability? matched = null;
+            for (var c = 0; c < remote.Codecs.Count && matched is null; c++)
+            {
+                if (CodecMatching.Match(remote.Codecs[c], codec, strict: true))
+                {
+                    matched = remote.Codecs[c];
+                }
+            }
             if (matched is null)
             {
                 continue;
             }
 
-            codecs.Add(codec with
-            {
-                RtcpFeedback = matched.RtcpFeedback
-                    .Where(fb => enableRtx || fb.Type != "nack" || fb.Parameter.Length > 0)
-                    .ToArray(),
-            });
+            codecs.Add(codec);
+            remoteFeedback.Add(matched.RtcpFeedback);
         }
 
         // Remove RTX codecs whose media codec is not there.
@@ -420,13 +427,14 @@ public static partial class Ortc
                 continue;
             }
             var apt = CodecMatching.Apt(codec);
-            if (apt is not null && codecs.Any(media => media.PayloadType == apt))
+            if (apt is not null && HasPayloadType(codecs, apt.Value))
             {
                 rtxSupported = true;
             }
             else
             {
                 codecs.RemoveAt(i);
+                remoteFeedback.RemoveAt(i);
             }
         }
 
@@ -435,27 +443,21 @@ public static partial class Ortc
             throw new UnsupportedException("no compatible media codecs");
         }
 
-        var headerExtensions = consumableRtpParameters.HeaderExtensions
-            .Where(ext => remote.HeaderExtensions.Any(capExt => capExt.PreferredId == ext.Id && capExt.Uri == ext.Uri))
-            .ToArray();
+        var headerExtensions = SupportedHeaderExtensions(consumableRtpParameters.HeaderExtensions, remote);
 
-        // Reduce BWE feedback: transport-cc if available, REMB otherwise, else none.
-        Func<RtcpFeedback, bool> keepFeedback;
-        if (headerExtensions.Any(ext => ext.Uri == RtpHeaderExtensionUri.TransportWideCc01))
+        // Reduce BWE feedback: transport-cc if available, REMB otherwise, else none (and NACK without RTX).
+        var bwe = HasUri(headerExtensions, RtpHeaderExtensionUri.TransportWideCc01) ? BweFeedback.TransportCc
+            : HasUri(headerExtensions, RtpHeaderExtensionUri.AbsSendTime) ? BweFeedback.Remb
+            : BweFeedback.None;
+        var reducedCodecs = new RtpCodecParameters[codecs.Count];
+        var unchanged = codecs.Count == consumableCodecs.Count;
+        for (var i = 0; i < reducedCodecs.Length; i++)
         {
-            keepFeedback = fb => fb.Type != "goog-remb";
+            var codec = codecs[i];
+            var feedback = ReduceFeedback(remoteFeedback[i], enableRtx, bwe);
+            reducedCodecs[i] = ReferenceEquals(feedback, codec.RtcpFeedback) ? codec : codec with { RtcpFeedback = feedback };
+            unchanged &= ReferenceEquals(reducedCodecs[i], consumableCodecs[i]);
         }
-        else if (headerExtensions.Any(ext => ext.Uri == RtpHeaderExtensionUri.AbsSendTime))
-        {
-            keepFeedback = fb => fb.Type != "transport-cc";
-        }
-        else
-        {
-            keepFeedback = fb => fb.Type is not ("transport-cc" or "goog-remb");
-        }
-        var reducedCodecs = codecs
-            .Select(codec => codec with { RtcpFeedback = codec.RtcpFeedback.Where(keepFeedback).ToArray() })
-            .ToArray();
 
         RtpEncodingParameters[] encodings;
         var consumableEncodings = consumableRtpParameters.Encodings;
@@ -464,7 +466,11 @@ public static partial class Ortc
             var ssrc = GenerateRandomSsrc();
 
             // Take the scalability mode of the first encoding that has one (all should have the same).
-            var scalabilityMode = consumableEncodings.FirstOrDefault(e => !string.IsNullOrEmpty(e.ScalabilityMode))?.ScalabilityMode;
+            string? scalabilityMode = null;
+            for (var i = 0; i < consumableEncodings.Count && scalabilityMode is null; i++)
+            {
+                scalabilityMode = string.IsNullOrEmpty(consumableEncodings[i].ScalabilityMode) ? null : consumableEncodings[i].ScalabilityMode;
+            }
 
             // With simulcast, the consumer sees the streams as spatial layers.
             if (consumableEncodings.Count > 1)
@@ -474,7 +480,14 @@ public static partial class Ortc
             }
 
             // Honor the highest maxBitrate of any encoding.
-            var maxBitrate = consumableEncodings.Aggregate(0L, (max, e) => e.MaxBitrate is { } b && b > max ? b : max);
+            var maxBitrate = 0L;
+            for (var i = 0; i < consumableEncodings.Count; i++)
+            {
+                if (consumableEncodings[i].MaxBitrate is { } b && b > maxBitrate)
+                {
+                    maxBitrate = b;
+                }
+            }
 
             encodings =
             [
@@ -502,8 +515,8 @@ public static partial class Ortc
 
         return new RtpParameters
         {
-            Codecs = ValueList<RtpCodecParameters>.Create(reducedCodecs),
-            HeaderExtensions = ValueList<RtpHeaderExtensionParameters>.Create(headerExtensions),
+            Codecs = unchanged ? consumableCodecs : ValueList<RtpCodecParameters>.Create(reducedCodecs),
+            HeaderExtensions = headerExtensions,
             Encodings = ValueList<RtpEncodingParameters>.Create(encodings),
             Rtcp = consumableRtpParameters.Rtcp,
             Msid = consumableRtpParameters.Msid,
