@@ -2,13 +2,54 @@ using System.Runtime.CompilerServices;
 
 namespace RxMediasoup;
 
-// Allocation-free lookups of the ORTC functions (loops instead of LINQ with capturing lambdas), and the header
-// extensions of consumable parameters, shared between producers of a router.
+// Allocation-free lookups of the ORTC functions (loops instead of LINQ with capturing lambdas), the lazily rendered
+// paths of validation errors, and the header extensions of consumable parameters, shared between producers of a router.
 public static partial class Ortc
 {
     // Per router capabilities: the consumable header extensions by [kind, with abs-capture-time]. The lists are immutable
     // (ValueList of records), so every producer of the router can hold the same one.
     private static readonly ConditionalWeakTable<RtpCapabilities, IReadOnlyList<RtpHeaderExtensionParameters>?[]> s_consumableExtensions = new();
+
+    /// <summary>
+    /// Where a validated item sits, e.g. <c>rtpParameters.codecs[0]</c> (or <c>mediaCodecs[1]</c>): rendered only when
+    /// an error names it, so that validating valid parameters allocates no path strings.
+    /// </summary>
+    private readonly struct FieldPath(string root, string? list, int index)
+    {
+        public override string ToString() => list is null ? $"{root}[{index}]" : $"{root}.{list}[{index}]";
+
+        /// <summary>The path of one of the item's fields, e.g. <c>rtpParameters.codecs[0].mimeType</c>.</summary>
+        public string Field(string name) => $"{this}.{name}";
+    }
+
+    /// <summary>
+    /// Normalizes each item of a list, naming it <c>root.list[i]</c> in errors; the list itself when no item changed
+    /// (a <see cref="ValueList{T}"/>: normalizing normalized parameters allocates nothing), else a new one.
+    /// </summary>
+    private static IReadOnlyList<T> NormalizeEach<T>(IReadOnlyList<T> items, string root, string? list, Func<T?, FieldPath, T> normalize)
+        where T : class
+    {
+        T[]? result = null;
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            var normalized = normalize(item, new FieldPath(root, list, i));
+            if (result is null && !ReferenceEquals(normalized, item))
+            {
+                result = new T[items.Count];
+                for (var j = 0; j < i; j++)
+                {
+                    result[j] = items[j];
+                }
+            }
+            if (result is not null)
+            {
+                result[i] = normalized;
+            }
+        }
+
+        return result is not null ? ValueList<T>.Create(result) : ValueList.From(items);
+    }
 
     /// <summary>The mapping of <paramref name="payloadType"/> in <paramref name="rtpMapping"/>, if any.</summary>
     private static RtpCodecMapping? FindCodecMapping(RtpMapping rtpMapping, int payloadType)

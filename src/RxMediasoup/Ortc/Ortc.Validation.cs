@@ -73,47 +73,6 @@ public static partial class Ortc
         return p.Ordered.HasValue ? p : p with { Ordered = !hasLimit };
     }
 
-    /// <summary>
-    /// Where a validated item sits, e.g. <c>rtpParameters.codecs[0]</c> (or <c>mediaCodecs[1]</c>): rendered only when
-    /// an error names it, so that validating valid parameters allocates no path strings.
-    /// </summary>
-    private readonly struct FieldPath(string root, string? list, int index)
-    {
-        public override string ToString() => list is null ? $"{root}[{index}]" : $"{root}.{list}[{index}]";
-
-        /// <summary>The path of one of the item's fields, e.g. <c>rtpParameters.codecs[0].mimeType</c>.</summary>
-        public string Field(string name) => $"{this}.{name}";
-    }
-
-    /// <summary>
-    /// Normalizes each item of a list, naming it <c>root.list[i]</c> in errors; the list itself when no item changed
-    /// (a <see cref="ValueList{T}"/>: normalizing normalized parameters allocates nothing), else a new one.
-    /// </summary>
-    private static IReadOnlyList<T> NormalizeEach<T>(IReadOnlyList<T> items, string root, string? list, Func<T?, FieldPath, T> normalize)
-        where T : class
-    {
-        T[]? result = null;
-        for (var i = 0; i < items.Count; i++)
-        {
-            var item = items[i];
-            var normalized = normalize(item, new FieldPath(root, list, i));
-            if (result is null && !ReferenceEquals(normalized, item))
-            {
-                result = new T[items.Count];
-                for (var j = 0; j < i; j++)
-                {
-                    result[j] = items[j];
-                }
-            }
-            if (result is not null)
-            {
-                result[i] = normalized;
-            }
-        }
-
-        return result is not null ? ValueList<T>.Create(result) : ValueList.From(items);
-    }
-
     internal static RtpCapabilities NormalizeCapabilities(RtpCapabilities? caps, string path)
     {
         if (caps is null)
