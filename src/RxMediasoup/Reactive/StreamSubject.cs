@@ -37,28 +37,38 @@ internal sealed partial class StreamSubject<T> : IObservableState<T>, IStreamCom
     private bool _terminated;
     private Exception? _error;
 
-    private StreamSubject(string name, Mode mode, T initial, bool hasValue, DeliveryQueue? queue, ILogger? logger, IEqualityComparer<T>? comparer)
+    private StreamSubject(string name, Mode mode, T initial, bool hasValue, DeliveryQueue? queue, ILogger? logger,
+        IEqualityComparer<T>? comparer, bool completed = false)
     {
         _name = name;
         _mode = mode;
         _value = initial;
         _hasValue = hasValue;
+        _terminated = completed;
         _queue = queue ?? new DeliveryQueue(logger);
         _logger = logger ?? NullLogger.Instance;
         _comparer = comparer ?? EqualityComparer<T>.Default;
     }
 
-    /// <summary>A state stream with an initial value.</summary>
-    public static StreamSubject<T> State(string name, T initial, DeliveryQueue? queue = null, ILogger? logger = null, IEqualityComparer<T>? comparer = null)
-        => new(name, Mode.State, initial, true, queue, logger, comparer);
+    /// <summary>
+    /// A state stream with an initial value; when <paramref name="completed"/>, already completed (a stream created
+    /// lazily after its entity closed: subscribers get <paramref name="initial"/>, the final value, then completion).
+    /// </summary>
+    public static StreamSubject<T> State(string name, T initial, DeliveryQueue? queue = null, ILogger? logger = null,
+        IEqualityComparer<T>? comparer = null, bool completed = false)
+        => new(name, Mode.State, initial, true, queue, logger, comparer, completed);
 
-    /// <summary>A hot event stream.</summary>
-    public static StreamSubject<T> Events(string name, DeliveryQueue? queue = null, ILogger? logger = null)
-        => new(name, Mode.Events, default!, false, queue, logger, null);
+    /// <summary>A hot event stream; when <paramref name="completed"/>, already completed (created after its entity closed).</summary>
+    public static StreamSubject<T> Events(string name, DeliveryQueue? queue = null, ILogger? logger = null, bool completed = false)
+        => new(name, Mode.Events, default!, false, queue, logger, null, completed);
 
     /// <summary>A lifecycle signal: one value, then completion, replayed to late subscribers.</summary>
     public static StreamSubject<T> Signal(string name, DeliveryQueue? queue = null, ILogger? logger = null)
         => new(name, Mode.Signal, default!, false, queue, logger, null);
+
+    /// <summary>A lifecycle signal that has fired already (created after the fact): replays <paramref name="value"/> and completion.</summary>
+    public static StreamSubject<T> Fired(string name, T value, DeliveryQueue? queue = null, ILogger? logger = null)
+        => new(name, Mode.Signal, value, true, queue, logger, null, completed: true);
 
     /// <summary>The stream's name (logged when a subscriber throws or holds delivery).</summary>
     public string Name => _name;

@@ -22,10 +22,11 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
     private static readonly IReadOnlyList<ProducerScore> NoScores = ValueList<ProducerScore>.Empty;
 
     private readonly Transport _transport;
-    private readonly StreamSubject<bool> _paused;
-    private readonly StreamSubject<IReadOnlyList<ProducerScore>> _score;
-    private readonly StreamSubject<ProducerVideoOrientation?> _videoOrientation;
-    private readonly StreamSubject<ProducerTraceEvent> _trace;
+    // Created on first use (see LazyStream).
+    private LazyStream<bool> _paused;
+    private LazyStream<IReadOnlyList<ProducerScore>> _score = LazyStream<IReadOnlyList<ProducerScore>>.State(NoScores);
+    private LazyStream<ProducerVideoOrientation?> _videoOrientation;
+    private LazyStream<ProducerTraceEvent> _trace;
     private readonly ConcurrentDictionary<string, Consumer> _consumers = new(StringComparer.Ordinal);
     private List<Action>? _deferredDependents;
 
@@ -36,15 +37,11 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
     {
         _transport = transport;
         NotificationSink = sink;
-        Id = id;
         Kind = kind;
         RtpParameters = rtpParameters;
         Type = type;
         ConsumableRtpParameters = consumableRtpParameters;
-        _paused = State("Paused", paused);
-        _score = State("Score", NoScores);
-        _videoOrientation = State<ProducerVideoOrientation?>("VideoOrientation", null);
-        _trace = Events<ProducerTraceEvent>("Trace");
+        _paused = LazyStream<bool>.State(paused);
     }
 
     /// <summary>Creates the producer object for a create the worker accepted (a <see cref="DirectProducer"/> on a direct transport).</summary>
@@ -55,7 +52,7 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
             : new Producer(transport, id, kind, rtpParameters, type, consumableRtpParameters, paused, sink, appData);
 
     /// <summary>The producer's id (a UUID unless <see cref="ProducerOptions.Id"/> gave one).</summary>
-    public string Id { get; }
+    public string Id => EntityId;
 
     /// <summary>Audio or video.</summary>
     public MediaKind Kind { get; }
@@ -76,7 +73,7 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
     /// paused:     false---true-----false---|
     /// </code>
     /// </summary>
-    public IObservableState<bool> Paused => _paused;
+    public IObservableState<bool> Paused => StateStream(ref _paused, nameof(Paused));
 
     /// <summary>
     /// The score of each of the producer's RTP streams (empty until the worker reports one): the current list on
@@ -85,7 +82,7 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
     /// score:      []-----[s0]----[s0']---|
     /// </code>
     /// </summary>
-    public IObservableState<IReadOnlyList<ProducerScore>> Score => _score;
+    public IObservableState<IReadOnlyList<ProducerScore>> Score => StateStream(ref _score, nameof(Score));
 
     /// <summary>
     /// The video orientation signalled by the endpoint (the <c>urn:3gpp:video-orientation</c> header extension), null
@@ -94,7 +91,7 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
     /// orientation: null------o1------o2---|
     /// </code>
     /// </summary>
-    public IObservableState<ProducerVideoOrientation?> VideoOrientation => _videoOrientation;
+    public IObservableState<ProducerVideoOrientation?> VideoOrientation => StateStream(ref _videoOrientation, nameof(VideoOrientation));
 
     /// <summary>
     /// Trace events enabled with <see cref="EnableTraceEventAsync"/> (hot: no replay); completes when the producer closes.
@@ -102,7 +99,7 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
     /// trace:      --e1----e2--e3---|      (closed)
     /// </code>
     /// </summary>
-    public IObservable<ProducerTraceEvent> Trace => _trace;
+    public IObservable<ProducerTraceEvent> Trace => EventStream(ref _trace, nameof(Trace));
 
     /// <summary>The parameters consumers of this producer derive theirs from (mediasoup's private <c>consumableRtpParameters</c>).</summary>
     internal RtpParameters ConsumableRtpParameters { get; }
@@ -142,13 +139,13 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
     /// <exception cref="NotFoundException">The producer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task PauseAsync(CancellationToken cancellationToken = default)
-        => Command(() => ProducerProtocol.PauseAsync(Channel, Id, () => _paused.OnNext(true), cancellationToken));
+        => Command(() => ProducerProtocol.PauseAsync(Channel, Id, () => SetState(ref _paused, true), cancellationToken));
 
     /// <summary>Resumes the producer.</summary>
     /// <exception cref="NotFoundException">The producer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task ResumeAsync(CancellationToken cancellationToken = default)
-        => Command(() => ProducerProtocol.ResumeAsync(Channel, Id, () => _paused.OnNext(false), cancellationToken));
+        => Command(() => ProducerProtocol.ResumeAsync(Channel, Id, () => SetState(ref _paused, false), cancellationToken));
 
     /// <summary>
     /// Chooses which trace events <see cref="Trace"/> emits; null or empty disables them all. Duplicates are sent once.
@@ -205,9 +202,9 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
     {
         switch (notification)
         {
-            case ProducerNotification.Score s: _score.OnNext(s.Scores); break;
-            case ProducerNotification.VideoOrientationChange v: _videoOrientation.OnNext(v.Orientation); break;
-            case ProducerNotification.Trace t: _trace.OnNext(t.Event); break;
+            case ProducerNotification.Score s: SetState(ref _score, s.Scores); break;
+            case ProducerNotification.VideoOrientationChange v: SetState(ref _videoOrientation, v.Orientation); break;
+            case ProducerNotification.Trace t: Publish(ref _trace, t.Event); break;
         }
     }
 }
