@@ -24,7 +24,6 @@ internal sealed partial class StreamSubject<T> : IObservableState<T>, IStreamCom
 {
     private enum Mode { State, Events, Signal }
 
-    private readonly object _gate = new();
     private readonly string _name;
     private readonly Mode _mode;
     private readonly DeliveryQueue _queue;
@@ -70,14 +69,16 @@ internal sealed partial class StreamSubject<T> : IObservableState<T>, IStreamCom
     public static StreamSubject<T> Fired(string name, T value, DeliveryQueue? queue = null, ILogger? logger = null)
         => new(name, Mode.Signal, value, true, queue, logger, null, completed: true);
 
+    private object Gate => StripedGates.For(this); // no lock object per stream
+
     /// <summary>The stream's name (logged when a subscriber throws or holds delivery).</summary>
     public string Name => _name;
 
     /// <inheritdoc />
-    public T Value { get { lock (_gate) return _value; } }
+    public T Value { get { lock (Gate) return _value; } }
 
     /// <summary>True once completed or failed.</summary>
-    public bool IsCompleted { get { lock (_gate) return _terminated; } }
+    public bool IsCompleted { get { lock (Gate) return _terminated; } }
 
     /// <summary>Current subscriber count (a diagnostic for leak checks).</summary>
     public int SubscriberCount => Volatile.Read(ref _subscribers).Length;
@@ -89,7 +90,7 @@ internal sealed partial class StreamSubject<T> : IObservableState<T>, IStreamCom
     public bool OnNext(T value)
     {
         bool run, inline = false;
-        lock (_gate)
+        lock (Gate)
         {
             if (_terminated) return false;
             if (_mode == Mode.State && _comparer.Equals(_value, value)) return false;
@@ -136,7 +137,7 @@ internal sealed partial class StreamSubject<T> : IObservableState<T>, IStreamCom
     {
         if (_mode != Mode.State) throw new InvalidOperationException($"{_name} is not a state stream");
         bool run;
-        lock (_gate)
+        lock (Gate)
         {
             if (next(_value, arg) is not { } change) return false;
             _value = change.Current;
@@ -166,7 +167,7 @@ internal sealed partial class StreamSubject<T> : IObservableState<T>, IStreamCom
         ArgumentNullException.ThrowIfNull(observer);
         Subscriber subscriber;
         Replay pendingReplay;
-        lock (_gate)
+        lock (Gate)
         {
             bool replay = _mode == Mode.State || (_mode == Mode.Signal && _hasValue);
             // With a replay pending the subscriber starts busy: values delivered before the replay ran wait behind it.
@@ -187,7 +188,7 @@ internal sealed partial class StreamSubject<T> : IObservableState<T>, IStreamCom
     private bool Terminate(Exception? error)
     {
         bool run;
-        lock (_gate)
+        lock (Gate)
         {
             if (_terminated) return false;
             _terminated = true;
@@ -209,7 +210,7 @@ internal sealed partial class StreamSubject<T> : IObservableState<T>, IStreamCom
         }
         if (delivery.Kind != Kind.Next)
         {
-            lock (_gate) _subscribers = [];
+            lock (Gate) _subscribers = [];
         }
     }
 
@@ -221,7 +222,7 @@ internal sealed partial class StreamSubject<T> : IObservableState<T>, IStreamCom
 
     private void Remove(Subscriber subscriber)
     {
-        lock (_gate)
+        lock (Gate)
         {
             int i = Array.IndexOf(_subscribers, subscriber);
             if (i < 0) return;

@@ -25,8 +25,8 @@ public sealed class Consumer : MediasoupEntity, INotificationTarget<ConsumerNoti
     private LazyStream<ConsumerScore> _score;
     private LazyStream<ConsumerLayers?> _preferredLayers, _layers;
     private LazyStream<int> _priority;
-    private LazyStream<ConsumerTraceEvent> _trace;
-    private LazyStream<byte[]> _rtp; // the arrays the protocol copied packets into: no boxing per packet
+    private StreamSubject<ConsumerTraceEvent>? _trace;
+    private StreamSubject<byte[]>? _rtp; // the arrays the protocol copied packets into: no boxing per packet
     private IObservable<ReadOnlyMemory<byte>>? _rtpView;
     private long _droppedRtpPackets;
 
@@ -37,7 +37,7 @@ public sealed class Consumer : MediasoupEntity, INotificationTarget<ConsumerNoti
         _transport = transport;
         _producer = producer;
         NotificationSink = sink;
-        RtpParameters = rtpParameters;
+        RtpParameters = producer.ShareWithConsumer(rtpParameters);
         Type = type;
         _paused = LazyStream<bool>.State(status.Paused);
         _producerPaused = LazyStream<bool>.State(status.ProducerPaused);

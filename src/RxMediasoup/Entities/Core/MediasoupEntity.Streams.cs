@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using RxMediasoup.Reactive;
 
 namespace RxMediasoup;
@@ -7,23 +6,19 @@ namespace RxMediasoup;
 // not nine. Completion on close covers the subjects that exist; one created later is born completed.
 public abstract partial class MediasoupEntity
 {
-    // Striped gates instead of a lock object per entity: held only to read or swap a few fields, never while calling
-    // out (subscribers run through the delivery queue, after the gate is released), so sharing one between entities costs
-    // nothing but saves 24 bytes per entity; and unlike lock (this) user code cannot take them.
-    private static readonly object[] Gates = CreateGates(64);
-
     private IStreamCompletion[] _streams = [];
     private bool _streamsCompleted;
-    private LazyStream<CloseReason> _closed;
+    private StreamSubject<CloseReason>? _closed;
 
-    private object Gate => Gates[RuntimeHelpers.GetHashCode(this) & (Gates.Length - 1)];
+    // Held only to read or swap the fields below (subscribers run through the delivery queue, after it is released).
+    private object Gate => StripedGates.For(this);
 
     /// <summary>Total subscribers of the entity's streams (a diagnostic for leak checks).</summary>
     internal int SubscriberCount
     {
         get
         {
-            int n = Volatile.Read(ref _closed.Subject)?.SubscriberCount ?? 0;
+            int n = Volatile.Read(ref _closed)?.SubscriberCount ?? 0;
             foreach (var s in Volatile.Read(ref _streams)) n += s.SubscriberCount;
             return n;
         }
@@ -34,18 +29,18 @@ public abstract partial class MediasoupEntity
     {
         get
         {
-            if (Volatile.Read(ref _closed.Subject) is { } subject) return subject;
+            if (Volatile.Read(ref _closed) is { } subject) return subject;
             lock (Gate)
             {
-                if (_closed.Subject is null)
+                if (_closed is null)
                 {
                     var name = StreamNames.Of(EntityKind, nameof(Closed));
                     // After CompleteStreams the reason is set: a late subject replays it and completes.
-                    Volatile.Write(ref _closed.Subject, _streamsCompleted
+                    Volatile.Write(ref _closed, _streamsCompleted
                         ? StreamSubject<CloseReason>.Fired(name, _closeReason!.Value, Channel.Deliveries, Logger)
                         : StreamSubject<CloseReason>.Signal(name, Channel.Deliveries, Logger));
                 }
-                return _closed.Subject;
+                return _closed;
             }
         }
     }
@@ -59,7 +54,7 @@ public abstract partial class MediasoupEntity
         {
             _streamsCompleted = true;
             streams = _streams;
-            closed = _closed.Subject;
+            closed = _closed;
         }
         foreach (var s in streams) s.Complete();
         closed?.OnNext(reason);
@@ -101,19 +96,22 @@ public abstract partial class MediasoupEntity
         }
     }
 
-    /// <summary>A hot event stream of this entity, created on first call (completes when the entity closes).</summary>
-    private protected StreamSubject<T> EventStream<T>(ref LazyStream<T> stream, string name)
+    /// <summary>
+    /// A hot event stream of this entity, created on first call (completes when the entity closes). Its field is the
+    /// subject itself (an event stream has no value to keep meanwhile); publish with <see cref="Publish{T}"/>.
+    /// </summary>
+    private protected StreamSubject<T> EventStream<T>(ref StreamSubject<T>? stream, string name)
     {
-        if (Volatile.Read(ref stream.Subject) is { } subject) return subject;
+        if (Volatile.Read(ref stream) is { } subject) return subject;
         lock (Gate)
         {
-            if (stream.Subject is null)
+            if (stream is null)
             {
                 var created = StreamSubject<T>.Events(StreamNames.Of(EntityKind, name), Channel.Deliveries, Logger, completed: _streamsCompleted);
                 if (!_streamsCompleted) _streams = [.. _streams, created];
-                Volatile.Write(ref stream.Subject, created);
+                Volatile.Write(ref stream, created);
             }
-            return stream.Subject;
+            return stream;
         }
     }
 
@@ -142,17 +140,18 @@ public abstract partial class MediasoupEntity
     /// <summary>A state's current value (without creating its subject).</summary>
     private protected T StateValue<T>(ref LazyStream<T> stream)
     {
-        if (Volatile.Read(ref stream.Subject) is { } subject) return subject.Value;
-        lock (Gate) return stream.Subject is { } created ? created.Value : stream.Value;
+        StreamSubject<T>? subject = Volatile.Read(ref stream.Subject);
+        if (subject is null)
+        {
+            lock (Gate)
+            {
+                subject = stream.Subject;
+                if (subject is null) return stream.Value;
+            }
+        }
+        return subject.Value; // outside the gate: striped gates are never nested
     }
 
     /// <summary>Publishes an event to the subscribers of an event stream (nobody's if it was never subscribed).</summary>
-    private protected static void Publish<T>(ref LazyStream<T> stream, T value) => Volatile.Read(ref stream.Subject)?.OnNext(value);
-
-    private static object[] CreateGates(int count)
-    {
-        var gates = new object[count];
-        for (int i = 0; i < count; i++) gates[i] = new object();
-        return gates;
-    }
+    private protected static void Publish<T>(ref StreamSubject<T>? stream, T value) => Volatile.Read(ref stream)?.OnNext(value);
 }

@@ -11,7 +11,7 @@ namespace RxMediasoup;
 /// </summary>
 public sealed class DirectTransport : Transport, INotificationTarget<DirectTransportNotification>
 {
-    private LazyStream<ReadOnlyMemory<byte>> _rtcp; // created on first use (see LazyStream)
+    private StreamSubject<ReadOnlyMemory<byte>>? _rtcp; // created on first use (EventStream)
 
     internal DirectTransport(Router router, string id, IDictionary<string, object?>? appData)
         : base(nameof(DirectTransport), router, id, appData, null, DirectTransportProtocol.Responses)

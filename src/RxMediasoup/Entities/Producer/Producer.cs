@@ -26,9 +26,10 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
     private LazyStream<bool> _paused;
     private LazyStream<IReadOnlyList<ProducerScore>> _score = LazyStream<IReadOnlyList<ProducerScore>>.State(NoScores);
     private LazyStream<ProducerVideoOrientation?> _videoOrientation;
-    private LazyStream<ProducerTraceEvent> _trace;
+    private StreamSubject<ProducerTraceEvent>? _trace;
     private readonly ConcurrentDictionary<string, Consumer> _consumers = new(StringComparer.Ordinal);
     private List<Action>? _deferredDependents;
+    private RtpParameters? _lastConsumerRtpParameters;
 
     private protected Producer(Transport transport, string id, MediaKind kind, RtpParameters rtpParameters, ProducerType type,
         RtpParameters consumableRtpParameters, bool paused, NotificationSink<ProducerNotification> sink,
@@ -167,6 +168,31 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
     {
         _deferredDependents = dependents;
         CloseCore(reason);
+    }
+
+    /// <summary>
+    /// A consumer's RTP parameters with the codec and header extension lists of the previous consumer's when they are
+    /// equal (they usually are: the same producer, the same endpoint capabilities), so that 1,000 consumers keep one
+    /// copy of them. The model's records and lists are immutable: sharing is safe.
+    /// </summary>
+    internal RtpParameters ShareWithConsumer(RtpParameters parameters)
+    {
+        var last = Volatile.Read(ref _lastConsumerRtpParameters);
+        Volatile.Write(ref _lastConsumerRtpParameters, parameters);
+        if (last is null) return parameters;
+        bool codecs = !ReferenceEquals(parameters.Codecs, last.Codecs) && parameters.Codecs.Equals(last.Codecs);
+        bool extensions = !ReferenceEquals(parameters.HeaderExtensions, last.HeaderExtensions)
+                          && parameters.HeaderExtensions.Equals(last.HeaderExtensions);
+        bool rtcp = !ReferenceEquals(parameters.Rtcp, last.Rtcp) && parameters.Rtcp.Equals(last.Rtcp);
+        if (!codecs && !extensions && !rtcp) return parameters;
+        var shared = parameters with
+        {
+            Codecs = codecs ? last.Codecs : parameters.Codecs,
+            HeaderExtensions = extensions ? last.HeaderExtensions : parameters.HeaderExtensions,
+            Rtcp = rtcp ? last.Rtcp : parameters.Rtcp,
+        };
+        Volatile.Write(ref _lastConsumerRtpParameters, shared);
+        return shared;
     }
 
     /// <summary>Registers a consumer of this producer (for the close cascade); false if the producer is closed.</summary>

@@ -24,7 +24,7 @@ public abstract partial class Transport : MediasoupEntity
 {
     private readonly TransportResponses _responses;
     // Created on first use (see LazyStream).
-    private LazyStream<TransportTraceEvent> _trace;
+    private StreamSubject<TransportTraceEvent>? _trace;
     private LazyStream<SctpState?> _sctpState;
     private LazyStream<SctpNegotiatedCapabilities?> _sctpNegotiatedCapabilities;
 
