@@ -37,7 +37,7 @@ public sealed class Consumer : MediasoupEntity, INotificationTarget<ConsumerNoti
         _transport = transport;
         _producer = producer;
         NotificationSink = sink;
-        RtpParameters = producer.ShareWithConsumer(rtpParameters);
+        RtpParameters = Producer.ShareWithConsumer(rtpParameters);
         Type = type;
         _paused = LazyStream<bool>.State(status.Paused);
         _producerPaused = LazyStream<bool>.State(status.ProducerPaused);

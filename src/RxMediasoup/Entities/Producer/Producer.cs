@@ -20,6 +20,7 @@ namespace RxMediasoup;
 public class Producer : MediasoupEntity, INotificationTarget<ProducerNotification>
 {
     private static readonly IReadOnlyList<ProducerScore> NoScores = ValueList<ProducerScore>.Empty;
+    private static RtpParameters? s_lastConsumerRtpParameters; // of any producer: see ShareWithConsumer
 
     private readonly Transport _transport;
     // Created on first use (see LazyStream).
@@ -27,9 +28,8 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
     private LazyStream<IReadOnlyList<ProducerScore>> _score = LazyStream<IReadOnlyList<ProducerScore>>.State(NoScores);
     private LazyStream<ProducerVideoOrientation?> _videoOrientation;
     private StreamSubject<ProducerTraceEvent>? _trace;
-    private readonly ConcurrentDictionary<string, Consumer> _consumers = new(StringComparer.Ordinal);
+    private ConcurrentDictionary<string, Consumer>? _consumers; // created by the first consumer (~500 B empty)
     private List<Action>? _deferredDependents;
-    private RtpParameters? _lastConsumerRtpParameters;
 
     private protected Producer(Transport transport, string id, MediaKind kind, RtpParameters rtpParameters, ProducerType type,
         RtpParameters consumableRtpParameters, bool paused, NotificationSink<ProducerNotification> sink,
@@ -171,14 +171,14 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
     }
 
     /// <summary>
-    /// A consumer's RTP parameters with the codec and header extension lists of the previous consumer's when they are
-    /// equal (they usually are: the same producer, the same endpoint capabilities), so that 1,000 consumers keep one
-    /// copy of them. The model's records and lists are immutable: sharing is safe.
+    /// A consumer's RTP parameters with the codec, header extension and RTCP parts of the previous consumer's (of any
+    /// producer) when they are equal (they usually are: the same codecs, the same endpoint capabilities), so that 1,000
+    /// consumers keep one copy of them. The model's records and lists are immutable: sharing is safe.
     /// </summary>
-    internal RtpParameters ShareWithConsumer(RtpParameters parameters)
+    internal static RtpParameters ShareWithConsumer(RtpParameters parameters)
     {
-        var last = Volatile.Read(ref _lastConsumerRtpParameters);
-        Volatile.Write(ref _lastConsumerRtpParameters, parameters);
+        var last = Volatile.Read(ref s_lastConsumerRtpParameters);
+        Volatile.Write(ref s_lastConsumerRtpParameters, parameters);
         if (last is null) return parameters;
         bool codecs = !ReferenceEquals(parameters.Codecs, last.Codecs) && parameters.Codecs.Equals(last.Codecs);
         bool extensions = !ReferenceEquals(parameters.HeaderExtensions, last.HeaderExtensions)
@@ -191,20 +191,24 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
             HeaderExtensions = extensions ? last.HeaderExtensions : parameters.HeaderExtensions,
             Rtcp = rtcp ? last.Rtcp : parameters.Rtcp,
         };
-        Volatile.Write(ref _lastConsumerRtpParameters, shared);
+        Volatile.Write(ref s_lastConsumerRtpParameters, shared);
         return shared;
     }
 
     /// <summary>Registers a consumer of this producer (for the close cascade); false if the producer is closed.</summary>
     internal bool AddConsumer(Consumer consumer)
     {
-        _consumers[consumer.Id] = consumer;
+        var consumers = Consumers;
+        consumers[consumer.Id] = consumer;
         if (!IsClosed) return true;
-        _consumers.TryRemove(consumer.Id, out _);
+        consumers.TryRemove(consumer.Id, out _);
         return false;
     }
 
-    internal void RemoveConsumer(Consumer consumer) => _consumers.TryRemove(new KeyValuePair<string, Consumer>(consumer.Id, consumer));
+    internal void RemoveConsumer(Consumer consumer) => Volatile.Read(ref _consumers)?.TryRemove(new KeyValuePair<string, Consumer>(consumer.Id, consumer));
+
+    private ConcurrentDictionary<string, Consumer> Consumers
+        => LazyInitializer.EnsureInitialized(ref _consumers, static () => new ConcurrentDictionary<string, Consumer>(StringComparer.Ordinal));
 
     private protected override void OnClosing(CloseReason reason)
     {
@@ -217,8 +221,9 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
         // The worker closes the consumers too (CONSUMER_PRODUCER_CLOSE); closing them here makes the cascade
         // synchronous. Not when their router or worker is closing everything: then their transports close them.
         bool cascade = reason is not (CloseReason.WorkerClosed or CloseReason.WorkerDied) && !_transport.Router.IsClosed;
-        Consumer[] consumers = cascade ? [.. _consumers.Values] : [];
-        _consumers.Clear();
+        var table = Volatile.Read(ref _consumers);
+        Consumer[] consumers = cascade && table is not null ? [.. table.Values] : [];
+        table?.Clear();
         if (consumers.Length == 0) return;
         if (_deferredDependents is { } deferred) deferred.Add(() => { foreach (var c in consumers) c.OnProducerClosed(); });
         else foreach (var consumer in consumers) consumer.OnProducerClosed();
