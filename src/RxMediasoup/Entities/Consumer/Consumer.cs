@@ -27,7 +27,6 @@ public sealed class Consumer : MediasoupEntity, INotificationTarget<ConsumerNoti
     private LazyStream<int> _priority;
     private StreamSubject<ConsumerTraceEvent>? _trace;
     private StreamSubject<byte[]>? _rtp; // the arrays the protocol copied packets into: no boxing per packet
-    private IObservable<ReadOnlyMemory<byte>>? _rtpView;
     private long _droppedRtpPackets;
 
     internal Consumer(Transport transport, Producer producer, string id, RtpParameters rtpParameters, ConsumerType type,
@@ -136,10 +135,7 @@ public sealed class Consumer : MediasoupEntity, INotificationTarget<ConsumerNoti
     /// rtp:        --p1-p2-p3--p4---|
     /// </code>
     /// </summary>
-    public IObservable<ReadOnlyMemory<byte>> Rtp
-        => Volatile.Read(ref _rtpView)
-           ?? Interlocked.CompareExchange(ref _rtpView, EventStream(ref _rtp, nameof(Rtp)).Select(static packet => (ReadOnlyMemory<byte>)packet), null)
-           ?? _rtpView!;
+    public IObservable<ReadOnlyMemory<byte>> Rtp => EventStream(ref _rtp, nameof(Rtp)).Select(static packet => (ReadOnlyMemory<byte>)packet);
 
     /// <summary>
     /// <see cref="Rtp"/> behind an opt-in bounded buffer, for a subscriber slower than the packet rate: each subscription

@@ -6,12 +6,16 @@ namespace RxMediasoup;
 // not nine. Completion on close covers the subjects that exist; one created later is born completed.
 public abstract partial class MediasoupEntity
 {
+    private IStreamCompletion? _stream0; // the first stream created, then the others: no array for one stream
     private IStreamCompletion[] _streams = [];
     private bool _streamsCompleted;
     private StreamSubject<CloseReason>? _closed;
 
-    // Held only to read or swap the fields below (subscribers run through the delivery queue, after it is released).
-    private object Gate => StripedGates.For(this);
+    /// <summary>
+    /// The entity's lock (a striped one: <see cref="StripedGates"/>), held only to read or swap a few fields, never while
+    /// calling out (subscribers run through the delivery queue, after it is released) or taking another striped gate.
+    /// </summary>
+    private protected object Gate => StripedGates.For(this);
 
     /// <summary>Total subscribers of the entity's streams (a diagnostic for leak checks).</summary>
     internal int SubscriberCount
@@ -19,6 +23,7 @@ public abstract partial class MediasoupEntity
         get
         {
             int n = Volatile.Read(ref _closed)?.SubscriberCount ?? 0;
+            n += Volatile.Read(ref _stream0)?.SubscriberCount ?? 0;
             foreach (var s in Volatile.Read(ref _streams)) n += s.SubscriberCount;
             return n;
         }
@@ -48,14 +53,17 @@ public abstract partial class MediasoupEntity
     /// <summary>Completes the streams that exist, then emits <see cref="Closed"/>; later streams are born completed.</summary>
     private void CompleteStreams(CloseReason reason)
     {
+        IStreamCompletion? first;
         IStreamCompletion[] streams;
         StreamSubject<CloseReason>? closed;
         lock (Gate)
         {
             _streamsCompleted = true;
+            first = _stream0;
             streams = _streams;
             closed = _closed;
         }
+        first?.Complete();
         foreach (var s in streams) s.Complete();
         closed?.OnNext(reason);
     }
@@ -63,7 +71,7 @@ public abstract partial class MediasoupEntity
     /// <summary>Completes <paramref name="stream"/> with the entity (a signal created eagerly…).</summary>
     private protected TStream Track<TStream>(TStream stream) where TStream : IStreamCompletion
     {
-        lock (Gate) _streams = [.. _streams, stream];
+        lock (Gate) AddStream(stream);
         return stream;
     }
 
@@ -74,6 +82,13 @@ public abstract partial class MediasoupEntity
     /// <summary>A hot event stream of this entity created now (completes when it closes); for rare entities.</summary>
     private protected StreamSubject<T> Events<T>(string name)
         => Track(StreamSubject<T>.Events(StreamNames.Of(EntityKind, name), Channel.Deliveries, Logger));
+
+    /// <summary>Adds a stream that <see cref="CompleteStreams"/> completes (under the gate).</summary>
+    private void AddStream(IStreamCompletion stream)
+    {
+        if (_stream0 is null) Volatile.Write(ref _stream0, stream);
+        else Volatile.Write(ref _streams, [.. _streams, stream]);
+    }
 
     /// <summary>
     /// A state stream of this entity, created on first call with the current value (completes when the entity closes;
@@ -88,7 +103,7 @@ public abstract partial class MediasoupEntity
             {
                 var created = StreamSubject<T>.State(StreamNames.Of(EntityKind, name), stream.Value, Channel.Deliveries, Logger,
                     comparer, completed: _streamsCompleted);
-                if (!_streamsCompleted) _streams = [.. _streams, created];
+                if (!_streamsCompleted) AddStream(created);
                 stream.Value = default!; // the subject holds it from now on
                 Volatile.Write(ref stream.Subject, created);
             }
@@ -108,7 +123,7 @@ public abstract partial class MediasoupEntity
             if (stream is null)
             {
                 var created = StreamSubject<T>.Events(StreamNames.Of(EntityKind, name), Channel.Deliveries, Logger, completed: _streamsCompleted);
-                if (!_streamsCompleted) _streams = [.. _streams, created];
+                if (!_streamsCompleted) AddStream(created);
                 Volatile.Write(ref stream, created);
             }
             return stream;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Reactive.Concurrency;
 using RxMediasoup.Protocol;
 using RxMediasoup.Reactive;
@@ -28,7 +27,7 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
     private LazyStream<IReadOnlyList<ProducerScore>> _score = LazyStream<IReadOnlyList<ProducerScore>>.State(NoScores);
     private LazyStream<ProducerVideoOrientation?> _videoOrientation;
     private StreamSubject<ProducerTraceEvent>? _trace;
-    private ConcurrentDictionary<string, Consumer>? _consumers; // created by the first consumer (~500 B empty)
+    private HashSet<Consumer>? _consumers; // under Gate; created by the first consumer (a ConcurrentDictionary was ~500 B empty)
     private List<Action>? _deferredDependents;
 
     private protected Producer(Transport transport, string id, MediaKind kind, RtpParameters rtpParameters, ProducerType type,
@@ -198,17 +197,19 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
     /// <summary>Registers a consumer of this producer (for the close cascade); false if the producer is closed.</summary>
     internal bool AddConsumer(Consumer consumer)
     {
-        var consumers = Consumers;
-        consumers[consumer.Id] = consumer;
-        if (!IsClosed) return true;
-        consumers.TryRemove(consumer.Id, out _);
-        return false;
+        lock (Gate)
+        {
+            (_consumers ??= new HashSet<Consumer>(ReferenceEqualityComparer.Instance)).Add(consumer);
+            if (!IsClosed) return true;
+            _consumers.Remove(consumer);
+            return false;
+        }
     }
 
-    internal void RemoveConsumer(Consumer consumer) => Volatile.Read(ref _consumers)?.TryRemove(new KeyValuePair<string, Consumer>(consumer.Id, consumer));
-
-    private ConcurrentDictionary<string, Consumer> Consumers
-        => LazyInitializer.EnsureInitialized(ref _consumers, static () => new ConcurrentDictionary<string, Consumer>(StringComparer.Ordinal));
+    internal void RemoveConsumer(Consumer consumer)
+    {
+        lock (Gate) _consumers?.Remove(consumer);
+    }
 
     private protected override void OnClosing(CloseReason reason)
     {
@@ -221,9 +222,12 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
         // The worker closes the consumers too (CONSUMER_PRODUCER_CLOSE); closing them here makes the cascade
         // synchronous. Not when their router or worker is closing everything: then their transports close them.
         bool cascade = reason is not (CloseReason.WorkerClosed or CloseReason.WorkerDied) && !_transport.Router.IsClosed;
-        var table = Volatile.Read(ref _consumers);
-        Consumer[] consumers = cascade && table is not null ? [.. table.Values] : [];
-        table?.Clear();
+        Consumer[] consumers;
+        lock (Gate)
+        {
+            consumers = cascade && _consumers is { } table ? [.. table] : [];
+            _consumers = null;
+        }
         if (consumers.Length == 0) return;
         if (_deferredDependents is { } deferred) deferred.Add(() => { foreach (var c in consumers) c.OnProducerClosed(); });
         else foreach (var consumer in consumers) consumer.OnProducerClosed();
