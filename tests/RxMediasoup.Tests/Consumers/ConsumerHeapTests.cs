@@ -4,8 +4,8 @@ namespace RxMediasoup.Tests.Consumers;
 
 /// <summary>
 /// The managed heap a consumer keeps, with ONE <c>Score</c> subscription (issue 10 §3: at most 0.35× Node's heap per
-/// consumer, ≈ 1,330 B against Node's 3,809 B). Measured ~1,090 B here (the benchmark's create workload: ~1,200 B):
-/// the consumer (~270 B: its state values live in fields until a stream is subscribed), the Score subject and the
+/// consumer, ≈ 1,330 B against Node's 3,809 B). Measured ~1,090 B here (the benchmark's create workload: ~1,100 B):
+/// the consumer (~260 B: its state values live in fields until a stream is subscribed), the Score subject and the
 /// subscription (~220 B with the Rx observer), its id string, its own RTP encoding, its notification sink and the
 /// handler, transport and producer table entries. Before streams were created on first use, with a lock object per
 /// stream and a stream name string per entity, it was ~3,150 B: nine subjects per consumer. docs/profiles/heap.md has
