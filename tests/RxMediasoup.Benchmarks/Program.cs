@@ -182,7 +182,7 @@ internal static class DumpBenchmark
     }
 
     /// <summary>Longest quiet spell of the JIT that counts as settled (see <see cref="WarmUntilJitSettledAsync"/>).</summary>
-    private const int JitQuietMs = 2_000;
+    private const int JitQuietMs = 4_000;
 
     /// <summary>Longest the warm-up goes on waiting for the JIT to settle.</summary>
     private const int JitSettleMaxMs = 30_000;
