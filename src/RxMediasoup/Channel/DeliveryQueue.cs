@@ -12,7 +12,9 @@ namespace RxMediasoup.Channel;
 /// <list type="bullet">
 /// <item>Threads marked with <see cref="NeverDrainHere"/> (the channel's reader) never drain: when the queue is
 /// idle they schedule a drain on the thread pool. A subscriber that blocks (even on a command's task) therefore
-/// blocks this queue only, never the reading of responses.</item>
+/// blocks this queue only, never the reading of responses. Between <see cref="DeferDrains"/> and
+/// <see cref="RunDeferred"/> (one read buffer of the reader) that drain is scheduled once, at the end: one handoff
+/// per read buffer, not one per message the drain happened to catch up with.</item>
 /// <item>A publisher that must post in the order of its own state changes enqueues under its lock with
 /// <see cref="Enqueue"/> and drains after releasing it with <see cref="Run"/> (see <c>StreamSubject</c>).</item>
 /// <item>Command completions (<see cref="CompleteInOrder"/>) wait for the deliveries posted before them, except
@@ -22,12 +24,15 @@ namespace RxMediasoup.Channel;
 /// </list>
 /// Each worker has one queue for all its entities' streams; a stream created outside a worker has its own.
 /// </summary>
-internal sealed class DeliveryQueue : IDisposable
+internal sealed class DeliveryQueue : IDisposable, IThreadPoolWorkItem
 {
     [ThreadStatic] private static bool t_neverDrain;
     [ThreadStatic] private static DeliveryQueue? t_draining;
     [ThreadStatic] private static long t_posted;
     [ThreadStatic] private static DeliveryQueue? t_handler;
+    [ThreadStatic] private static bool t_defer;                          // a never-drain thread batches its drains
+    [ThreadStatic] private static DeliveryQueue? t_deferred;             // the first queue whose drain waits for RunDeferred
+    [ThreadStatic] private static List<DeliveryQueue>? t_deferredMore;   // any other (streams outside a worker)
 
     private readonly object _gate = new();
     private readonly Queue<Item> _items = new();
@@ -88,6 +93,28 @@ internal sealed class DeliveryQueue : IDisposable
     /// <summary>Marks the calling thread (the channel's reader) as one that never runs deliveries.</summary>
     public static void NeverDrainHere() => t_neverDrain = true;
 
+    /// <summary>
+    /// On a thread that never drains (the reader, before it dispatches one read buffer): the drains its posts need are
+    /// scheduled by <see cref="RunDeferred"/>, once per queue, instead of one at a time. Elsewhere nothing changes.
+    /// </summary>
+    public static void DeferDrains() => t_defer = t_neverDrain;
+
+    /// <summary>Ends <see cref="DeferDrains"/>: schedules the drains deferred since (call it in a finally).</summary>
+    public static void RunDeferred()
+    {
+        t_defer = false;
+        if (t_deferred is { } first)
+        {
+            t_deferred = null;
+            first.Schedule();
+        }
+        if (t_deferredMore is { Count: > 0 } more)
+        {
+            foreach (var q in more) q.Schedule();
+            more.Clear();
+        }
+    }
+
     /// <summary>How many items the calling thread has enqueued (on any queue): tells the reader whether parsing a response posted state.</summary>
     public static long PostedOnThisThread => t_posted;
 
@@ -145,8 +172,15 @@ internal sealed class DeliveryQueue : IDisposable
     public void Run()
     {
         if (!t_neverDrain) Drain();
-        else ThreadPool.UnsafeQueueUserWorkItem(static q => q.Drain(), this, preferLocal: false);
+        else if (!t_defer) Schedule();
+        else if (t_deferred is null) t_deferred = this;
+        else if (!ReferenceEquals(t_deferred, this)) (t_deferredMore ??= []).Add(this); // once: Enqueue said true once
     }
+
+    // The queue is its own thread-pool item: scheduling a drain allocates nothing.
+    private void Schedule() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+
+    void IThreadPoolWorkItem.Execute() => Drain();
 
     /// <summary>
     /// Completes a command's awaiter in order with the deliveries (called by the channel's reader as a response whose
@@ -177,6 +211,7 @@ internal sealed class DeliveryQueue : IDisposable
     {
         var previous = t_draining;
         t_draining = this;
+        bool ran = false; // an item ran since the last dequeue: it ends under the same lock as the next one starts
         try
         {
             while (true)
@@ -184,13 +219,17 @@ internal sealed class DeliveryQueue : IDisposable
                 Item item;
                 lock (_gate)
                 {
+                    if (ran)
+                    {
+                        _running = false;
+                        _runningSeq = 0;
+                        ran = false;
+                    }
                     bool any = _items.TryDequeue(out item);
                     Volatile.Write(ref _count, _items.Count);
                     if (!any)
                     {
                         _active = false;
-                        _running = false;
-                        _runningSeq = 0;
                         return;
                     }
                     if (item.IsCompletion) _completions--;
@@ -200,6 +239,7 @@ internal sealed class DeliveryQueue : IDisposable
                     _itemStarted = Environment.TickCount64;
                     _warned = false;
                 }
+                ran = true;
                 try
                 {
                     item.Run(item.A, item.B);
@@ -209,18 +249,18 @@ internal sealed class DeliveryQueue : IDisposable
                     // Subscribers' exceptions are isolated by the streams; this is a bug in an item.
                     _logger.LogError(e, "a delivery of {Stream} threw", item.Name ?? "(unnamed)");
                 }
-                finally
-                {
-                    lock (_gate)
-                    {
-                        _running = false;
-                        _runningSeq = 0;
-                    }
-                }
             }
         }
         finally
         {
+            if (ran)
+            {
+                lock (_gate)
+                {
+                    _running = false;
+                    _runningSeq = 0;
+                }
+            }
             t_draining = previous;
         }
     }
