@@ -24,7 +24,7 @@ namespace RxMediasoup.Channel;
 /// </list>
 /// Each worker has one queue for all its entities' streams; a stream created outside a worker has its own.
 /// </summary>
-internal sealed class DeliveryQueue : IDisposable, IThreadPoolWorkItem
+internal sealed partial class DeliveryQueue : IDisposable, IThreadPoolWorkItem
 {
     [ThreadStatic] private static bool t_neverDrain;
     [ThreadStatic] private static DeliveryQueue? t_draining;
@@ -177,9 +177,7 @@ internal sealed class DeliveryQueue : IDisposable, IThreadPoolWorkItem
         else if (!ReferenceEquals(t_deferred, this)) (t_deferredMore ??= []).Add(this); // once: Enqueue said true once
     }
 
-    // The queue is its own thread-pool item: scheduling a drain allocates nothing.
-    private void Schedule() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-
+    // After Dispose (or without a pump): the queue is its own thread-pool item, so scheduling a drain allocates nothing.
     void IThreadPoolWorkItem.Execute() => Drain();
 
     /// <summary>
@@ -313,6 +311,7 @@ internal sealed class DeliveryQueue : IDisposable, IThreadPoolWorkItem
     /// <summary>Stops the watchdog and releases the command completions still waiting; items still queued are still delivered.</summary>
     public void Dispose()
     {
+        StopPump();
         _watchdog?.Dispose();
         List<Item> released;
         lock (_gate) released = _completions > 0 ? TakeCompletions() : [];
