@@ -34,7 +34,7 @@ internal sealed partial class DeliveryQueue : IDisposable, IThreadPoolWorkItem
     [ThreadStatic] private static DeliveryQueue? t_deferred;             // the first queue whose drain waits for RunDeferred
     [ThreadStatic] private static List<DeliveryQueue>? t_deferredMore;   // any other (streams outside a worker)
 
-    private readonly object _gate = new();
+    private readonly Lock _gate = new(); // a managed lock: its uncontended path is inlined (the reader takes it per notification)
     private readonly Queue<Item> _items = new();
     private readonly ILogger _logger;
     private readonly long _thresholdMs;
