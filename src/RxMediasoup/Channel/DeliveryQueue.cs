@@ -24,15 +24,12 @@ namespace RxMediasoup.Channel;
 /// </list>
 /// Each worker has one queue for all its entities' streams; a stream created outside a worker has its own.
 /// </summary>
-internal sealed partial class DeliveryQueue : IDisposable, IThreadPoolWorkItem
+internal sealed partial class DeliveryQueue : IDisposable
 {
     [ThreadStatic] private static bool t_neverDrain;
     [ThreadStatic] private static DeliveryQueue? t_draining;
     [ThreadStatic] private static long t_posted;
     [ThreadStatic] private static DeliveryQueue? t_handler;
-    [ThreadStatic] private static bool t_defer;                          // a never-drain thread batches its drains
-    [ThreadStatic] private static DeliveryQueue? t_deferred;             // the first queue whose drain waits for RunDeferred
-    [ThreadStatic] private static List<DeliveryQueue>? t_deferredMore;   // any other (streams outside a worker)
 
     private readonly Lock _gate = new(); // a managed lock: its uncontended path is inlined (the reader takes it per notification)
     private readonly Queue<Item> _items = new();
@@ -92,28 +89,6 @@ internal sealed partial class DeliveryQueue : IDisposable, IThreadPoolWorkItem
 
     /// <summary>Marks the calling thread (the channel's reader) as one that never runs deliveries.</summary>
     public static void NeverDrainHere() => t_neverDrain = true;
-
-    /// <summary>
-    /// On a thread that never drains (the reader, before it dispatches one read buffer): the drains its posts need are
-    /// scheduled by <see cref="RunDeferred"/>, once per queue, instead of one at a time. Elsewhere nothing changes.
-    /// </summary>
-    public static void DeferDrains() => t_defer = t_neverDrain;
-
-    /// <summary>Ends <see cref="DeferDrains"/>: schedules the drains deferred since (call it in a finally).</summary>
-    public static void RunDeferred()
-    {
-        t_defer = false;
-        if (t_deferred is { } first)
-        {
-            t_deferred = null;
-            first.Schedule();
-        }
-        if (t_deferredMore is { Count: > 0 } more)
-        {
-            foreach (var q in more) q.Schedule();
-            more.Clear();
-        }
-    }
 
     /// <summary>How many items the calling thread has enqueued (on any queue): tells the reader whether parsing a response posted state.</summary>
     public static long PostedOnThisThread => t_posted;
@@ -177,8 +152,6 @@ internal sealed partial class DeliveryQueue : IDisposable, IThreadPoolWorkItem
         else if (!ReferenceEquals(t_deferred, this)) (t_deferredMore ??= []).Add(this); // once: Enqueue said true once
     }
 
-    // After Dispose (or without a pump): the queue is its own thread-pool item, so scheduling a drain allocates nothing.
-    void IThreadPoolWorkItem.Execute() => Drain();
 
     /// <summary>
     /// Completes a command's awaiter in order with the deliveries (called by the channel's reader as a response whose
@@ -311,7 +284,6 @@ internal sealed partial class DeliveryQueue : IDisposable, IThreadPoolWorkItem
     /// <summary>Stops the watchdog and releases the command completions still waiting; items still queued are still delivered.</summary>
     public void Dispose()
     {
-        StopPump();
         _watchdog?.Dispose();
         List<Item> released;
         lock (_gate) released = _completions > 0 ? TakeCompletions() : [];
