@@ -4,9 +4,11 @@ namespace RxMediasoup.Tests.Producers;
 
 /// <summary>
 /// Allocations of creating a producer (issue 10 §3, creation at ≥ 3× Node's rate: a GC in a creation burst costs more
-/// than the burst). The ORTC part on its own thread, exactly; the whole <see cref="Transport.ProduceAsync"/> at steady
-/// state. Before these checks: ORTC 4.2 KB (error-path strings built eagerly, LINQ closures, a copy of every record
-/// even when nothing changed, validation done twice) and ~9.4 KB per producer in all.
+/// than the burst): the ORTC part on its own thread, exactly, on either backend. Before this check: ORTC 4.2 KB
+/// (error-path strings built eagerly, LINQ closures, a copy of every record even when nothing changed, validation done
+/// twice). The whole <see cref="Transport.ProduceAsync"/> (5.1 KB measured, 9.4 KB before) is the benchmark suite's
+/// "B alloc/op" of the create workload, not a test here: a process-wide count needs the real worker, and RxMediasoup.Tests
+/// keeps at most 40 real-only rows (tests/SIMULATION.md), the heap-per-consumer check holding the last one.
 /// </summary>
 [Collection(SerialCollection.Name)]
 public class ProducerCreationAllocationTests
@@ -52,52 +54,6 @@ public class ProducerCreationAllocationTests
             mapping = Ortc.GetProducerRtpParametersMapping(given, caps, out negotiated);
             Ortc.GetConsumableRtpParameters(MediaKind.Audio, negotiated, caps, mapping);
         }
-    }
-
-    private const int Count = 500;
-
-    // Measured 5.1 KB per producer (the options excluded): the entity and its state streams, its sink and collections
-    // entries, the request and its task, the ORTC results. The bound leaves ~35 % (the process-wide counter also sees
-    // the test host's threads); the 9.4 KB before fails it.
-    private const long MaxBytesPerProducer = 7_000;
-
-    // A simulated worker answers on the managed heap of this process, so its own allocations would be counted too.
-    [Fact]
-    [Trait(TestWorkerMode.Backend, TestWorkerMode.RealOnly), Trait(TestWorkerMode.RealOnlyCategory, RealOnlyCategories.Process)]
-    public async Task AProducerCreationAllocatesAtMost7KBAtSteadyState()
-    {
-        var worker = await Worker.CreateAsync(new WorkerSettings { LogLevel = WorkerLogLevel.Warn });
-        try
-        {
-            long perProducer = await BytesPerProducerAsync(worker);
-            Assert.True(perProducer <= MaxBytesPerProducer,
-                $"{perProducer} B allocated per ProduceAsync at steady state (at most {MaxBytesPerProducer})");
-        }
-        finally
-        {
-            await worker.CloseAsync();
-        }
-    }
-
-    /// <summary>Off the test's synchronization context (its posts would allocate): one producer per transport, in turn.</summary>
-    private static async Task<long> BytesPerProducerAsync(Worker worker)
-    {
-        var router = await worker.CreateRouterAsync(new RouterOptions { MediaCodecs = [Opus] }).ConfigureAwait(false);
-        var transportOptions = new WebRtcTransportOptions
-        {
-            ListenInfos = [new ListenInfo { Protocol = TransportProtocol.Udp, Ip = "127.0.0.1", PortRange = new PortRange(20000, 40000) }],
-        };
-        int warmUp = Count / 2;
-        var transports = new WebRtcTransport[warmUp + Count];
-        for (int i = 0; i < transports.Length; i++)
-            transports[i] = await router.CreateWebRtcTransportAsync(transportOptions).ConfigureAwait(false);
-        var options = new ProducerOptions[transports.Length];
-        for (int i = 0; i < options.Length; i++) options[i] = AudioProducer((uint)(10_000 + i));
-
-        for (int i = 0; i < warmUp; i++) await transports[i].ProduceAsync(options[i]).ConfigureAwait(false);
-        long before = GC.GetTotalAllocatedBytes(precise: true);
-        for (int i = warmUp; i < transports.Length; i++) await transports[i].ProduceAsync(options[i]).ConfigureAwait(false);
-        return (GC.GetTotalAllocatedBytes(precise: true) - before) / Count;
     }
 
     private static long Bytes(Action action)
