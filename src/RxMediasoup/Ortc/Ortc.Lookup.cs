@@ -149,61 +149,49 @@ public static partial class Ortc
     /// </summary>
     private static IReadOnlyList<RtpHeaderExtensionParameters> SupportedHeaderExtensions(
         IReadOnlyList<RtpHeaderExtensionParameters> consumable, RtpCapabilities remote)
-    {
-        List<RtpHeaderExtensionParameters>? kept = null;
-        for (var i = 0; i < consumable.Count; i++)
+        => KeepWhere(consumable, remote, static (ext, remote) =>
         {
-            var ext = consumable[i];
-            var supported = false;
-            for (var r = 0; r < remote.HeaderExtensions.Count && !supported; r++)
+            for (var r = 0; r < remote.HeaderExtensions.Count; r++)
             {
-                supported = remote.HeaderExtensions[r].PreferredId == ext.Id && remote.HeaderExtensions[r].Uri == ext.Uri;
+                if (remote.HeaderExtensions[r].PreferredId == ext.Id && remote.HeaderExtensions[r].Uri == ext.Uri) return true;
             }
-            if (!supported && kept is null)
-            {
-                kept = new List<RtpHeaderExtensionParameters>(consumable.Count);
-                for (var j = 0; j < i; j++)
-                {
-                    kept.Add(consumable[j]);
-                }
-            }
-            else if (supported)
-            {
-                kept?.Add(ext);
-            }
-        }
-        return kept is null ? ValueList.From(consumable) : ValueList<RtpHeaderExtensionParameters>.Create([.. kept]);
-    }
+            return false;
+        });
 
     /// <summary>
     /// The endpoint's feedback a consumer keeps: without NACK (not NACK PLI) when RTX is disabled, and only the BWE
     /// feedback <paramref name="bwe"/> allows; the list itself when all is kept.
     /// </summary>
     private static IReadOnlyList<RtcpFeedback> ReduceFeedback(IReadOnlyList<RtcpFeedback> feedback, bool enableRtx, BweFeedback bwe)
-    {
-        List<RtcpFeedback>? kept = null;
-        for (var i = 0; i < feedback.Count; i++)
-        {
-            var fb = feedback[i];
-            var keep = (enableRtx || fb.Type != "nack" || fb.Parameter.Length > 0) && bwe switch
+        => KeepWhere(feedback, (enableRtx, bwe), static (fb, options) =>
+            (options.enableRtx || fb.Type != "nack" || fb.Parameter.Length > 0) && options.bwe switch
             {
                 BweFeedback.TransportCc => fb.Type != "goog-remb",
                 BweFeedback.Remb => fb.Type != "transport-cc",
                 _ => fb.Type is not ("transport-cc" or "goog-remb"),
-            };
-            if (!keep && kept is null)
+            });
+
+    /// <summary>
+    /// The items <paramref name="keep"/> keeps: <paramref name="items"/> itself (as a value list) when it keeps all, else
+    /// a new list. The predicate takes its state as an argument, so a static lambda allocates nothing per call.
+    /// </summary>
+    private static IReadOnlyList<T> KeepWhere<T, TState>(IReadOnlyList<T> items, TState state, Func<T, TState, bool> keep)
+    {
+        List<T>? kept = null;
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            bool keeps = keep(item, state);
+            if (!keeps && kept is null)
             {
-                kept = new List<RtcpFeedback>(feedback.Count);
-                for (var j = 0; j < i; j++)
-                {
-                    kept.Add(feedback[j]);
-                }
+                kept = new List<T>(items.Count);
+                for (var j = 0; j < i; j++) kept.Add(items[j]);
             }
-            else if (keep)
+            else if (keeps)
             {
-                kept?.Add(fb);
+                kept?.Add(item);
             }
         }
-        return kept is null ? ValueList.From(feedback) : ValueList<RtcpFeedback>.Create([.. kept]);
+        return kept is null ? ValueList.From(items) : ValueList<T>.Create([.. kept]);
     }
 }
