@@ -29,31 +29,23 @@ internal sealed partial class WorkerChannel
                 }
                 end += n;
                 int need = 0;
-                DeliveryQueue.DeferDrains(); // one delivery handoff for the whole read buffer (scheduled in the finally)
-                try
+                while (end - start >= 4)
                 {
-                    while (end - start >= 4)
+                    int length = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(start, 4));
+                    if (length < 0 || length > PayloadMaxLength)
                     {
-                        int length = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(start, 4));
-                        if (length < 0 || length > PayloadMaxLength)
-                        {
-                            cause = new InvalidDataException(
-                                $"protocol fault: the worker announced a {(uint)length}-byte message, over the {PayloadMaxLength}-byte limit");
-                            return;
-                        }
-                        if (end - start - 4 < length)
-                        {
-                            need = 4 + length;
-                            break;
-                        }
-                        bb.Position = start + 4;
-                        Dispatch(bb);
-                        start += 4 + length;
+                        cause = new InvalidDataException(
+                            $"protocol fault: the worker announced a {(uint)length}-byte message, over the {PayloadMaxLength}-byte limit");
+                        return;
                     }
-                }
-                finally
-                {
-                    DeliveryQueue.RunDeferred();
+                    if (end - start - 4 < length)
+                    {
+                        need = 4 + length;
+                        break;
+                    }
+                    bb.Position = start + 4;
+                    Dispatch(bb);
+                    start += 4 + length;
                 }
                 if (start == end)
                 {
