@@ -79,9 +79,7 @@ internal static class EntityCreation
         try
         {
             var created = steps.Send();
-            // A token that can never be cancelled has nothing to watch (no extra state machine per creation).
-            if (cancellationToken.CanBeCanceled)
-                await AwaitCreatedAsync(created, steps.CloseInWorker, cancellationToken).ConfigureAwait(false);
+            await AwaitCreatedAsync(created, steps.CloseInWorker, cancellationToken).ConfigureAwait(false);
             result = await created.ConfigureAwait(false);
         }
         catch

@@ -10,9 +10,8 @@ namespace RxMediasoup;
 /// </summary>
 public sealed class PlainTransport : NetworkTransport, INotificationTarget<PlainTransportNotification>
 {
-    // Created on first use (see LazyStream).
-    private LazyStream<TransportTuple> _tuple;
-    private LazyStream<TransportTuple?> _rtcpTuple;
+    private readonly StreamSubject<TransportTuple> _tuple;
+    private readonly StreamSubject<TransportTuple?> _rtcpTuple;
     private SrtpParameters? _srtpParameters;
 
     internal PlainTransport(Router router, string id, PlainTransportDump data, IDictionary<string, object?>? appData)
@@ -22,8 +21,8 @@ public sealed class PlainTransport : NetworkTransport, INotificationTarget<Plain
         RtcpMux = data.RtcpMux;
         Comedia = data.Comedia;
         _srtpParameters = data.SrtpParameters;
-        _tuple = LazyStream<TransportTuple>.State(data.Tuple);
-        _rtcpTuple = LazyStream<TransportTuple?>.State(data.RtcpTuple);
+        _tuple = State("Tuple", data.Tuple);
+        _rtcpTuple = State("RtcpTuple", data.RtcpTuple);
     }
 
     /// <summary>Whether RTCP-mux is used.</summary>
@@ -45,7 +44,7 @@ public sealed class PlainTransport : NetworkTransport, INotificationTarget<Plain
     /// tuple:      local-----local+remote------|
     /// </code>
     /// </summary>
-    public IObservableState<TransportTuple> Tuple => StateStream(ref _tuple, nameof(Tuple));
+    public IObservableState<TransportTuple> Tuple => _tuple;
 
     /// <summary>
     /// The RTCP tuple without RTCP-mux (null with RTCP-mux): the current value on subscribe, then each change;
@@ -54,7 +53,7 @@ public sealed class PlainTransport : NetworkTransport, INotificationTarget<Plain
     /// rtcpTuple:  null-----local+remote------|
     /// </code>
     /// </summary>
-    public IObservableState<TransportTuple?> RtcpTuple => StateStream(ref _rtcpTuple, nameof(RtcpTuple));
+    public IObservableState<TransportTuple?> RtcpTuple => _rtcpTuple;
 
     /// <summary>
     /// Provides the remote endpoint's address and, with SRTP, its SRTP parameters. Without comedia,
@@ -80,8 +79,8 @@ public sealed class PlainTransport : NetworkTransport, INotificationTarget<Plain
             if (srtpParameters is not null) SrtpParametersProtocol.Validate(srtpParameters, nameof(srtpParameters));
             return PlainTransportProtocol.ConnectAsync(Channel, Id, ip, port, rtcpPort, srtpParameters, result =>
             {
-                if (result.Tuple is { } tuple) SetState(ref _tuple, tuple);
-                if (result.RtcpTuple is { } rtcpTuple) SetState(ref _rtcpTuple, rtcpTuple);
+                if (result.Tuple is { } tuple) _tuple.OnNext(tuple);
+                if (result.RtcpTuple is { } rtcpTuple) _rtcpTuple.OnNext(rtcpTuple);
                 if (result.SrtpParameters is { } srtp) Volatile.Write(ref _srtpParameters, srtp);
             }, cancellationToken);
         });
@@ -90,8 +89,8 @@ public sealed class PlainTransport : NetworkTransport, INotificationTarget<Plain
     {
         switch (notification)
         {
-            case PlainTransportNotification.TupleChange t: SetState(ref _tuple, t.Tuple); break;
-            case PlainTransportNotification.RtcpTupleChange t: SetState(ref _rtcpTuple, t.Tuple); break;
+            case PlainTransportNotification.TupleChange t: _tuple.OnNext(t.Tuple); break;
+            case PlainTransportNotification.RtcpTupleChange t: _rtcpTuple.OnNext(t.Tuple); break;
             case PlainTransportNotification.Common c: OnCommonNotification(c.Notification); break;
         }
     }
