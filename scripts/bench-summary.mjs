@@ -120,6 +120,10 @@ say('ops/s, below 1 is better for CPU and memory. Ratios: of the medians, then e
 say('to back). Allocations: .NET managed bytes allocated per operation (GC.GetTotalAllocatedBytes); Node has no such');
 say('counter: its rows show the V8 heap used at the end of the window instead. "others %": CPU other processes took');
 say('during a run, as a share of the machine (– for windows under 0.25 s: /proc/stat counts 10 ms ticks).');
+say('Warm-up (unmeasured): both sides run at least WARMUP requests for at least WARMUP_MS. The .NET dump harness then goes on');
+say('until its JIT has compiled nothing for 4 s (at most 30 s more): pinned to one CPU, .NET\'s tiered compilation waits ten');
+say('times longer before promoting hot methods, and a fixed 2 s warm-up measured unoptimized code. Node\'s figures do not move');
+say('with a longer warm-up (pinned, 2 s vs 12 s: the same host µs/request; docs/profiles/dump.md), so it keeps the fixed one.');
 say('');
 out.push(...goalLines({ passes, lines, med, perRound, fmt }));
 

@@ -17,9 +17,10 @@ using RxMediasoup;
 //
 // --telemetry none|meters|activities|otel-metrics|otel (TelemetryModes.cs): what listens during the whole run.
 //
-// Warm-up (unmeasured): at least --warmup requests and at least --warmup-ms milliseconds of them; both runtimes
-// tier their JIT up over the first second or two, and a request count alone warms the fast points (256 in
-// flight) for only a fraction of a second.
+// Warm-up (unmeasured): at least --warmup requests and at least --warmup-ms milliseconds of them (a request count alone
+// warms the fast points, 256 in flight, for only a fraction of a second); then, on this side, until the JIT has
+// settled (WarmUntilJitSettledAsync: pinned to one CPU, .NET's tiering takes far longer than the first second or two
+// that V8 needs).
 // Prints one JSON line; the same fields as tests/benchmarks-node/dump-bench.mjs, computed the same way:
 // - exactly N requests outstanding: N async loops, each awaiting one DumpAsync at a time, until `count` completed;
 // - per-request latency (send to completed await) in a preallocated array; p50/p99 by nearest rank;
@@ -131,6 +132,7 @@ internal static class DumpBenchmark
             await RunLoopsAsync(op, options.InFlight, chunk, null);
             warmupDone += chunk;
         }
+        warmupDone += await WarmUntilJitSettledAsync(op, options.InFlight, options.WarmupMs);
         var latencies = new long[options.Count];
 
         double machineBefore = ProcStat.MachineBusySeconds();
@@ -178,6 +180,44 @@ internal static class DumpBenchmark
             Runtime: $".NET {Environment.Version} {(GCSettings.IsServerGC ? "server" : "workstation")} GC",
             Telemetry: options.Telemetry,
             HostCpuPreciseS: Math.Round(hostPrecise, 5));
+    }
+
+    /// <summary>Quiet spell of the JIT that counts as settled (see <see cref="WarmUntilJitSettledAsync"/>), at most.</summary>
+    private const int JitQuietMs = 4_000;
+
+    /// <summary>Longest the warm-up goes on waiting for the JIT to settle, at most.</summary>
+    private const int JitSettleMaxMs = 30_000;
+
+    /// <summary>
+    /// Goes on warming up until the JIT has compiled nothing for <see cref="JitQuietMs"/> (at most
+    /// <see cref="JitSettleMaxMs"/> more; both scaled down for a short --warmup-ms: 2× and 15× it, so a smoke run stays
+    /// short); returns the operations run. .NET's tiered compilation promotes hot methods
+    /// (tier 0 → instrumented → optimized) only after a quiet spell of call counting, and a process limited to ONE
+    /// CPU waits ten times longer (TC_DelaySingleProcMultiplier): pinned, the fixed warm-up ended with the channel's
+    /// code still at tier 0 (perf: ~30 % of the samples in QuickJitted/instrumented frames, 3–6× the host CPU per
+    /// request of a settled process). Node's V8 optimizes within its fixed warm-up (with a 12 s warm-up it
+    /// measures the same host CPU per request), so this evens out the state both sides are measured in.
+    /// </summary>
+    private static async Task<int> WarmUntilJitSettledAsync(Func<Task> op, int inFlight, int warmupMs)
+    {
+        int quietMs = Math.Min(JitQuietMs, 2 * warmupMs), maxMs = Math.Min(JitSettleMaxMs, 15 * warmupMs);
+        int done = 0;
+        long start = Stopwatch.GetTimestamp(), lastChange = start;
+        long compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        while (Stopwatch.GetElapsedTime(lastChange).TotalMilliseconds < quietMs
+            && Stopwatch.GetElapsedTime(start).TotalMilliseconds < maxMs)
+        {
+            int chunk = Math.Max(inFlight, 2_000);
+            await RunLoopsAsync(op, inFlight, chunk, null);
+            done += chunk;
+            long now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now != compiled)
+            {
+                compiled = now;
+                lastChange = Stopwatch.GetTimestamp();
+            }
+        }
+        return done;
     }
 
     /// <summary>One WebRtcTransport created and closed (a UDP listen info on 127.0.0.1) in a router of its own.</summary>

@@ -161,7 +161,7 @@ internal sealed partial class WorkerChannel
         }
 
         // In the table before it is sent: the response may come at once.
-        var pending = new PendingRequest<TResult>(method, parse, Deliveries, cancellationToken.CanBeCanceled, asynchronousCompletions: _push is null);
+        var pending = PendingRequest<TResult>.Create(method, parse, Deliveries, cancellationToken.CanBeCanceled, asynchronousCompletions: _push is null);
         _pending.Add(id, pending);
         if (cancellationToken.CanBeCanceled)
         {

@@ -42,46 +42,46 @@ internal static class CodecMatching
             return false;
         }
 
-        switch (a.MimeType.ToLowerInvariant())
+        // Compared case-insensitively in place (no lower-cased copy per match).
+        var mimeType = a.MimeType;
+        if (mimeType.Equals("audio/multiopus", StringComparison.OrdinalIgnoreCase))
         {
-            case "audio/multiopus":
-                if (!SameParameter(a, b, "num_streams") || !SameParameter(a, b, "coupled_streams"))
+            if (!SameParameter(a, b, "num_streams") || !SameParameter(a, b, "coupled_streams"))
+            {
+                return false;
+            }
+        }
+        else if (mimeType.Equals("video/h264", StringComparison.OrdinalIgnoreCase))
+        {
+            if (strict)
+            {
+                if (OrZero(a, "packetization-mode") != OrZero(b, "packetization-mode"))
                 {
                     return false;
                 }
-                break;
-
-            case "video/h264":
-                if (strict)
-                {
-                    if (OrZero(a, "packetization-mode") != OrZero(b, "packetization-mode"))
-                    {
-                        return false;
-                    }
-                    if (!H264ProfileLevelId.IsSameProfile(a.Parameters, b.Parameters))
-                    {
-                        return false;
-                    }
-
-                    string? selectedProfileLevelId;
-                    try
-                    {
-                        selectedProfileLevelId = H264ProfileLevelId.GenerateProfileLevelIdForAnswer(a.Parameters, b.Parameters);
-                    }
-                    catch (ArgumentException)
-                    {
-                        return false;
-                    }
-                    h264Answer = new H264Answer(selectedProfileLevelId);
-                }
-                break;
-
-            case "video/vp9":
-                if (strict && OrZero(a, "profile-id") != OrZero(b, "profile-id"))
+                if (!H264ProfileLevelId.IsSameProfile(a.Parameters, b.Parameters))
                 {
                     return false;
                 }
-                break;
+
+                string? selectedProfileLevelId;
+                try
+                {
+                    selectedProfileLevelId = H264ProfileLevelId.GenerateProfileLevelIdForAnswer(a.Parameters, b.Parameters);
+                }
+                catch (ArgumentException)
+                {
+                    return false;
+                }
+                h264Answer = new H264Answer(selectedProfileLevelId);
+            }
+        }
+        else if (mimeType.Equals("video/vp9", StringComparison.OrdinalIgnoreCase))
+        {
+            if (strict && OrZero(a, "profile-id") != OrZero(b, "profile-id"))
+            {
+                return false;
+            }
         }
 
         return true;

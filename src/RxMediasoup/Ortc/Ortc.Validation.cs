@@ -73,19 +73,6 @@ public static partial class Ortc
         return p.Ordered.HasValue ? p : p with { Ordered = !hasLimit };
     }
 
-    /// <summary>Normalizes each item of a list, naming it <c>path[i]</c> in errors, into a new list.</summary>
-    private static ValueList<T> NormalizeEach<T>(IReadOnlyList<T> items, string path, Func<T?, string, T> normalize)
-        where T : class
-    {
-        var result = new T[items.Count];
-        for (var i = 0; i < result.Length; i++)
-        {
-            result[i] = normalize(items[i], $"{path}[{i}]");
-        }
-
-        return ValueList<T>.Create(result);
-    }
-
     internal static RtpCapabilities NormalizeCapabilities(RtpCapabilities? caps, string path)
     {
         if (caps is null)
@@ -93,33 +80,39 @@ public static partial class Ortc
             throw new ArgumentNullException(path, $"{path} is null");
         }
 
-        return caps with
-        {
-            Codecs = NormalizeEach(caps.Codecs, $"{path}.codecs", NormalizeCodecCapability),
-            HeaderExtensions = NormalizeEach(caps.HeaderExtensions, $"{path}.headerExtensions", NormalizeHeaderExtension),
-        };
+        var codecs = NormalizeEach(caps.Codecs, path, "codecs", NormalizeCodecCapability);
+        var extensions = NormalizeEach(caps.HeaderExtensions, path, "headerExtensions", NormalizeHeaderExtension);
+        return ReferenceEquals(codecs, caps.Codecs) && ReferenceEquals(extensions, caps.HeaderExtensions)
+            ? caps
+            : caps with { Codecs = codecs, HeaderExtensions = extensions };
     }
 
-    internal static RtpCodecCapability NormalizeCodecCapability(RtpCodecCapability? codec, string path)
+    private static RtpCodecCapability NormalizeCodecCapability(RtpCodecCapability? codec, FieldPath path)
     {
         if (codec is null)
         {
-            throw new ArgumentNullException(path, $"{path} is null");
+            throw new ArgumentNullException(path.ToString(), $"{path} is null");
         }
 
-        var kind = KindOfMimeType(codec.MimeType, $"{path}.mimeType");
+        var kind = KindOfMimeType(codec.MimeType, path);
         if (codec.PreferredPayloadType is { } pt && pt is < 0 or > 127)
         {
             throw new ArgumentOutOfRangeException(
-                $"{path}.preferredPayloadType", pt, $"invalid codec.preferredPayloadType {pt} (must be 0-127)");
+                path.Field("preferredPayloadType"), pt, $"invalid codec.preferredPayloadType {pt} (must be 0-127)");
         }
         ValidateClockRate(codec.ClockRate, path);
         var channels = NormalizeChannels(kind, codec.Channels, path);
-        ValidateCodecParameters(codec.Parameters, $"{path}.parameters");
-        var feedback = NormalizeFeedback(codec.RtcpFeedback, $"{path}.rtcpFeedback");
+        ValidateCodecParameters(codec.Parameters, path);
+        var feedback = NormalizeFeedback(codec.RtcpFeedback, path);
 
-        return codec with { Kind = kind, Channels = channels, RtcpFeedback = feedback };
+        return codec.Kind == kind && codec.Channels == channels && ReferenceEquals(codec.RtcpFeedback, feedback)
+            ? codec
+            : codec with { Kind = kind, Channels = channels, RtcpFeedback = feedback };
     }
+
+    /// <summary><see cref="NormalizeCodecCapability(RtpCodecCapability?, FieldPath)"/> of <c>mediaCodecs[index]</c>.</summary>
+    private static RtpCodecCapability NormalizeMediaCodec(RtpCodecCapability? codec, int index) =>
+        NormalizeCodecCapability(codec, new FieldPath("mediaCodecs", null, index));
 
     internal static RtpParameters NormalizeParameters(RtpParameters? parameters, string path)
     {
@@ -128,16 +121,20 @@ public static partial class Ortc
             throw new ArgumentNullException(path, $"{path} is null");
         }
 
-        var codecs = NormalizeEach(parameters.Codecs, $"{path}.codecs", NormalizeCodecParameters);
-        var extensions = NormalizeEach(parameters.HeaderExtensions, $"{path}.headerExtensions", ValidateHeaderExtensionParameters);
+        var codecs = NormalizeEach(parameters.Codecs, path, "codecs", NormalizeCodecParameters);
+        var extensions = NormalizeEach(parameters.HeaderExtensions, path, "headerExtensions", ValidateHeaderExtensionParameters);
 
         for (var i = 0; i < parameters.Encodings.Count; i++)
         {
-            ValidateEncoding(parameters.Encodings[i], $"{path}.encodings[{i}]");
+            ValidateEncoding(parameters.Encodings[i], new FieldPath(path, "encodings", i));
         }
 
+        if (ReferenceEquals(codecs, parameters.Codecs) && ReferenceEquals(extensions, parameters.HeaderExtensions)
+            && parameters.Rtcp.ReducedSize)
+        {
+            return parameters;
+        }
         var rtcp = parameters.Rtcp.ReducedSize ? parameters.Rtcp : parameters.Rtcp with { ReducedSize = true };
-
         return parameters with
         {
             Codecs = codecs,
@@ -146,102 +143,107 @@ public static partial class Ortc
         };
     }
 
-    private static RtpCodecParameters NormalizeCodecParameters(RtpCodecParameters? codec, string path)
+    private static RtpCodecParameters NormalizeCodecParameters(RtpCodecParameters? codec, FieldPath path)
     {
         if (codec is null)
         {
-            throw new ArgumentNullException(path, $"{path} is null");
+            throw new ArgumentNullException(path.ToString(), $"{path} is null");
         }
 
-        var kind = KindOfMimeType(codec.MimeType, $"{path}.mimeType");
+        var kind = KindOfMimeType(codec.MimeType, path);
         if (codec.PayloadType is < 0 or > 127)
         {
             throw new ArgumentOutOfRangeException(
-                $"{path}.payloadType", codec.PayloadType, $"invalid codec.payloadType {codec.PayloadType} (must be 0-127)");
+                path.Field("payloadType"), codec.PayloadType, $"invalid codec.payloadType {codec.PayloadType} (must be 0-127)");
         }
         ValidateClockRate(codec.ClockRate, path);
         var channels = NormalizeChannels(kind, codec.Channels, path);
-        ValidateCodecParameters(codec.Parameters, $"{path}.parameters");
-        var feedback = NormalizeFeedback(codec.RtcpFeedback, $"{path}.rtcpFeedback");
+        ValidateCodecParameters(codec.Parameters, path);
+        var feedback = NormalizeFeedback(codec.RtcpFeedback, path);
 
-        return codec with { Channels = channels, RtcpFeedback = feedback };
+        return codec.Channels == channels && ReferenceEquals(codec.RtcpFeedback, feedback)
+            ? codec
+            : codec with { Channels = channels, RtcpFeedback = feedback };
     }
 
-    private static RtpHeaderExtension NormalizeHeaderExtension(RtpHeaderExtension? extension, string path)
+    private static RtpHeaderExtension NormalizeHeaderExtension(RtpHeaderExtension? extension, FieldPath path)
     {
         if (extension is null)
         {
-            throw new ArgumentNullException(path, $"{path} is null");
+            throw new ArgumentNullException(path.ToString(), $"{path} is null");
         }
         if (!Enum.IsDefined(extension.Kind))
         {
-            throw new ArgumentException($"invalid ext.kind {extension.Kind}", $"{path}.kind");
+            throw new ArgumentException($"invalid ext.kind {extension.Kind}", path.Field("kind"));
         }
         if (string.IsNullOrEmpty(extension.Uri))
         {
-            throw new ArgumentException("missing ext.uri", $"{path}.uri");
+            throw new ArgumentException("missing ext.uri", path.Field("uri"));
         }
         if (extension.PreferredId is < 1 or > 255)
         {
             throw new ArgumentOutOfRangeException(
-                $"{path}.preferredId", extension.PreferredId, $"invalid ext.preferredId {extension.PreferredId} (must be 1-255)");
+                path.Field("preferredId"), extension.PreferredId, $"invalid ext.preferredId {extension.PreferredId} (must be 1-255)");
         }
         if (!Enum.IsDefined(extension.Direction))
         {
-            throw new ArgumentException($"invalid ext.direction {extension.Direction}", $"{path}.direction");
+            throw new ArgumentException($"invalid ext.direction {extension.Direction}", path.Field("direction"));
         }
         return extension;
     }
 
-    private static RtpHeaderExtensionParameters ValidateHeaderExtensionParameters(RtpHeaderExtensionParameters? extension, string path)
+    private static RtpHeaderExtensionParameters ValidateHeaderExtensionParameters(RtpHeaderExtensionParameters? extension, FieldPath path)
     {
         if (extension is null)
         {
-            throw new ArgumentNullException(path, $"{path} is null");
+            throw new ArgumentNullException(path.ToString(), $"{path} is null");
         }
         if (string.IsNullOrEmpty(extension.Uri))
         {
-            throw new ArgumentException("missing ext.uri", $"{path}.uri");
+            throw new ArgumentException("missing ext.uri", path.Field("uri"));
         }
         if (extension.Id is < 1 or > 255)
         {
-            throw new ArgumentOutOfRangeException($"{path}.id", extension.Id, $"invalid ext.id {extension.Id} (must be 1-255)");
+            throw new ArgumentOutOfRangeException(path.Field("id"), extension.Id, $"invalid ext.id {extension.Id} (must be 1-255)");
         }
-        foreach (var (key, value) in extension.Parameters)
+        if (extension.Parameters.Count > 0)
         {
-            if (value.Kind is not (RtpParameterValueKind.String or RtpParameterValueKind.Number))
+            foreach (var (key, value) in extension.Parameters)
             {
-                throw new ArgumentException(
-                    $"invalid header extension parameter [key:{key}, value:{value}] (must be a string or a number)",
-                    $"{path}.parameters");
+                if (value.Kind is not (RtpParameterValueKind.String or RtpParameterValueKind.Number))
+                {
+                    throw new ArgumentException(
+                        $"invalid header extension parameter [key:{key}, value:{value}] (must be a string or a number)",
+                        path.Field("parameters"));
+                }
             }
         }
         return extension;
     }
 
-    private static void ValidateEncoding(RtpEncodingParameters? encoding, string path)
+    private static void ValidateEncoding(RtpEncodingParameters? encoding, FieldPath path)
     {
         if (encoding is null)
         {
-            throw new ArgumentNullException(path, $"{path} is null");
+            throw new ArgumentNullException(path.ToString(), $"{path} is null");
         }
         if (encoding.CodecPayloadType is < 0 or > 127)
         {
             throw new ArgumentOutOfRangeException(
-                $"{path}.codecPayloadType", encoding.CodecPayloadType, $"invalid encoding.codecPayloadType {encoding.CodecPayloadType} (must be 0-127)");
+                path.Field("codecPayloadType"), encoding.CodecPayloadType, $"invalid encoding.codecPayloadType {encoding.CodecPayloadType} (must be 0-127)");
         }
         if (encoding.MaxBitrate is < 0)
         {
             throw new ArgumentOutOfRangeException(
-                $"{path}.maxBitrate", encoding.MaxBitrate, $"invalid encoding.maxBitrate {encoding.MaxBitrate} (must not be negative)");
+                path.Field("maxBitrate"), encoding.MaxBitrate, $"invalid encoding.maxBitrate {encoding.MaxBitrate} (must not be negative)");
         }
     }
 
-    private static MediaKind KindOfMimeType(string? mimeType, string path)
+    private static MediaKind KindOfMimeType(string? mimeType, FieldPath codecPath)
     {
         if (string.IsNullOrEmpty(mimeType))
         {
-            throw new ArgumentException("missing codec.mimeType", path);
+            throw new ArgumentException("missing codec.mimeType", codecPath.Field("mimeType"));
         }
 
         // mediasoup's /^(audio|video)\/(.+)/i.
@@ -258,18 +260,18 @@ public static partial class Ortc
                 return MediaKind.Video;
             }
         }
-        throw new ArgumentException($"invalid codec.mimeType '{mimeType}' (must be audio/<subtype> or video/<subtype>)", path);
+        throw new ArgumentException($"invalid codec.mimeType '{mimeType}' (must be audio/<subtype> or video/<subtype>)", codecPath.Field("mimeType"));
     }
 
-    private static void ValidateClockRate(int clockRate, string path)
+    private static void ValidateClockRate(int clockRate, FieldPath path)
     {
         if (clockRate <= 0)
         {
-            throw new ArgumentOutOfRangeException($"{path}.clockRate", clockRate, $"invalid codec.clockRate {clockRate} (must be positive)");
+            throw new ArgumentOutOfRangeException(path.Field("clockRate"), clockRate, $"invalid codec.clockRate {clockRate} (must be positive)");
         }
     }
 
-    private static int? NormalizeChannels(MediaKind kind, int? channels, string path)
+    private static int? NormalizeChannels(MediaKind kind, int? channels, FieldPath path)
     {
         if (kind != MediaKind.Audio)
         {
@@ -277,39 +279,43 @@ public static partial class Ortc
         }
         if (channels is < 1 or > 255)
         {
-            throw new ArgumentOutOfRangeException($"{path}.channels", channels, $"invalid codec.channels {channels} (must be 1-255)");
+            throw new ArgumentOutOfRangeException(path.Field("channels"), channels, $"invalid codec.channels {channels} (must be 1-255)");
         }
         return channels ?? 1;
     }
 
-    private static void ValidateCodecParameters(IReadOnlyDictionary<string, RtpParameterValue> parameters, string path)
+    private static void ValidateCodecParameters(IReadOnlyDictionary<string, RtpParameterValue> parameters, FieldPath codecPath)
     {
+        if (parameters.Count == 0)
+        {
+            return; // no enumerator to allocate
+        }
         foreach (var (key, value) in parameters)
         {
             if (value.Kind is not (RtpParameterValueKind.String or RtpParameterValueKind.Number))
             {
                 throw new ArgumentException(
-                    $"invalid codec parameter [key:{key}, value:{value}] (must be a string or a number)", $"{path}.{key}");
+                    $"invalid codec parameter [key:{key}, value:{value}] (must be a string or a number)", codecPath.Field($"parameters.{key}"));
             }
             if (key == "apt" && !value.IsNumber)
             {
-                throw new ArgumentException($"invalid codec apt parameter '{value}' (must be a number)", $"{path}.apt");
+                throw new ArgumentException($"invalid codec apt parameter '{value}' (must be a number)", codecPath.Field("parameters.apt"));
             }
         }
     }
 
-    private static ValueList<RtcpFeedback> NormalizeFeedback(IReadOnlyList<RtcpFeedback> feedback, string path)
+    private static IReadOnlyList<RtcpFeedback> NormalizeFeedback(IReadOnlyList<RtcpFeedback> feedback, FieldPath codecPath)
     {
         for (var i = 0; i < feedback.Count; i++)
         {
             var fb = feedback[i];
             if (fb is null)
             {
-                throw new ArgumentNullException($"{path}[{i}]", $"{path}[{i}] is null");
+                throw new ArgumentNullException(codecPath.Field($"rtcpFeedback[{i}]"), $"{codecPath}.rtcpFeedback[{i}] is null");
             }
             if (string.IsNullOrEmpty(fb.Type))
             {
-                throw new ArgumentException("missing fb.type", $"{path}[{i}].type");
+                throw new ArgumentException("missing fb.type", codecPath.Field($"rtcpFeedback[{i}].type"));
             }
         }
         return ValueList.From(feedback);

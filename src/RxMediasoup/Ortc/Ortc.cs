@@ -51,8 +51,7 @@ public static partial class Ortc
         var index = 0;
         foreach (var given in mediaCodecs)
         {
-            var path = $"{nameof(mediaCodecs)}[{index++}]";
-            var mediaCodec = NormalizeCodecCapability(given, path);
+            var mediaCodec = NormalizeMediaCodec(given, index++);
 
             var matched = supported.Codecs.FirstOrDefault(s => CodecMatching.Match(mediaCodec, s, strict: false))
                 ?? throw new UnsupportedException($"media codec not supported [mimeType:{mediaCodec.MimeType}]");
@@ -74,7 +73,7 @@ public static partial class Ortc
 
             if (codecs.Any(c => c.PreferredPayloadType == payloadType))
             {
-                throw new ArgumentException($"duplicated codec.preferredPayloadType {payloadType}", $"{path}.preferredPayloadType");
+                throw new ArgumentException($"duplicated codec.preferredPayloadType {payloadType}", $"{nameof(mediaCodecs)}[{index - 1}].preferredPayloadType");
             }
 
             var parameters = new Dictionary<string, RtpParameterValue>(matched.Parameters, StringComparer.Ordinal);
@@ -142,13 +141,14 @@ public static partial class Ortc
         ArgumentNullException.ThrowIfNull(routerRtpCapabilities);
         var parameters = NormalizeParameters(rtpParameters, nameof(rtpParameters));
 
-        var codecs = parameters.Codecs.ToArray();
-        var capCodecs = new RtpCodecCapability?[codecs.Length];
+        var given = parameters.Codecs;
+        RtpCodecParameters[]? negotiated = null; // a copy only when an H264 codec's profile-level-id changes
+        var capCodecs = new RtpCodecCapability?[given.Count];
 
         // Match media codecs to the router's media codecs.
-        for (var i = 0; i < codecs.Length; i++)
+        for (var i = 0; i < given.Count; i++)
         {
-            var codec = codecs[i];
+            var codec = given[i];
             if (CodecMatching.IsRtx(codec))
             {
                 continue;
@@ -156,8 +156,9 @@ public static partial class Ortc
 
             RtpCodecCapability? matched = null;
             H264Answer? answer = null;
-            foreach (var capCodec in routerRtpCapabilities.Codecs)
+            for (var c = 0; c < routerRtpCapabilities.Codecs.Count; c++)
             {
+                var capCodec = routerRtpCapabilities.Codecs[c];
                 if (CodecMatching.Match(codec, capCodec, strict: true, out answer))
                 {
                     matched = capCodec;
@@ -170,22 +171,33 @@ public static partial class Ortc
             }
             if (answer is { } h264)
             {
-                codecs[i] = codec with { Parameters = WithProfileLevelId(codec.Parameters, h264.ProfileLevelId) };
+                negotiated ??= [.. given];
+                negotiated[i] = codec with { Parameters = WithProfileLevelId(codec.Parameters, h264.ProfileLevelId) };
             }
             capCodecs[i] = matched;
         }
 
         // Match RTX codecs to the router's RTX codecs.
-        for (var i = 0; i < codecs.Length; i++)
+        var rtxCount = 0;
+        for (var i = 0; i < given.Count; i++)
         {
-            var codec = codecs[i];
+            var codec = given[i];
             if (!CodecMatching.IsRtx(codec))
             {
                 continue;
             }
 
+            rtxCount++;
             var apt = CodecMatching.Apt(codec);
-            var mediaIndex = apt is null ? -1 : Array.FindIndex(codecs, c => c.PayloadType == apt);
+            var mediaIndex = -1;
+            for (var m = 0; apt is not null && m < given.Count; m++)
+            {
+                if (given[m].PayloadType == apt)
+                {
+                    mediaIndex = m;
+                    break;
+                }
+            }
             if (mediaIndex < 0)
             {
                 throw new ArgumentException(
@@ -198,45 +210,53 @@ public static partial class Ortc
                     $"RTX PT {codec.PayloadType} points to another RTX codec [apt:{apt}]",
                     $"{nameof(rtpParameters)}.codecs[{i}].parameters.apt");
 
-            capCodecs[i] = routerRtpCapabilities.Codecs.FirstOrDefault(c =>
-                    CodecMatching.IsRtx(c) && CodecMatching.Apt(c) == capMediaCodec.PreferredPayloadType)
+            capCodecs[i] = FindRtxCodec(routerRtpCapabilities, capMediaCodec.PreferredPayloadType)
                 ?? throw new UnsupportedException($"no RTX codec for capability codec PT {capMediaCodec.PreferredPayloadType}");
         }
 
         // Media codecs first, then RTX codecs, as mediasoup lists them.
-        var codecMappings = new List<RtpCodecMapping>(codecs.Length);
-        foreach (var rtx in new[] { false, true })
+        var codecMappings = new RtpCodecMapping[given.Count];
+        int nextMedia = 0, nextRtx = given.Count - rtxCount;
+        for (var i = 0; i < given.Count; i++)
         {
-            for (var i = 0; i < codecs.Length; i++)
+            codecMappings[CodecMatching.IsRtx(given[i]) ? nextRtx++ : nextMedia++] = new RtpCodecMapping
             {
-                if (CodecMatching.IsRtx(codecs[i]) == rtx)
-                {
-                    codecMappings.Add(new RtpCodecMapping
-                    {
-                        PayloadType = codecs[i].PayloadType,
-                        MappedPayloadType = capCodecs[i]!.PreferredPayloadType ?? throw new ArgumentException(
-                            $"router codec {capCodecs[i]!.MimeType} has no preferredPayloadType", nameof(routerRtpCapabilities)),
-                    });
-                }
-            }
+                PayloadType = given[i].PayloadType,
+                MappedPayloadType = capCodecs[i]!.PreferredPayloadType ?? throw new ArgumentException(
+                    $"router codec {capCodecs[i]!.MimeType} has no preferredPayloadType", nameof(routerRtpCapabilities)),
+            };
         }
 
         var mappedSsrc = GenerateRandomSsrc();
-        var encodingMappings = parameters.Encodings
-            .Select(encoding => new RtpEncodingMapping
-            {
-                Ssrc = encoding.Ssrc,
-                Rid = encoding.Rid,
-                MappedSsrc = mappedSsrc++,
-            })
-            .ToArray();
+        var encodingMappings = new RtpEncodingMapping[parameters.Encodings.Count];
+        for (var i = 0; i < encodingMappings.Length; i++)
+        {
+            var encoding = parameters.Encodings[i];
+            encodingMappings[i] = new RtpEncodingMapping { Ssrc = encoding.Ssrc, Rid = encoding.Rid, MappedSsrc = mappedSsrc++ };
+        }
 
-        negotiatedRtpParameters = parameters with { Codecs = ValueList<RtpCodecParameters>.Create(codecs) };
+        negotiatedRtpParameters = negotiated is null
+            ? parameters
+            : parameters with { Codecs = ValueList<RtpCodecParameters>.Create(negotiated) };
         return new RtpMapping
         {
-            Codecs = ValueList<RtpCodecMapping>.Create([.. codecMappings]),
+            Codecs = ValueList<RtpCodecMapping>.Create(codecMappings),
             Encodings = ValueList<RtpEncodingMapping>.Create(encodingMappings),
         };
+    }
+
+    /// <summary>The router's RTX codec whose <c>apt</c> is <paramref name="mediaPayloadType"/>, if any.</summary>
+    private static RtpCodecCapability? FindRtxCodec(RtpCapabilities routerRtpCapabilities, int? mediaPayloadType)
+    {
+        for (var c = 0; c < routerRtpCapabilities.Codecs.Count; c++)
+        {
+            var capCodec = routerRtpCapabilities.Codecs[c];
+            if (CodecMatching.IsRtx(capCodec) && CodecMatching.Apt(capCodec) == mediaPayloadType)
+            {
+                return capCodec;
+            }
+        }
+        return null;
     }
 
     /// <summary>
@@ -258,17 +278,18 @@ public static partial class Ortc
         ArgumentNullException.ThrowIfNull(routerRtpCapabilities);
         ArgumentNullException.ThrowIfNull(rtpMapping);
 
-        var codecs = new List<RtpCodecParameters>();
-        foreach (var codec in rtpParameters.Codecs)
+        var codecs = new List<RtpCodecParameters>(rtpParameters.Codecs.Count * 2);
+        for (var i = 0; i < rtpParameters.Codecs.Count; i++)
         {
+            var codec = rtpParameters.Codecs[i];
             if (CodecMatching.IsRtx(codec))
             {
                 continue;
             }
 
-            var mapping = rtpMapping.Codecs.FirstOrDefault(m => m.PayloadType == codec.PayloadType)
+            var mapping = FindCodecMapping(rtpMapping, codec.PayloadType)
                 ?? throw new ArgumentException($"rtpMapping has no codec for payloadType {codec.PayloadType}", nameof(rtpMapping));
-            var capCodec = routerRtpCapabilities.Codecs.FirstOrDefault(c => c.PreferredPayloadType == mapping.MappedPayloadType)
+            var capCodec = FindCodecByPreferredPayloadType(routerRtpCapabilities, mapping.MappedPayloadType)
                 ?? throw new ArgumentException(
                     $"router has no codec with preferredPayloadType {mapping.MappedPayloadType}", nameof(routerRtpCapabilities));
 
@@ -283,9 +304,7 @@ public static partial class Ortc
             };
             codecs.Add(consumableCodec);
 
-            var capRtxCodec = routerRtpCapabilities.Codecs.FirstOrDefault(c =>
-                CodecMatching.IsRtx(c) && CodecMatching.Apt(c) == consumableCodec.PayloadType);
-            if (capRtxCodec is { PreferredPayloadType: { } rtxPayloadType })
+            if (FindRtxCodec(routerRtpCapabilities, consumableCodec.PayloadType) is { PreferredPayloadType: { } rtxPayloadType } capRtxCodec)
             {
                 codecs.Add(new RtpCodecParameters
                 {
@@ -298,21 +317,7 @@ public static partial class Ortc
             }
         }
 
-        var headerExtensions = routerRtpCapabilities.HeaderExtensions
-            .Where(ext => ext.Kind == kind
-                && ext.Direction is RtpHeaderExtensionDirection.SendRecv or RtpHeaderExtensionDirection.SendOnly)
-            // abs-capture-time is only proxied from the producer's packets: announcing it to consumers of a producer
-            // that did not negotiate it (e.g. one created out of a pipe consumer) would make the worker wait for an
-            // extension that never arrives (mediasoup 3.27).
-            .Where(ext => ext.Uri != RtpHeaderExtensionUri.AbsCaptureTime
-                || rtpParameters.HeaderExtensions.Any(h => h.Uri == RtpHeaderExtensionUri.AbsCaptureTime))
-            .Select(ext => new RtpHeaderExtensionParameters
-            {
-                Uri = ext.Uri,
-                Id = ext.PreferredId,
-                Encrypt = ext.PreferredEncrypt,
-            })
-            .ToArray();
+        var headerExtensions = ConsumableHeaderExtensions(kind, rtpParameters, routerRtpCapabilities);
 
         if (rtpMapping.Encodings.Count < rtpParameters.Encodings.Count)
         {
@@ -320,20 +325,22 @@ public static partial class Ortc
                 $"rtpMapping has {rtpMapping.Encodings.Count} encodings for {rtpParameters.Encodings.Count} producer encodings",
                 nameof(rtpMapping));
         }
-        var encodings = rtpParameters.Encodings
-            .Select((encoding, i) => encoding with
+        var encodings = new RtpEncodingParameters[rtpParameters.Encodings.Count];
+        for (var i = 0; i < encodings.Length; i++)
+        {
+            encodings[i] = rtpParameters.Encodings[i] with
             {
                 Rid = null,
                 Rtx = null,
                 CodecPayloadType = null,
                 Ssrc = rtpMapping.Encodings[i].MappedSsrc,
-            })
-            .ToArray();
+            };
+        }
 
         return new RtpParameters
         {
             Codecs = ValueList<RtpCodecParameters>.Create([.. codecs]),
-            HeaderExtensions = ValueList<RtpHeaderExtensionParameters>.Create(headerExtensions),
+            HeaderExtensions = headerExtensions,
             Encodings = ValueList<RtpEncodingParameters>.Create(encodings),
             Rtcp = new RtcpParameters { Cname = rtpParameters.Rtcp.Cname, ReducedSize = true },
             Msid = rtpParameters.Msid,
@@ -381,26 +388,33 @@ public static partial class Ortc
         ArgumentNullException.ThrowIfNull(consumableRtpParameters);
         var remote = NormalizeCapabilities(remoteRtpCapabilities, nameof(remoteRtpCapabilities));
 
-        var codecs = new List<RtpCodecParameters>();
-        foreach (var codec in consumableRtpParameters.Codecs)
+        // Each consumable codec the endpoint supports, with the endpoint's feedback (reduced below).
+        var consumableCodecs = consumableRtpParameters.Codecs;
+        var codecs = new List<RtpCodecParameters>(consumableCodecs.Count);
+        var remoteFeedback = new List<IReadOnlyList<RtcpFeedback>>(consumableCodecs.Count);
+        for (var i = 0; i < consumableCodecs.Count; i++)
         {
+            var codec = consumableCodecs[i];
             if (!enableRtx && CodecMatching.IsRtx(codec))
             {
                 continue;
             }
 
-            var matched = remote.Codecs.FirstOrDefault(capCodec => CodecMatching.Match(capCodec, codec, strict: true));
+            RtpCodecCapability? matched = null;
+            for (var c = 0; c < remote.Codecs.Count && matched is null; c++)
+            {
+                if (CodecMatching.Match(remote.Codecs[c], codec, strict: true))
+                {
+                    matched = remote.Codecs[c];
+                }
+            }
             if (matched is null)
             {
                 continue;
             }
 
-            codecs.Add(codec with
-            {
-                RtcpFeedback = matched.RtcpFeedback
-                    .Where(fb => enableRtx || fb.Type != "nack" || fb.Parameter.Length > 0)
-                    .ToArray(),
-            });
+            codecs.Add(codec);
+            remoteFeedback.Add(matched.RtcpFeedback);
         }
 
         // Remove RTX codecs whose media codec is not there.
@@ -413,13 +427,14 @@ public static partial class Ortc
                 continue;
             }
             var apt = CodecMatching.Apt(codec);
-            if (apt is not null && codecs.Any(media => media.PayloadType == apt))
+            if (apt is not null && HasPayloadType(codecs, apt.Value))
             {
                 rtxSupported = true;
             }
             else
             {
                 codecs.RemoveAt(i);
+                remoteFeedback.RemoveAt(i);
             }
         }
 
@@ -428,27 +443,21 @@ public static partial class Ortc
             throw new UnsupportedException("no compatible media codecs");
         }
 
-        var headerExtensions = consumableRtpParameters.HeaderExtensions
-            .Where(ext => remote.HeaderExtensions.Any(capExt => capExt.PreferredId == ext.Id && capExt.Uri == ext.Uri))
-            .ToArray();
+        var headerExtensions = SupportedHeaderExtensions(consumableRtpParameters.HeaderExtensions, remote);
 
-        // Reduce BWE feedback: transport-cc if available, REMB otherwise, else none.
-        Func<RtcpFeedback, bool> keepFeedback;
-        if (headerExtensions.Any(ext => ext.Uri == RtpHeaderExtensionUri.TransportWideCc01))
+        // Reduce BWE feedback: transport-cc if available, REMB otherwise, else none (and NACK without RTX).
+        var bwe = HasUri(headerExtensions, RtpHeaderExtensionUri.TransportWideCc01) ? BweFeedback.TransportCc
+            : HasUri(headerExtensions, RtpHeaderExtensionUri.AbsSendTime) ? BweFeedback.Remb
+            : BweFeedback.None;
+        var reducedCodecs = new RtpCodecParameters[codecs.Count];
+        var unchanged = codecs.Count == consumableCodecs.Count;
+        for (var i = 0; i < reducedCodecs.Length; i++)
         {
-            keepFeedback = fb => fb.Type != "goog-remb";
+            var codec = codecs[i];
+            var feedback = ReduceFeedback(remoteFeedback[i], enableRtx, bwe);
+            reducedCodecs[i] = ReferenceEquals(feedback, codec.RtcpFeedback) ? codec : codec with { RtcpFeedback = feedback };
+            unchanged &= ReferenceEquals(reducedCodecs[i], consumableCodecs[i]);
         }
-        else if (headerExtensions.Any(ext => ext.Uri == RtpHeaderExtensionUri.AbsSendTime))
-        {
-            keepFeedback = fb => fb.Type != "transport-cc";
-        }
-        else
-        {
-            keepFeedback = fb => fb.Type is not ("transport-cc" or "goog-remb");
-        }
-        var reducedCodecs = codecs
-            .Select(codec => codec with { RtcpFeedback = codec.RtcpFeedback.Where(keepFeedback).ToArray() })
-            .ToArray();
 
         RtpEncodingParameters[] encodings;
         var consumableEncodings = consumableRtpParameters.Encodings;
@@ -457,7 +466,11 @@ public static partial class Ortc
             var ssrc = GenerateRandomSsrc();
 
             // Take the scalability mode of the first encoding that has one (all should have the same).
-            var scalabilityMode = consumableEncodings.FirstOrDefault(e => !string.IsNullOrEmpty(e.ScalabilityMode))?.ScalabilityMode;
+            string? scalabilityMode = null;
+            for (var i = 0; i < consumableEncodings.Count && scalabilityMode is null; i++)
+            {
+                scalabilityMode = string.IsNullOrEmpty(consumableEncodings[i].ScalabilityMode) ? null : consumableEncodings[i].ScalabilityMode;
+            }
 
             // With simulcast, the consumer sees the streams as spatial layers.
             if (consumableEncodings.Count > 1)
@@ -467,7 +480,14 @@ public static partial class Ortc
             }
 
             // Honor the highest maxBitrate of any encoding.
-            var maxBitrate = consumableEncodings.Aggregate(0L, (max, e) => e.MaxBitrate is { } b && b > max ? b : max);
+            var maxBitrate = 0L;
+            for (var i = 0; i < consumableEncodings.Count; i++)
+            {
+                if (consumableEncodings[i].MaxBitrate is { } b && b > maxBitrate)
+                {
+                    maxBitrate = b;
+                }
+            }
 
             encodings =
             [
@@ -495,8 +515,8 @@ public static partial class Ortc
 
         return new RtpParameters
         {
-            Codecs = ValueList<RtpCodecParameters>.Create(reducedCodecs),
-            HeaderExtensions = ValueList<RtpHeaderExtensionParameters>.Create(headerExtensions),
+            Codecs = unchanged ? consumableCodecs : ValueList<RtpCodecParameters>.Create(reducedCodecs),
+            HeaderExtensions = headerExtensions,
             Encodings = ValueList<RtpEncodingParameters>.Create(encodings),
             Rtcp = consumableRtpParameters.Rtcp,
             Msid = consumableRtpParameters.Msid,

@@ -186,6 +186,9 @@ internal static class ConsumerProtocol
 
     public static ConsumerScore ParseScore(in FbsConsumer.ConsumerScore s)
     {
+        // The usual scores (one producer stream, values 0–10) are shared instances: every consumer keeps one.
+        int n = s.ProducerScoresLength;
+        if (n <= 1 && ConsumerScores.Common(s.Score, s.ProducerScore, n == 0 ? -1 : s.ProducerScores(0)) is { } common) return common;
         var producerScores = new int[s.ProducerScoresLength];
         for (int i = 0; i < producerScores.Length; i++) producerScores[i] = s.ProducerScores(i);
         return new ConsumerScore

@@ -38,7 +38,7 @@ internal sealed class NotificationSink<TNotification>(NotificationParser<TNotifi
         finally { DeliveryQueue.ExitHandler(previous); }
     };
 
-    private readonly object _gate = new();
+    // Locked on itself (never exposed outside the library): no lock object per entity.
     private INotificationTarget<TNotification>? _target;
     private List<TNotification>? _early;
 
@@ -48,7 +48,7 @@ internal sealed class NotificationSink<TNotification>(NotificationParser<TNotifi
     /// <summary>Starts delivering to <paramref name="target"/>, first whatever arrived before.</summary>
     public void Attach(INotificationTarget<TNotification> target)
     {
-        lock (_gate)
+        lock (this)
         {
             if (_early is { } early)
                 foreach (var n in early) queue.Post(Deliver, target, n, name);
@@ -69,7 +69,7 @@ internal sealed class NotificationSink<TNotification>(NotificationParser<TNotifi
         var target = Volatile.Read(ref _target);
         if (target is null)
         {
-            lock (_gate)
+            lock (this)
             {
                 target = _target;
                 if (target is null)

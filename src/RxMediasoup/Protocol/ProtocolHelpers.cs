@@ -55,11 +55,16 @@ internal static class ProtocolHelpers
         return result;
     }
 
-    public static IReadOnlyDictionary<string, string> StringPairs(int length, Func<int, FBS.Common.StringString?> item)
+    /// <summary>
+    /// A vector of string pairs of <paramref name="table"/> (the shared empty dictionary when empty); the item reader
+    /// takes the table, as in <see cref="Strings{TTable}"/>, so that a static lambda serves.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> StringPairs<TTable>(TTable table, int length, Func<TTable, int, FBS.Common.StringString?> item)
     {
+        if (length == 0) return System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
         var result = new Dictionary<string, string>(length, StringComparer.Ordinal);
         for (int i = 0; i < length; i++)
-            if (item(i) is { } e) result[e.Key ?? string.Empty] = e.Value ?? string.Empty;
+            if (item(table, i) is { } e) result[e.Key ?? string.Empty] = e.Value ?? string.Empty;
         return result;
     }
 

@@ -27,10 +27,10 @@ internal static class RouterProtocol
             TransportIds = Strings(d, d.TransportIdsLength, static (t, i) => t.TransportIds(i)),
             RtpObserverIds = Strings(d, d.RtpObserverIdsLength, static (t, i) => t.RtpObserverIds(i)),
             MapProducerIdConsumerIds = StringArrays(d.MapProducerIdConsumerIdsLength, i => d.MapProducerIdConsumerIds(i)),
-            MapConsumerIdProducerId = StringPairs(d.MapConsumerIdProducerIdLength, i => d.MapConsumerIdProducerId(i)),
+            MapConsumerIdProducerId = StringPairs(d, d.MapConsumerIdProducerIdLength, static (t, i) => t.MapConsumerIdProducerId(i)),
             MapProducerIdObserverIds = StringArrays(d.MapProducerIdObserverIdsLength, i => d.MapProducerIdObserverIds(i)),
             MapDataProducerIdDataConsumerIds = StringArrays(d.MapDataProducerIdDataConsumerIdsLength, i => d.MapDataProducerIdDataConsumerIds(i)),
-            MapDataConsumerIdDataProducerId = StringPairs(d.MapDataConsumerIdDataProducerIdLength, i => d.MapDataConsumerIdDataProducerId(i)),
+            MapDataConsumerIdDataProducerId = StringPairs(d, d.MapDataConsumerIdDataProducerIdLength, static (t, i) => t.MapDataConsumerIdDataProducerId(i)),
         };
     };
 }

@@ -19,7 +19,7 @@ internal static class RtpParametersProtocol
         for (int i = 0; i < codecs.Length; i++) codecs[i] = WriteCodec(b, parameters.Codecs[i]);
         var codecsOffset = Fbs.RtpParameters.CreateCodecsVector(b, codecs);
 
-        var extensions = new Offset<Fbs.RtpHeaderExtensionParameters>[parameters.HeaderExtensions.Count];
+        Offset<Fbs.RtpHeaderExtensionParameters>[] extensions = parameters.HeaderExtensions.Count == 0 ? [] : new Offset<Fbs.RtpHeaderExtensionParameters>[parameters.HeaderExtensions.Count];
         for (int i = 0; i < extensions.Length; i++)
         {
             var extension = parameters.HeaderExtensions[i];
@@ -45,7 +45,7 @@ internal static class RtpParametersProtocol
     {
         var mimeType = b.CreateString(codec.MimeType);
         var parameters = WriteParameters(b, codec.Parameters);
-        var feedback = new Offset<Fbs.RtcpFeedback>[codec.RtcpFeedback.Count];
+        Offset<Fbs.RtcpFeedback>[] feedback = codec.RtcpFeedback.Count == 0 ? [] : new Offset<Fbs.RtcpFeedback>[codec.RtcpFeedback.Count];
         for (int i = 0; i < feedback.Length; i++)
         {
             var fb = codec.RtcpFeedback[i];
@@ -86,6 +86,12 @@ internal static class RtpParametersProtocol
     /// </summary>
     public static VectorOffset WriteParameters(FlatBufferBuilder b, IReadOnlyDictionary<string, RtpParameterValue> parameters)
     {
+        if (parameters.Count == 0)
+        {
+            // The same empty vector, without an offsets array or a boxed dictionary enumerator (most header extensions).
+            b.StartVector(4, 0, 4);
+            return b.EndVector();
+        }
         var offsets = new Offset<Fbs.Parameter>[parameters.Count];
         int i = 0;
         foreach (var (key, value) in parameters)

@@ -146,8 +146,8 @@ internal static class BaseTransportProtocol
             Id = d.Id ?? string.Empty,
             ProducerIds = Strings(d, d.ProducerIdsLength, static (t, i) => t.ProducerIds(i)),
             ConsumerIds = Strings(d, d.ConsumerIdsLength, static (t, i) => t.ConsumerIds(i)),
-            MapSsrcConsumerId = Uint32Strings(d.MapSsrcConsumerIdLength, i => d.MapSsrcConsumerId(i)),
-            MapRtxSsrcConsumerId = Uint32Strings(d.MapRtxSsrcConsumerIdLength, i => d.MapRtxSsrcConsumerId(i)),
+            MapSsrcConsumerId = Uint32Strings(d, d.MapSsrcConsumerIdLength, static (t, i) => t.MapSsrcConsumerId(i)),
+            MapRtxSsrcConsumerId = Uint32Strings(d, d.MapRtxSsrcConsumerIdLength, static (t, i) => t.MapRtxSsrcConsumerId(i)),
             DataProducerIds = Strings(d, d.DataProducerIdsLength, static (t, i) => t.DataProducerIds(i)),
             DataConsumerIds = Strings(d, d.DataConsumerIdsLength, static (t, i) => t.DataConsumerIds(i)),
             RecvRtpHeaderExtensions = new RecvRtpHeaderExtensions
@@ -160,9 +160,9 @@ internal static class BaseTransportProtocol
             },
             RtpListener = new RtpListenerDump
             {
-                SsrcTable = Uint32Strings(listener.SsrcTableLength, i => listener.SsrcTable(i)),
-                MidTable = StringPairs(listener.MidTableLength, i => listener.MidTable(i)),
-                RidTable = StringPairs(listener.RidTableLength, i => listener.RidTable(i)),
+                SsrcTable = Uint32Strings(listener, listener.SsrcTableLength, static (t, i) => t.SsrcTable(i)),
+                MidTable = StringPairs(listener, listener.MidTableLength, static (t, i) => t.MidTable(i)),
+                RidTable = StringPairs(listener, listener.RidTableLength, static (t, i) => t.RidTable(i)),
             },
             MaxSendMessageSize = d.MaxSendMessageSize,
             MaxReceiveMessageSize = d.MaxReceiveMessageSize,
@@ -203,11 +203,13 @@ internal static class BaseTransportProtocol
         RtpPacketLossSent = s.RtpPacketLossSent,
     };
 
-    private static Dictionary<uint, string> Uint32Strings(int length, Func<int, FBS.Common.Uint32String?> item)
+    /// <summary>A vector of uint → string pairs of <paramref name="table"/> (the shared empty dictionary when empty, as for a new transport).</summary>
+    private static IReadOnlyDictionary<uint, string> Uint32Strings<TTable>(TTable table, int length, Func<TTable, int, FBS.Common.Uint32String?> item)
     {
+        if (length == 0) return System.Collections.ObjectModel.ReadOnlyDictionary<uint, string>.Empty;
         var result = new Dictionary<uint, string>(length);
         for (int i = 0; i < length; i++)
-            if (item(i) is { } e) result[e.Key] = e.Value ?? string.Empty;
+            if (item(table, i) is { } e) result[e.Key] = e.Value ?? string.Empty;
         return result;
     }
 

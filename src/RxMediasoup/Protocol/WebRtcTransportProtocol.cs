@@ -138,15 +138,35 @@ internal static class WebRtcTransportProtocol
     /// <summary>The dump and stats requests (declared after the parsers it uses).</summary>
     public static readonly TransportResponses Responses = new(ParseDump, ParseStats);
 
+    // The last DTLS parameters parsed: a worker has one certificate, so its transports report the same fingerprints
+    // (five hex strings, ~1.3 KB); equal ones are shared instead of parsed again (records are immutable).
+    private static DtlsParameters? s_lastDtlsParameters;
+
     private static DtlsParameters ParseDtlsParameters(in Fbs.DtlsParameters p)
     {
+        var role = FromFbs(p.Role);
+        if (s_lastDtlsParameters is { } last && last.Role == role && SameFingerprints(p, last.Fingerprints)) return last;
         var fingerprints = new DtlsFingerprint[p.FingerprintsLength];
         for (int i = 0; i < fingerprints.Length; i++)
         {
             var f = Required(p.Fingerprints(i), "fingerprints[]");
             fingerprints[i] = new DtlsFingerprint { Algorithm = FromFbs(f.Algorithm), Value = f.Value ?? string.Empty };
         }
-        return new DtlsParameters { Role = FromFbs(p.Role), Fingerprints = fingerprints };
+        var parsed = new DtlsParameters { Role = role, Fingerprints = fingerprints };
+        s_lastDtlsParameters = parsed;
+        return parsed;
+    }
+
+    private static bool SameFingerprints(in Fbs.DtlsParameters p, IReadOnlyList<DtlsFingerprint> known)
+    {
+        if (p.FingerprintsLength != known.Count) return false;
+        for (int i = 0; i < known.Count; i++)
+        {
+            if (p.Fingerprints(i) is not { } f || FromFbs(f.Algorithm) != known[i].Algorithm) return false;
+            var value = f.GetValueBytes() ?? default;
+            if (!System.Text.Ascii.Equals(value.AsSpan(), known[i].Value)) return false;
+        }
+        return true;
     }
 
     public static IceState ParseIceState(Fbs.IceState state) => state switch

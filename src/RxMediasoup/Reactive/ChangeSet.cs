@@ -41,26 +41,33 @@ public interface IEntityChangeSet<TObject, TKey> : IReadOnlyList<EntityChange<TO
 internal sealed class EntityChangeSet<TObject, TKey> : IEntityChangeSet<TObject, TKey> where TKey : notnull
 {
     private readonly ImmutableDictionary<TKey, TObject>? _snapshot;
+    private readonly ImmutableDictionary<TKey, TObject>? _removed;
     private IReadOnlyList<EntityChange<TObject, TKey>>? _changes;
 
     public EntityChangeSet(EntityChange<TObject, TKey> change) => _changes = [change];
 
-    private EntityChangeSet(ImmutableDictionary<TKey, TObject> snapshot) => _snapshot = snapshot;
+    private EntityChangeSet(ImmutableDictionary<TKey, TObject>? snapshot, ImmutableDictionary<TKey, TObject>? removed)
+        => (_snapshot, _removed) = (snapshot, removed);
 
     /// <summary>The items of <paramref name="items"/> as adds (O(1): listed when first read).</summary>
-    public static EntityChangeSet<TObject, TKey> Snapshot(ImmutableDictionary<TKey, TObject> items) => new(items);
+    public static EntityChangeSet<TObject, TKey> Snapshot(ImmutableDictionary<TKey, TObject> items) => new(items, null);
+
+    /// <summary>The items of <paramref name="items"/> as removals, in one set (an owner's close; O(1): listed when first read).</summary>
+    public static EntityChangeSet<TObject, TKey> RemovalOf(ImmutableDictionary<TKey, TObject> items) => new(null, items);
 
     /// <summary>The items of a snapshot (null for a change).</summary>
     public ImmutableDictionary<TKey, TObject>? Items => _snapshot;
 
     private IReadOnlyList<EntityChange<TObject, TKey>> Changes
-        => _changes ?? Interlocked.CompareExchange(ref _changes,
-            _snapshot!.Select(p => new EntityChange<TObject, TKey>(EntityChangeReason.Add, p.Key, p.Value)).ToArray(), null) ?? _changes!;
+        => _changes ?? Interlocked.CompareExchange(ref _changes, List(_snapshot ?? _removed!, _snapshot is null ? EntityChangeReason.Remove : EntityChangeReason.Add), null) ?? _changes!;
+
+    private static EntityChange<TObject, TKey>[] List(ImmutableDictionary<TKey, TObject> items, EntityChangeReason reason)
+        => items.Select(p => new EntityChange<TObject, TKey>(reason, p.Key, p.Value)).ToArray();
 
     public EntityChange<TObject, TKey> this[int index] => Changes[index];
-    public int Count => _snapshot?.Count ?? _changes!.Count;
-    public int Adds => _snapshot?.Count ?? _changes!.Count(c => c.Reason == EntityChangeReason.Add);
-    public int Removes => _snapshot is null ? _changes!.Count(c => c.Reason == EntityChangeReason.Remove) : 0;
+    public int Count => (_snapshot ?? _removed)?.Count ?? _changes!.Count;
+    public int Adds => _snapshot?.Count ?? (_removed is null ? _changes!.Count(c => c.Reason == EntityChangeReason.Add) : 0);
+    public int Removes => _removed?.Count ?? (_snapshot is null ? _changes!.Count(c => c.Reason == EntityChangeReason.Remove) : 0);
     public IEnumerator<EntityChange<TObject, TKey>> GetEnumerator() => Changes.GetEnumerator();
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }

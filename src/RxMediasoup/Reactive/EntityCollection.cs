@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using RxMediasoup.Channel;
 using RxMediasoup.Reactive;
@@ -34,7 +35,7 @@ public sealed class EntityCollection<TObject> : IStreamCompletion where TObject 
     private ImmutableDictionary<string, TObject> Snapshot => ((EntityChangeSet<TObject, string>)_changes.Value).Items!;
 
     /// <summary>The current items (a snapshot).</summary>
-    public IReadOnlyCollection<TObject> Items => Snapshot.Values.ToArray();
+    public IReadOnlyCollection<TObject> Items => ToArray(Snapshot);
 
     /// <summary>The current number of items.</summary>
     public int Count => Snapshot.Count;
@@ -47,7 +48,8 @@ public sealed class EntityCollection<TObject> : IStreamCompletion where TObject 
 
     /// <summary>
     /// The collection as a change-set stream: the current snapshot first (as adds, possibly an empty set), then
-    /// each addition and removal as it happens; completes when the owner closes (after the removals).
+    /// each addition and removal as it happens; completes when the owner closes (after the removals: its close removes
+    /// every item in one change set, before any of them closes).
     /// <code>
     /// items {a}; b added; a closed; owner closed
     /// Connect():  [+a]--[+b]--[-a]--[-b]|
@@ -89,15 +91,38 @@ public sealed class EntityCollection<TObject> : IStreamCompletion where TObject 
     internal bool Complete() => _changes.Complete();
 
     /// <summary>
-    /// Closes the items with the collection's owner: <paramref name="close"/> for each item, <see cref="Complete"/>, then
-    /// <paramref name="close"/> again for each item still there (one added concurrently, before completion; no add
-    /// succeeds after it).
+    /// Closes the items with the collection's owner: removes them all in one change set, <paramref name="close"/> for
+    /// each, <see cref="Complete"/>, then the same for any item still there (one added concurrently, before completion;
+    /// no add succeeds after it). One removal for the whole owner, not one per item: closing a transport with n
+    /// consumers is O(n), not n immutable-dictionary removals and n change sets.
     /// </summary>
     internal void CloseAll(Action<TObject> close)
     {
-        foreach (var item in Items) close(item);
+        foreach (var (_, item) in RemoveAll()) close(item);
         Complete();
-        foreach (var item in Items) close(item);
+        foreach (var (_, item) in RemoveAll()) close(item);
+    }
+
+    /// <summary>Removes every item, in one change set (delivered unless completed); returns them.</summary>
+    private ImmutableDictionary<string, TObject> RemoveAll()
+    {
+        var removed = new StrongBox<ImmutableDictionary<string, TObject>>(Empty);
+        _changes.Update(static (current, removed) =>
+        {
+            var items = ((EntityChangeSet<TObject, string>)current).Items!;
+            if (items.IsEmpty) return null;
+            removed.Value = items;
+            return (EntityChangeSet<TObject, string>.Snapshot(Empty), EntityChangeSet<TObject, string>.RemovalOf(items));
+        }, removed);
+        return removed.Value!;
+    }
+
+    private static TObject[] ToArray(ImmutableDictionary<string, TObject> items)
+    {
+        var array = new TObject[items.Count];
+        int i = 0;
+        foreach (var pair in items) array[i++] = pair.Value;
+        return array;
     }
 
     int IStreamCompletion.SubscriberCount => SubscriberCount;

@@ -7,7 +7,6 @@ internal sealed partial class StreamSubject<T>
 {
     private sealed class Subscriber(StreamSubject<T> owner, IObserver<T> observer, long startVersion, bool replayPending) : IDisposable
     {
-        private readonly object _gate = new();
         private Queue<(Kind Kind, T Value, Exception? Error)>? _waiting;
         private bool _busy = replayPending;
         private int _disposed;
@@ -29,7 +28,7 @@ internal sealed partial class StreamSubject<T>
         /// <summary>Calls the observer, one call at a time: a call arriving while another runs waits for it, in order.</summary>
         public void Deliver(Kind kind, T value, Exception? error)
         {
-            lock (_gate)
+            lock (StripedGates.For(this))
             {
                 if (_busy)
                 {
@@ -47,7 +46,7 @@ internal sealed partial class StreamSubject<T>
             while (true)
             {
                 (Kind Kind, T Value, Exception? Error) next;
-                lock (_gate)
+                lock (StripedGates.For(this))
                 {
                     if (_waiting is not { Count: > 0 } w)
                     {

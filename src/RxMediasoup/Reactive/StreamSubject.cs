@@ -24,7 +24,6 @@ internal sealed partial class StreamSubject<T> : IObservableState<T>, IStreamCom
 {
     private enum Mode { State, Events, Signal }
 
-    private readonly object _gate = new();
     private readonly string _name;
     private readonly Mode _mode;
     private readonly DeliveryQueue _queue;
@@ -37,37 +36,49 @@ internal sealed partial class StreamSubject<T> : IObservableState<T>, IStreamCom
     private bool _terminated;
     private Exception? _error;
 
-    private StreamSubject(string name, Mode mode, T initial, bool hasValue, DeliveryQueue? queue, ILogger? logger, IEqualityComparer<T>? comparer)
+    private StreamSubject(string name, Mode mode, T initial, bool hasValue, DeliveryQueue? queue, ILogger? logger,
+        IEqualityComparer<T>? comparer, bool completed = false)
     {
         _name = name;
         _mode = mode;
         _value = initial;
         _hasValue = hasValue;
+        _terminated = completed;
         _queue = queue ?? new DeliveryQueue(logger);
         _logger = logger ?? NullLogger.Instance;
         _comparer = comparer ?? EqualityComparer<T>.Default;
     }
 
-    /// <summary>A state stream with an initial value.</summary>
-    public static StreamSubject<T> State(string name, T initial, DeliveryQueue? queue = null, ILogger? logger = null, IEqualityComparer<T>? comparer = null)
-        => new(name, Mode.State, initial, true, queue, logger, comparer);
+    /// <summary>
+    /// A state stream with an initial value; when <paramref name="completed"/>, already completed (a stream created
+    /// lazily after its entity closed: subscribers get <paramref name="initial"/>, the final value, then completion).
+    /// </summary>
+    public static StreamSubject<T> State(string name, T initial, DeliveryQueue? queue = null, ILogger? logger = null,
+        IEqualityComparer<T>? comparer = null, bool completed = false)
+        => new(name, Mode.State, initial, true, queue, logger, comparer, completed);
 
-    /// <summary>A hot event stream.</summary>
-    public static StreamSubject<T> Events(string name, DeliveryQueue? queue = null, ILogger? logger = null)
-        => new(name, Mode.Events, default!, false, queue, logger, null);
+    /// <summary>A hot event stream; when <paramref name="completed"/>, already completed (created after its entity closed).</summary>
+    public static StreamSubject<T> Events(string name, DeliveryQueue? queue = null, ILogger? logger = null, bool completed = false)
+        => new(name, Mode.Events, default!, false, queue, logger, null, completed);
 
     /// <summary>A lifecycle signal: one value, then completion, replayed to late subscribers.</summary>
     public static StreamSubject<T> Signal(string name, DeliveryQueue? queue = null, ILogger? logger = null)
         => new(name, Mode.Signal, default!, false, queue, logger, null);
 
+    /// <summary>A lifecycle signal that has fired already (created after the fact): replays <paramref name="value"/> and completion.</summary>
+    public static StreamSubject<T> Fired(string name, T value, DeliveryQueue? queue = null, ILogger? logger = null)
+        => new(name, Mode.Signal, value, true, queue, logger, null, completed: true);
+
+    private object Gate => StripedGates.For(this); // no lock object per stream
+
     /// <summary>The stream's name (logged when a subscriber throws or holds delivery).</summary>
     public string Name => _name;
 
     /// <inheritdoc />
-    public T Value { get { lock (_gate) return _value; } }
+    public T Value { get { lock (Gate) return _value; } }
 
     /// <summary>True once completed or failed.</summary>
-    public bool IsCompleted { get { lock (_gate) return _terminated; } }
+    public bool IsCompleted { get { lock (Gate) return _terminated; } }
 
     /// <summary>Current subscriber count (a diagnostic for leak checks).</summary>
     public int SubscriberCount => Volatile.Read(ref _subscribers).Length;
@@ -79,7 +90,7 @@ internal sealed partial class StreamSubject<T> : IObservableState<T>, IStreamCom
     public bool OnNext(T value)
     {
         bool run, inline = false;
-        lock (_gate)
+        lock (Gate)
         {
             if (_terminated) return false;
             if (_mode == Mode.State && _comparer.Equals(_value, value)) return false;
@@ -97,13 +108,11 @@ internal sealed partial class StreamSubject<T> : IObservableState<T>, IStreamCom
             {
                 _value = value;
                 _hasValue = true;
+                if (_mode == Mode.Signal) _terminated = true;
                 // Enqueued under the lock: the queue's order is the order of the changes, whichever thread publishes.
-                run = _queue.Enqueue(DeliverItem, this, new Delivery(version, value, Kind.Next), _name);
-                if (_mode == Mode.Signal)
-                {
-                    _terminated = true;
-                    run |= _queue.Enqueue(DeliverItem, this, new Delivery(version, default!, Kind.Completed), _name);
-                }
+                // Nobody subscribed: nothing to deliver (a later subscriber only gets the replay).
+                run = HasSubscribers && _queue.Enqueue(DeliverItem, this,
+                    new Delivery(version, value, _mode == Mode.Signal ? Kind.NextCompleted : Kind.Next), _name);
             }
         }
         if (inline)
@@ -126,12 +135,13 @@ internal sealed partial class StreamSubject<T> : IObservableState<T>, IStreamCom
     {
         if (_mode != Mode.State) throw new InvalidOperationException($"{_name} is not a state stream");
         bool run;
-        lock (_gate)
+        lock (Gate)
         {
             if (next(_value, arg) is not { } change) return false;
             _value = change.Current;
-            if (_terminated) return true;
-            run = _queue.Enqueue(DeliverItem, this, new Delivery(++_version, change.Delivered, Kind.Next), _name);
+            ++_version; // a later subscriber starts after this change
+            if (_terminated || !HasSubscribers) return true;
+            run = _queue.Enqueue(DeliverItem, this, new Delivery(_version, change.Delivered, Kind.Next), _name);
         }
         if (run) _queue.Run();
         return true;
@@ -156,7 +166,7 @@ internal sealed partial class StreamSubject<T> : IObservableState<T>, IStreamCom
         ArgumentNullException.ThrowIfNull(observer);
         Subscriber subscriber;
         Replay pendingReplay;
-        lock (_gate)
+        lock (Gate)
         {
             bool replay = _mode == Mode.State || (_mode == Mode.Signal && _hasValue);
             // With a replay pending the subscriber starts busy: values delivered before the replay ran wait behind it.
@@ -177,17 +187,22 @@ internal sealed partial class StreamSubject<T> : IObservableState<T>, IStreamCom
     private bool Terminate(Exception? error)
     {
         bool run;
-        lock (_gate)
+        lock (Gate)
         {
             if (_terminated) return false;
             _terminated = true;
             _error = error;
+            ++_version;
+            if (!HasSubscribers) return true; // nobody to complete: no delivery item (the close cascade's common case)
             run = _queue.Enqueue(DeliverItem, this,
-                new Delivery(++_version, default!, error is null ? Kind.Completed : Kind.Failed, error), _name);
+                new Delivery(_version, default!, error is null ? Kind.Completed : Kind.Failed, error), _name);
         }
         if (run) _queue.Run();
         return true;
     }
+
+    // Under _gate: whether a delivery item would reach anyone (subscribers join under _gate, with the current version).
+    private bool HasSubscribers => _subscribers.Length != 0;
 
     private void Deliver(Delivery delivery)
     {
@@ -195,11 +210,17 @@ internal sealed partial class StreamSubject<T> : IObservableState<T>, IStreamCom
         foreach (var s in subscribers)
         {
             if (s.StartVersion >= delivery.Version || s.IsDisposed) continue;
-            s.Deliver(delivery);
+            if (delivery.Kind == Kind.NextCompleted)
+            {
+                // A signal: its value then its completion, in one item.
+                s.Deliver(Kind.Next, delivery.Value, null);
+                s.Deliver(Kind.Completed, default!, null);
+            }
+            else s.Deliver(delivery);
         }
         if (delivery.Kind != Kind.Next)
         {
-            lock (_gate) _subscribers = [];
+            lock (Gate) _subscribers = [];
         }
     }
 
@@ -211,7 +232,7 @@ internal sealed partial class StreamSubject<T> : IObservableState<T>, IStreamCom
 
     private void Remove(Subscriber subscriber)
     {
-        lock (_gate)
+        lock (Gate)
         {
             int i = Array.IndexOf(_subscribers, subscriber);
             if (i < 0) return;
@@ -219,7 +240,7 @@ internal sealed partial class StreamSubject<T> : IObservableState<T>, IStreamCom
         }
     }
 
-    private enum Kind { Next, Completed, Failed }
+    private enum Kind { Next, Completed, Failed, NextCompleted }
 
     private sealed record Delivery(long Version, T Value, Kind Kind, Exception? Error = null);
 

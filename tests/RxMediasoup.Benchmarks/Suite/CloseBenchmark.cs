@@ -22,10 +22,15 @@ internal static class CloseBenchmark
             var allClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             foreach (var consumer in farm.Consumers)
                 consumer.Closed.Subscribe(_ => { }, () => { if (Interlocked.Decrement(ref open) == 0) allClosed.TrySetResult(); });
+            long jitMethods0 = System.Runtime.JitInfo.GetCompiledMethodCount();
+            var jitTime0 = System.Runtime.JitInfo.GetCompilationTime();
             var probe = new Probe(worker).Start();
             var closing = farm.Router.CloseAsync();
             await allClosed.Task.WaitAsync(TimeSpan.FromMinutes(1));
             var window = probe.Stop(farm.Consumers.Length);
+            // Diagnostics (read after the window, not in it): methods the JIT compiled during the close, and its time.
+            window["jit_methods"] = System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods0;
+            window["jit_ms"] = Math.Round((System.Runtime.JitInfo.GetCompilationTime() - jitTime0).TotalMilliseconds, 2);
             await closing;
             if (cycle == 0) measures["close_cold"] = window;
             else if (cycle == o["warm-cycles"] + 1) measures["close_warm"] = window;

@@ -96,6 +96,17 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib)]
     public static partial int posix_spawn(int* pid, byte* path, void* fileActions, void* attr, byte** argv, byte** envp);
 
+    public const int EFD_CLOEXEC = 0x80000;
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int eventfd(uint initval, int flags);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial nint read(int fd, void* buf, nint count);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial nint write(int fd, void* buf, nint count);
+
     [LibraryImport(Lib)]
     public static partial IntPtr strerror(int errnum);
 

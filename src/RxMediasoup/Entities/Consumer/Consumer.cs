@@ -20,12 +20,13 @@ public sealed class Consumer : MediasoupEntity, INotificationTarget<ConsumerNoti
 {
     private readonly Transport _transport;
     private readonly Producer _producer;
-    private readonly StreamSubject<bool> _paused, _producerPaused;
-    private readonly StreamSubject<ConsumerScore> _score;
-    private readonly StreamSubject<ConsumerLayers?> _preferredLayers, _layers;
-    private readonly StreamSubject<int> _priority;
-    private readonly StreamSubject<ConsumerTraceEvent> _trace;
-    private readonly StreamSubject<byte[]> _rtp; // the arrays the protocol copied packets into: no boxing per packet
+    // Created on first use (a subject each costs ~100 B; most consumers never have most of them subscribed).
+    private LazyStream<bool> _paused, _producerPaused;
+    private LazyStream<ConsumerScore> _score;
+    private LazyStream<ConsumerLayers?> _preferredLayers, _layers;
+    private LazyStream<int> _priority;
+    private StreamSubject<ConsumerTraceEvent>? _trace;
+    private StreamSubject<byte[]>? _rtp; // the arrays the protocol copied packets into: no boxing per packet
     private long _droppedRtpPackets;
 
     internal Consumer(Transport transport, Producer producer, string id, RtpParameters rtpParameters, ConsumerType type,
@@ -35,30 +36,23 @@ public sealed class Consumer : MediasoupEntity, INotificationTarget<ConsumerNoti
         _transport = transport;
         _producer = producer;
         NotificationSink = sink;
-        Id = id;
-        ProducerId = producer.Id;
-        Kind = producer.Kind;
-        RtpParameters = rtpParameters;
+        RtpParameters = Producer.ShareWithConsumer(rtpParameters);
         Type = type;
-        _paused = State("Paused", status.Paused);
-        _producerPaused = State("ProducerPaused", status.ProducerPaused);
-        _score = State("Score", status.Score);
-        _preferredLayers = State("PreferredLayers", status.PreferredLayers);
-        _layers = State<ConsumerLayers?>("Layers", null);
-        _priority = State("Priority", 1);
-        _trace = Events<ConsumerTraceEvent>("Trace");
-        _rtp = Events<byte[]>("Rtp");
-        Rtp = _rtp.Select(static packet => (ReadOnlyMemory<byte>)packet);
+        _paused = LazyStream<bool>.State(status.Paused);
+        _producerPaused = LazyStream<bool>.State(status.ProducerPaused);
+        _score = LazyStream<ConsumerScore>.State(status.Score);
+        _preferredLayers = LazyStream<ConsumerLayers?>.State(status.PreferredLayers);
+        _priority = LazyStream<int>.State(1);
     }
 
     /// <summary>The consumer's id (a UUID).</summary>
-    public string Id { get; }
+    public string Id => EntityId;
 
     /// <summary>The id of the consumed producer.</summary>
-    public string ProducerId { get; }
+    public string ProducerId => _producer.Id;
 
     /// <summary>Audio or video (the producer's kind).</summary>
-    public MediaKind Kind { get; }
+    public MediaKind Kind => _producer.Kind;
 
     /// <summary>The RTP parameters of what the consumer sends to the endpoint (give them to mediasoup-client's <c>consume</c>).</summary>
     public RtpParameters RtpParameters { get; }
@@ -77,7 +71,7 @@ public sealed class Consumer : MediasoupEntity, INotificationTarget<ConsumerNoti
     /// paused:     true-----false---|
     /// </code>
     /// </summary>
-    public IObservableState<bool> Paused => _paused;
+    public IObservableState<bool> Paused => StateStream(ref _paused, nameof(Paused));
 
     /// <summary>
     /// Whether the consumed producer is paused (mediasoup's <c>producerpause</c> / <c>producerresume</c>): the current
@@ -86,7 +80,7 @@ public sealed class Consumer : MediasoupEntity, INotificationTarget<ConsumerNoti
     /// producerPaused: false---true----false---|
     /// </code>
     /// </summary>
-    public IObservableState<bool> ProducerPaused => _producerPaused;
+    public IObservableState<bool> ProducerPaused => StateStream(ref _producerPaused, nameof(ProducerPaused));
 
     /// <summary>
     /// The consumer's score (and the producer's): the current value on subscribe, then each change; completes on close.
@@ -96,7 +90,7 @@ public sealed class Consumer : MediasoupEntity, INotificationTarget<ConsumerNoti
     /// score:      s0------s1----s2---|      s0: the initial score (before any packet)
     /// </code>
     /// </summary>
-    public IObservableState<ConsumerScore> Score => _score;
+    public IObservableState<ConsumerScore> Score => StateStream(ref _score, nameof(Score));
 
     /// <summary>
     /// The preferred layers (simulcast/SVC; null for other consumers or until known): the current value on subscribe,
@@ -105,7 +99,7 @@ public sealed class Consumer : MediasoupEntity, INotificationTarget<ConsumerNoti
     /// preferred:  {2,2}------{0,0}---|
     /// </code>
     /// </summary>
-    public IObservableState<ConsumerLayers?> PreferredLayers => _preferredLayers;
+    public IObservableState<ConsumerLayers?> PreferredLayers => StateStream(ref _preferredLayers, nameof(PreferredLayers));
 
     /// <summary>
     /// The layers currently sent (mediasoup's <c>currentLayers</c> / <c>layerschange</c>; null while none is sent):
@@ -114,7 +108,7 @@ public sealed class Consumer : MediasoupEntity, INotificationTarget<ConsumerNoti
     /// layers:     null---{0,2}---{2,2}---null---|
     /// </code>
     /// </summary>
-    public IObservableState<ConsumerLayers?> Layers => _layers;
+    public IObservableState<ConsumerLayers?> Layers => StateStream(ref _layers, nameof(Layers));
 
     /// <summary>
     /// The priority for the transport's outgoing bitrate (1, the default, to 255): the current value on subscribe, then
@@ -123,7 +117,7 @@ public sealed class Consumer : MediasoupEntity, INotificationTarget<ConsumerNoti
     /// priority:   1------3------1---|
     /// </code>
     /// </summary>
-    public IObservableState<int> Priority => _priority;
+    public IObservableState<int> Priority => StateStream(ref _priority, nameof(Priority));
 
     /// <summary>
     /// Trace events enabled with <see cref="EnableTraceEventAsync"/> (hot: no replay); completes on close.
@@ -131,7 +125,7 @@ public sealed class Consumer : MediasoupEntity, INotificationTarget<ConsumerNoti
     /// trace:      --e1----e2--e3---|
     /// </code>
     /// </summary>
-    public IObservable<ConsumerTraceEvent> Trace => _trace;
+    public IObservable<ConsumerTraceEvent> Trace => EventStream(ref _trace, nameof(Trace));
 
     /// <summary>
     /// RTP packets the consumer sends to the application (consumers of a <see cref="DirectTransport"/>; hot: no
@@ -141,7 +135,7 @@ public sealed class Consumer : MediasoupEntity, INotificationTarget<ConsumerNoti
     /// rtp:        --p1-p2-p3--p4---|
     /// </code>
     /// </summary>
-    public IObservable<ReadOnlyMemory<byte>> Rtp { get; }
+    public IObservable<ReadOnlyMemory<byte>> Rtp => EventStream(ref _rtp, nameof(Rtp)).Select(static packet => (ReadOnlyMemory<byte>)packet);
 
     /// <summary>
     /// <see cref="Rtp"/> behind an opt-in bounded buffer, for a subscriber slower than the packet rate: each subscription
@@ -203,13 +197,13 @@ public sealed class Consumer : MediasoupEntity, INotificationTarget<ConsumerNoti
     /// <exception cref="NotFoundException">The consumer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task PauseAsync(CancellationToken cancellationToken = default)
-        => Command(() => ConsumerProtocol.PauseAsync(Channel, Id, () => _paused.OnNext(true), cancellationToken));
+        => Command(() => ConsumerProtocol.PauseAsync(Channel, Id, () => SetState(ref _paused, true), cancellationToken));
 
     /// <summary>Resumes the consumer (media flows again unless the producer is paused).</summary>
     /// <exception cref="NotFoundException">The consumer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task ResumeAsync(CancellationToken cancellationToken = default)
-        => Command(() => ConsumerProtocol.ResumeAsync(Channel, Id, () => _paused.OnNext(false), cancellationToken));
+        => Command(() => ConsumerProtocol.ResumeAsync(Channel, Id, () => SetState(ref _paused, false), cancellationToken));
 
     /// <summary>
     /// Sets the preferred spatial and temporal layers (simulcast and SVC consumers); the worker clamps them to what
@@ -225,7 +219,7 @@ public sealed class Consumer : MediasoupEntity, INotificationTarget<ConsumerNoti
             ArgumentNullException.ThrowIfNull(layers);
             if (layers is { SpatialLayer: < 0 or > byte.MaxValue } or { TemporalLayer: < 0 or > byte.MaxValue })
                 throw new ArgumentOutOfRangeException(nameof(layers), layers, "spatialLayer and temporalLayer must be between 0 and 255");
-            return ConsumerProtocol.SetPreferredLayersAsync(Channel, Id, layers, l => _preferredLayers.OnNext(l), cancellationToken);
+            return ConsumerProtocol.SetPreferredLayersAsync(Channel, Id, layers, l => SetState(ref _preferredLayers, l), cancellationToken);
         });
 
     /// <summary>
@@ -243,7 +237,7 @@ public sealed class Consumer : MediasoupEntity, INotificationTarget<ConsumerNoti
         {
             if (priority is < 0 or > byte.MaxValue)
                 throw new ArgumentOutOfRangeException(nameof(priority), priority, "priority must be a positive number up to 255");
-            return ConsumerProtocol.SetPriorityAsync(Channel, Id, priority, p => _priority.OnNext(p), cancellationToken);
+            return ConsumerProtocol.SetPriorityAsync(Channel, Id, priority, p => SetState(ref _priority, p), cancellationToken);
         });
 
     /// <summary>Resets the priority to 1 (the default); exceptions as <see cref="SetPriorityAsync"/>.</summary>
@@ -279,12 +273,12 @@ public sealed class Consumer : MediasoupEntity, INotificationTarget<ConsumerNoti
     {
         switch (notification)
         {
-            case ConsumerNotification.Rtp r: _rtp.OnNext(r.Packet); break;
-            case ConsumerNotification.Score s: _score.OnNext(s.Value); break;
-            case ConsumerNotification.LayersChange l: _layers.OnNext(l.Layers); break;
-            case ConsumerNotification.ProducerPaused p: _producerPaused.OnNext(p.Paused); break;
+            case ConsumerNotification.Rtp r: Publish(ref _rtp, r.Packet); break;
+            case ConsumerNotification.Score s: SetState(ref _score, s.Value); break;
+            case ConsumerNotification.LayersChange l: SetState(ref _layers, l.Layers); break;
+            case ConsumerNotification.ProducerPaused p: SetState(ref _producerPaused, p.Paused); break;
             case ConsumerNotification.ProducerClose: OnProducerClosed(); break;
-            case ConsumerNotification.Trace t: _trace.OnNext(t.Event); break;
+            case ConsumerNotification.Trace t: Publish(ref _trace, t.Event); break;
         }
     }
 }

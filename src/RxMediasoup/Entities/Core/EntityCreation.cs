@@ -79,7 +79,9 @@ internal static class EntityCreation
         try
         {
             var created = steps.Send();
-            await AwaitCreatedAsync(created, steps.CloseInWorker, cancellationToken).ConfigureAwait(false);
+            // A token that can never be cancelled has nothing to watch (no extra state machine per creation).
+            if (cancellationToken.CanBeCanceled)
+                await AwaitCreatedAsync(created, steps.CloseInWorker, cancellationToken).ConfigureAwait(false);
             result = await created.ConfigureAwait(false);
         }
         catch

@@ -27,10 +27,9 @@ namespace RxMediasoup;
 /// command's task) delays later deliveries of that worker, never the reading of responses. A subscriber holding
 /// delivery longer than <see cref="WorkerSettings.DeliveryWarningThreshold"/> is logged.</para>
 /// </remarks>
-public abstract class MediasoupEntity : IAsyncDisposable
+public abstract partial class MediasoupEntity : IAsyncDisposable
 {
-    private readonly List<IStreamCompletion> _streams = [];
-    private readonly StreamSubject<CloseReason> _closed;
+    private IDictionary<string, object?>? _appData;
     private int _isClosed;
     private CloseReason? _closeReason;
 
@@ -42,13 +41,16 @@ public abstract class MediasoupEntity : IAsyncDisposable
         Channel = channel;
         // Category RxMediasoup.<kind> with the entity in a scope; the parent's logger if the channel logs nowhere.
         Logger = channel.LoggerFactory is NullLoggerFactory ? logger : new EntityLogger(channel.LoggerFactory.CreateLogger($"RxMediasoup.{kind}"), kind, entityId);
-        AppData = appData ?? new Dictionary<string, object?>();
-        _closed = StreamSubject<CloseReason>.Signal($"{kind}.Closed", channel.Deliveries, Logger);
+        _appData = appData; // an empty dictionary is created on first read
         Telemetry.CountEntity(this, +1);
     }
 
     /// <summary>Custom application data.</summary>
-    public IDictionary<string, object?> AppData { get; set; }
+    public IDictionary<string, object?> AppData
+    {
+        get => Volatile.Read(ref _appData) ?? Interlocked.CompareExchange(ref _appData, new Dictionary<string, object?>(), null) ?? _appData!;
+        set => Volatile.Write(ref _appData, value);
+    }
 
     /// <summary>True once the entity is closed (set at once, before its streams complete).</summary>
     public bool IsClosed => Volatile.Read(ref _isClosed) != 0;
@@ -60,7 +62,7 @@ public abstract class MediasoupEntity : IAsyncDisposable
     /// closed:     ----------(reason|)
     /// </code>
     /// </summary>
-    public IObservable<CloseReason> Closed => _closed;
+    public IObservable<CloseReason> Closed => ClosedSignal;
 
     /// <summary>
     /// Closes the entity and, in the worker, what it owns; <see cref="Closed"/> emits <see cref="CloseReason.Explicit"/>.
@@ -106,19 +108,6 @@ public abstract class MediasoupEntity : IAsyncDisposable
     /// <summary>Why the entity closed; null while open.</summary>
     internal CloseReason? ClosedBecause => Volatile.Read(ref _isClosed) != 0 ? _closeReason : null;
 
-    /// <summary>Total subscribers of the entity's streams (a diagnostic for leak checks).</summary>
-    internal int SubscriberCount
-    {
-        get
-        {
-            int n = _closed.SubscriberCount;
-            lock (_streams) foreach (var s in _streams) n += s.SubscriberCount;
-            return n;
-        }
-    }
-
-    /// <summary>The signal stream behind <see cref="Closed"/> (for shared polls that stop when the entity closes).</summary>
-    private protected IObservable<CloseReason> ClosedSignal => _closed;
 
     /// <summary>
     /// Closes the entity without telling the worker (it closed it, or a parent's close covers it). False if it was
@@ -130,15 +119,16 @@ public abstract class MediasoupEntity : IAsyncDisposable
         _closeReason = reason;
         Telemetry.CountEntity(this, -1);
         Channel.UnregisterHandler(EntityId);
-        Run(() => OnClosing(reason), "closing");
-        Run(() => CloseChildren(reason), "closing children");
-        IStreamCompletion[] streams;
-        lock (_streams) streams = [.. _streams];
-        foreach (var s in streams) s.Complete();
-        _closed.OnNext(reason);
-        Run(() => CloseDependents(reason), "closing dependents");
+        // Each step isolated (an error is logged, the close goes on); no closure per step: this runs once per entity of
+        // a cascade (a router's thousand consumers).
+        try { OnClosing(reason); } catch (Exception e) { LogCloseError(e, "closing"); }
+        try { CloseChildren(reason); } catch (Exception e) { LogCloseError(e, "closing children"); }
+        CompleteStreams(reason);
+        try { CloseDependents(reason); } catch (Exception e) { LogCloseError(e, "closing dependents"); }
         return true;
     }
+
+    private void LogCloseError(Exception e, string what) => Logger.LogError(e, "error while {What} {Entity}", what, this);
 
     /// <summary>Detaches the entity from its parents' collections; runs first in <see cref="CloseCore"/>.</summary>
     private protected virtual void OnClosing(CloseReason reason)
@@ -245,14 +235,6 @@ public abstract class MediasoupEntity : IAsyncDisposable
         }
     }
 
-    /// <summary>A state stream of this entity (completes when it closes).</summary>
-    private protected StreamSubject<T> State<T>(string name, T initial, IEqualityComparer<T>? comparer = null)
-        => Track(StreamSubject<T>.State($"{EntityKind}.{name}", initial, Channel.Deliveries, Logger, comparer));
-
-    /// <summary>A hot event stream of this entity (completes when it closes).</summary>
-    private protected StreamSubject<T> Events<T>(string name)
-        => Track(StreamSubject<T>.Events($"{EntityKind}.{name}", Channel.Deliveries, Logger));
-
     /// <summary>
     /// The trace event types given to an <c>EnableTraceEventAsync</c>, each once; <see cref="ArgumentOutOfRangeException"/>
     /// for an undefined value.
@@ -270,18 +252,6 @@ public abstract class MediasoupEntity : IAsyncDisposable
     private protected EntityCollection<T> Collection<T>(string name, Func<T, string> key) where T : class
         => new(key, Logger, Channel.Deliveries, $"{EntityKind}.{name}");
 
-    /// <summary>Completes <paramref name="stream"/> with the entity (a live collection, a signal…).</summary>
-    private protected TStream Track<TStream>(TStream stream) where TStream : IStreamCompletion
-    {
-        lock (_streams) _streams.Add(stream);
-        return stream;
-    }
-
-    private void Run(Action step, string what)
-    {
-        try { step(); }
-        catch (Exception e) { Logger.LogError(e, "error while {What} {Entity}", what, this); }
-    }
 
     /// <inheritdoc />
     public override string ToString() => $"{EntityKind}[id:{EntityId}]";

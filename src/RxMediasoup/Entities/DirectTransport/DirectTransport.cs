@@ -11,12 +11,11 @@ namespace RxMediasoup;
 /// </summary>
 public sealed class DirectTransport : Transport, INotificationTarget<DirectTransportNotification>
 {
-    private readonly StreamSubject<ReadOnlyMemory<byte>> _rtcp;
+    private StreamSubject<ReadOnlyMemory<byte>>? _rtcp; // created on first use (EventStream)
 
     internal DirectTransport(Router router, string id, IDictionary<string, object?>? appData)
         : base(nameof(DirectTransport), router, id, appData, null, DirectTransportProtocol.Responses)
     {
-        _rtcp = Events<ReadOnlyMemory<byte>>("Rtcp");
     }
 
     /// <summary>
@@ -27,7 +26,7 @@ public sealed class DirectTransport : Transport, INotificationTarget<DirectTrans
     /// rtcp:       --p1---p2--p3---|      (closed)
     /// </code>
     /// </summary>
-    public IObservable<ReadOnlyMemory<byte>> Rtcp => _rtcp;
+    public IObservable<ReadOnlyMemory<byte>> Rtcp => EventStream(ref _rtcp, nameof(Rtcp));
 
     /// <summary>Does nothing: a direct transport has no remote endpoint (mediasoup's <c>connect()</c> is a no-op here too).</summary>
     /// <exception cref="NotFoundException">The transport is closed.</exception>
@@ -53,7 +52,7 @@ public sealed class DirectTransport : Transport, INotificationTarget<DirectTrans
     {
         switch (notification)
         {
-            case DirectTransportNotification.Rtcp r: _rtcp.OnNext(r.Packet); break;
+            case DirectTransportNotification.Rtcp r: Publish(ref _rtcp, r.Packet); break;
             case DirectTransportNotification.Common c: OnCommonNotification(c.Notification); break;
         }
     }

@@ -10,7 +10,7 @@ namespace RxMediasoup;
 /// </summary>
 public sealed class PipeTransport : NetworkTransport, INotificationTarget<TransportNotification>
 {
-    private readonly StreamSubject<TransportTuple> _tuple;
+    private LazyStream<TransportTuple> _tuple; // created on first use (see LazyStream)
     private SrtpParameters? _srtpParameters;
 
     internal PipeTransport(Router router, string id, PipeTransportDump data, IDictionary<string, object?>? appData)
@@ -19,7 +19,7 @@ public sealed class PipeTransport : NetworkTransport, INotificationTarget<Transp
     {
         Rtx = data.Rtx;
         _srtpParameters = data.SrtpParameters;
-        _tuple = State("Tuple", data.Tuple);
+        _tuple = LazyStream<TransportTuple>.State(data.Tuple);
     }
 
     /// <summary>Whether RTX is enabled.</summary>
@@ -35,7 +35,7 @@ public sealed class PipeTransport : NetworkTransport, INotificationTarget<Transp
     /// tuple:      local-----local+remote------|
     /// </code>
     /// </summary>
-    public IObservableState<TransportTuple> Tuple => _tuple;
+    public IObservableState<TransportTuple> Tuple => StateStream(ref _tuple, nameof(Tuple));
 
     /// <summary>
     /// Provides the remote pipe transport's address (and SRTP parameters, with SRTP). Can be called once.
@@ -57,7 +57,7 @@ public sealed class PipeTransport : NetworkTransport, INotificationTarget<Transp
             if (srtpParameters is not null) SrtpParametersProtocol.Validate(srtpParameters, nameof(srtpParameters));
             return PipeTransportProtocol.ConnectAsync(Channel, Id, ip, port, srtpParameters, tuple =>
             {
-                _tuple.OnNext(tuple);
+                SetState(ref _tuple, tuple);
                 if (srtpParameters is not null) Volatile.Write(ref _srtpParameters, srtpParameters);
             }, cancellationToken);
         });

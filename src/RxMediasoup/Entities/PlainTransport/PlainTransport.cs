@@ -10,8 +10,9 @@ namespace RxMediasoup;
 /// </summary>
 public sealed class PlainTransport : NetworkTransport, INotificationTarget<PlainTransportNotification>
 {
-    private readonly StreamSubject<TransportTuple> _tuple;
-    private readonly StreamSubject<TransportTuple?> _rtcpTuple;
+    // Created on first use (see LazyStream).
+    private LazyStream<TransportTuple> _tuple;
+    private LazyStream<TransportTuple?> _rtcpTuple;
     private SrtpParameters? _srtpParameters;
 
     internal PlainTransport(Router router, string id, PlainTransportDump data, IDictionary<string, object?>? appData)
@@ -21,8 +22,8 @@ public sealed class PlainTransport : NetworkTransport, INotificationTarget<Plain
         RtcpMux = data.RtcpMux;
         Comedia = data.Comedia;
         _srtpParameters = data.SrtpParameters;
-        _tuple = State("Tuple", data.Tuple);
-        _rtcpTuple = State("RtcpTuple", data.RtcpTuple);
+        _tuple = LazyStream<TransportTuple>.State(data.Tuple);
+        _rtcpTuple = LazyStream<TransportTuple?>.State(data.RtcpTuple);
     }
 
     /// <summary>Whether RTCP-mux is used.</summary>
@@ -44,7 +45,7 @@ public sealed class PlainTransport : NetworkTransport, INotificationTarget<Plain
     /// tuple:      local-----local+remote------|
     /// </code>
     /// </summary>
-    public IObservableState<TransportTuple> Tuple => _tuple;
+    public IObservableState<TransportTuple> Tuple => StateStream(ref _tuple, nameof(Tuple));
 
     /// <summary>
     /// The RTCP tuple without RTCP-mux (null with RTCP-mux): the current value on subscribe, then each change;
@@ -53,7 +54,7 @@ public sealed class PlainTransport : NetworkTransport, INotificationTarget<Plain
     /// rtcpTuple:  null-----local+remote------|
     /// </code>
     /// </summary>
-    public IObservableState<TransportTuple?> RtcpTuple => _rtcpTuple;
+    public IObservableState<TransportTuple?> RtcpTuple => StateStream(ref _rtcpTuple, nameof(RtcpTuple));
 
     /// <summary>
     /// Provides the remote endpoint's address and, with SRTP, its SRTP parameters. Without comedia,
@@ -79,8 +80,8 @@ public sealed class PlainTransport : NetworkTransport, INotificationTarget<Plain
             if (srtpParameters is not null) SrtpParametersProtocol.Validate(srtpParameters, nameof(srtpParameters));
             return PlainTransportProtocol.ConnectAsync(Channel, Id, ip, port, rtcpPort, srtpParameters, result =>
             {
-                if (result.Tuple is { } tuple) _tuple.OnNext(tuple);
-                if (result.RtcpTuple is { } rtcpTuple) _rtcpTuple.OnNext(rtcpTuple);
+                if (result.Tuple is { } tuple) SetState(ref _tuple, tuple);
+                if (result.RtcpTuple is { } rtcpTuple) SetState(ref _rtcpTuple, rtcpTuple);
                 if (result.SrtpParameters is { } srtp) Volatile.Write(ref _srtpParameters, srtp);
             }, cancellationToken);
         });
@@ -89,8 +90,8 @@ public sealed class PlainTransport : NetworkTransport, INotificationTarget<Plain
     {
         switch (notification)
         {
-            case PlainTransportNotification.TupleChange t: _tuple.OnNext(t.Tuple); break;
-            case PlainTransportNotification.RtcpTupleChange t: _rtcpTuple.OnNext(t.Tuple); break;
+            case PlainTransportNotification.TupleChange t: SetState(ref _tuple, t.Tuple); break;
+            case PlainTransportNotification.RtcpTupleChange t: SetState(ref _rtcpTuple, t.Tuple); break;
             case PlainTransportNotification.Common c: OnCommonNotification(c.Notification); break;
         }
     }

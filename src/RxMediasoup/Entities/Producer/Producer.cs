@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Reactive.Concurrency;
 using RxMediasoup.Protocol;
 using RxMediasoup.Reactive;
@@ -20,13 +19,15 @@ namespace RxMediasoup;
 public class Producer : MediasoupEntity, INotificationTarget<ProducerNotification>
 {
     private static readonly IReadOnlyList<ProducerScore> NoScores = ValueList<ProducerScore>.Empty;
+    private static RtpParameters? s_lastConsumerRtpParameters; // of any producer: see ShareWithConsumer
 
     private readonly Transport _transport;
-    private readonly StreamSubject<bool> _paused;
-    private readonly StreamSubject<IReadOnlyList<ProducerScore>> _score;
-    private readonly StreamSubject<ProducerVideoOrientation?> _videoOrientation;
-    private readonly StreamSubject<ProducerTraceEvent> _trace;
-    private readonly ConcurrentDictionary<string, Consumer> _consumers = new(StringComparer.Ordinal);
+    // Created on first use (see LazyStream).
+    private LazyStream<bool> _paused;
+    private LazyStream<IReadOnlyList<ProducerScore>> _score = LazyStream<IReadOnlyList<ProducerScore>>.State(NoScores);
+    private LazyStream<ProducerVideoOrientation?> _videoOrientation;
+    private StreamSubject<ProducerTraceEvent>? _trace;
+    private HashSet<Consumer>? _consumers; // under Gate; created by the first consumer (a ConcurrentDictionary was ~500 B empty)
     private List<Action>? _deferredDependents;
 
     private protected Producer(Transport transport, string id, MediaKind kind, RtpParameters rtpParameters, ProducerType type,
@@ -36,15 +37,11 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
     {
         _transport = transport;
         NotificationSink = sink;
-        Id = id;
         Kind = kind;
         RtpParameters = rtpParameters;
         Type = type;
         ConsumableRtpParameters = consumableRtpParameters;
-        _paused = State("Paused", paused);
-        _score = State("Score", NoScores);
-        _videoOrientation = State<ProducerVideoOrientation?>("VideoOrientation", null);
-        _trace = Events<ProducerTraceEvent>("Trace");
+        _paused = LazyStream<bool>.State(paused);
     }
 
     /// <summary>Creates the producer object for a create the worker accepted (a <see cref="DirectProducer"/> on a direct transport).</summary>
@@ -55,7 +52,7 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
             : new Producer(transport, id, kind, rtpParameters, type, consumableRtpParameters, paused, sink, appData);
 
     /// <summary>The producer's id (a UUID unless <see cref="ProducerOptions.Id"/> gave one).</summary>
-    public string Id { get; }
+    public string Id => EntityId;
 
     /// <summary>Audio or video.</summary>
     public MediaKind Kind { get; }
@@ -76,7 +73,7 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
     /// paused:     false---true-----false---|
     /// </code>
     /// </summary>
-    public IObservableState<bool> Paused => _paused;
+    public IObservableState<bool> Paused => StateStream(ref _paused, nameof(Paused));
 
     /// <summary>
     /// The score of each of the producer's RTP streams (empty until the worker reports one): the current list on
@@ -85,7 +82,7 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
     /// score:      []-----[s0]----[s0']---|
     /// </code>
     /// </summary>
-    public IObservableState<IReadOnlyList<ProducerScore>> Score => _score;
+    public IObservableState<IReadOnlyList<ProducerScore>> Score => StateStream(ref _score, nameof(Score));
 
     /// <summary>
     /// The video orientation signalled by the endpoint (the <c>urn:3gpp:video-orientation</c> header extension), null
@@ -94,7 +91,7 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
     /// orientation: null------o1------o2---|
     /// </code>
     /// </summary>
-    public IObservableState<ProducerVideoOrientation?> VideoOrientation => _videoOrientation;
+    public IObservableState<ProducerVideoOrientation?> VideoOrientation => StateStream(ref _videoOrientation, nameof(VideoOrientation));
 
     /// <summary>
     /// Trace events enabled with <see cref="EnableTraceEventAsync"/> (hot: no replay); completes when the producer closes.
@@ -102,7 +99,7 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
     /// trace:      --e1----e2--e3---|      (closed)
     /// </code>
     /// </summary>
-    public IObservable<ProducerTraceEvent> Trace => _trace;
+    public IObservable<ProducerTraceEvent> Trace => EventStream(ref _trace, nameof(Trace));
 
     /// <summary>The parameters consumers of this producer derive theirs from (mediasoup's private <c>consumableRtpParameters</c>).</summary>
     internal RtpParameters ConsumableRtpParameters { get; }
@@ -142,13 +139,13 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
     /// <exception cref="NotFoundException">The producer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task PauseAsync(CancellationToken cancellationToken = default)
-        => Command(() => ProducerProtocol.PauseAsync(Channel, Id, () => _paused.OnNext(true), cancellationToken));
+        => Command(() => ProducerProtocol.PauseAsync(Channel, Id, () => SetState(ref _paused, true), cancellationToken));
 
     /// <summary>Resumes the producer.</summary>
     /// <exception cref="NotFoundException">The producer is closed.</exception>
     /// <exception cref="WorkerClosedException">The worker is closed.</exception>
     public Task ResumeAsync(CancellationToken cancellationToken = default)
-        => Command(() => ProducerProtocol.ResumeAsync(Channel, Id, () => _paused.OnNext(false), cancellationToken));
+        => Command(() => ProducerProtocol.ResumeAsync(Channel, Id, () => SetState(ref _paused, false), cancellationToken));
 
     /// <summary>
     /// Chooses which trace events <see cref="Trace"/> emits; null or empty disables them all. Duplicates are sent once.
@@ -172,16 +169,47 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
         CloseCore(reason);
     }
 
+    /// <summary>
+    /// A consumer's RTP parameters with the codec, header extension and RTCP parts of the previous consumer's (of any
+    /// producer) when they are equal (they usually are: the same codecs, the same endpoint capabilities), so that 1,000
+    /// consumers keep one copy of them. The model's records and lists are immutable: sharing is safe.
+    /// </summary>
+    internal static RtpParameters ShareWithConsumer(RtpParameters parameters)
+    {
+        var last = Volatile.Read(ref s_lastConsumerRtpParameters);
+        Volatile.Write(ref s_lastConsumerRtpParameters, parameters);
+        if (last is null) return parameters;
+        bool codecs = !ReferenceEquals(parameters.Codecs, last.Codecs) && parameters.Codecs.Equals(last.Codecs);
+        bool extensions = !ReferenceEquals(parameters.HeaderExtensions, last.HeaderExtensions)
+                          && parameters.HeaderExtensions.Equals(last.HeaderExtensions);
+        bool rtcp = !ReferenceEquals(parameters.Rtcp, last.Rtcp) && parameters.Rtcp.Equals(last.Rtcp);
+        if (!codecs && !extensions && !rtcp) return parameters;
+        var shared = parameters with
+        {
+            Codecs = codecs ? last.Codecs : parameters.Codecs,
+            HeaderExtensions = extensions ? last.HeaderExtensions : parameters.HeaderExtensions,
+            Rtcp = rtcp ? last.Rtcp : parameters.Rtcp,
+        };
+        Volatile.Write(ref s_lastConsumerRtpParameters, shared);
+        return shared;
+    }
+
     /// <summary>Registers a consumer of this producer (for the close cascade); false if the producer is closed.</summary>
     internal bool AddConsumer(Consumer consumer)
     {
-        _consumers[consumer.Id] = consumer;
-        if (!IsClosed) return true;
-        _consumers.TryRemove(consumer.Id, out _);
-        return false;
+        lock (Gate)
+        {
+            (_consumers ??= new HashSet<Consumer>(ReferenceEqualityComparer.Instance)).Add(consumer);
+            if (!IsClosed) return true;
+            _consumers.Remove(consumer);
+            return false;
+        }
     }
 
-    internal void RemoveConsumer(Consumer consumer) => _consumers.TryRemove(new KeyValuePair<string, Consumer>(consumer.Id, consumer));
+    internal void RemoveConsumer(Consumer consumer)
+    {
+        lock (Gate) _consumers?.Remove(consumer);
+    }
 
     private protected override void OnClosing(CloseReason reason)
     {
@@ -194,8 +222,12 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
         // The worker closes the consumers too (CONSUMER_PRODUCER_CLOSE); closing them here makes the cascade
         // synchronous. Not when their router or worker is closing everything: then their transports close them.
         bool cascade = reason is not (CloseReason.WorkerClosed or CloseReason.WorkerDied) && !_transport.Router.IsClosed;
-        Consumer[] consumers = cascade ? [.. _consumers.Values] : [];
-        _consumers.Clear();
+        Consumer[] consumers;
+        lock (Gate)
+        {
+            consumers = cascade && _consumers is { } table ? [.. table] : [];
+            _consumers = null;
+        }
         if (consumers.Length == 0) return;
         if (_deferredDependents is { } deferred) deferred.Add(() => { foreach (var c in consumers) c.OnProducerClosed(); });
         else foreach (var consumer in consumers) consumer.OnProducerClosed();
@@ -205,9 +237,9 @@ public class Producer : MediasoupEntity, INotificationTarget<ProducerNotificatio
     {
         switch (notification)
         {
-            case ProducerNotification.Score s: _score.OnNext(s.Scores); break;
-            case ProducerNotification.VideoOrientationChange v: _videoOrientation.OnNext(v.Orientation); break;
-            case ProducerNotification.Trace t: _trace.OnNext(t.Event); break;
+            case ProducerNotification.Score s: SetState(ref _score, s.Scores); break;
+            case ProducerNotification.VideoOrientationChange v: SetState(ref _videoOrientation, v.Orientation); break;
+            case ProducerNotification.Trace t: Publish(ref _trace, t.Event); break;
         }
     }
 }

@@ -206,7 +206,7 @@ public abstract partial class Transport
         lock (_sctpStreamIdsGate)
         {
             var ids = _sctpStreamIds ??= new bool[65535];
-            if (SctpNegotiatedCapabilitiesStream.Value is { } caps && _nextSctpStreamId + 1 > caps.NegotiatedMaxOutboundStreams)
+            if (SctpNegotiatedCapabilitiesValue is { } caps && _nextSctpStreamId + 1 > caps.NegotiatedMaxOutboundStreams)
             {
                 Logger.LogWarning("SCTP negotiated max outbound streams is higher than current next SCTP streamId + 1, resetting it to 0");
                 _nextSctpStreamId = 0;

@@ -22,29 +22,23 @@ namespace RxMediasoup;
 /// </remarks>
 public abstract partial class Transport : MediasoupEntity
 {
-    private readonly StreamSubject<TransportTraceEvent> _trace;
     private readonly TransportResponses _responses;
-
-    /// <summary>The SCTP state (null without SCTP); public on the <see cref="NetworkTransport"/>s.</summary>
-    private protected readonly StreamSubject<SctpState?> SctpStateStream;
-
-    /// <summary>The negotiated SCTP capabilities (null until negotiated); public on the <see cref="NetworkTransport"/>s.</summary>
-    private protected readonly StreamSubject<SctpNegotiatedCapabilities?> SctpNegotiatedCapabilitiesStream;
+    // Created on first use (see LazyStream).
+    private StreamSubject<TransportTraceEvent>? _trace;
+    private LazyStream<SctpState?> _sctpState;
+    private LazyStream<SctpNegotiatedCapabilities?> _sctpNegotiatedCapabilities;
 
     private protected Transport(string kind, Router router, string id, IDictionary<string, object?>? appData, SctpState? sctpState,
         TransportResponses responses)
         : base(kind, id, router.Channel, router.TransportLogger, appData)
     {
         Router = router;
-        Id = id;
         _responses = responses;
-        _trace = Events<TransportTraceEvent>("Trace");
-        SctpStateStream = State("SctpState", sctpState);
-        SctpNegotiatedCapabilitiesStream = State<SctpNegotiatedCapabilities?>("SctpNegotiatedCapabilities", null);
+        _sctpState = LazyStream<SctpState?>.State(sctpState);
     }
 
     /// <summary>The transport's id (a UUID).</summary>
-    public string Id { get; }
+    public string Id => EntityId;
 
     /// <summary>
     /// Trace events enabled with <see cref="EnableTraceEventAsync"/> (hot: no replay); completes when the transport closes.
@@ -52,7 +46,17 @@ public abstract partial class Transport : MediasoupEntity
     /// trace:      --e1----e2--e3---|      (closed)
     /// </code>
     /// </summary>
-    public IObservable<TransportTraceEvent> Trace => _trace;
+    public IObservable<TransportTraceEvent> Trace => EventStream(ref _trace, nameof(Trace));
+
+    /// <summary>The SCTP state (null without SCTP); public on the <see cref="NetworkTransport"/>s.</summary>
+    private protected StreamSubject<SctpState?> SctpStateStream => StateStream(ref _sctpState, "SctpState");
+
+    /// <summary>The negotiated SCTP capabilities (null until negotiated); public on the <see cref="NetworkTransport"/>s.</summary>
+    private protected StreamSubject<SctpNegotiatedCapabilities?> SctpNegotiatedCapabilitiesStream
+        => StateStream(ref _sctpNegotiatedCapabilities, "SctpNegotiatedCapabilities");
+
+    /// <summary>The negotiated SCTP capabilities now (without creating their stream).</summary>
+    private protected SctpNegotiatedCapabilities? SctpNegotiatedCapabilitiesValue => StateValue(ref _sctpNegotiatedCapabilities);
 
     /// <summary>The router this transport belongs to.</summary>
     internal Router Router { get; }
@@ -118,7 +122,7 @@ public abstract partial class Transport : MediasoupEntity
     private protected override void OnClosing(CloseReason reason)
     {
         Router.Transports.Remove(this);
-        if (SctpStateStream.Value is not null) SctpStateStream.OnNext(RxMediasoup.SctpState.Closed);
+        if (StateValue(ref _sctpState) is not null) SetState(ref _sctpState, RxMediasoup.SctpState.Closed);
     }
 
     /// <summary>The WebRTC server this transport listens through closed: close without telling the worker.</summary>
@@ -129,9 +133,9 @@ public abstract partial class Transport : MediasoupEntity
     {
         switch (notification)
         {
-            case TransportNotification.Trace t: _trace.OnNext(t.Event); break;
-            case TransportNotification.SctpStateChange s: SctpStateStream.OnNext(s.State); break;
-            case TransportNotification.SctpNegotiatedCapabilitiesChange c: SctpNegotiatedCapabilitiesStream.OnNext(c.Capabilities); break;
+            case TransportNotification.Trace t: Publish(ref _trace, t.Event); break;
+            case TransportNotification.SctpStateChange s: SetState(ref _sctpState, s.State); break;
+            case TransportNotification.SctpNegotiatedCapabilitiesChange c: SetState(ref _sctpNegotiatedCapabilities, c.Capabilities); break;
         }
     }
 

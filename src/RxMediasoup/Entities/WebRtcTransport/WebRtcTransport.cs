@@ -11,10 +11,11 @@ namespace RxMediasoup;
 /// </summary>
 public sealed class WebRtcTransport : NetworkTransport, INotificationTarget<WebRtcTransportNotification>
 {
-    private readonly StreamSubject<IceState> _iceState;
-    private readonly StreamSubject<TransportTuple?> _iceSelectedTuple;
-    private readonly StreamSubject<DtlsState> _dtlsState;
-    private readonly StreamSubject<string?> _dtlsRemoteCert;
+    // Created on first use (see LazyStream).
+    private LazyStream<IceState> _iceState;
+    private LazyStream<TransportTuple?> _iceSelectedTuple;
+    private LazyStream<DtlsState> _dtlsState;
+    private LazyStream<string?> _dtlsRemoteCert;
     private IceParameters _iceParameters;
     private DtlsParameters _dtlsParameters;
 
@@ -28,10 +29,9 @@ public sealed class WebRtcTransport : NetworkTransport, INotificationTarget<WebR
         IceCandidates = data.IceCandidates;
         _dtlsParameters = data.DtlsParameters;
         WebRtcServer = webRtcServer;
-        _iceState = State("IceState", data.IceState);
-        _iceSelectedTuple = State("IceSelectedTuple", data.IceSelectedTuple);
-        _dtlsState = State("DtlsState", data.DtlsState);
-        _dtlsRemoteCert = State<string?>("DtlsRemoteCert", null);
+        _iceState = LazyStream<IceState>.State(data.IceState);
+        _iceSelectedTuple = LazyStream<TransportTuple?>.State(data.IceSelectedTuple);
+        _dtlsState = LazyStream<DtlsState>.State(data.DtlsState);
     }
 
     /// <summary>The ICE role: always <see cref="RxMediasoup.IceRole.Controlled"/> (mediasoup is ICE Lite).</summary>
@@ -60,7 +60,7 @@ public sealed class WebRtcTransport : NetworkTransport, INotificationTarget<WebR
     /// subscribe late:          ^completed-------(closed|)
     /// </code>
     /// </summary>
-    public IObservableState<IceState> IceState => _iceState;
+    public IObservableState<IceState> IceState => StateStream(ref _iceState, nameof(IceState));
 
     /// <summary>
     /// The selected ICE tuple (null until ICE connects): the current value on subscribe, then each change; null and
@@ -69,7 +69,7 @@ public sealed class WebRtcTransport : NetworkTransport, INotificationTarget<WebR
     /// tuple:      null---t1------t2----(null|)
     /// </code>
     /// </summary>
-    public IObservableState<TransportTuple?> IceSelectedTuple => _iceSelectedTuple;
+    public IObservableState<TransportTuple?> IceSelectedTuple => StateStream(ref _iceSelectedTuple, nameof(IceSelectedTuple));
 
     /// <summary>
     /// The DTLS state as the worker reports it: the current value on subscribe, then each change. DTLS starts
@@ -82,7 +82,7 @@ public sealed class WebRtcTransport : NetworkTransport, INotificationTarget<WebR
     /// remote closed: new---connecting--connected--closed---|  (transport closed later)
     /// </code>
     /// </summary>
-    public IObservableState<DtlsState> DtlsState => _dtlsState;
+    public IObservableState<DtlsState> DtlsState => StateStream(ref _dtlsState, nameof(DtlsState));
 
     /// <summary>
     /// The remote DTLS certificate in PEM format once DTLS is connected (null before): current value on subscribe,
@@ -91,7 +91,7 @@ public sealed class WebRtcTransport : NetworkTransport, INotificationTarget<WebR
     /// cert:       null---------------pem---|
     /// </code>
     /// </summary>
-    public IObservableState<string?> DtlsRemoteCert => _dtlsRemoteCert;
+    public IObservableState<string?> DtlsRemoteCert => StateStream(ref _dtlsRemoteCert, nameof(DtlsRemoteCert));
 
     /// <summary>
     /// Provides the remote endpoint's DTLS parameters (its certificate fingerprints and, optionally, its role), which
@@ -130,19 +130,19 @@ public sealed class WebRtcTransport : NetworkTransport, INotificationTarget<WebR
     private protected override void OnClosing(CloseReason reason)
     {
         base.OnClosing(reason);
-        _iceState.OnNext(RxMediasoup.IceState.Closed);
-        _iceSelectedTuple.OnNext(null);
+        SetState(ref _iceState, RxMediasoup.IceState.Closed);
+        SetState(ref _iceSelectedTuple, null);
     }
 
     void INotificationTarget<WebRtcTransportNotification>.OnNotification(WebRtcTransportNotification notification)
     {
         switch (notification)
         {
-            case WebRtcTransportNotification.IceStateChange s: _iceState.OnNext(s.State); break;
-            case WebRtcTransportNotification.IceSelectedTupleChange t: _iceSelectedTuple.OnNext(t.Tuple); break;
+            case WebRtcTransportNotification.IceStateChange s: SetState(ref _iceState, s.State); break;
+            case WebRtcTransportNotification.IceSelectedTupleChange t: SetState(ref _iceSelectedTuple, t.Tuple); break;
             case WebRtcTransportNotification.DtlsStateChange d:
-                if (d.State == RxMediasoup.DtlsState.Connected) _dtlsRemoteCert.OnNext(d.RemoteCert);
-                _dtlsState.OnNext(d.State);
+                if (d.State == RxMediasoup.DtlsState.Connected) SetState(ref _dtlsRemoteCert, d.RemoteCert);
+                SetState(ref _dtlsState, d.State);
                 break;
             case WebRtcTransportNotification.Common c: OnCommonNotification(c.Notification); break;
         }
