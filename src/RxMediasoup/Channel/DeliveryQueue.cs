@@ -12,7 +12,9 @@ namespace RxMediasoup.Channel;
 /// <list type="bullet">
 /// <item>Threads marked with <see cref="NeverDrainHere"/> (the channel's reader) never drain: when the queue is
 /// idle they schedule a drain on the thread pool. A subscriber that blocks (even on a command's task) therefore
-/// blocks this queue only, never the reading of responses.</item>
+/// blocks this queue only, never the reading of responses. Between <see cref="DeferDrains"/> and
+/// <see cref="RunDeferred"/> (one read buffer of the reader) that drain is scheduled once, at the end: one handoff
+/// per read buffer, not one per message the drain happened to catch up with.</item>
 /// <item>A publisher that must post in the order of its own state changes enqueues under its lock with
 /// <see cref="Enqueue"/> and drains after releasing it with <see cref="Run"/> (see <c>StreamSubject</c>).</item>
 /// <item>Command completions (<see cref="CompleteInOrder"/>) wait for the deliveries posted before them, except
@@ -22,14 +24,14 @@ namespace RxMediasoup.Channel;
 /// </list>
 /// Each worker has one queue for all its entities' streams; a stream created outside a worker has its own.
 /// </summary>
-internal sealed class DeliveryQueue : IDisposable
+internal sealed partial class DeliveryQueue : IDisposable
 {
     [ThreadStatic] private static bool t_neverDrain;
     [ThreadStatic] private static DeliveryQueue? t_draining;
     [ThreadStatic] private static long t_posted;
     [ThreadStatic] private static DeliveryQueue? t_handler;
 
-    private readonly object _gate = new();
+    private readonly Lock _gate = new(); // a managed lock: its uncontended path is inlined (the reader takes it per notification)
     private readonly Queue<Item> _items = new();
     private readonly ILogger _logger;
     private readonly long _thresholdMs;
@@ -145,8 +147,11 @@ internal sealed class DeliveryQueue : IDisposable
     public void Run()
     {
         if (!t_neverDrain) Drain();
-        else ThreadPool.UnsafeQueueUserWorkItem(static q => q.Drain(), this, preferLocal: false);
+        else if (!t_defer) Schedule();
+        else if (t_deferred is null) t_deferred = this;
+        else if (!ReferenceEquals(t_deferred, this)) (t_deferredMore ??= []).Add(this); // once: Enqueue said true once
     }
+
 
     /// <summary>
     /// Completes a command's awaiter in order with the deliveries (called by the channel's reader as a response whose
@@ -177,6 +182,7 @@ internal sealed class DeliveryQueue : IDisposable
     {
         var previous = t_draining;
         t_draining = this;
+        bool ran = false; // an item ran since the last dequeue: it ends under the same lock as the next one starts
         try
         {
             while (true)
@@ -184,13 +190,17 @@ internal sealed class DeliveryQueue : IDisposable
                 Item item;
                 lock (_gate)
                 {
+                    if (ran)
+                    {
+                        _running = false;
+                        _runningSeq = 0;
+                        ran = false;
+                    }
                     bool any = _items.TryDequeue(out item);
                     Volatile.Write(ref _count, _items.Count);
                     if (!any)
                     {
                         _active = false;
-                        _running = false;
-                        _runningSeq = 0;
                         return;
                     }
                     if (item.IsCompletion) _completions--;
@@ -200,6 +210,7 @@ internal sealed class DeliveryQueue : IDisposable
                     _itemStarted = Environment.TickCount64;
                     _warned = false;
                 }
+                ran = true;
                 try
                 {
                     item.Run(item.A, item.B);
@@ -209,18 +220,18 @@ internal sealed class DeliveryQueue : IDisposable
                     // Subscribers' exceptions are isolated by the streams; this is a bug in an item.
                     _logger.LogError(e, "a delivery of {Stream} threw", item.Name ?? "(unnamed)");
                 }
-                finally
-                {
-                    lock (_gate)
-                    {
-                        _running = false;
-                        _runningSeq = 0;
-                    }
-                }
             }
         }
         finally
         {
+            if (ran)
+            {
+                lock (_gate)
+                {
+                    _running = false;
+                    _runningSeq = 0;
+                }
+            }
             t_draining = previous;
         }
     }

@@ -29,23 +29,31 @@ internal sealed partial class WorkerChannel
                 }
                 end += n;
                 int need = 0;
-                while (end - start >= 4)
+                DeliveryQueue.DeferDrains(); // one delivery handoff for the whole read buffer (scheduled in the finally)
+                try
                 {
-                    int length = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(start, 4));
-                    if (length < 0 || length > PayloadMaxLength)
+                    while (end - start >= 4)
                     {
-                        cause = new InvalidDataException(
-                            $"protocol fault: the worker announced a {(uint)length}-byte message, over the {PayloadMaxLength}-byte limit");
-                        return;
+                        int length = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(start, 4));
+                        if (length < 0 || length > PayloadMaxLength)
+                        {
+                            cause = new InvalidDataException(
+                                $"protocol fault: the worker announced a {(uint)length}-byte message, over the {PayloadMaxLength}-byte limit");
+                            return;
+                        }
+                        if (end - start - 4 < length)
+                        {
+                            need = 4 + length;
+                            break;
+                        }
+                        bb.Position = start + 4;
+                        Dispatch(bb);
+                        start += 4 + length;
                     }
-                    if (end - start - 4 < length)
-                    {
-                        need = 4 + length;
-                        break;
-                    }
-                    bb.Position = start + 4;
-                    Dispatch(bb);
-                    start += 4 + length;
+                }
+                finally
+                {
+                    DeliveryQueue.RunDeferred();
                 }
                 if (start == end)
                 {
