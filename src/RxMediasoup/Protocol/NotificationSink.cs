@@ -48,13 +48,19 @@ internal sealed class NotificationSink<TNotification>(NotificationParser<TNotifi
     /// <summary>Starts delivering to <paramref name="target"/>, first whatever arrived before.</summary>
     public void Attach(INotificationTarget<TNotification> target)
     {
+        bool run = false;
         lock (this)
         {
+            // Enqueued under the lock (before any later notification, which the reader posts once the target is set),
+            // drained after it: the entity's and subscribers' code never runs under it, so the reader, waiting here for
+            // this entity's next notification, is never held by a subscriber (one blocked on a command would wait for
+            // the very reader it holds).
             if (_early is { } early)
-                foreach (var n in early) queue.Post(Deliver, target, n, name);
+                foreach (var n in early) run |= queue.Enqueue(Deliver, target, n, name);
             _early = null;
             Volatile.Write(ref _target, target);
         }
+        if (run) queue.Run();
     }
 
     public void OnNotification(Event @event, in FBS.Notification.Notification notification)

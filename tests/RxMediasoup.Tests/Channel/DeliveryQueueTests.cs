@@ -145,6 +145,48 @@ public sealed class DeliveryQueueTests
     }
 
     [Fact]
+    public void ACompletionArrivingAsTheLastItemEndsIsNeverStranded()
+    {
+        // The reader completes a command while a drain is finishing its last item. If the drain could still look busy
+        // after deciding to stop, the completion would be queued with no drain left to run it, and the command's
+        // awaiter would wait for the next notification of that worker (found as a stalled room in the cluster test).
+        // A race, so it is run many times: each round posts one item and completes one command against its end.
+        var queue = new DeliveryQueue();
+        const int rounds = 20_000;
+        int started = 0, stranded = 0;
+        using var go = new SemaphoreSlim(0);
+        using var roundDone = new SemaphoreSlim(0);
+        var reader = new Thread(() =>
+        {
+            DeliveryQueue.NeverDrainHere();
+            for (int i = 0; i < rounds; i++)
+            {
+                if (!go.Wait(TimeSpan.FromSeconds(10))) return;
+                SpinWait.SpinUntil(() => Volatile.Read(ref started) == 1, TimeSpan.FromSeconds(10));
+                for (int spin = i % 64; spin > 0; spin--) Thread.SpinWait(1); // shifts the call across the item's end
+                using var done = new ManualResetEventSlim();
+                queue.CompleteInOrder(static (d, _) => ((ManualResetEventSlim)d!).Set(), done, null, issuer: 0);
+                // Nothing else is posted: a stranded completion never runs (1 s is ample for a drain to reach it).
+                if (!done.Wait(TimeSpan.FromSeconds(1))) Interlocked.Increment(ref stranded);
+                roundDone.Release();
+            }
+        });
+        reader.Start();
+        int completedRounds = 0;
+        for (int i = 0; i < rounds && Volatile.Read(ref stranded) == 0; i++)
+        {
+            Volatile.Write(ref started, 0);
+            go.Release();
+            queue.Post(() => Volatile.Write(ref started, 1), "Test.Item"); // drained here, inline
+            Assert.True(roundDone.Wait(TimeSpan.FromSeconds(10)), $"round {i} did not end");
+            completedRounds++;
+        }
+        Assert.Equal(0, stranded);
+        Assert.Equal(rounds, completedRounds);
+        Assert.True(reader.Join(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public void CurrentItemIsZeroOutsideTheQueue()
     {
         var queue = new DeliveryQueue();

@@ -116,4 +116,22 @@ public sealed class RtpObserverNotificationTests : IAsyncLifetime
         Assert.True(observer.IsClosed);
         await Task.CompletedTask;
     }
+
+    [Fact]
+    public void NotificationsDeliveredOnAttachRunOutsideTheSinksLock()
+    {
+        // The reader takes the sink's lock for a notification that arrives while the entity attaches: a subscriber
+        // running under it (one blocked on a command, say) would hold the reader, and the command's response with it.
+        var sink = new NotificationSink<RtpObserverNotification>(RtpObserverNotification.Parse, _router.Channel.Deliveries, "test");
+        var observer = new AudioLevelObserver(_router, Guid.NewGuid().ToString(), sink, null, NullLogger.Instance);
+        var lockHeld = new List<bool>();
+        using var s1 = observer.Silence.Subscribe(_ => lockHeld.Add(Monitor.IsEntered(sink)));
+        Silence(sink);
+        Silence(sink);
+
+        sink.Attach(observer); // drains here (this thread may drain and the queue is idle)
+
+        Assert.Equal([false, false], lockHeld);
+        observer.CloseCore(CloseReason.RouterClosed);
+    }
 }
