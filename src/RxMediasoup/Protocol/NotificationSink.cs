@@ -48,15 +48,27 @@ internal sealed class NotificationSink<TNotification>(NotificationParser<TNotifi
     /// <summary>Starts delivering to <paramref name="target"/>, first whatever arrived before.</summary>
     public void Attach(INotificationTarget<TNotification> target)
     {
+        // Entity and subscriber code never runs under the lock: the reader takes it for a record that arrives meanwhile,
+        // and a subscriber blocked on a command there would hold that very reader. So the early records are posted after
+        // the lock, one at a time as they arrived (a post may drain right here); what arrived meanwhile is enqueued under
+        // it as the target is set (before the reader can post anything later), and drained after it.
+        List<TNotification>? early;
+        lock (this)
+        {
+            early = _early;
+            _early = null;
+            if (early is null)
+            {
+                Volatile.Write(ref _target, target);
+                return;
+            }
+        }
+        foreach (var n in early) queue.Post(Deliver, target, n, name);
         bool run = false;
         lock (this)
         {
-            // Enqueued under the lock (before any later notification, which the reader posts once the target is set),
-            // drained after it: the entity's and subscribers' code never runs under it, so the reader, waiting here for
-            // this entity's next notification, is never held by a subscriber (one blocked on a command would wait for
-            // the very reader it holds).
-            if (_early is { } early)
-                foreach (var n in early) run |= queue.Enqueue(Deliver, target, n, name);
+            if (_early is { } meanwhile)
+                foreach (var n in meanwhile) run |= queue.Enqueue(Deliver, target, n, name);
             _early = null;
             Volatile.Write(ref _target, target);
         }
