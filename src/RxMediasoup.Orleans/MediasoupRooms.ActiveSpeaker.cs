@@ -28,6 +28,7 @@ internal sealed partial class MediasoupRooms
         observer.DominantSpeaker.Subscribe(d =>
         {
             var peerId = room.Mirror.Current.Producers.FirstOrDefault(p => p.Id == d.ProducerId)?.PeerId;
+            _logger.LogDebug("room {RoomId}: dominant speaker producer {ProducerId}: peer {PeerId}", room.Id, d.ProducerId, peerId ?? "(not in the room's copy)");
             if (peerId is null) return;
             calls.Post(() => Ignore(grain.SetActiveSpeakerAsync(peerId), "active speaker"));
         });
@@ -51,6 +52,7 @@ internal sealed partial class MediasoupRooms
             var producer = await GetConsumableProducerAsync(roomId, producerId).ConfigureAwait(false);
             if (observer.IsClosed || producer.IsClosed) return;
             await observer.AddProducerAsync(producer.Id).ConfigureAwait(false);
+            _logger.LogDebug("room {RoomId}: producer {ProducerId} observed for the active speaker", roomId, producerId);
         }
         catch (Exception e)
         {

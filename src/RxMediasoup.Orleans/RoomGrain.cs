@@ -111,6 +111,7 @@ internal sealed partial class RoomGrain(IClusterMembershipService membership, IL
         // A late report of a peer that left is ignored.
         if (_activeSpeaker != peerId && (peerId is null || _peers.ContainsKey(peerId)))
         {
+            logger.LogDebug("room {RoomId}: active speaker {PeerId}", RoomId, peerId);
             _activeSpeaker = peerId;
             Changed();
         }

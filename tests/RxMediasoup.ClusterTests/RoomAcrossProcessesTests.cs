@@ -50,8 +50,19 @@ public sealed class RoomAcrossProcessesTests(ITestOutputHelper output)
             await silent.SetTrackEnabledAsync("audio", false); // a disabled track sends silence
             var started = Stopwatch.StartNew();
             // 30 s: the single-process test's bound (the dominant-speaker algorithm rebuilds its history after a change).
-            foreach (var page in new[] { alice, bob })
-                await page.WaitForStateAsync(s => s.ActiveSpeaker == speaker.PeerId, TimeSpan.FromSeconds(30), $"{speaker.PeerId} active speaker");
+            try
+            {
+                foreach (var page in new[] { alice, bob })
+                    await page.WaitForStateAsync(s => s.ActiveSpeaker == speaker.PeerId, TimeSpan.FromSeconds(30), $"{speaker.PeerId} active speaker");
+            }
+            catch (TimeoutException)
+            {
+                // Where it stopped: what each process's worker reported (counted as the reader parses them) and its pages.
+                foreach (var room in cluster.Rooms)
+                    cluster.Log($"{room.BaseUrl} notifications: {await NotificationCountsAsync(room)}");
+                cluster.Log($"bob's page: {await bob.StateAsync()}");
+                throw;
+            }
             cluster.Log($"{speaker.PeerId} shown as active speaker on both pages after {started.Elapsed.TotalSeconds:0.0} s");
         }
 
@@ -73,6 +84,21 @@ public sealed class RoomAcrossProcessesTests(ITestOutputHelper output)
             "room 1 has no pipe transport left");
         await alice.CloseAsync();
         await bob.CloseAsync();
+    }
+
+    /// <summary>The Room process's notification counts by entity and event (a failure's context).</summary>
+    private static async Task<string> NotificationCountsAsync(SampleProcess room)
+    {
+        try
+        {
+            using var http = new HttpClient { BaseAddress = room.BaseUrl, Timeout = TimeSpan.FromSeconds(10) };
+            var scrape = RoomServerTests.PrometheusScrape.Parse(await http.GetStringAsync("/metrics"));
+            return string.Join(", ", scrape.Samples.Where(s => s.Name.Contains("notifications")).Select(s => $"{s.Name}{{{string.Join(",", s.Labels.Select(l => l.Key + "=" + l.Value))}}}={s.Value}"));
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return "(unreachable: " + e.Message + ")";
+        }
     }
 
     /// <summary>The Room process's <c>rxmediasoup_transports</c> gauge for one transport type (from <c>/metrics</c>).</summary>
