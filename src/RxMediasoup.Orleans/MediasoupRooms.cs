@@ -252,7 +252,10 @@ internal sealed partial class MediasoupRooms : IMediasoupRooms
     {
         var room = Room(snapshot.RoomId);
         room.Following = true;
-        room.Mirror.Apply(snapshot);
+        bool applied = room.Mirror.Apply(snapshot);
+        _logger.LogDebug("room {RoomId}: version {Version} {Outcome}: {Peers} peers, {Producers} producers, active speaker {Speaker}",
+            snapshot.RoomId, snapshot.Version, applied ? "applied" : "ignored (not newer)", snapshot.Peers.Length, snapshot.Producers.Length,
+            snapshot.ActiveSpeakerPeerId ?? "none");
     }
 
     internal async Task<int> GetLoadAsync() => (await Manager.GetLeastLoadedWorkerAsync().ConfigureAwait(false)).Routers.Count;

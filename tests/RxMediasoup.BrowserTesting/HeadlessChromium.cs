@@ -5,8 +5,9 @@ namespace RxMediasoup.BrowserTesting;
 
 /// <summary>
 /// Debian's Chromium, headless, started through Microsoft.Playwright with <c>ExecutablePath</c> (no Playwright browser
-/// download) and Chromium's fake capture devices: a 1280×720-capable test-pattern camera and a beeping microphone,
-/// granted without a prompt. Each peer gets its own browser context (its own storage and permissions).
+/// download) and Chromium's fake capture devices: a 1280×720-capable test-pattern camera and a microphone playing
+/// speech-like audio (<see cref="FakeMicrophone"/>), granted without a prompt. Each peer gets its own browser context
+/// (its own storage and permissions).
 /// </summary>
 public sealed class HeadlessChromium : IAsyncDisposable
 {
@@ -44,7 +45,7 @@ public sealed class HeadlessChromium : IAsyncDisposable
             {
                 ExecutablePath = executable,
                 Headless = true,
-                Args = Arguments,
+                Args = [.. Arguments, FakeMicrophone.Argument],
                 Timeout = 60_000, // a cold Chromium start on a loaded 2-core machine
             });
             return new HeadlessChromium(playwright, browser);

@@ -63,6 +63,9 @@ public sealed class RoomClusterProcesses : IAsyncDisposable
             AssemblyPath = RoomTests.RoomFixture.RoomAssemblyPath, // ROOM_ASSEMBLY or the embedded build path
             Arguments = ["--workers", "1", "--cluster", $"redis={Redis.Endpoint}", "--cluster-id", ClusterId],
             Log = line => Log($"[{name}] {line}"),
+            // The room package's debug trail (each snapshot applied, the active speaker's path): a few lines per change,
+            // shown with a failing test's output.
+            Environment = new Dictionary<string, string> { ["Logging__LogLevel__RxMediasoup.Orleans"] = "Debug" },
         });
         _rooms.Add(room);
         Log($"{name}: pid {room.Pid}, {room.BaseUrl}, started in {room.StartupTime.TotalSeconds:0.0} s");
