@@ -178,6 +178,19 @@ internal sealed partial class DeliveryQueue : IDisposable
         complete(a, b);
     }
 
+    /// <summary>
+    /// Completes once the items posted before it have run, as a command's completion does (<see cref="CompleteInOrder"/>):
+    /// at once when nothing is queued or running, or while <paramref name="issuer"/> (the <see cref="CurrentItem"/> of
+    /// the operation that waits, taken when it started) still runs — a subscriber blocked on that operation. Should a
+    /// subscriber hold the queue longer than the watchdog's threshold, the watchdog releases it too.
+    /// </summary>
+    public Task WhenDelivered(long issuer)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        CompleteInOrder(static (d, _) => ((TaskCompletionSource)d!).TrySetResult(), done, null, issuer);
+        return done.Task;
+    }
+
     private void Drain()
     {
         var previous = t_draining;

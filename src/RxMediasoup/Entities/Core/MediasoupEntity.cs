@@ -67,11 +67,18 @@ public abstract partial class MediasoupEntity : IAsyncDisposable
     /// <summary>
     /// Closes the entity and, in the worker, what it owns; <see cref="Closed"/> emits <see cref="CloseReason.Explicit"/>.
     /// Idempotent; completes when the worker has processed the close (the worker's errors are ignored, as in mediasoup:
-    /// the entity is closed here whatever it answers).
+    /// the entity is closed here whatever it answers) and the close has reached subscribers: the streams of the entity
+    /// and of what it owned have completed (except when called from a subscriber of this worker's streams, whose
+    /// deliveries run after it returns).
     /// </summary>
     public async Task CloseAsync()
     {
+        long posted = DeliveryQueue.PostedOnThisThread;
+        long issuer = Channel.Deliveries.CurrentItem; // a subscriber closing (and maybe blocking on it) is not waited for
         if (!CloseCore(CloseReason.Explicit)) return;
+        // The cascade completed the streams here; their deliveries wait in the worker's queue when another thread is
+        // draining it (a subscriber still receiving RTP, say).
+        bool delivering = DeliveryQueue.PostedOnThisThread != posted;
         using var span = Telemetry.StartSpan(this, "Close");
         try
         {
@@ -84,6 +91,8 @@ public abstract partial class MediasoupEntity : IAsyncDisposable
             // e.g. a transport whose close raced a router's).
             Logger.LogDebug(e, "the worker did not confirm closing {Entity}", this);
         }
+        // Returns once subscribers have seen the close: every stream of the entity and of what it owned has completed.
+        if (delivering) await Channel.Deliveries.WhenDelivered(issuer).ConfigureAwait(false);
     }
 
     /// <summary>Same as <see cref="CloseAsync"/>.</summary>
