@@ -94,7 +94,10 @@ public sealed class ActiveSpeakerTests(ClusterFixture fixture, ITestOutputHelper
         return (transport, producer);
     }
 
-    /// <summary>An RTP packet with the ssrc-audio-level one-byte extension: loud (-10 dBov, voice) or silent (-127 dBov).</summary>
+    /// <summary>
+    /// An RTP packet with the ssrc-audio-level one-byte extension: a talker's speech (-5 to -19 dBov, voice), else a
+    /// microphone's noise floor (-50 dBov).
+    /// </summary>
     private static byte[] Packet(int seq, uint ssrc, bool loud)
     {
         var packet = new byte[12 + 8 + 40];
@@ -108,9 +111,12 @@ public sealed class ActiveSpeakerTests(ClusterFixture fixture, ITestOutputHelper
         BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(14), 1); // one 32-bit word of extensions
         packet[16] = AudioLevelId << 4; // length 1
         // Talking is bursts (the algorithm takes a constant level for background noise): 360 ms of speech at varying
-        // levels, 140 ms pauses.
+        // levels, 140 ms pauses. Pauses and the quiet peer carry a noise floor, not digital silence (-127): mediasoup's
+        // dominant-speaker algorithm takes the lowest level it saw lately, silence aside, as the noise floor and counts
+        // only levels 10 above it as speech, so with silent pauses the floor rose to the speech's own quieter levels and
+        // only ~100 ms of each burst counted: a switch then took from seconds to over 25 s (a CI run timed out).
         bool speech = loud && seq % 25 < 18;
-        packet[17] = speech ? (byte)(0x80 | (5 + seq % 15)) : (byte)127;
+        packet[17] = speech ? (byte)(0x80 | (5 + seq % 15)) : (byte)50;
         packet.AsSpan(20).Fill(loud ? (byte)0x55 : (byte)0);
         return packet;
     }
